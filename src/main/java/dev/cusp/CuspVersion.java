@@ -1,0 +1,9 @@
+package dev.cusp;
+
+/** The version of this Cusp build. */
+public final class CuspVersion {
+    public static final String VERSION = "0.1.0";
+
+    private CuspVersion() {
+    }
+}

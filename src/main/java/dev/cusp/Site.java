@@ -1,0 +1,207 @@
+package dev.cusp;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cusp.api.AdminRoutes;
+import dev.cusp.api.ApiServer;
+import dev.cusp.api.PracticeRoutes;
+import dev.cusp.api.Sessions;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.node.EmbeddedNode;
+import dev.cusp.node.NodeConfig;
+import dev.cusp.node.NodeStatus;
+import dev.cusp.node.NodeTools;
+import dev.cusp.secret.Passwords;
+import dev.cusp.secret.SecretBox;
+import dev.cusp.site.FilePermissions;
+import dev.cusp.site.Settings;
+import dev.cusp.site.SiteHome;
+import dev.cusp.site.SiteIdentity;
+import dev.cusp.tenant.PracticeSchema;
+import dev.cusp.tenant.TenantPools;
+import dev.cusp.tenant.TenantRegistry;
+import dev.cusp.tenant.TenantService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running site: its node, its services and its HTTPS server, started in that order and
+ * stopped in the reverse one. One site per folder; a second start in the same folder is
+ * refused while the first runs.
+ */
+public final class Site implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Site.class);
+
+    private final SiteHome home;
+    private final Settings settings;
+    private EmbeddedNode node;
+    private HikariDataSource admin;
+    private TenantPools pools;
+    private ApiServer server;
+    private TenantService tenants;
+    private String url;
+
+    private Site(SiteHome home, Settings settings) {
+        this.home = home;
+        this.settings = settings;
+    }
+
+    /**
+     * Starts a site in {@code home}. Returns when it serves requests.
+     *
+     * @param firstAdminPassword receives the site-admin password if this start created it
+     */
+    public static Site start(SiteHome home, Settings settings, java.util.function.Consumer<String> firstAdminPassword) {
+        Site s = new Site(home, settings);
+        try {
+            s.doStart(firstAdminPassword);
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void doStart(java.util.function.Consumer<String> firstAdminPassword) {
+        claimFolder();
+        Optional<String> pw = home.initialize(settings);
+        pw.ifPresent(firstAdminPassword);
+        SiteIdentity id = home.identity();
+        NodeConfig nc = new NodeConfig(home.node(), id.dbPort(), id.serverId(), id.gtidDomainId(),
+                settings.get(Settings.DB_BUFFER_POOL_MB), home.tls().caCert(), home.tls().siteCert(),
+                home.tls().siteKey(), FilePermissions.read(home.nodeAdminPassword()));
+        node = new EmbeddedNode(nc);
+        node.start();
+
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("site-admin");
+        hc.setJdbcUrl(node.jdbcUrl(null));
+        hc.setUsername(EmbeddedNode.ADMIN_USER);
+        hc.setPassword(nc.adminPassword());
+        hc.setMaximumPoolSize(6);
+        hc.setMinimumIdle(1);
+        admin = new HikariDataSource(hc);
+        PracticeSchema.migrateControl(admin);
+
+        SecretBox secrets = SecretBox.open(home.masterKey());
+        pools = new TenantPools("127.0.0.1", id.dbPort(), secrets, settings.get(Settings.POOL_MAX),
+                Duration.ofSeconds(settings.get(Settings.POOL_IDLE_SECONDS)));
+        Sessions sessions = new Sessions(Duration.ofMinutes(settings.get(Settings.TOKEN_TTL_MINUTES)));
+        TenantRegistry registry = new TenantRegistry(admin);
+        PracticeRoutes[] practice = new PracticeRoutes[1];
+        tenants = new TenantService(admin, registry, pools, secrets, new NodeTools(nc), home.documents(),
+                home.backups(), "127.0.0.1", id.dbPort(), name -> practice[0].forget(name));
+        practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(),
+                settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)));
+        AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
+                this::status);
+        server = new ApiServer(settings, home.tls().siteCert(), home.tls().siteKey(), adminRoutes, practice[0]).start();
+
+        String host = settings.get(Settings.BIND);
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        url = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+        String cliToken = Passwords.token();
+        sessions.registerSiteAdmin(cliToken);
+        FilePermissions.writePrivate(home.cliToken(), cliToken);
+        FilePermissions.writePrivate(home.urlFile(), url);
+        LOG.info("site {}: serving {} (node 127.0.0.1:{}, home {})", id.siteName(), url, id.dbPort(), home.dir());
+    }
+
+    /** Refuses to start while another live process runs a site in this folder. */
+    private void claimFolder() {
+        FilePermissions.privateDir(home.run());
+        if (Files.exists(home.pidFile())) {
+            try {
+                long pid = Long.parseLong(Files.readString(home.pidFile()).trim());
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                        .orElse(false)) {
+                    throw new CuspException(ErrorCode.SITE_ALREADY_RUNNING, "a site is already running in "
+                            + home.dir() + " (pid " + pid + "); stop it with 'cusp down --home " + home.dir() + "'");
+                }
+            } catch (IOException | NumberFormatException stale) {
+                LOG.info("site: ignoring an unreadable pid file");
+            }
+        }
+        FilePermissions.writePrivate(home.pidFile(), Long.toString(ProcessHandle.current().pid()));
+    }
+
+    public Map<String, Object> status() {
+        SiteIdentity id = home.identity();
+        Map<String, Object> site = new LinkedHashMap<>();
+        site.put("name", id.siteName());
+        site.put("version", CuspVersion.VERSION);
+        site.put("url", url);
+        site.put("home", home.dir().toString());
+        site.put("ca_fingerprint_sha256", home.tls().caFingerprint());
+        site.put("open_tenant_pools", pools.openPools());
+        site.put("open_tenant_connections", pools.openConnections());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("site", site);
+        m.put("node", NodeStatus.read(admin));
+        return m;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public SiteHome home() {
+        return home;
+    }
+
+    public TenantService tenants() {
+        return tenants;
+    }
+
+    public EmbeddedNode node() {
+        return node;
+    }
+
+    public TenantPools pools() {
+        return pools;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        if (pools != null) {
+            pools.close();
+            pools = null;
+        }
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        if (node != null) {
+            node.close();
+            node = null;
+        }
+        try {
+            Files.deleteIfExists(home.urlFile());
+            Files.deleteIfExists(home.cliToken());
+            if (Files.exists(home.pidFile()) && Files.readString(home.pidFile()).trim()
+                    .equals(Long.toString(ProcessHandle.current().pid()))) {
+                Files.delete(home.pidFile());
+            }
+        } catch (IOException e) {
+            LOG.warn("site: cannot clean run files: {}", e.getMessage());
+        }
+        LOG.info("site: stopped");
+    }
+}

@@ -1,0 +1,181 @@
+package dev.cusp.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.secret.Passwords;
+import dev.cusp.tenant.Tenant;
+import dev.cusp.tenant.TenantService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** The site-admin API: everything the CLI does goes through here. */
+public final class AdminRoutes {
+    private static final String BASE = "/api/v1/admin";
+    private static final int MAX_FAILURES = 5;
+
+    private final TenantService tenants;
+    private final Sessions sessions;
+    private final Supplier<String> adminHash;
+    private final Supplier<Map<String, Object>> siteStatus;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile Instant lockedUntil = Instant.EPOCH;
+
+    public AdminRoutes(TenantService tenants, Sessions sessions, Supplier<String> adminHash,
+                       Supplier<Map<String, Object>> siteStatus) {
+        this.tenants = tenants;
+        this.sessions = sessions;
+        this.adminHash = adminHash;
+        this.siteStatus = siteStatus;
+    }
+
+    void register(Javalin app) {
+        app.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
+        app.post(BASE + "/login", this::login);
+        app.before(BASE + "/*", ctx -> {
+            if (!ctx.path().equals(BASE + "/login")) {
+                if (!sessions.require(ctx.header("Authorization")).siteAdmin()) {
+                    throw new CuspException(ErrorCode.FORBIDDEN, "this needs the site admin; a practice user's token"
+                            + " cannot use the admin API");
+                }
+            }
+        });
+        app.get(BASE + "/status", ctx -> ctx.json(status()));
+        app.get(BASE + "/tenants", ctx -> ctx.json(Map.of("tenants", list())));
+        app.post(BASE + "/tenants", this::create);
+        app.get(BASE + "/tenants/{name}", ctx -> ctx.json(show(ctx.pathParam("name"))));
+        app.post(BASE + "/tenants/{name}/backup", this::backup);
+        app.post(BASE + "/tenants/{name}/suspend", ctx -> ctx.json(describe(tenants.suspend(name(ctx)), null)));
+        app.post(BASE + "/tenants/{name}/resume", ctx -> ctx.json(describe(tenants.resume(name(ctx)), null)));
+        app.delete(BASE + "/tenants/{name}", this::drop);
+    }
+
+    private void login(Context ctx) {
+        JsonNode b = Json.body(ctx);
+        Json.only(b, "user", "password");
+        String user = Json.text(b, "user", true);
+        String password = Json.text(b, "password", true);
+        if (lockedUntil.isAfter(Instant.now())) {
+            throw new CuspException(ErrorCode.LOCKED, "site-admin login is locked after " + MAX_FAILURES
+                    + " failures until " + lockedUntil);
+        }
+        if (!"admin".equals(user) || !Passwords.verify(password, adminHash.get())) {
+            if (failures.incrementAndGet() >= MAX_FAILURES) {
+                failures.set(0);
+                lockedUntil = Instant.now().plusSeconds(900);
+            }
+            throw new CuspException(ErrorCode.UNAUTHENTICATED, "wrong user name or password");
+        }
+        failures.set(0);
+        String token = sessions.issue(null, 0, "site-admin", true);
+        ctx.json(Map.of("token", token, "expires_in_seconds", sessions.ttl().toSeconds()));
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>(siteStatus.get());
+        m.put("tenants", list());
+        return m;
+    }
+
+    private List<Map<String, Object>> list() {
+        Map<String, Long> sizes = tenants.sizes();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Tenant t : tenants.registry().all()) {
+            out.add(describe(t, sizes.getOrDefault(t.name(), 0L)));
+        }
+        return out;
+    }
+
+    private Map<String, Object> show(String name) {
+        Tenant t = tenants.registry().require(name);
+        Map<String, Object> m = describe(t, tenants.sizes().getOrDefault(name, 0L));
+        m.put("databases", tenants.databases(t));
+        m.put("documents", tenants.documentsOf(t).toString());
+        return m;
+    }
+
+    private void create(Context ctx) {
+        JsonNode b = Json.body(ctx);
+        Json.only(b, "name", "id");
+        String name = Json.text(b, "name", true);
+        JsonNode idNode = b.get("id");
+        if (idNode != null && !idNode.isNull() && (!idNode.isIntegralNumber() || !idNode.canConvertToInt())) {
+            throw CuspException.invalid("id", "id must be a whole number from 1 to 999999999");
+        }
+        Integer id = idNode == null || idNode.isNull() ? null : idNode.asInt();
+        TenantService.Created c = tenants.create(name, id);
+        Map<String, Object> m = describe(c.tenant(), null);
+        m.put("db_password", c.dbPassword());
+        m.put("db_host", c.host());
+        m.put("db_port", c.port());
+        m.put("admin_user", c.adminUser());
+        m.put("admin_password", c.adminPassword());
+        m.put("documents", c.documents().toString());
+        ctx.status(201).json(m);
+    }
+
+    private void backup(Context ctx) {
+        String name = name(ctx);
+        boolean toFile = false;
+        Path file = null;
+        if (!ctx.body().isBlank()) {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "to_file", "file");
+            toFile = Json.bool(b, "to_file", false);
+            String f = Json.text(b, "file", false);
+            file = f == null ? null : Path.of(f);
+        }
+        TenantService.Backup r = tenants.backup(name, toFile, file);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", name);
+        m.put("database", r.database());
+        m.put("file", r.file() == null ? null : r.file().toString());
+        ctx.json(m);
+    }
+
+    private void drop(Context ctx) {
+        String name = name(ctx);
+        if (!"yes".equals(ctx.queryParam("confirm"))) {
+            throw CuspException.invalid("confirm", "dropping tenant '" + name + "' deletes its databases: confirm with"
+                    + " ?confirm=yes (CLI: --yes)");
+        }
+        String backup = ctx.queryParamAsClass("backup", String.class).getOrDefault("true");
+        if (!backup.equals("true") && !backup.equals("false")) {
+            throw CuspException.invalid("backup", "backup must be true or false");
+        }
+        TenantService.Dropped d = tenants.drop(name, backup.equals("true"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tenant", name);
+        m.put("dropped_databases", d.databases());
+        m.put("final_backup", d.finalBackup() == null ? null : d.finalBackup().toString());
+        m.put("documents_kept", d.documentsKept() == null ? null : d.documentsKept().toString());
+        ctx.json(m);
+    }
+
+    private static String name(Context ctx) {
+        return ctx.pathParam("name");
+    }
+
+    static Map<String, Object> describe(Tenant t, Long size) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("id", t.id());
+        m.put("database", t.dbName());
+        m.put("db_user", t.dbUser());
+        m.put("status", t.status().label());
+        m.put("schema_version", t.schemaVersion());
+        m.put("created_at", t.createdAt() == null ? null : t.createdAt().toString());
+        if (size != null) {
+            m.put("size_bytes", size);
+        }
+        return m;
+    }
+}

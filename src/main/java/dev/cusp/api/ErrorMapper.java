@@ -1,0 +1,93 @@
+package dev.cusp.api;
+
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place errors become HTTP responses: a status and a JSON body
+ * {@code {"error": {"code", "message", "field"}}}. Never a stack trace; an unexpected error
+ * gets a reference that finds its trace in the site log.
+ */
+public final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {
+    }
+
+    public static void install(Javalin app) {
+        app.exception(CuspException.class, (e, ctx) -> write(ctx, e.code(), e.getMessage(), e.field()));
+        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromStatus(e.getStatus()),
+                e.getStatus() == 413 ? "the request body is too large (see the request.max.bytes setting)"
+                        : e.getMessage(), e.getStatus() == 413 ? "body" : null));
+        app.exception(SQLException.class, (e, ctx) -> sql(ctx, e));
+        app.exception(Exception.class, (e, ctx) -> {
+            if (e.getCause() instanceof CuspException ce) {
+                write(ctx, ce.code(), ce.getMessage(), ce.field());
+                return;
+            }
+            if (e.getCause() instanceof SQLException se) {
+                sql(ctx, se);
+                return;
+            }
+            unexpected(ctx, e);
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                write(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path()
+                        + "; the API is described at /api/v1/openapi.json", null);
+            }
+        });
+        app.error(405, ctx -> write(ctx, ErrorCode.INVALID_INPUT, ctx.method() + " is not allowed on " + ctx.path(),
+                null));
+    }
+
+    private static void sql(Context ctx, SQLException e) {
+        int code = e.getErrorCode();
+        if (code == 1213 || code == 1205) {
+            write(ctx, ErrorCode.UNAVAILABLE, "the database was busy with a conflicting change; try again", null);
+        } else if (code == 1290 || code == 1836) {
+            write(ctx, ErrorCode.READ_ONLY, "this site's database is read-only", null);
+        } else if (code == 1044 || code == 1045 || code == 1142 || code == 3118 || code == 4151) {
+            write(ctx, ErrorCode.LOCKED, "the practice's database account is locked or refused the request", null);
+        } else {
+            unexpected(ctx, e);
+        }
+    }
+
+    private static void unexpected(Context ctx, Exception e) {
+        String ref = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("api: unexpected error ref {} on {} {}", ref, ctx.method(), ctx.path(), e);
+        write(ctx, ErrorCode.INTERNAL, "internal error (reference " + ref + " in the site log)", null);
+    }
+
+    private static ErrorCode fromStatus(int status) {
+        return switch (status) {
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 409 -> ErrorCode.CONFLICT;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 503 -> ErrorCode.UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_INPUT;
+        };
+    }
+
+    static void write(Context ctx, ErrorCode code, String message, String field) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", code.name());
+        err.put("message", message);
+        if (field != null) {
+            err.put("field", field);
+        }
+        ctx.status(code.httpStatus()).json(Map.of("error", err));
+    }
+}

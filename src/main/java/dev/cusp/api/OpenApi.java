@@ -1,0 +1,147 @@
+package dev.cusp.api;
+
+import dev.cusp.CuspVersion;
+import dev.cusp.practice.Entities;
+import dev.cusp.practice.EntitySpec;
+import dev.cusp.practice.Field;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The OpenAPI 3.1 document of the API, built from the same entity specs that serve it. */
+final class OpenApi {
+    private OpenApi() {
+    }
+
+    static Map<String, Object> document() {
+        Map<String, Object> paths = new LinkedHashMap<>();
+        paths.put("/api/v1/health", Map.of("get", op("Liveness", false, null, "Ok")));
+        paths.put("/api/v1/admin/login", Map.of("post", op("Site-admin login", false, "Login", "Token")));
+        paths.put("/api/v1/admin/status", Map.of("get", op("Site, node and tenants", true, null, "Object")));
+        paths.put("/api/v1/admin/tenants", Map.of("get", op("List tenants", true, null, "Object"),
+                "post", op("Create a tenant", true, "TenantCreate", "Object")));
+        paths.put("/api/v1/admin/tenants/{name}", Map.of("get", op("Show a tenant", true, null, "Object"),
+                "delete", op("Drop a tenant (?confirm=yes, ?backup=false to skip the final backup)", true, null,
+                        "Object")));
+        for (String verb : List.of("backup", "suspend", "resume")) {
+            paths.put("/api/v1/admin/tenants/{name}/" + verb, Map.of("post", op(verb + " a tenant", true, null,
+                    "Object")));
+        }
+        paths.put("/api/v1/t/{tenant}/login", Map.of("post", op("Practice user login", false, "Login", "Token")));
+        paths.put("/api/v1/t/{tenant}/patients/merge", Map.of("post", op("Merge patient 'from' into 'into'", true,
+                "Merge", "Object")));
+        paths.put("/api/v1/t/{tenant}/insurance-plans/combine", Map.of("post", op(
+                "Combine the plans in 'merge' into 'keep'", true, "Combine", "Object")));
+        paths.put("/api/v1/t/{tenant}/users", Map.of("post", op("Add a practice user (admin)", true, "UserCreate",
+                "Object")));
+        paths.put("/api/v1/t/{tenant}/security-log", Map.of("get", op("Security log (admin)", true, null, "Object")));
+        Map<String, Object> schemas = new LinkedHashMap<>();
+        for (EntitySpec e : Entities.ALL) {
+            String name = schemaName(e);
+            schemas.put(name, schema(e));
+            paths.put("/api/v1/t/{tenant}/" + e.path(), Map.of(
+                    "get", op("Search " + e.path() + " (q: prefix of " + String.join(", ", e.search()) + "; filters: "
+                            + String.join(", ", e.filters()) + "; page, size <= 200)", true, null, "Object"),
+                    "post", op("Create a " + e.label(), true, name, name)));
+            paths.put("/api/v1/t/{tenant}/" + e.path() + "/{id}", Map.of(
+                    "get", op("Read a " + e.label(), true, null, name),
+                    "put", op("Change the given fields of a " + e.label(), true, name, name),
+                    "delete", op("Delete a " + e.label() + " (refused while in use)", true, null, null)));
+        }
+        schemas.put("Object", Map.of("type", "object"));
+        schemas.put("Ok", Map.of("type", "object"));
+        schemas.put("Login", Map.of("type", "object", "required", List.of("user", "password"), "properties",
+                Map.of("user", Map.of("type", "string"), "password", Map.of("type", "string"))));
+        schemas.put("Token", Map.of("type", "object", "properties", Map.of("token", Map.of("type", "string"),
+                "expires_in_seconds", Map.of("type", "integer"))));
+        schemas.put("TenantCreate", Map.of("type", "object", "required", List.of("name", "id"), "properties",
+                Map.of("name", Map.of("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$"),
+                        "id", Map.of("type", "integer", "minimum", 1, "maximum", 999_999_999))));
+        schemas.put("Merge", Map.of("type", "object", "required", List.of("from", "into"), "properties",
+                Map.of("from", Map.of("type", "integer"), "into", Map.of("type", "integer"))));
+        schemas.put("Combine", Map.of("type", "object", "required", List.of("keep", "merge"), "properties",
+                Map.of("keep", Map.of("type", "integer"), "merge", Map.of("type", "array", "items",
+                        Map.of("type", "integer")))));
+        schemas.put("UserCreate", Map.of("type", "object", "required", List.of("user_name", "password"),
+                "properties", Map.of("user_name", Map.of("type", "string"), "password", Map.of("type", "string"),
+                        "is_admin", Map.of("type", "boolean"))));
+        schemas.put("Error", Map.of("type", "object", "properties", Map.of("error", Map.of("type", "object",
+                "properties", Map.of("code", Map.of("type", "string"), "message", Map.of("type", "string"),
+                        "field", Map.of("type", "string"))))));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("openapi", "3.1.0");
+        doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION));
+        doc.put("paths", paths);
+        doc.put("components", Map.of("schemas", schemas, "securitySchemes", Map.of("bearer",
+                Map.of("type", "http", "scheme", "bearer"))));
+        return doc;
+    }
+
+    private static String schemaName(EntitySpec e) {
+        StringBuilder b = new StringBuilder();
+        for (String part : e.label().split(" ")) {
+            b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return b.toString();
+    }
+
+    private static Map<String, Object> schema(EntitySpec e) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("id", Map.of("type", "integer", "readOnly", true));
+        for (Field f : e.fields()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            switch (f.kind()) {
+                case TEXT -> {
+                    p.put("type", "string");
+                    p.put("maxLength", f.maxLength());
+                    if (!f.allowed().isEmpty()) {
+                        p.put("enum", f.allowed().stream().sorted().toList());
+                    }
+                    if (f.pattern() != null) {
+                        p.put("pattern", "^" + f.pattern() + "$");
+                    }
+                }
+                case INT, REF -> {
+                    p.put("type", "integer");
+                    p.put("minimum", f.min());
+                    if (f.ref() != null) {
+                        p.put("description", "id of a " + f.ref().replace('_', ' '));
+                    }
+                }
+                case DECIMAL -> p.put("type", "number");
+                case DATE -> p.put("type", "string");
+                case DATETIME -> p.put("type", "string");
+                case BOOL -> p.put("type", "boolean");
+                default -> throw new IllegalStateException();
+            }
+            if (f.kind() == Field.Kind.DATE) {
+                p.put("format", "date");
+            } else if (f.kind() == Field.Kind.DATETIME) {
+                p.put("format", "date-time");
+            }
+            props.put(f.name(), p);
+        }
+        return Map.of("type", "object", "required", e.fields().stream().filter(Field::required).map(Field::name)
+                .toList(), "properties", props, "additionalProperties", false);
+    }
+
+    private static Map<String, Object> op(String summary, boolean auth, String request, String response) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("summary", summary);
+        if (auth) {
+            o.put("security", List.of(Map.of("bearer", List.of())));
+        }
+        if (request != null) {
+            o.put("requestBody", Map.of("required", true, "content", Map.of("application/json", Map.of("schema",
+                    Map.of("$ref", "#/components/schemas/" + request)))));
+        }
+        Map<String, Object> responses = new LinkedHashMap<>();
+        responses.put("200", response == null ? Map.of("description", "done") : Map.of("description", "ok",
+                "content", Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/"
+                        + response)))));
+        responses.put("4XX", Map.of("description", "client error", "content", Map.of("application/json",
+                Map.of("schema", Map.of("$ref", "#/components/schemas/Error")))));
+        o.put("responses", responses);
+        return o;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.cusp.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.practice.Actor;
+import dev.cusp.practice.DestructiveOperations;
+import dev.cusp.practice.Entities;
+import dev.cusp.practice.EntitySpec;
+import dev.cusp.practice.PracticeUsers;
+import dev.cusp.practice.Records;
+import dev.cusp.tenant.Tenant;
+import dev.cusp.tenant.TenantPools;
+import dev.cusp.tenant.TenantRegistry;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The middle tier: practice users log in per tenant and work on their own practice's
+ * records. Every request runs on a connection of the tenant's own pool (its own database
+ * user), in one transaction, and every change is written to the tenant's security log.
+ */
+public final class PracticeRoutes {
+    private static final String BASE = "/api/v1/t/{tenant}";
+
+    private final TenantRegistry registry;
+    private final TenantPools pools;
+    private final Sessions sessions;
+    private final String site;
+    private final int maxFailures;
+    private final Duration lockout;
+    /** Registry lookups are cached for a moment: a hot path reads the tenant on every request. */
+    private final Map<String, CachedTenant> cache = new ConcurrentHashMap<>();
+
+    private record CachedTenant(Tenant tenant, long at) {
+    }
+
+    /** Work done inside one tenant transaction. */
+    @FunctionalInterface
+    private interface Work {
+        Object run(Connection c, Actor actor) throws SQLException;
+    }
+
+    public PracticeRoutes(TenantRegistry registry, TenantPools pools, Sessions sessions, String site,
+                          int maxFailures, Duration lockout) {
+        this.registry = registry;
+        this.pools = pools;
+        this.sessions = sessions;
+        this.site = site;
+        this.maxFailures = maxFailures;
+        this.lockout = lockout;
+    }
+
+    /** Forgets a tenant at once (suspend, drop). */
+    public void forget(String tenant) {
+        cache.remove(tenant);
+        sessions.revokeTenant(tenant);
+    }
+
+    void register(Javalin app) {
+        app.post(BASE + "/login", this::login);
+        app.post(BASE + "/logout", ctx -> {
+            session(ctx);
+            sessions.revoke(ctx.header("Authorization"));
+            ctx.status(204);
+        });
+        app.post(BASE + "/patients/merge", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "from", "into");
+            long from = Json.id(b, "from");
+            long into = Json.id(b, "into");
+            ctx.json(tx(ctx, (c, a) -> DestructiveOperations.mergePatients(c, a, from, into)));
+        });
+        app.post(BASE + "/insurance-plans/combine", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "keep", "merge");
+            long keep = Json.id(b, "keep");
+            JsonNode m = b.get("merge");
+            if (m == null || !m.isArray()) {
+                throw CuspException.invalid("merge", "merge must be an array of plan ids");
+            }
+            List<Long> merge = new ArrayList<>();
+            for (JsonNode n : m) {
+                if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 1) {
+                    throw CuspException.invalid("merge", "merge must hold positive whole numbers");
+                }
+                merge.add(n.asLong());
+            }
+            ctx.json(tx(ctx, (c, a) -> DestructiveOperations.combinePlans(c, a, keep, merge)));
+        });
+        app.post(BASE + "/users", ctx -> {
+            Sessions.Session s = session(ctx);
+            if (!s.admin()) {
+                throw new CuspException(ErrorCode.FORBIDDEN, "only a practice administrator can add users");
+            }
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "user_name", "password", "is_admin");
+            String user = Json.text(b, "user_name", true);
+            String pw = Json.text(b, "password", true);
+            boolean admin = Json.bool(b, "is_admin", false);
+            ctx.status(201).json(tx(ctx, (c, a) -> PracticeUsers.create(c, a, user, pw, admin)));
+        });
+        app.put(BASE + "/users/me/password", ctx -> {
+            Sessions.Session s = session(ctx);
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "current_password", "new_password");
+            String cur = Json.text(b, "current_password", true);
+            String next = Json.text(b, "new_password", true);
+            tx(ctx, (c, a) -> {
+                PracticeUsers.changePassword(c, a, s.userId(), cur, next);
+                return null;
+            });
+            ctx.status(204);
+        });
+        app.get(BASE + "/security-log", ctx -> {
+            Sessions.Session s = session(ctx);
+            if (!s.admin()) {
+                throw new CuspException(ErrorCode.FORBIDDEN, "only a practice administrator can read the security log");
+            }
+            ctx.json(tx(ctx, (c, a) -> securityLog(c, ctx.queryParamMap())));
+        });
+        app.get(BASE + "/{entity}", ctx -> {
+            EntitySpec spec = spec(ctx);
+            Map<String, String> params = single(ctx);
+            ctx.json(tx(ctx, (c, a) -> Records.search(c, spec, params)));
+        });
+        app.post(BASE + "/{entity}", ctx -> {
+            EntitySpec spec = spec(ctx);
+            JsonNode body = Json.body(ctx);
+            ctx.status(201).json(tx(ctx, (c, a) -> Records.create(c, a, spec, body)));
+        });
+        app.get(BASE + "/{entity}/{id}", ctx -> {
+            EntitySpec spec = spec(ctx);
+            long id = id(ctx);
+            ctx.json(tx(ctx, (c, a) -> Records.read(c, spec, id)));
+        });
+        app.put(BASE + "/{entity}/{id}", ctx -> {
+            EntitySpec spec = spec(ctx);
+            long id = id(ctx);
+            JsonNode body = Json.body(ctx);
+            ctx.json(tx(ctx, (c, a) -> Records.update(c, a, spec, id, body)));
+        });
+        app.delete(BASE + "/{entity}/{id}", ctx -> {
+            EntitySpec spec = spec(ctx);
+            long id = id(ctx);
+            tx(ctx, (c, a) -> {
+                Records.delete(c, a, spec, id);
+                return null;
+            });
+            ctx.status(204);
+        });
+    }
+
+    private void login(Context ctx) throws SQLException {
+        JsonNode b = Json.body(ctx);
+        Json.only(b, "user", "password");
+        String user = Json.text(b, "user", true);
+        String password = Json.text(b, "password", true);
+        Tenant t = tenant(ctx.pathParam("tenant"));
+        PracticeUsers.User u;
+        try (Connection c = pools.get(t).getConnection()) {
+            u = PracticeUsers.login(c, site, user, password, maxFailures, lockout);
+        }
+        String token = sessions.issue(t.name(), u.id(), u.userName(), u.admin());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("token", token);
+        m.put("expires_in_seconds", sessions.ttl().toSeconds());
+        m.put("user", u.userName());
+        m.put("is_admin", u.admin());
+        ctx.json(m);
+    }
+
+    /** The caller's session, which must belong to the tenant in the URL. */
+    private Sessions.Session session(Context ctx) {
+        Sessions.Session s = sessions.require(ctx.header("Authorization"));
+        String tenant = ctx.pathParam("tenant");
+        if (s.siteAdmin()) {
+            throw new CuspException(ErrorCode.FORBIDDEN, "the site admin cannot read practice data; log in as a"
+                    + " practice user of " + tenant);
+        }
+        if (!s.tenant().equals(tenant)) {
+            throw new CuspException(ErrorCode.FORBIDDEN, "this token belongs to another practice");
+        }
+        return s;
+    }
+
+    private Object tx(Context ctx, Work work) throws SQLException {
+        Sessions.Session s = session(ctx);
+        Tenant t = tenant(s.tenant());
+        try (Connection c = pools.get(t).getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Object r = work.run(c, new Actor(s.userName(), site));
+                c.commit();
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private Tenant tenant(String name) {
+        CachedTenant ct = cache.get(name);
+        long now = System.nanoTime();
+        if (ct == null || now - ct.at() > 2_000_000_000L) {
+            Tenant t = registry.find(name).orElseThrow(() -> CuspException.notFound("no practice named '" + name
+                    + "' on this site"));
+            ct = new CachedTenant(t, now);
+            cache.put(name, ct);
+        }
+        if (ct.tenant().status() == Tenant.Status.SUSPENDED) {
+            throw new CuspException(ErrorCode.LOCKED, "practice '" + name + "' is suspended by the site administrator");
+        }
+        if (ct.tenant().status() != Tenant.Status.ACTIVE) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is not ready yet");
+        }
+        return ct.tenant();
+    }
+
+    private static EntitySpec spec(Context ctx) {
+        String e = ctx.pathParam("entity");
+        return Entities.byPath(e).orElseThrow(() -> CuspException.notFound("no such record type '" + e
+                + "'; the API is described at /api/v1/openapi.json"));
+    }
+
+    private static long id(Context ctx) {
+        try {
+            long id = Long.parseLong(ctx.pathParam("id"));
+            if (id < 1) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw CuspException.invalid("id", "id must be a positive whole number");
+        }
+    }
+
+    private static Map<String, String> single(Context ctx) {
+        Map<String, String> m = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (v.size() != 1) {
+                throw CuspException.invalid(k, "give search parameter " + k + " once");
+            }
+            m.put(k, v.get(0));
+        });
+        return m;
+    }
+
+    private static Map<String, Object> securityLog(Connection c, Map<String, List<String>> q) throws SQLException {
+        String entity = q.containsKey("entity") ? q.get("entity").get(0) : null;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (var ps = c.prepareStatement("SELECT id, logged_at, user_name, site, action, entity, entity_id, details"
+                + " FROM security_log" + (entity != null ? " WHERE entity = ?" : "") + " ORDER BY id DESC LIMIT 200")) {
+            if (entity != null) {
+                ps.setString(1, entity);
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("id", rs.getLong(1));
+                    r.put("logged_at", rs.getTimestamp(2).toLocalDateTime().toString());
+                    r.put("user_name", rs.getString(3));
+                    r.put("site", rs.getString(4));
+                    r.put("action", rs.getString(5));
+                    r.put("entity", rs.getString(6));
+                    r.put("entity_id", rs.getObject(7));
+                    r.put("details", rs.getString(8));
+                    rows.add(r);
+                }
+            }
+        }
+        return Map.of("items", rows);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.api.Json;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.site.SiteHome;
+import dev.cusp.tls.CertificateAuthority;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The CLI's way to a site: HTTPS to the site's admin API, trusting only the site's own CA,
+ * with the local token the running site leaves in its folder for the OS user that owns it.
+ */
+public final class AdminClient {
+    private final SiteHome home;
+    private final String url;
+    private final String token;
+    private final HttpClient http;
+
+    private AdminClient(SiteHome home, String url, String token, HttpClient http) {
+        this.home = home;
+        this.url = url;
+        this.token = token;
+        this.http = http;
+    }
+
+    public static AdminClient connect(SiteHome home) {
+        if (!Files.exists(home.urlFile()) || !Files.exists(home.cliToken())) {
+            throw notRunning(home);
+        }
+        try {
+            return new AdminClient(home, Files.readString(home.urlFile()).trim(),
+                    Files.readString(home.cliToken()).trim(), client(home));
+        } catch (IOException e) {
+            throw notRunning(home);
+        }
+    }
+
+    static HttpClient client(SiteHome home) {
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            ks.setCertificateEntry("cusp-ca", CertificateAuthority.load(home.tls().caCert()));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CuspException(ErrorCode.INTERNAL, "cannot load the site's CA from " + home.tls().caCert());
+        }
+    }
+
+    private static CuspException notRunning(SiteHome home) {
+        return new CuspException(ErrorCode.SITE_NOT_RUNNING, "no site is running in " + home.dir()
+                + "; start it with './cusp up --home " + home.dir() + "'");
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url + path)).GET());
+    }
+
+    public JsonNode post(String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : write(body))));
+    }
+
+    public JsonNode delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(url + path)).DELETE());
+    }
+
+    private static String write(Object body) {
+        try {
+            return Json.MAPPER.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode send(HttpRequest.Builder b) {
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofHours(6)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw notRunning(home);
+        } catch (IOException e) {
+            throw new CuspException(ErrorCode.SITE_NOT_RUNNING, "cannot reach the site at " + url + ": "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CuspException(ErrorCode.INTERNAL, "interrupted");
+        }
+        JsonNode n;
+        try {
+            n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new CuspException(ErrorCode.INTERNAL, "the site answered " + r.statusCode() + " with no JSON");
+        }
+        if (r.statusCode() >= 400) {
+            JsonNode e = n.path("error");
+            throw new CuspException(ErrorCode.fromName(e.path("code").asText()), e.path("message").asText(
+                    "the site answered " + r.statusCode()), e.path("field").isMissingNode() ? null
+                    : e.path("field").asText());
+        }
+        return n;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cusp tenant backup NAME [--to-file [--file F]]}. */
+@Command(name = "backup", description = "Consistent copy into od_NAME_ID_bak_<timestamp>, or into an SQL file."
+        + " Backups are not replicated.")
+public final class TenantBackup implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+    @Option(names = "--to-file", description = "Write an SQL file in the site's backups folder.")
+    boolean toFile;
+    @Option(names = "--file", paramLabel = "FILE", description = "Write this SQL file (must not exist).")
+    Path file;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("to_file", toFile || file != null);
+        if (file != null) {
+            body.put("file", file.toAbsolutePath().toString());
+        }
+        JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(name)
+                + "/backup", body);
+        spec.commandLine().getOut().println("Backed up " + name + " to " + (r.path("database").isNull()
+                ? "file " + r.path("file").asText() : "database " + r.path("database").asText()) + ".");
+        return 0;
+    }
+}

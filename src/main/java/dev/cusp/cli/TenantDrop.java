@@ -1,0 +1,46 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.error.CuspException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cusp tenant drop NAME --yes [--no-backup]}. */
+@Command(name = "drop", description = "Delete a practice's databases and user. Keeps a final backup file and its"
+        + " documents unless --no-backup.")
+public final class TenantDrop implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+    @Option(names = "--yes", description = "Confirm: this deletes the practice's data.")
+    boolean yes;
+    @Option(names = "--no-backup", description = "Do not keep a final backup (the data is gone for good).")
+    boolean noBackup;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        TenantPaths.segment(name);
+        if (!yes) {
+            throw CuspException.invalid("yes", "dropping tenant '" + name + "' deletes its databases; add --yes to"
+                    + " confirm");
+        }
+        JsonNode r = AdminClient.connect(home.site()).delete("/api/v1/admin/tenants/" + name + "?confirm=yes&backup="
+                + !noBackup);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Tenant " + name + " dropped (databases " + r.path("dropped_databases") + ").");
+        if (!r.path("final_backup").isNull()) {
+            out.println("  final backup    " + r.path("final_backup").asText());
+            out.println("  documents kept  " + r.path("documents_kept").asText());
+        }
+        return 0;
+    }
+}

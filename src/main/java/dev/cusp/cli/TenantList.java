@@ -1,0 +1,35 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cusp tenant list}. */
+@Command(name = "list", description = "List the practices: name, id, schema version, size, status.")
+public final class TenantList implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        JsonNode r = AdminClient.connect(home.site()).get("/api/v1/admin/tenants");
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Output.json(out, r);
+        } else if (r.path("tenants").isEmpty()) {
+            out.println("No tenants yet: create one with './cusp tenant create NAME --id N'.");
+        } else {
+            Output.tenantTable(out, r.path("tenants"));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.cusp.practice;
+
+import dev.cusp.error.CuspException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operations the seeds call destructive, each in the caller's single transaction. A
+ * delete of a fee schedule is {@link Records#delete}: refused while in use, naming the users.
+ */
+public final class DestructiveOperations {
+    /** Every column that points at a patient, moved by a merge. */
+    private static final List<String[]> PATIENT_REFERENCES = List.of(
+            new String[] {"appointment", "patient_id"}, new String[] {"procedure_log", "patient_id"},
+            new String[] {"patient_plan", "patient_id"}, new String[] {"document", "patient_id"},
+            new String[] {"patient", "guarantor_id"});
+
+    private DestructiveOperations() {
+    }
+
+    /**
+     * Merges patient {@code from} into {@code into}: every reference moves to the kept patient;
+     * the merged patient stays, archived, with {@code merged_into_id} set, so nothing is lost.
+     *
+     * @return how many rows moved, per table and column
+     */
+    public static Map<String, Object> mergePatients(Connection c, Actor actor, long from, long into)
+            throws SQLException {
+        if (from == into) {
+            throw CuspException.invalid("into", "a patient cannot be merged into itself");
+        }
+        Records.lock(c, Entities.PATIENTS, Math.min(from, into));
+        Records.lock(c, Entities.PATIENTS, Math.max(from, into));
+        Map<String, Object> moved = new LinkedHashMap<>();
+        for (String[] ref : PATIENT_REFERENCES) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + ref[0] + " SET " + ref[1] + " = ? WHERE "
+                    + ref[1] + " = ?" + (ref[0].equals("patient") ? " AND id <> ?" : ""))) {
+                ps.setLong(1, into);
+                ps.setLong(2, from);
+                if (ref[0].equals("patient")) {
+                    ps.setLong(3, into);
+                }
+                moved.put(ref[0] + "." + ref[1], ps.executeUpdate());
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE patient SET guarantor_id = NULL WHERE id = ? AND guarantor_id = ?")) {
+            ps.setLong(1, into);
+            ps.setLong(2, into);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE patient SET status = 'archived', merged_into_id = ?, guarantor_id = NULL WHERE id = ?")) {
+            ps.setLong(1, into);
+            ps.setLong(2, from);
+            ps.executeUpdate();
+        }
+        SecurityLog.write(c, actor, "merge", "patient", into, "merged patient " + from + " into " + into
+                + "; moved " + moved);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kept", Records.read(c, Entities.PATIENTS, into));
+        out.put("merged_id", from);
+        out.put("moved", moved);
+        return out;
+    }
+
+    /**
+     * Combines insurance plans into {@code keep}: patient plans move to it (a patient who then
+     * holds the same plan twice keeps the lower ordinal), and the other plans are deleted.
+     */
+    public static Map<String, Object> combinePlans(Connection c, Actor actor, long keep, List<Long> merge)
+            throws SQLException {
+        if (merge.isEmpty()) {
+            throw CuspException.invalid("merge", "merge must list at least one plan id to combine into keep");
+        }
+        if (merge.contains(keep)) {
+            throw CuspException.invalid("merge", "plan " + keep + " is the one kept; it cannot also be merged");
+        }
+        if (merge.stream().distinct().count() != merge.size()) {
+            throw CuspException.invalid("merge", "merge lists a plan id twice");
+        }
+        Records.lock(c, Entities.INSURANCE_PLANS, keep);
+        for (long id : merge.stream().sorted().toList()) {
+            Records.lock(c, Entities.INSURANCE_PLANS, id);
+        }
+        int moved = 0;
+        int duplicates = 0;
+        for (long id : merge) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE patient_plan SET insurance_plan_id = ? WHERE insurance_plan_id = ?")) {
+                ps.setLong(1, keep);
+                ps.setLong(2, id);
+                moved += ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM insurance_plan WHERE id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE pp FROM patient_plan pp JOIN patient_plan other"
+                + " ON other.patient_id = pp.patient_id AND other.insurance_plan_id = pp.insurance_plan_id"
+                + " AND (other.ordinal < pp.ordinal OR (other.ordinal = pp.ordinal AND other.id < pp.id))"
+                + " WHERE pp.insurance_plan_id = ?")) {
+            ps.setLong(1, keep);
+            duplicates = ps.executeUpdate();
+        }
+        SecurityLog.write(c, actor, "combine", "insurance_plan", keep, "combined plans " + merge + " into " + keep
+                + "; moved " + moved + " patient plans, removed " + duplicates + " duplicates");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kept", Records.read(c, Entities.INSURANCE_PLANS, keep));
+        out.put("deleted_plan_ids", merge);
+        out.put("patient_plans_moved", moved);
+        out.put("duplicate_patient_plans_removed", duplicates);
+        return out;
+    }
+}

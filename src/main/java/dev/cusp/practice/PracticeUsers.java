@@ -1,0 +1,140 @@
+package dev.cusp.practice;
+
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.secret.Passwords;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Practice users: login with lockout after repeated failures, and account management. */
+public final class PracticeUsers {
+    /** A logged-in practice user. */
+    public record User(long id, String userName, boolean admin) {
+    }
+
+    private PracticeUsers() {
+    }
+
+    /**
+     * Checks a password. A wrong one counts towards the lockout; {@code maxFailures} in a row
+     * lock the user out for {@code lockout}. The answer never says whether the user exists.
+     */
+    public static User login(Connection c, String site, String userName, String password, int maxFailures,
+                             Duration lockout) throws SQLException {
+        if (userName == null || userName.isBlank() || password == null || password.isEmpty()) {
+            throw CuspException.invalid(userName == null || userName.isBlank() ? "user" : "password",
+                    "user and password are required");
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, password_hash, is_admin, failed_logins,"
+                + " locked_until FROM practice_user WHERE user_name = ? FOR UPDATE")) {
+            ps.setString(1, userName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    Passwords.verify(password, Passwords.hash("timing-equaliser"));
+                    SecurityLog.write(c, new Actor(userName, site), "login_failed", "practice_user", null,
+                            "unknown user");
+                    c.commit();
+                    throw wrong();
+                }
+                long id = rs.getLong(1);
+                Timestamp locked = rs.getTimestamp(5);
+                if (locked != null && locked.toInstant().isAfter(Instant.now())) {
+                    c.commit();
+                    throw new CuspException(ErrorCode.LOCKED, "user " + userName + " is locked out after "
+                            + maxFailures + " failed logins until " + locked.toInstant()
+                            + "; wait, or ask a practice administrator");
+                }
+                if (!Passwords.verify(password, rs.getString(2))) {
+                    int failures = rs.getInt(4) + 1;
+                    try (PreparedStatement up = c.prepareStatement(
+                            "UPDATE practice_user SET failed_logins = ?, locked_until = ? WHERE id = ?")) {
+                        up.setInt(1, failures >= maxFailures ? 0 : failures);
+                        up.setTimestamp(2, failures >= maxFailures ? Timestamp.from(Instant.now().plus(lockout)) : null);
+                        up.setLong(3, id);
+                        up.executeUpdate();
+                    }
+                    SecurityLog.write(c, new Actor(userName, site), failures >= maxFailures ? "locked_out"
+                            : "login_failed", "practice_user", id, "failure " + failures + " of " + maxFailures);
+                    c.commit();
+                    throw wrong();
+                }
+                try (PreparedStatement up = c.prepareStatement(
+                        "UPDATE practice_user SET failed_logins = 0, locked_until = NULL WHERE id = ?")) {
+                    up.setLong(1, id);
+                    up.executeUpdate();
+                }
+                SecurityLog.write(c, new Actor(userName, site), "login", "practice_user", id, null);
+                c.commit();
+                return new User(id, userName, rs.getBoolean(3));
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            throw e;
+        }
+    }
+
+    private static CuspException wrong() {
+        return new CuspException(ErrorCode.UNAUTHENTICATED, "wrong user name or password");
+    }
+
+    public static Map<String, Object> create(Connection c, Actor actor, String userName, String password,
+                                             boolean admin) throws SQLException {
+        if (userName == null || !userName.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw CuspException.invalid("user_name", "user_name must be 1 to 64 letters, digits, dots, dashes or"
+                    + " underscores");
+        }
+        Passwords.requireStrong("password", password);
+        long id;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO practice_user (user_name, password_hash,"
+                + " is_admin) VALUES (?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, userName);
+            ps.setString(2, Passwords.hash(password));
+            ps.setBoolean(3, admin);
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        } catch (SQLIntegrityConstraintViolationException e) {
+            throw new CuspException(ErrorCode.CONFLICT, "user " + userName + " already exists", "user_name");
+        }
+        SecurityLog.write(c, actor, "create", "practice_user", id, "user " + userName + (admin ? " (admin)" : ""));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("user_name", userName);
+        out.put("is_admin", admin);
+        return out;
+    }
+
+    public static void changePassword(Connection c, Actor actor, long userId, String current, String next)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM practice_user WHERE id = ?"
+                + " FOR UPDATE")) {
+            ps.setLong(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !Passwords.verify(current, rs.getString(1))) {
+                    throw new CuspException(ErrorCode.UNAUTHENTICATED, "the current password is wrong",
+                            "current_password");
+                }
+            }
+        }
+        Passwords.requireStrong("new_password", next);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE practice_user SET password_hash = ? WHERE id = ?")) {
+            ps.setString(1, Passwords.hash(next));
+            ps.setLong(2, userId);
+            ps.executeUpdate();
+        }
+        SecurityLog.write(c, actor, "change_password", "practice_user", userId, null);
+    }
+}

@@ -1,0 +1,303 @@
+package dev.cusp.practice;
+
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Create, read, update, delete and search for any {@link EntitySpec}, on a connection that
+ * belongs to one tenant and is inside the caller's transaction. Table and column names come
+ * only from the specs; every value is a bound parameter.
+ */
+public final class Records {
+    public static final int MAX_PAGE_SIZE = 200;
+
+    private Records() {
+    }
+
+    public static Map<String, Object> create(Connection c, Actor actor, EntitySpec spec, JsonNode body)
+            throws SQLException {
+        Map<String, Object> values = JsonValues.read(spec, body, true);
+        checkReferences(c, spec, values);
+        List<String> cols = new ArrayList<>(values.keySet());
+        String sql = "INSERT INTO " + spec.table() + " (" + String.join(", ", cols) + ") VALUES ("
+                + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
+        long id;
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(ps, cols, values);
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        SecurityLog.write(c, actor, "create", spec.table(), id, "fields: " + String.join(", ", cols));
+        return read(c, spec, id);
+    }
+
+    public static Map<String, Object> read(Connection c, EntitySpec spec, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + spec.table() + " WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw CuspException.notFound("no " + spec.label() + " with id " + id);
+                }
+                return row(rs);
+            }
+        }
+    }
+
+    public static Map<String, Object> update(Connection c, Actor actor, EntitySpec spec, long id, JsonNode body)
+            throws SQLException {
+        Map<String, Object> values = JsonValues.read(spec, body, false);
+        lock(c, spec, id);
+        checkReferences(c, spec, values);
+        if (spec == Entities.PATIENTS && Long.valueOf(id).equals(values.get("guarantor_id"))) {
+            values.put("guarantor_id", null);
+        }
+        List<String> cols = new ArrayList<>(values.keySet());
+        String sql = "UPDATE " + spec.table() + " SET " + String.join(", ", cols.stream().map(x -> x + " = ?")
+                .toList()) + " WHERE id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, cols, values);
+            ps.setLong(cols.size() + 1, id);
+            ps.executeUpdate();
+        }
+        SecurityLog.write(c, actor, "update", spec.table(), id, "fields: " + String.join(", ", cols));
+        return read(c, spec, id);
+    }
+
+    /**
+     * Deletes a record, refusing while other rows point at it (naming them), and deleting
+     * the rows it owns with it.
+     */
+    public static void delete(Connection c, Actor actor, EntitySpec spec, long id) throws SQLException {
+        lock(c, spec, id);
+        List<String> users = new ArrayList<>();
+        for (EntitySpec.Reference r : spec.referencedBy()) {
+            if (r.owned()) {
+                continue;
+            }
+            List<Long> ids = idsWhere(c, r.table(), r.column(), id, 10);
+            if (!ids.isEmpty()) {
+                users.add(r.label() + " " + ids.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).get()
+                        + (ids.size() == 10 ? " and more" : ""));
+            }
+        }
+        if (!users.isEmpty()) {
+            throw new CuspException(ErrorCode.CONFLICT, spec.label() + " " + id + " is in use by " + String.join("; ",
+                    users) + ". Point those records elsewhere first" + (spec == Entities.PATIENTS
+                    ? " (or merge this patient into another)" : "") + "; nothing was deleted.");
+        }
+        int owned = 0;
+        for (EntitySpec.Reference r : spec.referencedBy()) {
+            if (r.owned()) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + r.table() + " WHERE " + r.column()
+                        + " = ?")) {
+                    ps.setLong(1, id);
+                    owned += ps.executeUpdate();
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + spec.table() + " WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+        SecurityLog.write(c, actor, "delete", spec.table(), id, owned > 0 ? "with " + owned + " owned rows" : null);
+    }
+
+    /** One page of records matching the filters and the free-text prefix {@code q}. */
+    public static Map<String, Object> search(Connection c, EntitySpec spec, Map<String, String> params)
+            throws SQLException {
+        int page = intParam(params, "page", 1, 1, 1_000_000);
+        int size = intParam(params, "size", 50, 1, MAX_PAGE_SIZE);
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String k = p.getKey();
+            if (k.equals("page") || k.equals("size")) {
+                continue;
+            }
+            if (k.equals("q")) {
+                if (spec.search().isEmpty()) {
+                    throw CuspException.invalid("q", spec.path() + " has no free-text search; filter by "
+                            + String.join(", ", spec.filters()));
+                }
+                String like = likePrefix(p.getValue());
+                where.append(" AND (").append(String.join(" OR ", spec.search().stream().map(col -> col + " LIKE ?")
+                        .toList())).append(")");
+                spec.search().forEach(col -> args.add(like));
+                continue;
+            }
+            if (!spec.filters().contains(k)) {
+                throw CuspException.invalid(k, "unknown search parameter '" + k + "' for " + spec.path()
+                        + "; use q, page, size" + (spec.filters().isEmpty() ? "" : ", " + String.join(", ",
+                        spec.filters())));
+            }
+            Field f = spec.field(k).orElseThrow();
+            where.append(" AND ").append(k).append(" = ?");
+            args.add(filterValue(f, p.getValue()));
+        }
+        long total;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + spec.table() + where)) {
+            bindAll(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + spec.table() + where
+                + " ORDER BY id LIMIT ? OFFSET ?")) {
+            bindAll(ps, args);
+            ps.setInt(args.size() + 1, size);
+            ps.setLong(args.size() + 2, (long) (page - 1) * size);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.add(row(rs));
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", items);
+        out.put("page", page);
+        out.put("size", size);
+        out.put("total", total);
+        return out;
+    }
+
+    static void lock(Connection c, EntitySpec spec, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + spec.table() + " WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw CuspException.notFound("no " + spec.label() + " with id " + id);
+                }
+            }
+        }
+    }
+
+    static List<Long> idsWhere(Connection c, String table, String column, long value, int limit) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table + " WHERE " + column
+                + " = ? ORDER BY id LIMIT " + limit)) {
+            ps.setLong(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static void checkReferences(Connection c, EntitySpec spec, Map<String, Object> values)
+            throws SQLException {
+        for (Field f : spec.fields()) {
+            if (f.kind() == Field.Kind.REF && values.get(f.name()) instanceof Long id) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + f.ref() + " WHERE id = ?"
+                        + " LOCK IN SHARE MODE")) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw CuspException.invalid(f.name(), f.name() + " " + id + ": no such "
+                                    + f.ref().replace('_', ' '));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Object filterValue(Field f, String raw) {
+        try {
+            return switch (f.kind()) {
+                case INT, REF -> Long.parseLong(raw);
+                case BOOL -> {
+                    if (!raw.equals("true") && !raw.equals("false")) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield Boolean.parseBoolean(raw);
+                }
+                case DATE -> LocalDate.parse(raw);
+                default -> {
+                    if (raw.length() > Math.max(f.maxLength(), 40)) {
+                        throw new IllegalArgumentException();
+                    }
+                    yield raw;
+                }
+            };
+        } catch (RuntimeException e) {
+            throw CuspException.invalid(f.name(), "search parameter " + f.name() + "='" + (raw.length() > 40
+                    ? raw.substring(0, 40) + "..." : raw) + "' is not a valid " + f.kind().name().toLowerCase());
+        }
+    }
+
+    private static String likePrefix(String q) {
+        if (q.isBlank() || q.length() > 100) {
+            throw CuspException.invalid("q", "q must have 1 to 100 characters");
+        }
+        return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private static int intParam(Map<String, String> params, String name, int def, int min, int max) {
+        String v = params.get(name);
+        if (v == null) {
+            return def;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw CuspException.invalid(name, name + " must be a whole number from " + min + " to " + max);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<String> cols, Map<String, Object> values)
+            throws SQLException {
+        for (int i = 0; i < cols.size(); i++) {
+            ps.setObject(i + 1, values.get(cols.get(i)));
+        }
+    }
+
+    private static void bindAll(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+
+    static Map<String, Object> row(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            Object v = rs.getObject(i);
+            if (v instanceof Timestamp ts) {
+                v = ts.toLocalDateTime().toString();
+            } else if (v instanceof LocalDateTime ldt) {
+                v = ldt.toString();
+            } else if (v instanceof java.sql.Date d) {
+                v = d.toLocalDate().toString();
+            } else if (v instanceof LocalDate ld) {
+                v = ld.toString();
+            }
+            m.put(md.getColumnLabel(i), v);
+        }
+        return m;
+    }
+}

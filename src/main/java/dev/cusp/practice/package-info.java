@@ -1,0 +1,2 @@
+/** The practice data a tenant works with: records, search, destructive operations, users. */
+package dev.cusp.practice;

@@ -1,0 +1,349 @@
+package dev.cusp.tenant;
+
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.node.NodeTools;
+import dev.cusp.secret.Passwords;
+import dev.cusp.secret.SecretBox;
+import dev.cusp.site.FilePermissions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, inspects, backs up, suspends and drops tenants. Every step that changes the node
+ * is undone if a later step fails, so a tenant either exists completely or not at all.
+ */
+public final class TenantService {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantService.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'_'HHmmss");
+    public static final String FIRST_ADMIN = "admin";
+
+    private final DataSource admin;
+    private final TenantRegistry registry;
+    private final TenantPools pools;
+    private final SecretBox secrets;
+    private final NodeTools tools;
+    private final Path documents;
+    private final Path backups;
+    private final String host;
+    private final int port;
+    private final Consumer<String> onTenantClosed;
+
+    public TenantService(DataSource admin, TenantRegistry registry, TenantPools pools, SecretBox secrets,
+                         NodeTools tools, Path documents, Path backups, String host, int port,
+                         Consumer<String> onTenantClosed) {
+        this.admin = admin;
+        this.registry = registry;
+        this.pools = pools;
+        this.secrets = secrets;
+        this.tools = tools;
+        this.documents = documents;
+        this.backups = backups;
+        this.host = host;
+        this.port = port;
+        this.onTenantClosed = onTenantClosed;
+    }
+
+    public TenantRegistry registry() {
+        return registry;
+    }
+
+    /** What {@code tenant create} returns: the only time the passwords are shown. */
+    public record Created(Tenant tenant, String dbPassword, String adminUser, String adminPassword, Path documents,
+                          String host, int port) {
+    }
+
+    public Created create(String name, Integer rawId) {
+        TenantNames.requireName(name);
+        int id = TenantNames.requireId(rawId);
+        String db = Tenant.dbNameFor(name, id);
+        String password = Passwords.generate(24);
+        Tenant t = new Tenant(name, id, db, db, secrets.seal(password), Tenant.Status.CREATING, null, null);
+        registry.reserve(t);
+        Path docs = documents.resolve(db);
+        try {
+            createDatabaseAndUser(db, password);
+            String version = PracticeSchema.migrate(jdbcUrl(db), db, password);
+            String adminPassword = Passwords.generate(20);
+            insertFirstAdmin(db, password, adminPassword);
+            FilePermissions.privateDir(docs);
+            registry.update(name, Tenant.Status.ACTIVE, version);
+            LOG.info("tenant {}: created database {} at schema version {}", name, db, version);
+            return new Created(registry.require(name), password, FIRST_ADMIN, adminPassword, docs, host, port);
+        } catch (RuntimeException e) {
+            LOG.warn("tenant {}: creation failed, undoing: {}", name, e.getMessage());
+            undoCreate(t, docs);
+            if (e instanceof CuspException) {
+                throw e;
+            }
+            throw new CuspException(ErrorCode.INTERNAL, "tenant '" + name + "' could not be created and nothing was"
+                    + " kept: " + e.getMessage(), null, e);
+        }
+    }
+
+    private String jdbcUrl(String db) {
+        return "jdbc:mariadb://" + host + ":" + port + "/" + db;
+    }
+
+    private void createDatabaseAndUser(String db, String password) {
+        String escaped = db.replace("_", "\\_");
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            for (String h : List.of("127.0.0.1", "localhost")) {
+                String u = "'" + db + "'@'" + h + "'";
+                s.execute("CREATE USER " + u + " IDENTIFIED BY '" + password + "'");
+                // The tenant's own database, and databases it owns (backups, scratch): od\_x\_1\_%.
+                // Not od\_x\_1% as the seed has it: that would also match tenant x with id 12.
+                s.execute("GRANT ALL PRIVILEGES ON `" + escaped + "`.* TO " + u);
+                s.execute("GRANT ALL PRIVILEGES ON `" + escaped + "\\_%`.* TO " + u);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void insertFirstAdmin(String db, String dbPassword, String adminPassword) {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(db), db, dbPassword);
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO practice_user (user_name, password_hash, is_admin) VALUES (?, ?, TRUE)")) {
+            ps.setString(1, FIRST_ADMIN);
+            ps.setString(2, Passwords.hash(adminPassword));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the practice administrator: " + e.getMessage(), e);
+        }
+    }
+
+    private void undoCreate(Tenant t, Path docs) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + t.dbName() + "`");
+            for (String h : List.of("127.0.0.1", "localhost")) {
+                s.execute("DROP USER IF EXISTS '" + t.dbUser() + "'@'" + h + "'");
+            }
+        } catch (SQLException e) {
+            LOG.error("tenant {}: undo failed: {}", t.name(), e.getMessage());
+        }
+        deleteTree(docs);
+        registry.delete(t.name());
+    }
+
+    /** Sizes in bytes of each tenant's databases, by tenant name. */
+    public Map<String, Long> sizes() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_schema, SUM(data_length + index_length) FROM "
+                     + "information_schema.tables WHERE table_schema LIKE 'od\\_%' GROUP BY table_schema")) {
+            Map<String, Long> bySchema = new LinkedHashMap<>();
+            while (rs.next()) {
+                bySchema.put(rs.getString(1), rs.getLong(2));
+            }
+            for (Tenant t : registry.all()) {
+                out.put(t.name(), bySchema.getOrDefault(t.dbName(), 0L));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** The tenant's databases: its own and the ones it owns (backups, scratch). */
+    public List<String> databases(Tenant t) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT schema_name FROM information_schema.schemata WHERE schema_name = ? OR schema_name LIKE ?"
+                        + " ORDER BY schema_name")) {
+            ps.setString(1, t.dbName());
+            ps.setString(2, t.dbName().replace("_", "\\_") + "\\_%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    public Path documentsOf(Tenant t) {
+        return documents.resolve(t.dbName());
+    }
+
+    /** Result of a backup: where it went. */
+    public record Backup(String database, Path file) {
+    }
+
+    /**
+     * A consistent copy ({@code --single-transaction}) into {@code od_NAME_N_bak_<timestamp>},
+     * or into an SQL file. Not written to the binary log, so it never replicates.
+     */
+    public Backup backup(String name, boolean toFile, Path file) {
+        Tenant t = registry.require(name);
+        String stamp = LocalDateTime.now(ZoneOffset.UTC).format(STAMP);
+        if (toFile || file != null) {
+            Path target = file != null ? file : backups.resolve(t.dbName() + "-" + stamp + ".sql");
+            if (!target.isAbsolute()) {
+                throw CuspException.invalid("file", "backup file must be an absolute path on the site's machine");
+            }
+            if (Files.exists(target)) {
+                throw CuspException.invalid("file", target + " already exists; choose a new file name");
+            }
+            tools.dumpToFile(t.dbName(), target);
+            LOG.info("tenant {}: backed up to {}", name, target);
+            return new Backup(null, target);
+        }
+        String db = t.dbName() + "_bak_" + stamp;
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET SESSION sql_log_bin = 0");
+            s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (SQLException e) {
+            throw new CuspException(ErrorCode.CONFLICT, "cannot create " + db + ": " + e.getMessage()
+                    + " (one backup per second at most)");
+        }
+        try {
+            tools.copyDatabase(t.dbName(), db);
+        } catch (RuntimeException e) {
+            dropQuietly(db);
+            throw e;
+        }
+        LOG.info("tenant {}: backed up to database {}", name, db);
+        return new Backup(db, null);
+    }
+
+    public Tenant suspend(String name) {
+        Tenant t = registry.require(name);
+        setLocked(t, true);
+        registry.update(name, Tenant.Status.SUSPENDED, null);
+        pools.evict(name);
+        killConnections(t);
+        onTenantClosed.accept(name);
+        LOG.info("tenant {}: suspended", name);
+        return registry.require(name);
+    }
+
+    public Tenant resume(String name) {
+        Tenant t = registry.require(name);
+        setLocked(t, false);
+        registry.update(name, Tenant.Status.ACTIVE, null);
+        LOG.info("tenant {}: resumed", name);
+        return registry.require(name);
+    }
+
+    /** What {@code tenant drop} removed and kept. */
+    public record Dropped(List<String> databases, Path finalBackup, Path documentsKept) {
+    }
+
+    public Dropped drop(String name, boolean keepBackup) {
+        Tenant t = registry.require(name);
+        Path finalBackup = null;
+        Path docsKept = null;
+        String stamp = LocalDateTime.now(ZoneOffset.UTC).format(STAMP);
+        if (keepBackup) {
+            finalBackup = backups.resolve(t.dbName() + "-final-" + stamp + ".sql");
+            tools.dumpToFile(t.dbName(), finalBackup);
+        }
+        setLocked(t, true);
+        pools.evict(name);
+        killConnections(t);
+        onTenantClosed.accept(name);
+        List<String> dbs = databases(t);
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            for (String db : dbs) {
+                s.execute("DROP DATABASE IF EXISTS `" + db + "`");
+            }
+            for (String h : List.of("127.0.0.1", "localhost")) {
+                s.execute("DROP USER IF EXISTS '" + t.dbUser() + "'@'" + h + "'");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop tenant " + name + ": " + e.getMessage(), e);
+        }
+        Path docs = documentsOf(t);
+        if (Files.exists(docs)) {
+            if (keepBackup) {
+                docsKept = backups.resolve(t.dbName() + "-final-" + stamp + "-documents");
+                try {
+                    Files.move(docs, docsKept);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot keep the documents of " + name + ": " + e.getMessage(), e);
+                }
+            } else {
+                deleteTree(docs);
+            }
+        }
+        registry.delete(name);
+        LOG.info("tenant {}: dropped ({} databases){}", name, dbs.size(),
+                keepBackup ? ", final backup " + finalBackup : "");
+        return new Dropped(dbs, finalBackup, docsKept);
+    }
+
+    private void setLocked(Tenant t, boolean locked) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            for (String h : List.of("127.0.0.1", "localhost")) {
+                s.execute("ALTER USER '" + t.dbUser() + "'@'" + h + "' ACCOUNT " + (locked ? "LOCK" : "UNLOCK"));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot " + (locked ? "lock" : "unlock") + " " + t.dbUser(), e);
+        }
+    }
+
+    private void killConnections(Tenant t) {
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM information_schema.processlist WHERE user = ?")) {
+            ps.setString(1, t.dbUser());
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                for (long id : ids) {
+                    try {
+                        s.execute("KILL CONNECTION " + id);
+                    } catch (SQLException gone) {
+                        // Already closed between the listing and the kill.
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void dropQuietly(String db) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET SESSION sql_log_bin = 0");
+            s.execute("DROP DATABASE IF EXISTS `" + db + "`");
+        } catch (SQLException e) {
+            LOG.warn("cannot remove partial backup {}: {}", db, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+}

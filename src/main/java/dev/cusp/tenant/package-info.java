@@ -1,0 +1,2 @@
+/** Hosted practices: their databases, users, pools, documents, backups and life cycle. */
+package dev.cusp.tenant;
