@@ -1,0 +1,150 @@
+package dev.cusp.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.Site;
+import dev.cusp.api.Json;
+import dev.cusp.site.Settings;
+import dev.cusp.site.SiteHome;
+import dev.cusp.tenant.TenantService;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One real site (embedded MariaDB + HTTPS on port 0) shared by every test in the JVM:
+ * starting a node takes seconds, so it starts once. Each test makes its own tenant with
+ * {@link #newTenant(String)} and so never sees another test's data.
+ */
+public final class TestSite {
+    private static TestSite shared;
+    private static final AtomicInteger IDS = new AtomicInteger((int) (System.nanoTime() % 100_000) * 1000);
+
+    public final Site site;
+    public final HttpClient http;
+    public final String url;
+
+    private TestSite(Site site) {
+        this.site = site;
+        this.http = client(site.home());
+        this.url = site.url();
+    }
+
+    /** The shared site, started on first use and stopped when the JVM exits. */
+    public static synchronized TestSite shared() {
+        if (shared == null) {
+            Path home = newHome("shared");
+            Settings s = Settings.load(Map.of("port", "0", "db.buffer.pool.mb", "64"), Map.of(), null);
+            Site site = Site.start(new SiteHome(home), s, pw -> { });
+            shared = new TestSite(site);
+            Runtime.getRuntime().addShutdownHook(new Thread(site::close));
+        }
+        return shared;
+    }
+
+    /** A fresh folder for a site, under target/ (never under /tmp, which some machines clean). */
+    public static Path newHome(String label) {
+        try {
+            Path base = Path.of("target", "it-sites").toAbsolutePath();
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, label + "-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static HttpClient client(SiteHome home) {
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            ks.setCertificateEntry("ca", dev.cusp.tls.CertificateAuthority.load(home.tls().caCert()));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A tenant of its own for one test; the name starts with {@code prefix}. */
+    public TenantService.Created newTenant(String prefix) {
+        int id = IDS.incrementAndGet();
+        return site.tenants().create(prefix.toLowerCase().replaceAll("[^a-z0-9]", "") + id, id);
+    }
+
+    /** Logs in as the tenant's first practice administrator and returns the token. */
+    public String login(TenantService.Created t) {
+        Response r = call("POST", "/api/v1/t/" + t.tenant().name() + "/login", null,
+                Map.of("user", t.adminUser(), "password", t.adminPassword()));
+        if (r.status() != 200) {
+            throw new IllegalStateException("login failed: " + r);
+        }
+        return r.json().get("token").asText();
+    }
+
+    /** An HTTP answer: status, raw body, and the body as JSON (empty object if none). */
+    public record Response(int status, String body, JsonNode json) {
+    }
+
+    public Response call(String method, String path, String token, Object body) {
+        String raw;
+        try {
+            raw = body == null ? null : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return raw(method, path, token, raw);
+    }
+
+    public Response raw(String method, String path, String token, String rawBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
+                .method(method, rawBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(rawBody))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+            return new Response(r.statusCode(), r.body(), n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the node's own {@code mariadb} client; returns exit code and output. */
+    public ClientResult mariadb(String user, String password, String sql) {
+        try {
+            Path bin = site.node().config().binary("mariadb");
+            Process p = new ProcessBuilder(bin.toString(), "--no-defaults", "-h127.0.0.1",
+                    "-P" + site.node().config().port(), "-u" + user, "-p" + password, "--batch", "--skip-column-names",
+                    "-e", sql).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            return new ClientResult(p.waitFor(), out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The result of one {@code mariadb} client run. */
+    public record ClientResult(int exit, String output) {
+    }
+}
