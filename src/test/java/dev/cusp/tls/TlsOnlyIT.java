@@ -1,0 +1,117 @@
+package dev.cusp.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cusp.support.TestSite;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Arrays;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The site speaks TLS only, and its certificates chain to the site's own CA. */
+class TlsOnlyIT {
+    static TestSite site;
+    static int port;
+
+    @BeforeAll
+    static void start() {
+        site = TestSite.shared();
+        port = URI.create(site.url).getPort();
+    }
+
+    @Test
+    void plainHttpGetsNoData() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (java.net.SocketException reset) {
+                n = -1;
+            }
+            String answer = n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+            assertThat(answer).doesNotContain("\"status\"").doesNotContain("ok");
+            assertThat(answer.startsWith("HTTP/1.1 200")).isFalse();
+        }
+    }
+
+    @Test
+    void curlWithTheSiteCaGetsAnAnswer() throws Exception {
+        Process p = new ProcessBuilder("curl", "-s", "--cacert", site.site.home().tls().caCert().toString(),
+                site.url + "/api/v1/health").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("\"ok\"");
+        Process insecure = new ProcessBuilder("curl", "-s", site.url + "/api/v1/health").start();
+        assertThat(insecure.waitFor()).as("curl without the CA must refuse the certificate").isNotZero();
+    }
+
+    @Test
+    void serverCertificateChainsToTheSiteCa() throws Exception {
+        X509Certificate ca = CertificateAuthority.load(site.site.home().tls().caCert());
+        SSLSocketFactory f = sslFactory();
+        try (SSLSocket s = (SSLSocket) f.createSocket("127.0.0.1", port)) {
+            s.startHandshake();
+            X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
+            leaf.verify(ca.getPublicKey());
+            assertThat(leaf.getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
+            assertThat(s.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+        }
+    }
+
+    @Test
+    void oldProtocolsAreRefused() throws Exception {
+        SSLSocketFactory f = sslFactory();
+        try (SSLSocket s = (SSLSocket) f.createSocket("127.0.0.1", port)) {
+            String[] old = Arrays.stream(s.getSupportedProtocols()).filter(p -> p.equals("TLSv1.1")
+                    || p.equals("TLSv1")).toArray(String[]::new);
+            if (old.length == 0) {
+                // This JDK cannot even offer them; the server's own list is checked below.
+                assertThat(dev.cusp.api.ApiServerProtocols.enabled()).containsOnly("TLSv1.3", "TLSv1.2");
+                return;
+            }
+            s.setEnabledProtocols(old);
+            assertThatThrownBy(s::startHandshake).isInstanceOf(SSLHandshakeException.class);
+        }
+    }
+
+    @Test
+    void databaseNodeServesTlsWithTheSiteCertificate() throws Exception {
+        var created = site.newTenant("tlsdb");
+        String url = "jdbc:mariadb://127.0.0.1:" + created.port() + "/" + created.tenant().dbName()
+                + "?sslMode=verify-full&serverSslCert=" + site.site.home().tls().caCert();
+        try (Connection c = DriverManager.getConnection(url, created.tenant().dbUser(), created.dbPassword());
+             ResultSet rs = c.createStatement().executeQuery("SHOW SESSION STATUS LIKE 'Ssl_version'")) {
+            rs.next();
+            assertThat(rs.getString(2)).startsWith("TLSv1.");
+        }
+    }
+
+    private static SSLSocketFactory sslFactory() throws Exception {
+        var ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", CertificateAuthority.load(site.site.home().tls().caCert()));
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx.getSocketFactory();
+    }
+}
