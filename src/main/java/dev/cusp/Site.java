@@ -97,7 +97,7 @@ public final class Site implements AutoCloseable {
         TenantRegistry registry = new TenantRegistry(admin);
         PracticeRoutes[] practice = new PracticeRoutes[1];
         tenants = new TenantService(admin, registry, pools, secrets, new NodeTools(nc), home.documents(),
-                home.backups(), "127.0.0.1", id.dbPort(), name -> practice[0].forget(name));
+                home.backups(), "127.0.0.1", id.dbPort(), (name, closed) -> practice[0].tenantChanged(name, closed));
         practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(),
                 settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)));
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),

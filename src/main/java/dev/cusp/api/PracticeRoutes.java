@@ -59,10 +59,12 @@ public final class PracticeRoutes {
         this.lockout = lockout;
     }
 
-    /** Forgets a tenant at once (suspend, drop). */
-    public void forget(String tenant) {
+    /** Forgets what it knew of a tenant; when {@code closed} (suspend, drop) its sessions end too. */
+    public void tenantChanged(String tenant, boolean closed) {
         cache.remove(tenant);
-        sessions.revokeTenant(tenant);
+        if (closed) {
+            sessions.revokeTenant(tenant);
+        }
     }
 
     void register(Javalin app) {

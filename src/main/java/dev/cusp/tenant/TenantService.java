@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +44,15 @@ public final class TenantService {
     private final Path backups;
     private final String host;
     private final int port;
-    private final Consumer<String> onTenantClosed;
+    private final BiConsumer<String, Boolean> onTenantChanged;
 
+    /**
+     * @param onTenantChanged told of a tenant's suspend, resume or drop; the flag is true when
+     *                        the tenant is closed (its sessions must end)
+     */
     public TenantService(DataSource admin, TenantRegistry registry, TenantPools pools, SecretBox secrets,
                          NodeTools tools, Path documents, Path backups, String host, int port,
-                         Consumer<String> onTenantClosed) {
+                         BiConsumer<String, Boolean> onTenantChanged) {
         this.admin = admin;
         this.registry = registry;
         this.pools = pools;
@@ -58,7 +62,7 @@ public final class TenantService {
         this.backups = backups;
         this.host = host;
         this.port = port;
-        this.onTenantClosed = onTenantClosed;
+        this.onTenantChanged = onTenantChanged;
     }
 
     public TenantRegistry registry() {
@@ -233,7 +237,7 @@ public final class TenantService {
         registry.update(name, Tenant.Status.SUSPENDED, null);
         pools.evict(name);
         killConnections(t);
-        onTenantClosed.accept(name);
+        onTenantChanged.accept(name, true);
         LOG.info("tenant {}: suspended", name);
         return registry.require(name);
     }
@@ -242,6 +246,7 @@ public final class TenantService {
         Tenant t = registry.require(name);
         setLocked(t, false);
         registry.update(name, Tenant.Status.ACTIVE, null);
+        onTenantChanged.accept(name, false);
         LOG.info("tenant {}: resumed", name);
         return registry.require(name);
     }
@@ -262,7 +267,7 @@ public final class TenantService {
         setLocked(t, true);
         pools.evict(name);
         killConnections(t);
-        onTenantClosed.accept(name);
+        onTenantChanged.accept(name, true);
         List<String> dbs = databases(t);
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             for (String db : dbs) {
