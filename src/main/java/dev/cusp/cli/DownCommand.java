@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp down}: stops the site cleanly (its node flushes and shuts down). */
-@Command(name = "down", description = "Stop the site cleanly.")
+@Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the site cleanly.")
 public final class DownCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;

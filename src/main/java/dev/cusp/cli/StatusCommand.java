@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp status}: the site, its node's replication settings, and its tenants. */
-@Command(name = "status", description = "Show the site, its database node and its tenants.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the site, its database node and its tenants.")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant backup NAME [--to-file [--file F]]}. */
-@Command(name = "backup", description = "Consistent copy into od_NAME_ID_bak_<timestamp>, or into an SQL file."
+@Command(name = "backup", mixinStandardHelpOptions = true, description = "Consistent copy into od_NAME_ID_bak_<timestamp>, or into an SQL file."
         + " Backups are not replicated.")
 public final class TenantBackup implements Callable<Integer> {
     @Mixin

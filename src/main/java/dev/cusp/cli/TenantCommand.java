@@ -3,7 +3,7 @@ package dev.cusp.cli;
 import picocli.CommandLine.Command;
 
 /** {@code cusp tenant ...}: the hosted practices. */
-@Command(name = "tenant", description = "Create, list, back up, suspend and drop hosted practices.",
+@Command(name = "tenant", mixinStandardHelpOptions = true, description = "Create, list, back up, suspend and drop hosted practices.",
         subcommands = {TenantCreate.class, TenantList.class, TenantShow.class, TenantBackup.class,
             TenantSuspend.class, TenantResume.class, TenantDrop.class})
 public final class TenantCommand implements Runnable {

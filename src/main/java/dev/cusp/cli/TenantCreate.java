@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant create NAME --id N}. */
-@Command(name = "create", description = "Create a practice: database od_NAME_ID, its own database user, schema,"
+@Command(name = "create", mixinStandardHelpOptions = true, description = "Create a practice: database od_NAME_ID, its own database user, schema,"
         + " document folder and first practice administrator.")
 public final class TenantCreate implements Callable<Integer> {
     @Mixin

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant drop NAME --yes [--no-backup]}. */
-@Command(name = "drop", description = "Delete a practice's databases and user. Keeps a final backup file and its"
+@Command(name = "drop", mixinStandardHelpOptions = true, description = "Delete a practice's databases and user. Keeps a final backup file and its"
         + " documents unless --no-backup.")
 public final class TenantDrop implements Callable<Integer> {
     @Mixin

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant list}. */
-@Command(name = "list", description = "List the practices: name, id, schema version, size, status.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the practices: name, id, schema version, size, status.")
 public final class TenantList implements Callable<Integer> {
     @Mixin
     HomeOption home;

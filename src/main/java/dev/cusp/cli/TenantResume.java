@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant resume NAME}. */
-@Command(name = "resume", description = "Let a suspended practice work again.")
+@Command(name = "resume", mixinStandardHelpOptions = true, description = "Let a suspended practice work again.")
 public final class TenantResume implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant show NAME}. */
-@Command(name = "show", description = "Show one practice.")
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one practice.")
 public final class TenantShow implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant suspend NAME}. */
-@Command(name = "suspend", description = "Lock a practice out: its database user is locked and its sessions end.")
+@Command(name = "suspend", mixinStandardHelpOptions = true, description = "Lock a practice out: its database user is locked and its sessions end.")
 public final class TenantSuspend implements Callable<Integer> {
     @Mixin
     HomeOption home;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp up}: starts the site in the foreground, or in the background with --detach. */
-@Command(name = "up", description = "Start the site: its MariaDB node and its HTTPS API.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the site: its MariaDB node and its HTTPS API.")
 public final class UpCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
