@@ -2,6 +2,7 @@ package dev.cusp.tenant;
 
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.Binlog;
 import dev.cusp.node.NodeTools;
 import dev.cusp.secret.Passwords;
 import dev.cusp.secret.SecretBox;
@@ -214,9 +215,9 @@ public final class TenantService {
             return new Backup(null, target);
         }
         String db = t.dbName() + "_bak_" + stamp;
-        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET SESSION sql_log_bin = 0");
-            s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        try {
+            Binlog.withoutBinlog(admin, c -> c.createStatement().execute("CREATE DATABASE `" + db
+                    + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
         } catch (SQLException e) {
             throw new CuspException(ErrorCode.CONFLICT, "cannot create " + db + ": " + e.getMessage()
                     + " (one backup per second at most)");
@@ -333,9 +334,8 @@ public final class TenantService {
     }
 
     private void dropQuietly(String db) {
-        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET SESSION sql_log_bin = 0");
-            s.execute("DROP DATABASE IF EXISTS `" + db + "`");
+        try {
+            Binlog.withoutBinlog(admin, c -> c.createStatement().execute("DROP DATABASE IF EXISTS `" + db + "`"));
         } catch (SQLException e) {
             LOG.warn("cannot remove partial backup {}: {}", db, e.getMessage());
         }

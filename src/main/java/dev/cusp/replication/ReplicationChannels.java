@@ -1,0 +1,137 @@
+package dev.cusp.replication;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Named replication channels on a replica node (MariaDB multi-source): configured for GTID
+ * ({@code MASTER_USE_GTID=slave_pos}), TLS with the source's CA and certificate verification,
+ * and the replica's own GTID domain ignored, so a change never comes back to where it began.
+ */
+public final class ReplicationChannels {
+    private final DataSource replicaAdmin;
+
+    public ReplicationChannels(DataSource replicaAdmin) {
+        this.replicaAdmin = replicaAdmin;
+    }
+
+    /** Configures and starts the channel (replacing one of the same name). */
+    public void start(ReplicationSource src, long ownDomainId) {
+        String ch = quoteChannel(src.channel());
+        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
+            stopQuietly(s, ch);
+            s.execute("RESET SLAVE " + ch + " ALL");
+        } catch (SQLException ignored) {
+            // No such channel yet.
+        }
+        try (Connection c = replicaAdmin.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("CHANGE MASTER " + ch + " TO MASTER_HOST = ?, MASTER_PORT = ?,"
+                    + " MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_SSL = 1, MASTER_SSL_CA = ?,"
+                    + " MASTER_SSL_VERIFY_SERVER_CERT = 1, MASTER_USE_GTID = slave_pos,"
+                    + " MASTER_CONNECT_RETRY = 2, MASTER_HEARTBEAT_PERIOD = 1,"
+                    + " IGNORE_DOMAIN_IDS = (" + ownDomainId + ")")) {
+                ps.setString(1, src.host());
+                ps.setInt(2, src.port());
+                ps.setString(3, src.user());
+                ps.setString(4, src.password());
+                ps.setString(5, src.caCert().toString());
+                ps.execute();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("START SLAVE " + ch);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot start replication channel " + src.channel() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public void stop(String channel) {
+        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
+            stopQuietly(s, quoteChannel(channel));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the channel and forgets it. */
+    public void remove(String channel) {
+        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
+            String ch = quoteChannel(channel);
+            stopQuietly(s, ch);
+            s.execute("RESET SLAVE " + ch + " ALL");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<LinkState> states() {
+        List<LinkState> out = new ArrayList<>();
+        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW ALL SLAVES STATUS")) {
+            while (rs.next()) {
+                int ioErr = rs.getInt("Last_IO_Errno");
+                int sqlErr = rs.getInt("Last_SQL_Errno");
+                long behind = rs.getLong("Seconds_Behind_Master");
+                out.add(new LinkState(rs.getString("Connection_name"), rs.getString("Master_Host"),
+                        rs.getInt("Master_Port"), "Yes".equals(rs.getString("Slave_IO_Running")),
+                        "Yes".equals(rs.getString("Slave_SQL_Running")), sqlErr != 0 ? sqlErr : ioErr,
+                        sqlErr != 0 ? rs.getString("Last_SQL_Error") : rs.getString("Last_IO_Error"),
+                        rs.wasNull() ? null : behind, rs.getString("Gtid_IO_Pos"), rs.getString("Gtid_Slave_Pos")));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /**
+     * Waits until this node has applied {@code gtidPos} (a GTID set from the source), up to
+     * {@code timeoutSeconds}. Returns false on timeout.
+     */
+    public boolean waitFor(String gtidPos, int timeoutSeconds) {
+        try (Connection c = replicaAdmin.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
+            ps.setString(1, gtidPos);
+            ps.setInt(2, timeoutSeconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The node's own current GTID position ({@code @@gtid_current_pos}). */
+    public static String currentPos(DataSource admin) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@gtid_current_pos")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void stopQuietly(Statement s, String ch) {
+        try {
+            s.execute("STOP SLAVE " + ch);
+        } catch (SQLException notRunning) {
+            // Already stopped or unknown.
+        }
+    }
+
+    private static String quoteChannel(String name) {
+        if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
+            throw new IllegalArgumentException("bad channel name " + name);
+        }
+        return "'" + name + "'";
+    }
+}
