@@ -47,10 +47,12 @@ public final class DestructiveOperations {
                 moved.put(ref[0] + "." + ref[1], ps.executeUpdate());
             }
         }
+        // The kept patient is not moved above (it would point at itself): if the merged patient
+        // was its guarantor, it becomes its own guarantor.
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE patient SET guarantor_id = NULL WHERE id = ? AND guarantor_id = ?")) {
             ps.setLong(1, into);
-            ps.setLong(2, into);
+            ps.setLong(2, from);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
