@@ -93,6 +93,10 @@ final class JsonValues {
                 if (!v.isNumber()) {
                     throw CuspException.invalid(n, n + " must be a number");
                 }
+                if (v.isFloatingPointNumber() && !v.isBigDecimal() && !Double.isFinite(v.doubleValue())) {
+                    // 1e400 reads as an infinite double, which has no decimal value.
+                    throw CuspException.invalid(n, n + " must be from " + f.min() + " to " + f.max());
+                }
                 BigDecimal d = v.decimalValue();
                 if (d.scale() > 2 && d.stripTrailingZeros().scale() > 2) {
                     throw CuspException.invalid(n, n + " has more than 2 decimals");
