@@ -14,6 +14,7 @@ import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -66,6 +67,13 @@ public final class PracticeRoutes {
     }
 
     void register(Javalin app) {
+        // Authenticate before anything else the request says is looked at: without a valid
+        // token, a caller gets 401, not validation answers about its body, ids or paths.
+        app.before(BASE + "/*", ctx -> {
+            if (!(ctx.method() == HandlerType.POST && ctx.path().matches("/api/v1/t/[^/]+/login/?"))) {
+                session(ctx);
+            }
+        });
         app.post(BASE + "/login", this::login);
         app.post(BASE + "/logout", ctx -> {
             session(ctx);
