@@ -275,7 +275,7 @@ public final class PracticeRoutes {
                 while (rs.next()) {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("id", rs.getLong(1));
-                    r.put("logged_at", rs.getTimestamp(2).toLocalDateTime().toString());
+                    r.put("logged_at", Records.dateTime(rs.getTimestamp(2).toLocalDateTime(), 3));
                     r.put("user_name", rs.getString(3));
                     r.put("site", rs.getString(4));
                     r.put("action", rs.getString(5));
