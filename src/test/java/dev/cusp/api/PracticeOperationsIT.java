@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * record type. Outcomes are checked through the API and with the real {@code mariadb} client.
  */
 class PracticeOperationsIT {
+    private static final String MILLIS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}";
 
     // ---------------------------------------------------------------- merge patients
 
@@ -103,6 +104,7 @@ class PracticeOperationsIT {
         assertThat(log.get(0).get("entity_id").asLong()).isEqualTo(b);
         assertThat(log.get(0).get("user_name").asText()).isEqualTo(p.created.adminUser());
         assertThat(log.get(0).get("details").asText()).contains("merged patient " + a + " into " + b);
+        assertThat(log.get(0).get("logged_at").asText()).matches(MILLIS);
     }
 
     @Test
@@ -428,6 +430,11 @@ class PracticeOperationsIT {
         body.forEach((k, v) -> assertSame(created.json().get(k), v, c.path() + "." + k));
         JsonNode read = p.read(c.path(), id);
         assertThat(read).isEqualTo(created.json());
+        // Dates and times come in one format per column: always seconds, milliseconds where kept.
+        String stampCol = c.path().equals("procedures") ? "date_tstamp" : "updated_at";
+        for (String col : List.of("created_at", stampCol)) {
+            assertThat(read.get(col).asText()).as(col).matches(MILLIS);
+        }
 
         // Update one field; the change timestamp moves on.
         String stamp = c.path().equals("procedures") ? "date_tstamp" : "updated_at";
