@@ -286,6 +286,8 @@ class BadInputIT {
         cases.add(post("/patients", json(with(v.patientBody, "email", "not-an-email")), "email"));
         cases.add(post("/patients", json(with(v.patientBody, "phone_home", "call me")), "phone_home"));
         cases.add(post("/patients", json(with(v.patientBody, "last_name", "Nul\u0000Byte")), "last_name"));
+        cases.add(post("/patients", "{\"last_name\":\"Lone\\ud800\",\"first_name\":\"B\"}", "last_name"));
+        cases.add(post("/patients", "{\"last_name\":\"A\",\"first_name\":\"\\udc00B\"}", "first_name"));
         cases.add(post("/procedures", json(with(v.procedureBody, "tooth", "99;")), "tooth"));
         cases.add(post("/procedures", json(with(v.procedureBody, "surface", "XYZ")), "surface"));
         cases.add(post("/documents", json(with(v.documentBody, "sha256", "ABC")), "sha256"));
@@ -293,6 +295,9 @@ class BadInputIT {
 
         long id = p.create("patients", with(v.patientBody, "last_name", "L".repeat(100), "middle_initial", "ABCD"));
         assertThat(p.read("patients", id).get("last_name").asText()).hasSize(100);
+        // Characters outside the BMP (a correctly paired surrogate) are stored as they are.
+        long smile = p.create("patients", with(v.patientBody, "last_name", "Smile \uD83D\uDE00"));
+        assertThat(p.read("patients", smile).get("last_name").asText()).isEqualTo("Smile \uD83D\uDE00");
     }
 
     @Test

@@ -161,6 +161,33 @@ class PracticeOperationsIT {
     }
 
     @Test
+    void aPatientThatWasAlreadyMergedCannotBeMergedAgainOrMergedInto() {
+        Practice p = new Practice("mergetwice");
+        long provider = p.provider("DOC");
+        long a = p.patient("Dup", "Alice");
+        long b = p.patient("Dupe", "Alice");
+        long c = p.patient("Third", "Alice");
+        long apptC = p.appointment(c, provider);
+        assertThat(p.post("/patients/merge", Map.of("from", a, "into", b)).status()).isEqualTo(200);
+        Map<String, String> before = p.fingerprint();
+
+        // Into an archived, merged patient: the records would vanish from view.
+        TestSite.Response into = p.post("/patients/merge", Map.of("from", c, "into", a));
+        assertError(into, 409, "CONFLICT", "into", "merge into a merged patient");
+        assertThat(into.json().at("/error/message").asText()).contains(String.valueOf(b));
+        // The merged one again: merged_into_id would be overwritten, even into a cycle.
+        assertError(p.post("/patients/merge", Map.of("from", a, "into", c)), 409, "CONFLICT", "from",
+                "merge a merged patient again");
+        assertThat(p.fingerprint()).as("nothing changed").isEqualTo(before);
+        assertThat(p.read("appointments", apptC).get("patient_id").asLong()).isEqualTo(c);
+        assertThat(p.read("patients", a).get("merged_into_id").asLong()).isEqualTo(b);
+
+        // Into the patient it was merged into is what works.
+        assertThat(p.post("/patients/merge", Map.of("from", c, "into", b)).status()).isEqualTo(200);
+        assertThat(p.read("appointments", apptC).get("patient_id").asLong()).isEqualTo(b);
+    }
+
+    @Test
     void aMergeThatFailsHalfwayLeavesEveryRowWhereItWas() {
         Practice p = new Practice("mergeatom");
         long provider = p.provider("DOC");
