@@ -4,6 +4,7 @@ import static dev.cusp.api.Practice.assertError;
 import static dev.cusp.api.Practice.assertNoTrace;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cusp.site.Settings;
 import dev.cusp.support.TestSite;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * checksums of every table, read with the real {@code mariadb} client) taken before it.
  */
 class BadInputIT {
-    private static final int MAX_BODY = 1_048_576;
+    /** The shared test site runs with the default request.max.bytes (1 MiB). */
+    private static final int MAX_BODY = Settings.defaults().get(Settings.REQUEST_MAX_BYTES);
 
     /** One bad request and what it must answer. */
     private record Case(String what, String method, String path, String body, String field) {
@@ -424,6 +426,15 @@ class BadInputIT {
         assertError(p.site.raw("POST", p.base + "/patients", p.token, under), 400, "INVALID_INPUT", "last_name",
                 "large but allowed body");
         assertThat(p.fingerprint()).isEqualTo(before);
+
+        // A small chunked body is read as usual.
+        HttpResponse<String> small = p.site.http.send(HttpRequest.newBuilder(URI.create(p.site.url + p.base
+                + "/patients")).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + p.token).POST(HttpRequest.BodyPublishers.ofInputStream(() ->
+                        new ByteArrayInputStream("{\"last_name\":\"Chunked\",\"first_name\":\"C\"}"
+                                .getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(small.statusCode()).as(small.body()).isEqualTo(201);
+        assertThat(p.ids("patients", "last_name", "Chunked")).hasSize(1);
     }
 
     @Test
