@@ -255,6 +255,11 @@ public final class PracticeRoutes {
     private static Map<String, String> single(Context ctx) {
         Map<String, String> m = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> {
+            if (v.isEmpty()) {
+                // Javalin gives no value when it cannot decode one (q=%ZZ).
+                throw CuspException.invalid(k, "search parameter " + k + " has no readable value; check its"
+                        + " percent-encoding");
+            }
             if (v.size() != 1) {
                 throw CuspException.invalid(k, "give search parameter " + k + " once");
             }
