@@ -531,6 +531,10 @@ class BadInputIT {
         String raw = rawHttp(p, "GET " + p.base + "/patients?q=%ZZ HTTP/1.1");
         assertThat(raw).as(raw).startsWith("HTTP/1.1 400");
         assertNoTrace(raw, "bad percent-encoding");
+        String body = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+        assertError(new TestSite.Response(400, body, Json.MAPPER.readTree(body)), 400, "INVALID_INPUT", "q",
+                "bad percent-encoding");
+        assertThat(body).contains("percent-encoding");
         assertThat(p.fingerprint()).isEqualTo(before);
     }
 
