@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    private static final Pattern NOT_NULL = Pattern.compile("Column '([A-Za-z0-9_]+)' cannot be null");
 
     private ErrorMapper() {
     }
@@ -56,6 +59,13 @@ public final class ErrorMapper {
             write(ctx, ErrorCode.UNAVAILABLE, "the database was busy with a conflicting change; try again", null);
         } else if (code == 1290 || code == 1836) {
             write(ctx, ErrorCode.READ_ONLY, "this site's database is read-only", null);
+        } else if (code == 1048) {
+            // Null given for a field that is optional in the API but has a NOT NULL column with
+            // a default (status, gender, is_hidden, ordinal...): the caller's input, not ours.
+            Matcher m = NOT_NULL.matcher(String.valueOf(e.getMessage()));
+            String column = m.find() ? m.group(1) : null;
+            write(ctx, ErrorCode.INVALID_INPUT, (column == null ? "a field" : column) + " cannot be null; leave it"
+                    + " out instead", column);
         } else if (code == 1044 || code == 1045 || code == 1142 || code == 3118 || code == 4151) {
             write(ctx, ErrorCode.LOCKED, "the practice's database account is locked or refused the request", null);
         } else {

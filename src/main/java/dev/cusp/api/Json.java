@@ -10,7 +10,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
 import io.javalin.http.Context;
+import io.javalin.http.servlet.MaxRequestSize;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /** The one JSON mapper, strict on input: duplicate keys and trailing data are errors. */
 public final class Json {
@@ -27,7 +32,7 @@ public final class Json {
 
     /** The request body as a JSON object, or a 400 that says what is wrong with it. */
     public static JsonNode body(Context ctx) {
-        String text = ctx.body();
+        String text = text(ctx);
         if (text.isBlank()) {
             throw CuspException.invalid("body", "the request needs a JSON object body");
         }
@@ -42,6 +47,31 @@ public final class Json {
                     + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw CuspException.invalid("body", "malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * The body as text, never more than the request.max.bytes setting. Javalin enforces it only
+     * for a declared Content-Length; a chunked body has none and would be read whole.
+     */
+    private static String text(Context ctx) {
+        if (ctx.req().getContentLength() >= 0) {
+            return ctx.body();
+        }
+        try {
+            ServletInputStream in = ctx.req().getInputStream();
+            if (in.isFinished()) {
+                return ctx.body();
+            }
+            long max = ctx.appData(MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
+            byte[] b = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+            if (b.length > max) {
+                throw new CuspException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large (see the"
+                        + " request.max.bytes setting)", "body");
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CuspException.invalid("body", "the request body could not be read: " + e.getMessage());
         }
     }
 

@@ -14,6 +14,7 @@ import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -68,6 +69,13 @@ public final class PracticeRoutes {
     }
 
     void register(Javalin app) {
+        // Authenticate before anything else the request says is looked at: without a valid
+        // token, a caller gets 401, not validation answers about its body, ids or paths.
+        app.before(BASE + "/*", ctx -> {
+            if (!(ctx.method() == HandlerType.POST && ctx.path().matches("/api/v1/t/[^/]+/login/?"))) {
+                session(ctx);
+            }
+        });
         app.post(BASE + "/login", this::login);
         app.post(BASE + "/logout", ctx -> {
             session(ctx);
@@ -261,6 +269,11 @@ public final class PracticeRoutes {
     private static Map<String, String> single(Context ctx) {
         Map<String, String> m = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> {
+            if (v.isEmpty()) {
+                // Javalin gives no value when it cannot decode one (q=%ZZ).
+                throw CuspException.invalid(k, "search parameter " + k + " has no readable value; check its"
+                        + " percent-encoding");
+            }
             if (v.size() != 1) {
                 throw CuspException.invalid(k, "give search parameter " + k + " once");
             }
@@ -281,7 +294,7 @@ public final class PracticeRoutes {
                 while (rs.next()) {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("id", rs.getLong(1));
-                    r.put("logged_at", rs.getTimestamp(2).toLocalDateTime().toString());
+                    r.put("logged_at", Records.dateTime(rs.getTimestamp(2).toLocalDateTime(), 3));
                     r.put("user_name", rs.getString(3));
                     r.put("site", rs.getString(4));
                     r.put("action", rs.getString(5));

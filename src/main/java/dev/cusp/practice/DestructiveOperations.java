@@ -1,6 +1,7 @@
 package dev.cusp.practice;
 
 import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -35,6 +36,20 @@ public final class DestructiveOperations {
         }
         Records.lock(c, Entities.PATIENTS, Math.min(from, into));
         Records.lock(c, Entities.PATIENTS, Math.max(from, into));
+        for (long id : new long[] {into, from}) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT merged_into_id FROM patient WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long merged = rs.getLong(1);
+                    if (!rs.wasNull()) {
+                        throw new CuspException(ErrorCode.CONFLICT, "patient " + id + " was already merged into"
+                                + " patient " + merged + (id == into ? "; merge into " + merged + " instead" : "")
+                                + "; nothing was changed", id == into ? "into" : "from");
+                    }
+                }
+            }
+        }
         Map<String, Object> moved = new LinkedHashMap<>();
         for (String[] ref : PATIENT_REFERENCES) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + ref[0] + " SET " + ref[1] + " = ? WHERE "
@@ -47,10 +62,12 @@ public final class DestructiveOperations {
                 moved.put(ref[0] + "." + ref[1], ps.executeUpdate());
             }
         }
+        // The kept patient is not moved above (it would point at itself): if the merged patient
+        // was its guarantor, it becomes its own guarantor.
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE patient SET guarantor_id = NULL WHERE id = ? AND guarantor_id = ?")) {
             ps.setLong(1, into);
-            ps.setLong(2, into);
+            ps.setLong(2, from);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(

@@ -77,6 +77,10 @@ final class JsonValues {
                 if (s.indexOf('\0') >= 0) {
                     throw CuspException.invalid(n, n + " must not contain a NUL character");
                 }
+                if (s.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
+                    // A lone UTF-16 surrogate (JSON "\ud800") has no UTF-8 form: it would be stored as '?'.
+                    throw CuspException.invalid(n, n + " contains an unpaired surrogate (not valid Unicode text)");
+                }
                 return s;
             }
             case INT, REF -> {
@@ -92,6 +96,10 @@ final class JsonValues {
             case DECIMAL -> {
                 if (!v.isNumber()) {
                     throw CuspException.invalid(n, n + " must be a number");
+                }
+                if (v.isFloatingPointNumber() && !v.isBigDecimal() && !Double.isFinite(v.doubleValue())) {
+                    // 1e400 reads as an infinite double, which has no decimal value.
+                    throw CuspException.invalid(n, n + " must be from " + f.min() + " to " + f.max());
                 }
                 BigDecimal d = v.decimalValue();
                 if (d.scale() > 2 && d.stripTrailingZeros().scale() > 2) {

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -282,15 +283,26 @@ public final class Records {
         }
     }
 
+    /**
+     * A date and time in one format per column: always with seconds, and with as many
+     * fraction digits as the column keeps ({@code LocalDateTime.toString()} drops zero seconds
+     * and trailing zeros, so the same column came out as 09:30, 09:30:15 or 09:30:15.120).
+     */
+    public static String dateTime(LocalDateTime t, int fractionDigits) {
+        int digits = Math.max(0, Math.min(fractionDigits, 6));
+        return t.format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss" + (digits == 0 ? ""
+                : "." + "S".repeat(digits))));
+    }
+
     static Map<String, Object> row(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
             Object v = rs.getObject(i);
             if (v instanceof Timestamp ts) {
-                v = ts.toLocalDateTime().toString();
+                v = dateTime(ts.toLocalDateTime(), md.getScale(i));
             } else if (v instanceof LocalDateTime ldt) {
-                v = ldt.toString();
+                v = dateTime(ldt, md.getScale(i));
             } else if (v instanceof java.sql.Date d) {
                 v = d.toLocalDate().toString();
             } else if (v instanceof LocalDate ld) {
