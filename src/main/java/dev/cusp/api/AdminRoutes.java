@@ -126,7 +126,7 @@ public final class AdminRoutes {
         String name = name(ctx);
         boolean toFile = false;
         Path file = null;
-        if (!ctx.body().isBlank()) {
+        if (!Json.bodyText(ctx).isBlank()) {
             JsonNode b = Json.body(ctx);
             Json.only(b, "to_file", "file");
             toFile = Json.bool(b, "to_file", false);

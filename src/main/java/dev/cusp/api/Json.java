@@ -32,7 +32,7 @@ public final class Json {
 
     /** The request body as a JSON object, or a 400 that says what is wrong with it. */
     public static JsonNode body(Context ctx) {
-        String text = text(ctx);
+        String text = bodyText(ctx);
         if (text.isBlank()) {
             throw CuspException.invalid("body", "the request needs a JSON object body");
         }
@@ -54,7 +54,8 @@ public final class Json {
      * The body as text, never more than the request.max.bytes setting. Javalin enforces it only
      * for a declared Content-Length; a chunked body has none and would be read whole.
      */
-    private static String text(Context ctx) {
+    /** The raw body, read up to {@code request.max.bytes} even when it is sent chunked. */
+    static String bodyText(Context ctx) {
         if (ctx.req().getContentLength() >= 0) {
             return ctx.body();
         }

@@ -125,7 +125,7 @@ public final class PracticeRoutes {
             String cur = Json.text(b, "current_password", true);
             String next = Json.text(b, "new_password", true);
             tx(ctx, (c, a) -> {
-                PracticeUsers.changePassword(c, a, s.userId(), cur, next);
+                PracticeUsers.changePassword(c, a, s.userId(), cur, next, maxFailures, lockout);
                 return null;
             });
             ctx.status(204);

@@ -20,6 +20,8 @@ public final class PracticeUsers {
     public record User(long id, String userName, boolean admin) {
     }
 
+    private static final String UNKNOWN_USER_HASH = Passwords.hash(Passwords.token());
+
     private PracticeUsers() {
     }
 
@@ -39,7 +41,8 @@ public final class PracticeUsers {
             ps.setString(1, userName);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    Passwords.verify(password, Passwords.hash("timing-equaliser"));
+                    // One Argon2 run, as for a real user: the answer time does not tell who exists.
+                    Passwords.verify(password, UNKNOWN_USER_HASH);
                     SecurityLog.write(c, new Actor(userName, site), "login_failed", "practice_user", null,
                             "unknown user");
                     c.commit();
@@ -94,7 +97,7 @@ public final class PracticeUsers {
             throw CuspException.invalid("user_name", "user_name must be 1 to 64 letters, digits, dots, dashes or"
                     + " underscores");
         }
-        Passwords.requireStrong("password", password);
+        Passwords.requireStrong("password", password, userName);
         long id;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO practice_user (user_name, password_hash,"
                 + " is_admin) VALUES (?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS)) {
@@ -117,20 +120,44 @@ public final class PracticeUsers {
         return out;
     }
 
-    public static void changePassword(Connection c, Actor actor, long userId, String current, String next)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash FROM practice_user WHERE id = ?"
-                + " FOR UPDATE")) {
+    /**
+     * Changes the caller's own password. A wrong current password counts towards the lockout
+     * like a failed login, so a stolen token cannot be used to guess the password.
+     */
+    public static void changePassword(Connection c, Actor actor, long userId, String current, String next,
+                                      int maxFailures, Duration lockout) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash, failed_logins, locked_until"
+                + " FROM practice_user WHERE id = ? FOR UPDATE")) {
             ps.setLong(1, userId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !Passwords.verify(current, rs.getString(1))) {
-                    throw new CuspException(ErrorCode.UNAUTHENTICATED, "the current password is wrong",
-                            "current_password");
+                if (!rs.next()) {
+                    throw new CuspException(ErrorCode.UNAUTHENTICATED, "this user no longer exists; log in again");
+                }
+                Timestamp locked = rs.getTimestamp(3);
+                if (locked != null && locked.toInstant().isAfter(Instant.now())) {
+                    throw new CuspException(ErrorCode.LOCKED, "user " + actor.userName() + " is locked out until "
+                            + locked.toInstant() + " after too many wrong passwords");
+                }
+                if (!Passwords.verify(current, rs.getString(1))) {
+                    int failures = rs.getInt(2) + 1;
+                    try (PreparedStatement up = c.prepareStatement(
+                            "UPDATE practice_user SET failed_logins = ?, locked_until = ? WHERE id = ?")) {
+                        up.setInt(1, failures >= maxFailures ? 0 : failures);
+                        up.setTimestamp(2, failures >= maxFailures ? Timestamp.from(Instant.now().plus(lockout)) : null);
+                        up.setLong(3, userId);
+                        up.executeUpdate();
+                    }
+                    SecurityLog.write(c, actor, failures >= maxFailures ? "locked_out" : "change_password_failed",
+                            "practice_user", userId, "failure " + failures + " of " + maxFailures);
+                    // Kept although the request fails: the caller's transaction is rolled back.
+                    c.commit();
+                    throw CuspException.invalid("current_password", "the current password is wrong");
                 }
             }
         }
-        Passwords.requireStrong("new_password", next);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE practice_user SET password_hash = ? WHERE id = ?")) {
+        Passwords.requireStrong("new_password", next, actor.userName());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE practice_user SET password_hash = ?,"
+                + " failed_logins = 0 WHERE id = ?")) {
             ps.setString(1, Passwords.hash(next));
             ps.setLong(2, userId);
             ps.executeUpdate();

@@ -42,13 +42,22 @@ public final class Passwords {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** Refuses weak passwords with a message that says how to make a stronger one. */
-    public static void requireStrong(String field, String password) {
+    /**
+     * Refuses weak passwords with a message that says how to make a stronger one.
+     *
+     * @param personal words the password must not contain, such as the user's own name
+     */
+    public static void requireStrong(String field, String password, String... personal) {
         if (password == null || password.length() < MIN_LENGTH) {
             throw CuspException.invalid(field, "password must have at least " + MIN_LENGTH + " characters");
         }
         if (password.length() > 256) {
             throw CuspException.invalid(field, "password must have at most 256 characters");
+        }
+        for (String word : personal) {
+            if (word != null && word.length() >= 3 && password.toLowerCase().contains(word.toLowerCase())) {
+                throw CuspException.invalid(field, "password must not contain the user name");
+            }
         }
         Result r = ESTIMATOR.estimate(password);
         if (r.getBasicScore() < 3) {

@@ -152,6 +152,32 @@ class PracticeAuthIT {
     }
 
     @Test
+    void guessingTheCurrentPasswordWithAStolenTokenLocksTheUserOut() {
+        Practice p = new Practice("authguess");
+        createUser(p, "victim", STRONG, false);
+        String token = p.tokenFor("victim", STRONG);
+        for (int i = 1; i <= 5; i++) {
+            TestSite.Response r = p.site.call("PUT", p.base + "/users/me/password", token,
+                    Map.of("current_password", "guess-" + i, "new_password", STRONG2));
+            assertError(r, 400, "INVALID_INPUT", "current_password", "guess " + i);
+        }
+        TestSite.Response right = p.site.call("PUT", p.base + "/users/me/password", token,
+                Map.of("current_password", STRONG, "new_password", STRONG2));
+        assertThat(right.status()).as("locked after 5 wrong guesses: " + right.body()).isEqualTo(423);
+        assertThat(p.login("victim", STRONG).status()).isEqualTo(423);
+        assertThat(p.securityLog("practice_user")).anyMatch(n -> n.get("action").asText().equals("locked_out")
+                && n.get("user_name").asText().equals("victim"));
+    }
+
+    @Test
+    void aPasswordContainingTheUserNameIsRefused() {
+        Practice p = new Practice("authname");
+        TestSite.Response r = p.post("/users", Map.of("user_name", "hygienist",
+                "password", "Hygienist-violet-tractor-42"));
+        assertError(r, 400, "INVALID_INPUT", "password", "password contains the user name");
+    }
+
+    @Test
     void aPracticeUserWhoIsNotAnAdministratorCannotAddUsersOrReadTheSecurityLog() {
         Practice p = new Practice("authrole");
         createUser(p, "assistant", STRONG, false);
