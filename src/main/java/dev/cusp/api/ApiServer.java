@@ -38,6 +38,9 @@ public final class ApiServer implements AutoCloseable {
             c.useVirtualThreads = true;
             c.showJavalinBanner = false;
             c.http.maxRequestSize = settings.get(Settings.REQUEST_MAX_BYTES);
+            // No gzip: responses are small, and compressing secrets (tokens) next to
+            // attacker-influenced text over TLS invites BREACH-style attacks.
+            c.http.disableCompression();
             c.jsonMapper(new JavalinJackson(Json.MAPPER, true));
             c.registerPlugin(ssl);
         });

@@ -64,6 +64,16 @@ class TlsOnlyIT {
     }
 
     @Test
+    void responsesAreNeverCompressed() throws Exception {
+        var r = site.http.send(java.net.http.HttpRequest.newBuilder(URI.create(site.url + "/api/v1/openapi.json"))
+                .header("Accept-Encoding", "gzip, deflate, br").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body().length()).as("large enough that a server would compress it").isGreaterThan(10_000);
+        assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
+    }
+
+    @Test
     void serverCertificateChainsToTheSiteCa() throws Exception {
         X509Certificate ca = CertificateAuthority.load(site.site.home().tls().caCert());
         SSLSocketFactory f = sslFactory();
