@@ -75,7 +75,7 @@ public final class ApiBench {
     ApiBench(boolean quick) {
         this.quick = quick;
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
-        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "20"));
+        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "15"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "2" : "20"));
         String pools = System.getProperty("bench.pools", quick ? Integer.toString(defaultPool) : defaultPool + ",16");
         this.poolSizes = java.util.Arrays.stream(pools.split(",")).mapToInt(Integer::parseInt).toArray();
@@ -115,7 +115,7 @@ public final class ApiBench {
                     long w0 = System.nanoTime();
                     for (String op : List.of("read", "write")) {
                         BenchKit.Result w = api(op, pool, site, tenant, ids, dbPid,
-                                op.equals("read") ? jitWarmup : jitWarmup / 2, 0.5);
+                                op.equals("read") ? jitWarmup : jitWarmup / 2, 0.5, 0);
                         check(w.errors() == 0, "warm-up " + op + ": " + w.errors() + " errors, first: "
                                 + w.firstError());
                     }
@@ -126,11 +126,23 @@ public final class ApiBench {
                 // Reads, then writes; the baseline (one connection per client) once, with the first pool size.
                 for (String op : List.of("read", "write")) {
                     if (p == 0) {
-                        rows.add(progress(jdbc(op, false, CLIENTS, jdbcUrl, tenant, ids, dbPid)));
+                        rows.add(progress(jdbc(op, false, CLIENTS, jdbcUrl, tenant, ids, dbPid, 0)));
                     }
-                    rows.add(progress(jdbc(op, false, pool, jdbcUrl, tenant, ids, dbPid)));
-                    rows.add(progress(jdbc(op, true, pool, jdbcUrl, tenant, ids, dbPid)));
-                    rows.add(progress(api(op, pool, site, tenant, ids, dbPid, warmup, measure)));
+                    rows.add(progress(jdbc(op, false, pool, jdbcUrl, tenant, ids, dbPid, 0)));
+                    rows.add(progress(jdbc(op, true, pool, jdbcUrl, tenant, ids, dbPid, 0)));
+                    BenchKit.Result closed = progress(api(op, pool, site, tenant, ids, dbPid, warmup, measure, 0));
+                    rows.add(closed);
+                    if (p == 0 && op.equals("read")) {
+                        // The HTTPS floor: a route with no token and no database.
+                        rows.add(progress(health(site, dbPid)));
+                    }
+                    if (p == 0) {
+                        // The same 50 clients paced at half the API's closed-loop rate: latency under
+                        // a load the site can carry, for the API and for the baseline.
+                        double rate = Math.max(10, Math.round(closed.opsPerSec() / 2));
+                        rows.add(progress(jdbc(op, false, CLIENTS, jdbcUrl, tenant, ids, dbPid, rate)));
+                        rows.add(progress(api(op, pool, site, tenant, ids, dbPid, warmup, measure, rate)));
+                    }
                     System.out.println(f("   %s with pool.max=%d done; site status: %d open tenant pools, %d open"
                             + " tenant connections", op, pool, site.pools().openPools(),
                             site.pools().openConnections()));
@@ -180,7 +192,7 @@ public final class ApiBench {
     }
 
     private BenchKit.Result jdbc(String op, boolean txShaped, int conns, String url, TenantService.Created t,
-                                 long[] ids, long dbPid) throws Exception {
+                                 long[] ids, long dbPid, double rate) throws Exception {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("bench-jdbc-" + conns);
         hc.setJdbcUrl(url);
@@ -192,9 +204,10 @@ public final class ApiBench {
         // As the tenant pools are configured (TenantPools.create).
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         hc.addDataSourceProperty("cachePrepStmts", "true");
-        String mode = (conns == CLIENTS && !txShaped ? "jdbc (baseline)" : txShaped ? "jdbc tx-shaped" : "jdbc");
+        String mode = (conns == CLIENTS && !txShaped ? "jdbc (baseline)" : txShaped ? "jdbc tx-shaped" : "jdbc")
+                + paced(rate);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
-            BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(conns), CLIENTS, warmup, measure, dbPid,
+            BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(conns), CLIENTS, warmup, measure, dbPid, rate,
                     client -> op.equals("read")
                             ? rnd -> jdbcRead(ds, txShaped, ids[rnd.nextInt(ids.length)])
                             : new BenchKit.Op() {
@@ -294,7 +307,7 @@ public final class ApiBench {
     }
 
     private BenchKit.Result api(String op, int pool, Site site, TenantService.Created t, long[] ids, long dbPid,
-                                double warmupS, double measureS) throws Exception {
+                                double warmupS, double measureS, double rate) throws Exception {
         String base = site.url() + "/api/v1/t/" + t.tenant().name() + "/patients";
         int nClients = (CLIENTS + CLIENTS_PER_HTTP_CLIENT - 1) / CLIENTS_PER_HTTP_CLIENT;
         HttpClient[] http = new HttpClient[nClients];
@@ -303,8 +316,9 @@ public final class ApiBench {
             http[i] = BenchKit.client(site.home());
             tokens[i] = BenchKit.login(http[i], site.url(), t.tenant().name(), t.adminUser(), t.adminPassword());
         }
-        String mode = op.equals("read") ? "api GET /patients/{id}" : "api POST /patients";
-        BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(pool), CLIENTS, warmupS, measureS, dbPid, client -> {
+        String mode = (op.equals("read") ? "api GET /patients/{id}" : "api POST /patients") + paced(rate);
+        BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(pool), CLIENTS, warmupS, measureS, dbPid, rate,
+                client -> {
             HttpClient h = http[client / CLIENTS_PER_HTTP_CLIENT];
             String auth = "Bearer " + tokens[client / CLIENTS_PER_HTTP_CLIENT];
             if (op.equals("read")) {
@@ -342,8 +356,34 @@ public final class ApiBench {
         return r;
     }
 
+    private BenchKit.Result health(Site site, long dbPid) throws Exception {
+        int nClients = (CLIENTS + CLIENTS_PER_HTTP_CLIENT - 1) / CLIENTS_PER_HTTP_CLIENT;
+        HttpClient[] http = new HttpClient[nClients];
+        for (int i = 0; i < nClients; i++) {
+            http[i] = BenchKit.client(site.home());
+        }
+        URI uri = URI.create(site.url() + "/api/v1/health");
+        BenchKit.Result r = BenchKit.run("read", "api GET /health (no auth, no db)", "-", CLIENTS, warmup, measure,
+                dbPid, client -> {
+                    HttpClient h = http[client / CLIENTS_PER_HTTP_CLIENT];
+                    return rnd -> {
+                        HttpResponse<String> res = h.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                        return res.statusCode() == 200 && res.body().contains("ok");
+                    };
+                });
+        for (HttpClient h : http) {
+            h.close();
+        }
+        return r;
+    }
+
+    private static String paced(double rate) {
+        return rate > 0 ? f(" @%.0f/s", rate) : "";
+    }
+
     private static BenchKit.Result progress(BenchKit.Result r) {
-        System.out.println(f("   %-5s %-24s conns %-3s %7.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  other cpu"
+        System.out.println(f("   %-5s %-31s conns %-3s %7.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  other cpu"
                 + " %.2f  load %.1f", r.op(), r.mode(), r.conns(), r.opsPerSec(), r.p50(), r.p99(), r.errors(),
                 r.otherCores(), BenchKit.loadAverage()));
         return r;
@@ -351,8 +391,8 @@ public final class ApiBench {
 
     private int report(List<BenchKit.Result> rows) {
         System.out.println();
-        System.out.println("op     mode                      pool.max  db conns  clients      ops/s   p50 ms   p99 ms"
-                + "   max ms   gen  srv   db other  vs baseline");
+        System.out.println("op     mode                             pool.max  db conns      ops/s   p50 ms   p99 ms   max ms"
+                + "   cpu us/op: gen   srv    db  other  vs baseline");
         List<String> verdicts = new ArrayList<>();
         for (String op : List.of("read", "write")) {
             BenchKit.Result base = rows.stream().filter(r -> r.op().equals(op) && r.mode().equals("jdbc (baseline)"))
@@ -362,13 +402,16 @@ public final class ApiBench {
                     continue;
                 }
                 boolean isApi = r.mode().startsWith("api");
-                String poolMax = r.mode().equals("jdbc (baseline)") ? "-" : r.conns();
-                String dbConns = isApi ? "<=" + r.conns() : r.conns();
-                System.out.println(f("%-6s %-25s %8s  %8s  %7d  %9.0f  %7.2f  %7.2f  %7.1f  %4.2f %4.2f %4.2f  %4.2f"
-                        + "  %5.2f", r.op(), r.mode(), poolMax, dbConns, r.clients(), r.opsPerSec(), r.p50(), r.p99(),
-                        r.max(), r.genCores(), r.srvCores(), r.dbCores(), r.otherCores(),
-                        r.opsPerSec() / base.opsPerSec()));
-                if (isApi) {
+                boolean isPaced = r.mode().contains("@");
+                boolean isFloor = r.mode().contains("/health");
+                String poolMax = r.mode().startsWith("jdbc (baseline)") ? "-" : r.conns();
+                String dbConns = isFloor ? "0" : isApi ? "<=" + r.conns() : r.conns();
+                double perOp = 1e6 / r.opsPerSec(); // microseconds of one core per operation, per core used
+                System.out.println(f("%-6s %-32s %8s  %8s  %9.0f  %7.2f  %7.2f  %7.1f        %5.0f %5.0f %5.0f  %5.2f  %s",
+                        r.op(), r.mode(), poolMax, dbConns, r.opsPerSec(), r.p50(), r.p99(), r.max(),
+                        r.genCores() * perOp, r.srvCores() * perOp, r.dbCores() * perOp, Math.max(0, r.otherCores()),
+                        isPaced ? "  (paced)" : f("%5.2f", r.opsPerSec() / base.opsPerSec())));
+                if (isApi && !isPaced && !isFloor) {
                     double ratio = r.opsPerSec() / base.opsPerSec();
                     verdicts.add(f("%-5s pool.max=%-3s API/JDBC throughput %.2f (target >= 0.60: %s), API p99 %.2f ms"
                             + " (target < 20 ms: %s)%s", op, r.conns(), ratio, ratio >= 0.60 ? "met" : "MISSED",
@@ -378,19 +421,23 @@ public final class ApiBench {
             }
         }
         System.out.println();
-        System.out.println("gen/srv/db/other: CPU cores used during the measured window by the load generator, the"
-                + " rest of the JVM (the site), mariadbd, and all other processes; the machine has "
-                + Runtime.getRuntime().availableProcessors() + ".");
-        System.out.println(f("load average at end: %.2f", BenchKit.loadAverage()));
+        System.out.println("All rows: " + CLIENTS + " clients. Closed loop unless '@rate' (paced: " + CLIENTS
+                + " clients together at that rate, half the API's closed-loop rate; latency from when each request"
+                + " was due).");
+        System.out.println("cpu us/op: CPU microseconds per operation spent by the load generator (gen), the rest of"
+                + " the JVM, i.e. the site (srv), mariadbd (db); other: cores used by all other processes (noise).");
         System.out.println("vs baseline: ops/s of the row divided by ops/s of 'jdbc (baseline)' (one connection per"
-                + " client).");
+                + " client, closed loop).");
+        System.out.println(f("load average at end: %.2f; the machine has %d cores.", BenchKit.loadAverage(),
+                Runtime.getRuntime().availableProcessors()));
         System.out.println("headline: the default pool.max (" + defaultPool + "); other sizes show what tuning buys.");
         verdicts.forEach(v -> System.out.println("target: " + v));
-        long errors = rows.stream().mapToLong(BenchKit.Result::errors).sum();
+        long errors = 0;
         for (BenchKit.Result r : rows) {
             if (r.errors() > 0) {
                 System.out.println(f("ERRORS: %s %s: %d errors, first: %s", r.op(), r.mode(), r.errors(),
                         r.firstError()));
+                errors += r.errors();
             }
             if (r.ops() == 0) {
                 System.out.println(f("ERROR: %s %s completed no operation", r.op(), r.mode()));

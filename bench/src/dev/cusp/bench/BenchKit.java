@@ -306,6 +306,19 @@ final class BenchKit {
      */
     static Result run(String op, String mode, String conns, int clients, double warmupS, double measureS,
                       long dbPid, OpFactory factory) throws Exception {
+        return run(op, mode, conns, clients, warmupS, measureS, dbPid, 0, factory);
+    }
+
+    /**
+     * As above; with {@code ratePerSec > 0} the clients are paced instead (open loop): each
+     * starts an operation every {@code clients / ratePerSec} seconds, and latency counts from
+     * the time the operation was due, so that a stall is not hidden by the clients waiting
+     * for it (no coordinated omission).
+     */
+    static Result run(String op, String mode, String conns, int clients, double warmupS, double measureS,
+                      long dbPid, double ratePerSec, OpFactory factory) throws Exception {
+        long interval = ratePerSec > 0 ? (long) (clients / ratePerSec * 1e9) : 0;
+        long origin = System.nanoTime();
         AtomicInteger phase = new AtomicInteger(0); // 0 warm-up, 1 measuring, 2 stop
         List<Samples> samples = new ArrayList<>();
         long[] errors = new long[clients];
@@ -322,12 +335,22 @@ final class BenchKit {
                 Op o = ops.get(c);
                 Samples s = samples.get(c);
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                long due = origin + (interval > 0 ? rnd.nextLong(interval) : 0);
                 while (true) {
                     int ph = phase.get();
                     if (ph == 2) {
                         break;
                     }
                     long t0 = System.nanoTime();
+                    if (interval > 0) {
+                        while (t0 < due) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(due - t0);
+                            t0 = System.nanoTime();
+                        }
+                        t0 = due;
+                        due += interval;
+                        ph = phase.get();
+                    }
                     boolean ok;
                     String why = null;
                     try {

@@ -254,6 +254,9 @@ public final class DensityBench {
         stateRow("active: logged in, pools open", heapActive, heapWarm, n, poolsActive, connsActive, threadsActive,
                 rssActive);
         stateRow("idle: pools closed after 10 s", heapIdle, heapWarm, n, poolsIdle, connsIdle, threadsIdle, rssIdle);
+        System.out.println(f("(counted from the site with no tenant at all instead: active %.0f, idle %.0f bytes/tenant;"
+                + " both include ~1 KB/tenant of this benchmark's own bookkeeping: passwords, tokens)",
+                (heapActive - heapEmpty) / (double) n, (heapIdle - heapEmpty) / (double) n));
         System.out.println(f("mariadbd data dir: %.1f MiB more for %d tenants + %d baseline databases (%.0f KiB each)",
                 (diskIdle - diskWarm) / 1048576.0, n, plain.size() + flyway.size(),
                 (diskIdle - diskWarm) / 1024.0 / (n + plain.size() + flyway.size())));
