@@ -105,7 +105,7 @@ public final class ApiBench {
             int pool = poolSizes[p];
             long t0 = System.nanoTime();
             Site site = BenchKit.startSite(home, Map.of("port", "0", "pool.max", Integer.toString(pool)));
-            try {
+            try (Connection counter = BenchKit.countStatementsOf(site)) {
                 System.out.println(f("-- site started with pool.max=%d in %.1f s (%s)", pool,
                         (System.nanoTime() - t0) / 1e9, site.url()));
                 long dbPid = BenchKit.mariadbPid(site);
@@ -149,6 +149,7 @@ public final class ApiBench {
                 }
                 all.addAll(rows);
             } finally {
+                BenchKit.dbStatements = null;
                 site.close();
             }
         }
@@ -392,7 +393,7 @@ public final class ApiBench {
     private int report(List<BenchKit.Result> rows) {
         System.out.println();
         System.out.println("op     mode                             pool.max  db conns      ops/s   p50 ms   p99 ms   max ms"
-                + "   cpu us/op: gen   srv    db  other  vs baseline");
+                + "   cpu us/op: gen   srv    db  other  stmts/op  vs baseline");
         List<String> verdicts = new ArrayList<>();
         for (String op : List.of("read", "write")) {
             BenchKit.Result base = rows.stream().filter(r -> r.op().equals(op) && r.mode().equals("jdbc (baseline)"))
@@ -407,9 +408,10 @@ public final class ApiBench {
                 String poolMax = r.mode().startsWith("jdbc (baseline)") ? "-" : r.conns();
                 String dbConns = isFloor ? "0" : isApi ? "<=" + r.conns() : r.conns();
                 double perOp = 1e6 / r.opsPerSec(); // microseconds of one core per operation, per core used
-                System.out.println(f("%-6s %-32s %8s  %8s  %9.0f  %7.2f  %7.2f  %7.1f        %5.0f %5.0f %5.0f  %5.2f  %s",
-                        r.op(), r.mode(), poolMax, dbConns, r.opsPerSec(), r.p50(), r.p99(), r.max(),
+                System.out.println(f("%-6s %-32s %8s  %8s  %9.0f  %7.2f  %7.2f  %7.1f        %5.0f %5.0f %5.0f  %5.2f"
+                        + "  %8.2f  %s", r.op(), r.mode(), poolMax, dbConns, r.opsPerSec(), r.p50(), r.p99(), r.max(),
                         r.genCores() * perOp, r.srvCores() * perOp, r.dbCores() * perOp, Math.max(0, r.otherCores()),
+                        r.stmtsPerOp(),
                         isPaced ? "  (paced)" : f("%5.2f", r.opsPerSec() / base.opsPerSec())));
                 if (isApi && !isPaced && !isFloor) {
                     double ratio = r.opsPerSec() / base.opsPerSec();
@@ -428,6 +430,8 @@ public final class ApiBench {
                 + " the JVM, i.e. the site (srv), mariadbd (db); other: cores used by all other processes (noise).");
         System.out.println("vs baseline: ops/s of the row divided by ops/s of 'jdbc (baseline)' (one connection per"
                 + " client, closed loop).");
+        System.out.println("stmts/op: statements mariadbd received per operation (its Questions counter; includes"
+                + " autocommit/commit statements and the site's own registry reads).");
         System.out.println(f("load average at end: %.2f; the machine has %d cores.", BenchKit.loadAverage(),
                 Runtime.getRuntime().availableProcessors()));
         System.out.println("headline: the default pool.max (" + defaultPool + "); other sizes show what tuning buys.");

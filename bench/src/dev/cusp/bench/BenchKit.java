@@ -281,7 +281,7 @@ final class BenchKit {
     /** The figures of one measured phase. */
     record Result(String op, String mode, String conns, int clients, long ops, double seconds, long[] sorted,
                   long errors, String firstError, double genCores, double srvCores, double dbCores,
-                  double otherCores) {
+                  double otherCores, double stmtsPerOp) {
         double opsPerSec() {
             return ops / seconds;
         }
@@ -319,6 +319,7 @@ final class BenchKit {
                       long dbPid, double ratePerSec, OpFactory factory) throws Exception {
         long interval = ratePerSec > 0 ? (long) (clients / ratePerSec * 1e9) : 0;
         long origin = System.nanoTime();
+        long[] attempts = new long[clients];
         AtomicInteger phase = new AtomicInteger(0); // 0 warm-up, 1 measuring, 2 stop
         List<Samples> samples = new ArrayList<>();
         long[] errors = new long[clients];
@@ -363,6 +364,7 @@ final class BenchKit {
                         why = e.toString();
                     }
                     long t1 = System.nanoTime();
+                    attempts[c]++;
                     if (ok) {
                         if (ph == 1) {
                             s.add(t1 - t0);
@@ -383,6 +385,8 @@ final class BenchKit {
             t.setDaemon(true);
             threads.add(t);
         }
+        java.util.function.LongSupplier statements = dbStatements;
+        long q0 = statements == null ? -1 : statements.getAsLong();
         threads.forEach(Thread::start);
         sleep((long) (warmupS * 1000));
         long self = ProcessHandle.current().pid();
@@ -411,6 +415,9 @@ final class BenchKit {
             t.join(60_000);
             check(!t.isAlive(), op + " " + mode + ": a client did not stop within 60 s");
         }
+        long q1 = statements == null ? -1 : statements.getAsLong();
+        long attempted = Arrays.stream(attempts).sum();
+        double stmtsPerOp = q0 < 0 || q1 < 0 || attempted == 0 ? Double.NaN : (q1 - q0) / (double) attempted;
         double secs = (end - start) / 1e9;
         long[] sorted = Samples.sortedUnion(samples);
         long errs = Arrays.stream(errors).sum();
@@ -420,7 +427,31 @@ final class BenchKit {
         double busyCores = machine0 == null || machine1 == null ? Double.NaN
                 : (machine1[0] - machine0[0]) / (double) TICKS_PER_SECOND / secs;
         return new Result(op, mode, conns, clients, sorted.length, secs, sorted, errs, firstError[0], genCores,
-                jvmCores - genCores, dbCores, busyCores - jvmCores - dbCores);
+                jvmCores - genCores, dbCores, busyCores - jvmCores - dbCores, stmtsPerOp);
+    }
+
+    /**
+     * Statements the database has received so far (its Questions counter), or null when not
+     * measured. Read before the clients start and after they stop: divided by the operations
+     * they attempted, it gives the database statements one operation costs.
+     */
+    static volatile java.util.function.LongSupplier dbStatements;
+
+    /** Points {@link #dbStatements} at the site's node, over one admin connection of its own. */
+    static java.sql.Connection countStatementsOf(Site site) throws java.sql.SQLException {
+        java.sql.Connection c = java.sql.DriverManager.getConnection(site.node().jdbcUrl(null),
+                dev.cusp.node.EmbeddedNode.ADMIN_USER,
+                dev.cusp.site.FilePermissions.read(site.home().nodeAdminPassword()));
+        dbStatements = () -> {
+            try (java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'")) {
+                rs.next();
+                return rs.getLong(2) - 1; // not counting this SHOW itself
+            } catch (java.sql.SQLException e) {
+                return -1;
+            }
+        };
+        return c;
     }
 
     /** /proc/stat counts in USER_HZ, which is 100 on Linux whatever the kernel's HZ. */

@@ -204,8 +204,14 @@ public final class DensityBench {
                 + " %.1f s", n, fuWall, touchWall));
 
         // ---- extra: GET latency spread over N tenants, then on 1 tenant
-        BenchKit.Result getN = getPhase("N tenants", site, http, made, dbPid);
-        BenchKit.Result get1 = getPhase("1 tenant", site, http, made.subList(0, 1), dbPid);
+        BenchKit.Result getN;
+        BenchKit.Result get1;
+        try (Connection counter = BenchKit.countStatementsOf(site)) {
+            getN = getPhase("N tenants", site, http, made, dbPid);
+            get1 = getPhase("1 tenant", site, http, made.subList(0, 1), dbPid);
+        } finally {
+            BenchKit.dbStatements = null;
+        }
 
         // ---- idle: wait until every tenant pool closed
         long idleWaitStart = System.nanoTime();
@@ -283,10 +289,10 @@ public final class DensityBench {
         }
         System.out.println();
         System.out.println("Extra: GET /patients/{id}, 4 clients, closed loop");
-        System.out.println("spread                ops/s   p50 ms   p99 ms   max ms   errors");
+        System.out.println("spread                ops/s   p50 ms   p99 ms   max ms   db stmts/request   errors");
         for (BenchKit.Result r : List.of(get1, getN)) {
-            System.out.println(f("%-18s %8.0f  %7.2f  %7.2f  %7.1f   %6d", r.mode(), r.opsPerSec(), r.p50(), r.p99(),
-                    r.max(), r.errors()));
+            System.out.println(f("%-18s %8.0f  %7.2f  %7.2f  %7.1f   %16.2f   %6d", r.mode(), r.opsPerSec(), r.p50(),
+                    r.p99(), r.max(), r.stmtsPerOp(), r.errors()));
         }
         System.out.println(f("p99 at N tenants / p99 at 1 tenant: %.2f", getN.p99() / get1.p99()));
         System.out.println();
