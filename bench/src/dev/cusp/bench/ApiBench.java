@@ -1,0 +1,453 @@
+package dev.cusp.bench;
+
+import static dev.cusp.bench.BenchKit.check;
+import static dev.cusp.bench.BenchKit.f;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cusp.Site;
+import dev.cusp.site.Settings;
+import dev.cusp.tenant.TenantService;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue "single-row API reads and writes per second and p50/p99 latency at 50 concurrent
+ * clients, next to the same queries over direct JDBC". Targets: API >= 60% of direct-JDBC
+ * throughput, API p99 < 20 ms.
+ *
+ * <p>For each tenant pool size, reads then writes run as:
+ * <ol>
+ * <li>{@code jdbc} the baseline: the same single statement over direct JDBC, one connection per
+ * client (HikariCP, 50 connections), as the tenant's database user;</li>
+ * <li>{@code jdbc} with as many connections as the API's tenant pool (pool.max): the pool effect;</li>
+ * <li>{@code jdbc tx-shaped}: what the API does on its pool, over plain JDBC (autocommit off,
+ * the statements of the route, commit): the transaction effect;</li>
+ * <li>{@code api}: the HTTPS route itself (HTTP/1.1 keep-alive, bearer token).</li>
+ * </ol>
+ * The three JDBC rows bracket where the API's cost goes. The load generator runs in the same
+ * JVM as the site and mariadbd on the same machine: they all share the cores.
+ */
+public final class ApiBench {
+    static final int CLIENTS = 50;
+    static final int CLIENTS_PER_HTTP_CLIENT = 5;
+    static final int SEED_PATIENTS = 10_000;
+
+    public static void main(String[] args) {
+        boolean quick = List.of(args).contains("--quick");
+        Path home = null;
+        int exit = 0;
+        try {
+            home = BenchKit.newHome("api");
+            exit = new ApiBench(quick).run(home);
+        } catch (BenchKit.BenchFailure e) {
+            System.out.println("BENCH FAILED: " + e.getMessage());
+            exit = 1;
+        } catch (Throwable e) {
+            System.out.println("BENCH FAILED: " + e);
+            e.printStackTrace(System.out);
+            exit = 1;
+        } finally {
+            BenchKit.deleteTree(home);
+        }
+        System.out.flush();
+        System.exit(exit);
+    }
+
+    private final boolean quick;
+    private final double warmup;
+    private final double measure;
+    private final double jitWarmup;
+    private final int[] poolSizes;
+    private final int defaultPool = Settings.POOL_MAX.parser().apply(Settings.POOL_MAX.defaultValue());
+
+    ApiBench(boolean quick) {
+        this.quick = quick;
+        this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
+        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "15"));
+        this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "2" : "20"));
+        String pools = System.getProperty("bench.pools", quick ? Integer.toString(defaultPool) : defaultPool + ",16");
+        this.poolSizes = java.util.Arrays.stream(pools.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    int run(Path home) throws Exception {
+        System.out.println("== Cusp benchmark: api (" + (quick ? "quick" : "full") + ") ==");
+        System.out.println("date:    " + BenchKit.now());
+        System.out.println("machine: " + BenchKit.machine());
+        System.out.println(f("load:    %d concurrent clients, closed loop (no think time), warm-up %.0f s then %.0f s"
+                + " measured per row; %d patients seeded", CLIENTS, warmup, measure, SEED_PATIENTS));
+        System.out.println(f("         before the first row, %.0f s of API reads and %.0f s of API writes warm the JIT"
+                + " (the API path needs ~25 s of load to reach steady state on 2 cores)", jitWarmup, jitWarmup / 2));
+        System.out.println("         API clients: java.net.http.HttpClient, HTTP/1.1 keep-alive over TLS, one client"
+                + " (and one login token) per " + CLIENTS_PER_HTTP_CLIENT + " threads");
+        System.out.println("NOTE:    the load generator, the site (Javalin, HikariCP) and mariadbd all share this"
+                + " machine's cores;");
+        System.out.println("         cpu columns: cores used by load-generator threads (gen), the rest of the JVM"
+                + " (srv), mariadbd (db), and every other process on the machine (other: noise).");
+        System.out.println(f("         load average at start: %.2f", BenchKit.loadAverage()));
+        System.out.println();
+
+        List<BenchKit.Result> all = new ArrayList<>();
+        TenantService.Created tenant = null;
+        long[] ids = null;
+        for (int p = 0; p < poolSizes.length; p++) {
+            int pool = poolSizes[p];
+            long t0 = System.nanoTime();
+            Site site = BenchKit.startSite(home, Map.of("port", "0", "pool.max", Integer.toString(pool)));
+            try (Connection counter = BenchKit.countStatementsOf(site)) {
+                System.out.println(f("-- site started with pool.max=%d in %.1f s (%s)", pool,
+                        (System.nanoTime() - t0) / 1e9, site.url()));
+                long dbPid = BenchKit.mariadbPid(site);
+                if (tenant == null) {
+                    tenant = site.tenants().create("bench1", 1);
+                    ids = seed(tenant);
+                    long w0 = System.nanoTime();
+                    for (String op : List.of("read", "write")) {
+                        BenchKit.Result w = api(op, pool, site, tenant, ids, dbPid,
+                                op.equals("read") ? jitWarmup : jitWarmup / 2, 0.5, 0);
+                        check(w.errors() == 0, "warm-up " + op + ": " + w.errors() + " errors, first: "
+                                + w.firstError());
+                    }
+                    System.out.println(f("-- JIT warm-up done in %.0f s", (System.nanoTime() - w0) / 1e9));
+                }
+                String jdbcUrl = site.node().jdbcUrl(tenant.tenant().dbName());
+                List<BenchKit.Result> rows = new ArrayList<>();
+                // Reads, then writes; the baseline (one connection per client) once, with the first pool size.
+                for (String op : List.of("read", "write")) {
+                    if (p == 0) {
+                        rows.add(progress(jdbc(op, false, CLIENTS, jdbcUrl, tenant, ids, dbPid, 0)));
+                    }
+                    rows.add(progress(jdbc(op, false, pool, jdbcUrl, tenant, ids, dbPid, 0)));
+                    rows.add(progress(jdbc(op, true, pool, jdbcUrl, tenant, ids, dbPid, 0)));
+                    BenchKit.Result closed = progress(api(op, pool, site, tenant, ids, dbPid, warmup, measure, 0));
+                    rows.add(closed);
+                    if (p == 0 && op.equals("read")) {
+                        // The HTTPS floor: a route with no token and no database.
+                        rows.add(progress(health(site, dbPid)));
+                    }
+                    if (p == 0) {
+                        // The same 50 clients paced at half the API's closed-loop rate: latency under
+                        // a load the site can carry, for the API and for the baseline.
+                        double rate = Math.max(10, Math.round(closed.opsPerSec() / 2));
+                        rows.add(progress(jdbc(op, false, CLIENTS, jdbcUrl, tenant, ids, dbPid, rate)));
+                        rows.add(progress(api(op, pool, site, tenant, ids, dbPid, warmup, measure, rate)));
+                    }
+                    System.out.println(f("   %s with pool.max=%d done; site status: %d open tenant pools, %d open"
+                            + " tenant connections", op, pool, site.pools().openPools(),
+                            site.pools().openConnections()));
+                }
+                all.addAll(rows);
+            } finally {
+                BenchKit.dbStatements = null;
+                site.close();
+            }
+        }
+        return report(all);
+    }
+
+    /** Seeds patients directly over JDBC as the tenant's user; returns their ids. */
+    private long[] seed(TenantService.Created t) throws Exception {
+        long t0 = System.nanoTime();
+        String url = "jdbc:mariadb://" + t.host() + ":" + t.port() + "/" + t.tenant().dbName();
+        try (Connection c = java.sql.DriverManager.getConnection(url, t.tenant().dbUser(), t.dbPassword())) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (last_name, first_name, birth_date,"
+                    + " email, city) VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 1; i <= SEED_PATIENTS; i++) {
+                    ps.setString(1, "Seedling" + (i % 997));
+                    ps.setString(2, "Pat" + i);
+                    ps.setDate(3, java.sql.Date.valueOf(java.time.LocalDate.of(1950 + i % 60, 1 + i % 12,
+                            1 + i % 28)));
+                    ps.setString(4, "pat" + i + "@example.org");
+                    ps.setString(5, "Springfield");
+                    ps.addBatch();
+                    if (i % 1000 == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+            List<Long> ids = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM patient")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            check(ids.size() == SEED_PATIENTS, "seeded " + ids.size() + " patients, wanted " + SEED_PATIENTS);
+            System.out.println(f("-- tenant %s created, %d patients seeded over JDBC in %.1f s", t.tenant().name(),
+                    ids.size(), (System.nanoTime() - t0) / 1e9));
+            return ids.stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
+    private BenchKit.Result jdbc(String op, boolean txShaped, int conns, String url, TenantService.Created t,
+                                 long[] ids, long dbPid, double rate) throws Exception {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("bench-jdbc-" + conns);
+        hc.setJdbcUrl(url);
+        hc.setUsername(t.tenant().dbUser());
+        hc.setPassword(t.dbPassword());
+        hc.setMaximumPoolSize(conns);
+        hc.setMinimumIdle(conns);
+        hc.setConnectionTimeout(30_000);
+        // As the tenant pools are configured (TenantPools.create).
+        hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        hc.addDataSourceProperty("cachePrepStmts", "true");
+        String mode = (conns == CLIENTS && !txShaped ? "jdbc (baseline)" : txShaped ? "jdbc tx-shaped" : "jdbc")
+                + paced(rate);
+        try (HikariDataSource ds = new HikariDataSource(hc)) {
+            BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(conns), CLIENTS, warmup, measure, dbPid, rate,
+                    client -> op.equals("read")
+                            ? rnd -> jdbcRead(ds, txShaped, ids[rnd.nextInt(ids.length)])
+                            : new BenchKit.Op() {
+                                long n;
+
+                                @Override
+                                public boolean run(java.util.concurrent.ThreadLocalRandom rnd) throws Exception {
+                                    return jdbcWrite(ds, txShaped, "J" + client + "-" + (n++));
+                                }
+                            });
+            return r;
+        }
+    }
+
+    private static boolean jdbcRead(HikariDataSource ds, boolean tx, long id) throws Exception {
+        try (Connection c = ds.getConnection()) {
+            if (tx) {
+                c.setAutoCommit(false);
+            }
+            boolean found;
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM patient WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    found = rs.next();
+                    if (found) {
+                        int n = rs.getMetaData().getColumnCount();
+                        for (int i = 1; i <= n; i++) {
+                            rs.getObject(i);
+                        }
+                    }
+                }
+            }
+            if (tx) {
+                c.commit();
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Plain: the single autocommit INSERT. Tx-shaped: what {@code POST /patients} does
+     * (Records.create): INSERT with generated key, a security_log row, the row read back, commit.
+     */
+    private static boolean jdbcWrite(HikariDataSource ds, boolean tx, String first) throws Exception {
+        try (Connection c = ds.getConnection()) {
+            if (!tx) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO patient (last_name, first_name) VALUES (?, ?)")) {
+                    ps.setString(1, "Benchmark");
+                    ps.setString(2, first);
+                    return ps.executeUpdate() == 1;
+                }
+            }
+            c.setAutoCommit(false);
+            try {
+                long id;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (last_name, first_name)"
+                        + " VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setString(1, "Benchmark");
+                    ps.setString(2, first);
+                    ps.executeUpdate();
+                    try (ResultSet rs = ps.getGeneratedKeys()) {
+                        rs.next();
+                        id = rs.getLong(1);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO security_log (user_name, site, action,"
+                        + " entity, entity_id, details) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, "admin");
+                    ps.setString(2, "site1");
+                    ps.setString(3, "create");
+                    ps.setString(4, "patient");
+                    ps.setLong(5, id);
+                    ps.setString(6, "fields: last_name, first_name");
+                    ps.executeUpdate();
+                }
+                boolean found;
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM patient WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        found = rs.next();
+                        if (found) {
+                            int n = rs.getMetaData().getColumnCount();
+                            for (int i = 1; i <= n; i++) {
+                                rs.getObject(i);
+                            }
+                        }
+                    }
+                }
+                c.commit();
+                return found;
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private BenchKit.Result api(String op, int pool, Site site, TenantService.Created t, long[] ids, long dbPid,
+                                double warmupS, double measureS, double rate) throws Exception {
+        String base = site.url() + "/api/v1/t/" + t.tenant().name() + "/patients";
+        int nClients = (CLIENTS + CLIENTS_PER_HTTP_CLIENT - 1) / CLIENTS_PER_HTTP_CLIENT;
+        HttpClient[] http = new HttpClient[nClients];
+        String[] tokens = new String[nClients];
+        for (int i = 0; i < nClients; i++) {
+            http[i] = BenchKit.client(site.home());
+            tokens[i] = BenchKit.login(http[i], site.url(), t.tenant().name(), t.adminUser(), t.adminPassword());
+        }
+        String mode = (op.equals("read") ? "api GET /patients/{id}" : "api POST /patients") + paced(rate);
+        BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(pool), CLIENTS, warmupS, measureS, dbPid, rate,
+                client -> {
+            HttpClient h = http[client / CLIENTS_PER_HTTP_CLIENT];
+            String auth = "Bearer " + tokens[client / CLIENTS_PER_HTTP_CLIENT];
+            if (op.equals("read")) {
+                return rnd -> {
+                    long id = ids[rnd.nextInt(ids.length)];
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/" + id))
+                            .timeout(Duration.ofSeconds(30)).header("Authorization", auth).GET().build();
+                    HttpResponse<String> res = h.send(req, HttpResponse.BodyHandlers.ofString());
+                    if (res.statusCode() != 200) {
+                        throw new IllegalStateException("HTTP " + res.statusCode() + " " + res.body());
+                    }
+                    return BenchKit.idOf(res.body()) == id;
+                };
+            }
+            return new BenchKit.Op() {
+                long n;
+
+                @Override
+                public boolean run(java.util.concurrent.ThreadLocalRandom rnd) throws Exception {
+                    String json = "{\"last_name\":\"Benchmark\",\"first_name\":\"A" + client + "-" + (n++) + "\"}";
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(30))
+                            .header("Authorization", auth).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                    HttpResponse<String> res = h.send(req, HttpResponse.BodyHandlers.ofString());
+                    if (res.statusCode() != 201) {
+                        throw new IllegalStateException("HTTP " + res.statusCode() + " " + res.body());
+                    }
+                    return BenchKit.idOf(res.body()) > 0;
+                }
+            };
+        });
+        for (HttpClient h : http) {
+            h.close();
+        }
+        return r;
+    }
+
+    private BenchKit.Result health(Site site, long dbPid) throws Exception {
+        int nClients = (CLIENTS + CLIENTS_PER_HTTP_CLIENT - 1) / CLIENTS_PER_HTTP_CLIENT;
+        HttpClient[] http = new HttpClient[nClients];
+        for (int i = 0; i < nClients; i++) {
+            http[i] = BenchKit.client(site.home());
+        }
+        URI uri = URI.create(site.url() + "/api/v1/health");
+        BenchKit.Result r = BenchKit.run("read", "api GET /health (no auth, no db)", "-", CLIENTS, warmup, measure,
+                dbPid, client -> {
+                    HttpClient h = http[client / CLIENTS_PER_HTTP_CLIENT];
+                    return rnd -> {
+                        HttpResponse<String> res = h.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                        return res.statusCode() == 200 && res.body().contains("ok");
+                    };
+                });
+        for (HttpClient h : http) {
+            h.close();
+        }
+        return r;
+    }
+
+    private static String paced(double rate) {
+        return rate > 0 ? f(" @%.0f/s", rate) : "";
+    }
+
+    private static BenchKit.Result progress(BenchKit.Result r) {
+        System.out.println(f("   %-5s %-31s conns %-3s %7.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  other cpu"
+                + " %.2f  load %.1f", r.op(), r.mode(), r.conns(), r.opsPerSec(), r.p50(), r.p99(), r.errors(),
+                r.otherCores(), BenchKit.loadAverage()));
+        return r;
+    }
+
+    private int report(List<BenchKit.Result> rows) {
+        System.out.println();
+        System.out.println("op     mode                             pool.max  db conns      ops/s   p50 ms   p99 ms   max ms"
+                + "   cpu us/op: gen   srv    db  other  stmts/op  vs baseline");
+        List<String> verdicts = new ArrayList<>();
+        for (String op : List.of("read", "write")) {
+            BenchKit.Result base = rows.stream().filter(r -> r.op().equals(op) && r.mode().equals("jdbc (baseline)"))
+                    .findFirst().orElseThrow();
+            for (BenchKit.Result r : rows) {
+                if (!r.op().equals(op)) {
+                    continue;
+                }
+                boolean isApi = r.mode().startsWith("api");
+                boolean isPaced = r.mode().contains("@");
+                boolean isFloor = r.mode().contains("/health");
+                String poolMax = r.mode().startsWith("jdbc (baseline)") ? "-" : r.conns();
+                String dbConns = isFloor ? "0" : isApi ? "<=" + r.conns() : r.conns();
+                double perOp = 1e6 / r.opsPerSec(); // microseconds of one core per operation, per core used
+                System.out.println(f("%-6s %-32s %8s  %8s  %9.0f  %7.2f  %7.2f  %7.1f        %5.0f %5.0f %5.0f  %5.2f"
+                        + "  %8.2f  %s", r.op(), r.mode(), poolMax, dbConns, r.opsPerSec(), r.p50(), r.p99(), r.max(),
+                        r.genCores() * perOp, r.srvCores() * perOp, r.dbCores() * perOp, Math.max(0, r.otherCores()),
+                        r.stmtsPerOp(),
+                        isPaced ? "  (paced)" : f("%5.2f", r.opsPerSec() / base.opsPerSec())));
+                if (isApi && !isPaced && !isFloor) {
+                    double ratio = r.opsPerSec() / base.opsPerSec();
+                    verdicts.add(f("%-5s pool.max=%-3s API/JDBC throughput %.2f (target >= 0.60: %s), API p99 %.2f ms"
+                            + " (target < 20 ms: %s)%s", op, r.conns(), ratio, ratio >= 0.60 ? "met" : "MISSED",
+                            r.p99(), r.p99() < 20 ? "met" : "MISSED",
+                            Integer.parseInt(r.conns()) == defaultPool ? "   <- headline (default pool.max)" : ""));
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("All rows: " + CLIENTS + " clients. Closed loop unless '@rate' (paced: " + CLIENTS
+                + " clients together at that rate, half the API's closed-loop rate; latency from when each request"
+                + " was due).");
+        System.out.println("cpu us/op: CPU microseconds per operation spent by the load generator (gen), the rest of"
+                + " the JVM, i.e. the site (srv), mariadbd (db); other: cores used by all other processes (noise).");
+        System.out.println("vs baseline: ops/s of the row divided by ops/s of 'jdbc (baseline)' (one connection per"
+                + " client, closed loop).");
+        System.out.println("stmts/op: statements mariadbd received per operation (its Questions counter; includes"
+                + " autocommit/commit statements and the site's own registry reads).");
+        System.out.println(f("load average at end: %.2f; the machine has %d cores.", BenchKit.loadAverage(),
+                Runtime.getRuntime().availableProcessors()));
+        System.out.println("headline: the default pool.max (" + defaultPool + "); other sizes show what tuning buys.");
+        verdicts.forEach(v -> System.out.println("target: " + v));
+        long errors = 0;
+        for (BenchKit.Result r : rows) {
+            if (r.errors() > 0) {
+                System.out.println(f("ERRORS: %s %s: %d errors, first: %s", r.op(), r.mode(), r.errors(),
+                        r.firstError()));
+                errors += r.errors();
+            }
+            if (r.ops() == 0) {
+                System.out.println(f("ERROR: %s %s completed no operation", r.op(), r.mode()));
+                errors++;
+            }
+        }
+        return errors == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,495 @@
+package dev.cusp.bench;
+
+import static dev.cusp.bench.BenchKit.check;
+import static dev.cusp.bench.BenchKit.f;
+
+import dev.cusp.Site;
+import dev.cusp.node.EmbeddedNode;
+import dev.cusp.secret.Passwords;
+import dev.cusp.site.FilePermissions;
+import dev.cusp.tenant.PracticeSchema;
+import dev.cusp.tenant.TenantService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Issue "heap per idle tenant with 1,000 tenants; time to create a tenant". Targets: <= 1 MB
+ * heap per idle tenant, tenant creation < 1 s.
+ *
+ * <p>Creates N tenants on one site (timing each), interleaving a baseline: the same database,
+ * user and schema made by hand (CREATE DATABASE, CREATE USER, GRANT, the practice schema's SQL
+ * files run statement by statement as the admin). Then every tenant logs in once and makes one
+ * API request (its pool and session now exist), the heap is measured; then the site is left
+ * alone until every tenant pool closes as idle (pool.idle.seconds=10) and the heap is measured
+ * again.
+ */
+public final class DensityBench {
+    static final String[] SCHEMA_FILES = {"db/practice/V1__practice_schema.sql",
+        "db/practice/V2__starter_procedure_codes.sql"};
+    /** Classes whose live instances tell where per-tenant heap goes. */
+    static final String[] WATCH = {"com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.pool.HikariPool",
+        "com.zaxxer.hikari.pool.PoolEntry", "org.mariadb.jdbc.Connection",
+        "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask",
+        "java.util.concurrent.ThreadPoolExecutor", "dev.cusp.api.Sessions$Session",
+        "dev.cusp.api.PracticeRoutes$CachedTenant"};
+
+    public static void main(String[] args) {
+        boolean quick = List.of(args).contains("--quick");
+        Path home = null;
+        int exit;
+        try {
+            home = BenchKit.newHome("density");
+            exit = new DensityBench(quick).run(home);
+        } catch (BenchKit.BenchFailure e) {
+            System.out.println("BENCH FAILED: " + e.getMessage());
+            exit = 1;
+        } catch (Throwable e) {
+            System.out.println("BENCH FAILED: " + e);
+            e.printStackTrace(System.out);
+            exit = 1;
+        } finally {
+            BenchKit.deleteTree(home);
+        }
+        System.out.flush();
+        System.exit(exit);
+    }
+
+    private final boolean quick;
+    private final int wanted;
+    private final double creationBudgetS;
+    private final int baselineEvery;
+    private final double getWarmup;
+    private final double getSeconds;
+
+    DensityBench(boolean quick) {
+        this.quick = quick;
+        this.wanted = Integer.getInteger("bench.tenants", quick ? 20 : 1000);
+        this.creationBudgetS = Double.parseDouble(System.getProperty("bench.creation.budget.seconds",
+                quick ? "120" : "420"));
+        this.baselineEvery = Math.max(1, Integer.getInteger("bench.baseline.every", quick ? 4 : 40));
+        this.getWarmup = quick ? 1 : 3;
+        this.getSeconds = quick ? 3 : 10;
+    }
+
+    /** What one tenant leaves for later phases. */
+    private record Made(TenantService.Created created, String[] token, long[] patient) {
+    }
+
+    int run(Path home) throws Exception {
+        System.out.println("== Cusp benchmark: density (" + (quick ? "quick" : "full") + ") ==");
+        System.out.println("date:    " + BenchKit.now());
+        System.out.println("machine: " + BenchKit.machine());
+        System.out.println(f("plan:    %d tenants on one site (creation budget %.0f s), pool.idle.seconds=10, a"
+                + " baseline creation every %d tenants", wanted, creationBudgetS, baselineEvery));
+        System.out.println();
+        long t0 = System.nanoTime();
+        Site site = BenchKit.startSite(home, Map.of("port", "0", "pool.idle.seconds", "10"));
+        try {
+            System.out.println(f("-- site started in %.1f s (%s)", (System.nanoTime() - t0) / 1e9, site.url()));
+            return measure(site);
+        } finally {
+            site.close();
+        }
+    }
+
+    private int measure(Site site) throws Exception {
+        HttpClient http = BenchKit.client(site.home());
+        long dbPid = BenchKit.mariadbPid(site);
+        List<String> schema = schemaStatements();
+
+        long heapEmpty = BenchKit.usedHeapAfterGc();
+        // A warm-up tenant: loads and initialises every class a tenant touches (Flyway, the
+        // driver, Argon2, the routes), so that one-time costs are not charged per tenant.
+        TenantService.Created warm = site.tenants().create("warmup", 1);
+        Made warmMade = new Made(warm, new String[1], new long[1]);
+        firstUse(site, http, warmMade);
+        site.pools().evict("warmup");
+        long heapWarm = BenchKit.usedHeapAfterGc();
+        Path histWarm = saveHistogram(site, "warm");
+        long rssWarm = BenchKit.rssKib(dbPid);
+        long diskWarm = diskBytes(site.node().config().dataDir());
+        int threadsWarm = Thread.activeCount();
+        System.out.println(f("-- heap used after GC: %.1f MiB with no tenant, %.1f MiB after the warm-up tenant",
+                heapEmpty / 1048576.0, heapWarm / 1048576.0));
+
+        // ---- creation, with the baseline interleaved
+        String adminPw = FilePermissions.read(site.home().nodeAdminPassword());
+        List<Made> made = new ArrayList<>();
+        long[] cusp = new long[wanted];
+        List<Long> plain = new ArrayList<>();
+        List<Long> flyway = new ArrayList<>();
+        long creationStart = System.nanoTime();
+        boolean cut = false;
+        try (Connection admin = DriverManager.getConnection(site.node().jdbcUrl(null), EmbeddedNode.ADMIN_USER,
+                adminPw)) {
+            for (int i = 0; i < wanted; i++) {
+                if ((System.nanoTime() - creationStart) / 1e9 > creationBudgetS) {
+                    cut = true;
+                    break;
+                }
+                long a = System.nanoTime();
+                TenantService.Created c = site.tenants().create("t" + (i + 1), i + 2);
+                cusp[i] = System.nanoTime() - a;
+                made.add(new Made(c, new String[1], new long[1]));
+                if (i % baselineEvery == 0) {
+                    plain.add(plainCreate(admin, "bl_plain_" + i, schema));
+                    flyway.add(flywayCreate(admin, site, "bl_flyway_" + i));
+                }
+                if ((i + 1) % 100 == 0) {
+                    System.out.println(f("   %d tenants created in %.0f s", i + 1,
+                            (System.nanoTime() - creationStart) / 1e9));
+                }
+            }
+        }
+        int n = made.size();
+        double creationWall = (System.nanoTime() - creationStart) / 1e9;
+        long[] cuspSorted = Arrays.copyOf(cusp, n);
+        Arrays.sort(cuspSorted);
+        long[] plainSorted = plain.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] flywaySorted = flyway.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] argon = new long[10];
+        for (int i = 0; i < argon.length; i++) {
+            long a = System.nanoTime();
+            Passwords.hash("correct horse battery staple " + i);
+            argon[i] = System.nanoTime() - a;
+        }
+        Arrays.sort(argon);
+        if (cut) {
+            System.out.println(f("NOTE: creating %d tenants would exceed the %.0f s creation budget of a full run"
+                    + " (at %.2f s per tenant: %.0f s); this run used N = %d.", wanted, creationBudgetS,
+                    creationWall / n, creationWall / n * wanted, n));
+        }
+        System.out.println(f("-- %d tenants created in %.1f s (plus %d + %d baseline creations)", n, creationWall,
+                plain.size(), flyway.size()));
+
+        // ---- first use: one login and one request per tenant (creates its session and pool)
+        long[] firstUseNs = new long[n];
+        long fuStart = System.nanoTime();
+        parallel(2, n, i -> firstUseNs[i] = firstUse(site, http, made.get(i)));
+        double fuWall = (System.nanoTime() - fuStart) / 1e9;
+        Arrays.sort(firstUseNs);
+        // Touch every tenant once more, quickly, so every pool is open at the measurement even
+        // though early tenants went idle (10 s) while later ones logged in.
+        long touchStart = System.nanoTime();
+        parallel(8, n, i -> getPatient(http, site, made.get(i)));
+        double touchWall = (System.nanoTime() - touchStart) / 1e9;
+        int poolsActive = site.pools().openPools();
+        int connsActive = site.pools().openConnections();
+        int threadsActive = Thread.activeCount();
+        long heapActive = BenchKit.usedHeapAfterGc();
+        Path histActive = saveHistogram(site, "active");
+        long rssActive = BenchKit.rssKib(dbPid);
+        System.out.println(f("-- first use (login + POST /patients) of %d tenants in %.1f s; touch pass (GET) in"
+                + " %.1f s", n, fuWall, touchWall));
+
+        // ---- extra: GET latency spread over N tenants, then on 1 tenant
+        BenchKit.Result getN;
+        BenchKit.Result get1;
+        try (Connection counter = BenchKit.countStatementsOf(site)) {
+            getN = getPhase("N tenants", site, http, made, dbPid);
+            get1 = getPhase("1 tenant", site, http, made.subList(0, 1), dbPid);
+        } finally {
+            BenchKit.dbStatements = null;
+        }
+
+        // ---- idle: wait until every tenant pool closed
+        long idleWaitStart = System.nanoTime();
+        long deadline = idleWaitStart + 120_000_000_000L;
+        while (site.pools().openPools() > 0 && System.nanoTime() < deadline) {
+            BenchKit.sleep(500);
+        }
+        double idleWait = (System.nanoTime() - idleWaitStart) / 1e9;
+        int poolsIdle = site.pools().openPools();
+        int connsIdle = site.pools().openConnections();
+        BenchKit.sleep(6000); // let pool threads (HikariCP's adder/closer, 5 s keep-alive) end
+        int threadsIdle = Thread.activeCount();
+        long heapIdle = BenchKit.usedHeapAfterGc();
+        Path histIdleFile = saveHistogram(site, "idle");
+        long rssIdle = BenchKit.rssKib(dbPid);
+        long diskIdle = diskBytes(site.node().config().dataDir());
+        System.out.println(f("-- all tenant pools closed after %.1f s idle wait (%d still open)", idleWait,
+                poolsIdle));
+
+        // ---- report (the histograms are read back only now: holding them would weigh on the heap figures)
+        Map<String, long[]> histW = BenchKit.parseHistogram(Files.readString(histWarm));
+        Map<String, long[]> histA = BenchKit.parseHistogram(Files.readString(histActive));
+        Map<String, long[]> histIdle = BenchKit.parseHistogram(Files.readString(histIdleFile));
+        System.out.println();
+        System.out.println(f("Tenant creation (N = %d%s)", n, n < wanted ? ", cut by the time budget" : ""));
+        System.out.println("what                                          count   p50 ms   p99 ms   max ms   mean ms"
+                + "  vs baseline p50");
+        double base50 = BenchKit.pctMs(plainSorted, 50);
+        creationRow("cusp: TenantService.create", cuspSorted, base50);
+        creationRow("baseline: CREATE DATABASE/USER + schema SQL", plainSorted, base50);
+        creationRow("  (diag) same, Flyway migrate instead of SQL", flywaySorted, base50);
+        creationRow("  (diag) one Argon2id hash (Passwords.hash)", argon, base50);
+        System.out.println(f("total: %d tenants in %.1f s of wall time (including %d baseline creations)", n,
+                creationWall, plain.size() + flyway.size()));
+        System.out.println();
+        System.out.println(f("First use per tenant (login + POST /patients, 2 threads): p50 %.1f ms, p99 %.1f ms,"
+                + " max %.1f ms", BenchKit.pctMs(firstUseNs, 50), BenchKit.pctMs(firstUseNs, 99),
+                BenchKit.pctMs(firstUseNs, 100)));
+        System.out.println();
+        System.out.println(f("Heap per tenant (N = %d; used heap after System.gc(), relative to the site with one"
+                + " warm-up tenant: %.1f MiB; with no tenant at all: %.1f MiB)", n, heapWarm / 1048576.0,
+                heapEmpty / 1048576.0));
+        System.out.println("state                               heap used MiB   bytes/tenant   open pools   open db"
+                + " conns   JVM threads   mariadbd RSS MiB");
+        stateRow("warm-up only (baseline)", heapWarm, heapWarm, n, 0, 0, threadsWarm, rssWarm);
+        stateRow("active: logged in, pools open", heapActive, heapWarm, n, poolsActive, connsActive, threadsActive,
+                rssActive);
+        stateRow("idle: pools closed after 10 s", heapIdle, heapWarm, n, poolsIdle, connsIdle, threadsIdle, rssIdle);
+        System.out.println(f("(counted from the site with no tenant at all instead: active %.0f, idle %.0f bytes/tenant;"
+                + " both include ~1 KB/tenant of this benchmark's own bookkeeping: passwords, tokens)",
+                (heapActive - heapEmpty) / (double) n, (heapIdle - heapEmpty) / (double) n));
+        System.out.println(f("mariadbd data dir: %.1f MiB more for %d tenants + %d baseline databases (%.0f KiB each)",
+                (diskIdle - diskWarm) / 1048576.0, n, plain.size() + flyway.size(),
+                (diskIdle - diskWarm) / 1024.0 / (n + plain.size() + flyway.size())));
+        System.out.println();
+        System.out.println("Live instances (class histogram)             warm-up     active       idle");
+        for (String cls : WATCH) {
+            System.out.println(f("%-44s %8d   %8d   %8d", shortName(cls), count(histW, cls), count(histA, cls),
+                    count(histIdle, cls)));
+        }
+        System.out.println("Largest heap growth from warm-up to idle, by class:");
+        List<String> growth = new ArrayList<>(histIdle.keySet());
+        growth.sort(Comparator.comparingLong(c -> -(bytes(histIdle, c) - bytes(histW, c))));
+        for (String cls : growth.subList(0, Math.min(10, growth.size()))) {
+            System.out.println(f("  %+10d bytes  %+8d instances  %s", bytes(histIdle, cls) - bytes(histW, cls),
+                    count(histIdle, cls) - count(histW, cls), cls));
+        }
+        System.out.println(f("Classes with at least one more live instance per tenant, warm-up to idle (per tenant):"));
+        List<String> perTenant = new ArrayList<>(histIdle.keySet().stream()
+                .filter(c -> count(histIdle, c) - count(histW, c) >= n).toList());
+        perTenant.sort(Comparator.comparingLong(c -> -(bytes(histIdle, c) - bytes(histW, c))));
+        for (String cls : perTenant.subList(0, Math.min(15, perTenant.size()))) {
+            System.out.println(f("  %8.0f bytes  %6.1f instances  %s", (bytes(histIdle, cls) - bytes(histW, cls))
+                    / (double) n, (count(histIdle, cls) - count(histW, cls)) / (double) n, cls));
+        }
+        System.out.println();
+        System.out.println("Extra: GET /patients/{id}, 4 clients, closed loop");
+        System.out.println("spread                ops/s   p50 ms   p99 ms   max ms   db stmts/request   errors");
+        for (BenchKit.Result r : List.of(get1, getN)) {
+            System.out.println(f("%-18s %8.0f  %7.2f  %7.2f  %7.1f   %16.2f   %6d", r.mode(), r.opsPerSec(), r.p50(),
+                    r.p99(), r.max(), r.stmtsPerOp(), r.errors()));
+        }
+        System.out.println(f("p99 at N tenants / p99 at 1 tenant: %.2f", getN.p99() / get1.p99()));
+        System.out.println();
+        double idlePer = (heapIdle - heapWarm) / (double) n;
+        double createP99 = BenchKit.pctMs(cuspSorted, 99);
+        System.out.println(f("target: heap per idle tenant %.0f bytes (target <= 1 MB = 1048576: %s)", idlePer,
+                idlePer <= 1_048_576 ? "met" : "MISSED"));
+        System.out.println(f("target: tenant creation p99 %.0f ms, max %.0f ms (target < 1000 ms: %s)", createP99,
+                BenchKit.pctMs(cuspSorted, 100), createP99 < 1000 ? "met" : "MISSED"));
+
+        int exit = 0;
+        if (get1.errors() + getN.errors() > 0) {
+            System.out.println("ERRORS in GET phases: " + (get1.errors() > 0 ? get1.firstError() : getN.firstError()));
+            exit = 1;
+        }
+        if (get1.ops() == 0 || getN.ops() == 0) {
+            System.out.println("ERROR: a GET phase completed no request");
+            exit = 1;
+        }
+        if (poolsIdle > 0) {
+            System.out.println(f("NOTE: %d tenant pools were still open after %.0f s without requests", poolsIdle,
+                    idleWait));
+        }
+        return exit;
+    }
+
+    private static void creationRow(String what, long[] sorted, double base50) {
+        double mean = Arrays.stream(sorted).average().orElse(Double.NaN) / 1e6;
+        System.out.println(f("%-44s %6d  %7.1f  %7.1f  %7.1f  %8.1f  %6.2f", what, sorted.length,
+                BenchKit.pctMs(sorted, 50), BenchKit.pctMs(sorted, 99), BenchKit.pctMs(sorted, 100), mean,
+                BenchKit.pctMs(sorted, 50) / base50));
+    }
+
+    private static void stateRow(String state, long heap, long heapWarm, int n, int pools, int conns, int threads,
+                                 long rssKib) {
+        System.out.println(f("%-35s %13.1f   %12.0f   %10d   %13d   %11d   %16.1f", state, heap / 1048576.0,
+                (heap - heapWarm) / (double) n, pools, conns, threads, rssKib / 1024.0));
+    }
+
+    private static Path saveHistogram(Site site, String label) throws IOException {
+        Path file = site.home().dir().resolve("bench-histogram-" + label + ".txt");
+        Files.writeString(file, BenchKit.classHistogramText());
+        return file;
+    }
+
+    private static long count(Map<String, long[]> h, String cls) {
+        long[] v = h.get(cls);
+        return v == null ? 0 : v[0];
+    }
+
+    private static long bytes(Map<String, long[]> h, String cls) {
+        long[] v = h.get(cls);
+        return v == null ? 0 : v[1];
+    }
+
+    private static String shortName(String cls) {
+        return cls.substring(cls.lastIndexOf('.') + 1);
+    }
+
+    /** Login as the tenant's first admin, then one POST /patients; returns the nanoseconds both took. */
+    private static long firstUse(Site site, HttpClient http, Made m) throws Exception {
+        long a = System.nanoTime();
+        TenantService.Created c = m.created();
+        String name = c.tenant().name();
+        m.token()[0] = BenchKit.login(http, site.url(), name, c.adminUser(), c.adminPassword());
+        BenchKit.Reply r = BenchKit.call(http, "POST", site.url() + "/api/v1/t/" + name + "/patients", m.token()[0],
+                "{\"last_name\":\"Density\",\"first_name\":\"" + name + "\"}");
+        check(r.status() == 201, "POST /patients on " + name + ": HTTP " + r.status() + " " + r.body());
+        m.patient()[0] = BenchKit.idOf(r.body());
+        check(m.patient()[0] > 0, "POST /patients on " + name + ": no id in " + r.body());
+        return System.nanoTime() - a;
+    }
+
+    private static boolean getPatient(HttpClient http, Site site, Made m) throws Exception {
+        String name = m.created().tenant().name();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(site.url() + "/api/v1/t/" + name + "/patients/"
+                + m.patient()[0])).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + m.token()[0])
+                .GET().build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("GET on " + name + ": HTTP " + res.statusCode() + " " + res.body());
+        }
+        return BenchKit.idOf(res.body()) == m.patient()[0];
+    }
+
+    private BenchKit.Result getPhase(String label, Site site, HttpClient http, List<Made> tenants, long dbPid)
+            throws Exception {
+        BenchKit.Result r = BenchKit.run("read", label, "-", 4, getWarmup, getSeconds, dbPid,
+                client -> rnd -> getPatient(http, site, tenants.get(rnd.nextInt(tenants.size()))));
+        System.out.println(f("-- GET spread over %s: %.0f ops/s, p99 %.2f ms; now %d open pools, %d open"
+                + " connections", label, r.opsPerSec(), r.p99(), site.pools().openPools(),
+                site.pools().openConnections()));
+        return r;
+    }
+
+    // ---------------------------------------------------------------- baselines
+
+    /** The practice schema's SQL files, split into statements (comments dropped). */
+    static List<String> schemaStatements() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String file : SCHEMA_FILES) {
+            String text;
+            try (InputStream in = DensityBench.class.getClassLoader().getResourceAsStream(file)) {
+                check(in != null, "schema file " + file + " not on the class path");
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            StringBuilder sql = new StringBuilder();
+            for (String line : text.split("\n")) {
+                if (line.strip().startsWith("--")) {
+                    continue;
+                }
+                sql.append(line).append('\n');
+            }
+            for (String stmt : sql.toString().split(";\\s*(\n|$)")) {
+                if (!stmt.isBlank()) {
+                    out.add(stmt.strip());
+                }
+            }
+        }
+        check(out.size() >= 10, "the schema files gave only " + out.size() + " statements");
+        return out;
+    }
+
+    private static long plainCreate(Connection admin, String db, List<String> schema) throws Exception {
+        long a = System.nanoTime();
+        try (Statement s = admin.createStatement()) {
+            createDbAndUser(s, db);
+            s.execute("USE `" + db + "`");
+            for (String stmt : schema) {
+                s.execute(stmt);
+            }
+        }
+        return System.nanoTime() - a;
+    }
+
+    private static long flywayCreate(Connection admin, Site site, String db) throws Exception {
+        long a = System.nanoTime();
+        try (Statement s = admin.createStatement()) {
+            createDbAndUser(s, db);
+        }
+        PracticeSchema.migrate(site.node().jdbcUrl(db), db, "Bench-" + db + "-pw1");
+        return System.nanoTime() - a;
+    }
+
+    private static void createDbAndUser(Statement s, String db) throws Exception {
+        s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        s.execute("CREATE USER '" + db + "'@'127.0.0.1' IDENTIFIED BY 'Bench-" + db + "-pw1'");
+        s.execute("GRANT ALL PRIVILEGES ON `" + db + "`.* TO '" + db + "'@'127.0.0.1'");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    @FunctionalInterface
+    private interface IndexTask {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs task(0..n-1) on {@code threads} threads; fails on the first error. */
+    private static void parallel(int threads, int n, IndexTask task) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        ExecutorService ex = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                fs.add(ex.submit(() -> {
+                    int i;
+                    while (errors.isEmpty() && (i = next.getAndIncrement()) < n) {
+                        try {
+                            task.run(i);
+                        } catch (Throwable e) {
+                            errors.add(e);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> fu : fs) {
+                fu.get();
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+        if (!errors.isEmpty()) {
+            Throwable e = errors.peek();
+            throw e instanceof Exception x ? x : new IllegalStateException(e);
+        }
+    }
+
+    private static long diskBytes(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+}
