@@ -40,6 +40,17 @@ final class BenchKit {
     private BenchKit() {
     }
 
+    /** Sites and folders of this run, stopped and deleted even when the run is interrupted (Ctrl-C). */
+    private static final java.util.Set<Site> SITES_STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<Path> HOMES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            SITES_STARTED.forEach(Site::close); // idempotent: already-closed sites return at once
+            HOMES.forEach(BenchKit::deleteTree);
+        }, "bench-cleanup"));
+    }
+
     /** A benchmark that cannot produce a figure (as opposed to a figure that misses a target). */
     static final class BenchFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -57,7 +68,9 @@ final class BenchKit {
 
     static Path newHome(String label) throws IOException {
         Files.createDirectories(SITES);
-        return Files.createTempDirectory(SITES, label + "-");
+        Path home = Files.createTempDirectory(SITES, label + "-");
+        HOMES.add(home);
+        return home;
     }
 
     static void deleteTree(Path dir) {
@@ -73,7 +86,9 @@ final class BenchKit {
 
     static Site startSite(Path home, Map<String, String> flags) {
         Settings s = Settings.load(flags, Map.of(), null);
-        return Site.start(new SiteHome(home), s, pw -> { });
+        Site site = Site.start(new SiteHome(home), s, pw -> { });
+        SITES_STARTED.add(site);
+        return site;
     }
 
     /** An HTTP/1.1 client (keep-alive) that trusts only the site's own CA. */
