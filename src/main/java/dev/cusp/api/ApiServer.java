@@ -2,16 +2,28 @@ package dev.cusp.api;
 
 import dev.cusp.site.Settings;
 import io.javalin.Javalin;
-import io.javalin.community.ssl.SslPlugin;
-import io.javalin.community.ssl.TlsConfig;
+import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.tls.PeerTrust;
+import dev.cusp.tls.TlsContexts;
 import io.javalin.json.JavalinJackson;
-import java.nio.file.Path;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The site's HTTPS server: TLS 1.2 and 1.3 only, no plain-HTTP listener at all, requests on
- * virtual threads. Routes live in {@link AdminRoutes} and {@link PracticeRoutes}.
+ * virtual threads. Routes live in {@link AdminRoutes}, {@link PracticeRoutes}, {@link GroupRoutes}
+ * and {@link PeerRoutes}.
+ *
+ * <p>The server asks every client for a certificate but does not require one: the sites of a
+ * replication group present theirs (mutual TLS, checked by {@link PeerTrust} during the
+ * handshake and required by the peer routes); the CLI, browsers and practice applications
+ * present none and authenticate with tokens.
  */
 public final class ApiServer implements AutoCloseable {
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -23,17 +35,14 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public ApiServer(Settings settings, Path cert, Path key, AdminRoutes admin, PracticeRoutes practice) {
-        SslPlugin ssl = new SslPlugin(c -> {
-            c.pemFromPath(cert.toString(), key.toString());
-            c.insecure = false;
-            c.secure = true;
-            c.host = settings.get(Settings.BIND);
-            c.securePort = settings.get(Settings.PORT);
-            c.http2 = false;
-            c.sniHostCheck = false;
-            c.tlsConfig = new TlsConfig(CIPHERS, PROTOCOLS);
-        });
+    public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
+                     PracticeRoutes practice, GroupRoutes group, PeerRoutes peer) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(TlsContexts.server(tls, peers));
+        ssl.setIncludeProtocols(PROTOCOLS);
+        ssl.setIncludeCipherSuites(CIPHERS);
+        ssl.setWantClientAuth(true);
+        ssl.setSniRequired(false);
         app = Javalin.create(c -> {
             c.useVirtualThreads = true;
             c.showJavalinBanner = false;
@@ -42,7 +51,18 @@ public final class ApiServer implements AutoCloseable {
             // attacker-influenced text over TLS invites BREACH-style attacks.
             c.http.disableCompression();
             c.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-            c.registerPlugin(ssl);
+            // The only listener: TLS. There is no plain-HTTP connector to fall back to.
+            c.jetty.addConnector((server, http) -> {
+                HttpConfiguration hc = new HttpConfiguration(http);
+                SecureRequestCustomizer src = new SecureRequestCustomizer();
+                src.setSniHostCheck(false);
+                hc.addCustomizer(src);
+                ServerConnector sc = new ServerConnector(server,
+                        new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(hc));
+                sc.setHost(settings.get(Settings.BIND));
+                sc.setPort(settings.get(Settings.PORT));
+                return sc;
+            });
         });
         ErrorMapper.install(app);
         app.before(ctx -> {
@@ -53,6 +73,8 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/v1/openapi.json", ctx -> ctx.json(OpenApi.document()));
         admin.register(app);
         practice.register(app);
+        group.register(app);
+        peer.register(app);
     }
 
     public ApiServer start() {

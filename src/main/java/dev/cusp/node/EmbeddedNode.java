@@ -30,12 +30,27 @@ public final class EmbeddedNode implements AutoCloseable {
     private final NodeConfig config;
     private SiteDB db;
 
+    private volatile List<String> extraArgs = List.of();
+
     public EmbeddedNode(NodeConfig config) {
         this.config = config;
     }
 
     public NodeConfig config() {
         return config;
+    }
+
+    /**
+     * Arguments added after Cusp's own, for settings the replication group chooses (key
+     * spacing, read-only): a later argument wins. Takes effect at the next start.
+     */
+    public void extraArgs(List<String> args) {
+        this.extraArgs = List.copyOf(args);
+    }
+
+    /** A new connection as the node's Cusp admin account (for tools and tests; the site uses its pool). */
+    public Connection adminConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(null), ADMIN_USER, config.adminPassword());
     }
 
     public String jdbcUrl(String database) {
@@ -96,6 +111,7 @@ public final class EmbeddedNode implements AutoCloseable {
         a.add("--ssl-ca=" + config.caCert());
         a.add("--ssl-cert=" + config.cert());
         a.add("--ssl-key=" + config.key());
+        a.addAll(extraArgs);
         return a;
     }
 

@@ -11,10 +11,15 @@ import javax.sql.DataSource;
 
 /**
  * Named replication channels on a replica node (MariaDB multi-source): configured for GTID
- * ({@code MASTER_USE_GTID=slave_pos}), TLS with the source's CA and certificate verification,
+ * ({@code MASTER_USE_GTID=current_pos}), TLS with the source's CA and certificate verification,
  * and the replica's own GTID domain ignored, so a change never comes back to where it began.
  */
 public final class ReplicationChannels {
+    // current_pos, not slave_pos: a peer's own writes are in its binary log, not in its
+    // gtid_slave_pos. A source seeded from that peer starts its binary log at the seed's
+    // position, which names the peer's own domain; connecting with slave_pos would leave that
+    // domain out and the source would answer 1236 ("requested GTID state ... purged"). Every
+    // site writes only in its own domain, so current_pos never asks for someone else's writes.
     private final DataSource replicaAdmin;
 
     public ReplicationChannels(DataSource replicaAdmin) {
@@ -33,7 +38,7 @@ public final class ReplicationChannels {
         try (Connection c = replicaAdmin.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("CHANGE MASTER " + ch + " TO MASTER_HOST = ?, MASTER_PORT = ?,"
                     + " MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_SSL = 1, MASTER_SSL_CA = ?,"
-                    + " MASTER_SSL_VERIFY_SERVER_CERT = 1, MASTER_USE_GTID = slave_pos,"
+                    + " MASTER_SSL_VERIFY_SERVER_CERT = 1, MASTER_USE_GTID = current_pos,"
                     + " MASTER_CONNECT_RETRY = 2, MASTER_HEARTBEAT_PERIOD = 1,"
                     + " IGNORE_DOMAIN_IDS = (" + ownDomainId + ")")) {
                 ps.setString(1, src.host());

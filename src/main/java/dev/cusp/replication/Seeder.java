@@ -7,8 +7,12 @@ import dev.cusp.node.NodeConfig;
 import dev.cusp.node.NodeTools;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -24,129 +29,271 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * Seeds a new node from a consistent snapshot of a source node at a known GTID position, then
- * leaves the node ready to replicate from exactly that position. The copied rows are loaded
- * with the binary log off: in a mesh they would otherwise flow back to every peer as new
- * transactions.
+ * Seeds a node from a consistent snapshot of a source node at a known GTID position, then
+ * leaves it ready to replicate from exactly that position. Two halves, so the snapshot can
+ * travel between sites over HTTPS: {@link #snapshot} runs at the source and writes a stream;
+ * {@link #load} runs at the target and reads it.
  *
- * <p>What is copied: the control database {@code cusp}, every tenant database (not their
- * backups, which never replicate), and the tenants' database users with their grants.
+ * <p>The stream is {@code mariadb-dump --single-transaction --gtid --master-data=2} of the
+ * control database and every tenant database (not their backups, which never replicate),
+ * followed by the tenants' database users with their grants, and an end marker: a stream cut
+ * short is detected and refused. The target loads it with the binary log off: in a mesh the
+ * copied rows would otherwise flow back to every peer as new transactions. Its binary log then
+ * starts at the snapshot's position, so other sites can replicate from it.
  */
 public final class Seeder {
+    static final String END_MARKER = "-- cusp: snapshot complete";
+    private static final String FAILED_MARKER = "-- cusp: snapshot FAILED: ";
     private static final Pattern GTID = Pattern.compile("gtid_slave_pos\\s*=\\s*'([^']*)'");
 
-    private final NodeConfig source;
-    private final DataSource sourceAdmin;
-    private final NodeConfig target;
-    private final DataSource targetAdmin;
-
-    public Seeder(NodeConfig source, DataSource sourceAdmin, NodeConfig target, DataSource targetAdmin) {
-        this.source = source;
-        this.sourceAdmin = sourceAdmin;
-        this.target = target;
-        this.targetAdmin = targetAdmin;
+    private Seeder() {
     }
 
-    /** Progress of a seed: bytes of SQL moved so far. */
-    public record Progress(long bytes, long elapsedMillis) {
+    /** Progress of a load: SQL bytes and (approximate) rows so far, against the source's estimate. */
+    public record Progress(long bytes, long rows, long estimatedBytes, long elapsedMillis) {
+        /** Seconds left at the rate so far, or -1 when unknown. */
+        public long etaSeconds() {
+            if (estimatedBytes <= 0 || bytes <= 0 || bytes >= estimatedBytes) {
+                return bytes >= estimatedBytes && estimatedBytes > 0 ? 0 : -1;
+            }
+            return (long) ((estimatedBytes - bytes) * (elapsedMillis / 1000.0) / bytes);
+        }
     }
 
     /** The outcome: the GTID position the target now stands at, and what it took. */
-    public record Result(String gtidPos, List<String> databases, int users, long bytes, long millis) {
+    public record Result(String gtidPos, List<String> databases, int users, long bytes, long rows, long millis) {
     }
 
-    public Result seed(Consumer<Progress> progress) {
-        long start = System.nanoTime();
-        List<String> dbs = databases();
+    /** What a source tells a target before streaming: its databases and their size on disk. */
+    public record Estimate(List<String> databases, long bytes, long rows) {
+    }
+
+    /** The control database and every tenant database, without backups, with their size. */
+    public static Estimate estimate(DataSource sourceAdmin) {
+        List<String> dbs = new ArrayList<>();
+        try (Connection c = sourceAdmin.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE"
+                    + " schema_name = 'cusp' OR (schema_name LIKE 'od\\_%' AND schema_name NOT LIKE '%\\_bak\\_%')"
+                    + " ORDER BY schema_name")) {
+                while (rs.next()) {
+                    dbs.add(rs.getString(1));
+                }
+            }
+            if (dbs.isEmpty()) {
+                throw new CuspException(ErrorCode.CONFLICT, "the source has nothing to seed from (no control database)");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(data_length), 0), COALESCE(SUM(table_rows), 0)"
+                    + " FROM information_schema.tables WHERE table_schema IN ('" + String.join("','", dbs) + "')")) {
+                rs.next();
+                return new Estimate(dbs, rs.getLong(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the source's databases: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a snapshot of the source to {@code out}. On failure the stream ends with a failure
+     * line instead of the end marker, so the target refuses it.
+     */
+    public static void snapshot(NodeConfig source, DataSource sourceAdmin, List<String> databases, OutputStream out)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(source.binary("mariadb-dump").toString(),
                 "--defaults-extra-file=" + new NodeTools(source).adminOptionFile(),
                 "--single-transaction", "--master-data=2", "--gtid", "--routines", "--triggers", "--events",
                 "--hex-blob", "--quick", "--extended-insert", "--net-buffer-length=4194304", "--databases"));
-        cmd.addAll(dbs);
+        cmd.addAll(databases);
+        Process dump = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(dump.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        });
+        try (InputStream in = dump.getInputStream()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            dump.destroyForcibly();
+            throw e;
+        }
+        try {
+            if (!dump.waitFor(1, TimeUnit.HOURS) || dump.exitValue() != 0) {
+                out.write((FAILED_MARKER + errors.join().trim().replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        // Users are read after the snapshot: a user made since then is made again, harmlessly,
+        // when its CREATE OR REPLACE USER replicates; one dropped since is dropped again (IF EXISTS).
+        StringBuilder users = new StringBuilder("\n-- cusp: tenant database users\n");
+        for (String st : tenantUsers(sourceAdmin)) {
+            users.append(st).append(";\n");
+        }
+        users.append(END_MARKER).append('\n');
+        out.write(users.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /**
+     * Empties the target (its tenant databases, control database and tenant users, with the
+     * binary log off), loads the snapshot from {@code in}, and sets the target's GTID state to
+     * the snapshot's position. The target must not be replicating.
+     */
+    public static Result load(InputStream in, NodeConfig target, DataSource targetAdmin, long estimatedBytes,
+                              Consumer<Progress> progress) {
+        long start = System.nanoTime();
+        empty(targetAdmin);
         List<String> load = List.of(target.binary("mariadb").toString(),
-                "--defaults-extra-file=" + new NodeTools(target).adminOptionFile(), "--max-allowed-packet=256M",
+                "--defaults-extra-file=" + new NodeTools(target).adminOptionFile(), "--max-allowed-packet=1G",
                 "--init-command=SET SESSION sql_log_bin=0");
         String gtid = null;
+        boolean complete = false;
+        String failed = null;
         long bytes = 0;
+        long rows = 0;
+        List<String> dbs = new ArrayList<>();
+        int users = 0;
         try {
-            Process dump = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
-            Process in = new ProcessBuilder(load).redirectErrorStream(true).start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(dump.getInputStream(),
-                    StandardCharsets.UTF_8), 1 << 20); OutputStream w = in.getOutputStream()) {
+            Process client = new ProcessBuilder(load).redirectErrorStream(true).start();
+            CompletableFuture<String> clientOut = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return e.getMessage();
+                }
+            });
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 20);
+                 OutputStream w = client.getOutputStream()) {
                 String line;
                 long lastReport = System.nanoTime();
                 while ((line = r.readLine()) != null) {
-                    if (gtid == null && line.startsWith("--") && line.contains("gtid_slave_pos")) {
-                        Matcher m = GTID.matcher(line);
-                        if (m.find()) {
-                            gtid = m.group(1);
+                    if (line.startsWith("--")) {
+                        if (gtid == null && line.contains("gtid_slave_pos")) {
+                            Matcher m = GTID.matcher(line);
+                            if (m.find()) {
+                                gtid = m.group(1);
+                            }
+                        } else if (line.equals(END_MARKER)) {
+                            complete = true;
+                        } else if (line.startsWith(FAILED_MARKER)) {
+                            failed = line.substring(FAILED_MARKER.length());
+                        } else if (line.startsWith("-- Current Database: ")) {
+                            dbs.add(line.substring("-- Current Database: ".length()).replace("`", ""));
                         }
+                    } else if (line.startsWith("INSERT INTO ")) {
+                        rows += 1 + count(line, "),(");
+                    } else if (line.startsWith("CREATE OR REPLACE USER")) {
+                        users++;
                     }
                     byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
                     w.write(b);
                     bytes += b.length;
                     if (System.nanoTime() - lastReport > 1_000_000_000L) {
-                        progress.accept(new Progress(bytes, (System.nanoTime() - start) / 1_000_000));
+                        progress.accept(new Progress(bytes, rows, estimatedBytes, (System.nanoTime() - start) / 1_000_000));
                         lastReport = System.nanoTime();
                     }
                 }
+            } catch (IOException e) {
+                client.destroyForcibly();
+                throw new CuspException(ErrorCode.UNAVAILABLE, "the snapshot stream broke after " + bytes
+                        + " bytes: " + e.getMessage() + "; nothing is replicating yet, run the command again");
             }
-            String loadOut = new String(in.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!dump.waitFor(6, TimeUnit.HOURS) || dump.exitValue() != 0) {
-                throw new CuspException(ErrorCode.INTERNAL, "snapshot of the source failed: "
-                        + new String(dump.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim());
-            }
-            if (!in.waitFor(6, TimeUnit.HOURS) || in.exitValue() != 0) {
-                throw new CuspException(ErrorCode.INTERNAL, "loading the snapshot failed: " + loadOut.trim());
+            if (!client.waitFor(6, TimeUnit.HOURS) || client.exitValue() != 0) {
+                throw new CuspException(ErrorCode.INTERNAL, "loading the snapshot failed: " + clientOut.join().trim());
             }
         } catch (IOException e) {
-            throw new CuspException(ErrorCode.INTERNAL, "seeding failed: " + e.getMessage(), null, e);
+            throw new CuspException(ErrorCode.INTERNAL, "cannot run the node's client to load the snapshot: "
+                    + e.getMessage(), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CuspException(ErrorCode.INTERNAL, "seeding interrupted");
         }
+        if (failed != null) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "the source could not take its snapshot: " + failed);
+        }
+        if (!complete) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "the snapshot stream ended early (" + bytes
+                    + " bytes); nothing is replicating yet, run the command again");
+        }
         if (gtid == null) {
             throw new CuspException(ErrorCode.INTERNAL, "the snapshot carried no GTID position");
         }
-        int users = copyTenantUsers();
-        setSlavePos(gtid);
-        progress.accept(new Progress(bytes, (System.nanoTime() - start) / 1_000_000));
-        return new Result(gtid, dbs, users, bytes, (System.nanoTime() - start) / 1_000_000);
+        startBinlogAt(targetAdmin, gtid);
+        progress.accept(new Progress(bytes, rows, estimatedBytes, (System.nanoTime() - start) / 1_000_000));
+        return new Result(gtid, dbs, users, bytes, rows, (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** The control database and every tenant database, without backups. */
-    private List<String> databases() {
-        List<String> out = new ArrayList<>();
-        try (Connection c = sourceAdmin.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE"
-                     + " schema_name = 'cusp' OR (schema_name LIKE 'od\\_%' AND schema_name NOT LIKE '%\\_bak\\_%')"
-                     + " ORDER BY schema_name")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
+    /** Both halves on one machine, through a pipe: a node seeded from another in the same process. */
+    public static Result seed(NodeConfig source, DataSource sourceAdmin, NodeConfig target, DataSource targetAdmin,
+                              Consumer<Progress> progress) {
+        Estimate est = estimate(sourceAdmin);
+        try (PipedInputStream in = new PipedInputStream(1 << 20); PipedOutputStream out = new PipedOutputStream(in)) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (out) {
+                    snapshot(source, sourceAdmin, est.databases(), out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Result r = load(in, target, targetAdmin, est.bytes(), progress);
+            writer.join();
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Drops what a load replaces, with the binary log off: nothing of it is a new transaction. */
+    private static void empty(DataSource admin) {
+        try {
+            Binlog.withoutBinlog(admin, c -> {
+                List<String> drop = new ArrayList<>();
+                try (Statement s = c.createStatement()) {
+                    try (ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE"
+                            + " schema_name = 'cusp' OR (schema_name LIKE 'od\\_%' AND schema_name NOT LIKE '%\\_bak\\_%')")) {
+                        while (rs.next()) {
+                            drop.add("DROP DATABASE `" + rs.getString(1) + "`");
+                        }
+                    }
+                    try (ResultSet rs = s.executeQuery("SELECT user, host FROM mysql.user WHERE user LIKE 'od\\_%'")) {
+                        while (rs.next()) {
+                            drop.add("DROP USER IF EXISTS '" + rs.getString(1) + "'@'" + rs.getString(2) + "'");
+                        }
+                    }
+                    for (String d : drop) {
+                        s.execute(d);
+                    }
+                }
+                return null;
+            });
         } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot empty the node before seeding: " + e.getMessage(), e);
         }
-        if (out.isEmpty()) {
-            throw new CuspException(ErrorCode.CONFLICT, "the source has nothing to seed from (no control database)");
-        }
-        return out;
     }
 
-    /** Tenant users ({@code od_*}) with their password hashes and grants, applied without binlog. */
-    private int copyTenantUsers() {
+    /** Tenant users ({@code od_*}) with their password hashes and grants, as SQL statements. */
+    static List<String> tenantUsers(DataSource sourceAdmin) {
         List<String> statements = new ArrayList<>();
-        try (Connection c = sourceAdmin.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT user, host FROM mysql.user WHERE user LIKE 'od\\_%'")) {
+        try (Connection c = sourceAdmin.getConnection(); Statement s = c.createStatement()) {
             List<String[]> users = new ArrayList<>();
-            while (rs.next()) {
-                users.add(new String[] {rs.getString(1), rs.getString(2)});
+            try (ResultSet rs = s.executeQuery("SELECT user, host FROM mysql.user WHERE user LIKE 'od\\_%'")) {
+                while (rs.next()) {
+                    users.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
             }
             for (String[] u : users) {
                 String account = "'" + u[0] + "'@'" + u[1] + "'";
                 try (ResultSet cu = s.executeQuery("SHOW CREATE USER " + account)) {
-                    cu.next();
+                    if (!cu.next()) {
+                        continue;
+                    }
                     statements.add(cu.getString(1).replaceFirst("^CREATE USER", "CREATE OR REPLACE USER"));
+                } catch (SQLException droppedMeanwhile) {
+                    continue;
                 }
                 try (ResultSet g = s.executeQuery("SHOW GRANTS FOR " + account)) {
                     while (g.next()) {
@@ -160,28 +307,36 @@ public final class Seeder {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the source's tenant users: " + e.getMessage(), e);
         }
-        try {
-            Binlog.withoutBinlog(targetAdmin, c -> {
-                try (Statement s = c.createStatement()) {
-                    for (String st : statements) {
-                        s.execute(st);
-                    }
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the tenant users on the new node: " + e.getMessage(), e);
-        }
-        return (int) statements.stream().filter(x -> x.startsWith("CREATE")).count();
+        return statements;
     }
 
-    private void setSlavePos(String gtid) {
-        try (Connection c = targetAdmin.getConnection();
-             PreparedStatement ps = c.prepareStatement("SET GLOBAL gtid_slave_pos = ?")) {
-            ps.setString(1, gtid);
-            ps.execute();
+    /**
+     * Starts the target's binary log at the snapshot's position ({@code RESET MASTER}, then
+     * {@code gtid_binlog_state}) and sets {@code gtid_slave_pos} to it: the target now holds
+     * exactly the source's history, and other sites at or past that position can replicate
+     * from it.
+     */
+    private static void startBinlogAt(DataSource admin, String gtid) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("RESET MASTER");
+            try (PreparedStatement ps = c.prepareStatement("SET GLOBAL gtid_binlog_state = ?")) {
+                ps.setString(1, gtid);
+                ps.execute();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SET GLOBAL gtid_slave_pos = ?")) {
+                ps.setString(1, gtid);
+                ps.execute();
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot set gtid_slave_pos to " + gtid + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot set the GTID position " + gtid + ": " + e.getMessage(), e);
         }
+    }
+
+    private static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
     }
 }

@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SecretBox {
     private static final String PREFIX = "v1:";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final SecretKeySpec key;
+    private volatile SecretKeySpec key;
 
     private SecretBox(byte[] key) {
         this.key = new SecretKeySpec(key, "AES");
@@ -34,6 +34,24 @@ public final class SecretBox {
             FilePermissions.writePrivate(keyFile, Base64.getEncoder().encodeToString(k));
         }
         return new SecretBox(Base64.getDecoder().decode(FilePermissions.read(keyFile)));
+    }
+
+    /** The master key, base64: given to a site joining this one's replication group, over mutual TLS. */
+    public String export() {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /**
+     * Adopts the replication group's master key (a joining site), writing it to {@code keyFile}:
+     * the group shares one key because the sealed tenant passwords replicate.
+     */
+    public synchronized void adopt(String base64Key, Path keyFile) {
+        byte[] k = Base64.getDecoder().decode(base64Key);
+        if (k.length != 32) {
+            throw new IllegalArgumentException("a master key has 32 bytes");
+        }
+        FilePermissions.writePrivate(keyFile, base64Key);
+        this.key = new SecretKeySpec(k, "AES");
     }
 
     public String seal(String plain) {

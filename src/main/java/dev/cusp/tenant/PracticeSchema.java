@@ -23,6 +23,50 @@ public final class PracticeSchema {
         return v;
     }
 
+    /** The newest practice schema version this build carries (the highest {@code V<n>__} file). */
+    public static String latestPracticeVersion() {
+        return latest("db/practice");
+    }
+
+    /** The newest control schema version this build carries. */
+    public static String latestControlVersion() {
+        return latest("db/control");
+    }
+
+    private static String latest(String folder) {
+        java.util.regex.Pattern v = java.util.regex.Pattern.compile("(?:^|/)V([0-9]+)__[^/]*\\.sql$");
+        int max = 0;
+        try {
+            var urls = PracticeSchema.class.getClassLoader().getResources(folder);
+            while (urls.hasMoreElements()) {
+                java.net.URL u = urls.nextElement();
+                java.util.List<String> names = new java.util.ArrayList<>();
+                if ("jar".equals(u.getProtocol())) {
+                    String path = u.getPath();
+                    String jar = path.substring("file:".length(), path.indexOf("!/"));
+                    try (java.util.jar.JarFile jf = new java.util.jar.JarFile(java.net.URLDecoder.decode(jar,
+                            java.nio.charset.StandardCharsets.UTF_8))) {
+                        jf.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.startsWith(folder + "/"))
+                                .forEach(names::add);
+                    }
+                } else {
+                    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(u.toURI()))) {
+                        files.map(f -> f.getFileName().toString()).forEach(names::add);
+                    }
+                }
+                for (String n : names) {
+                    java.util.regex.Matcher m = v.matcher(n);
+                    if (m.find()) {
+                        max = Math.max(max, Integer.parseInt(m.group(1)));
+                    }
+                }
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+        return Integer.toString(max);
+    }
+
     /** Creates or updates the control database that holds the site's registry. */
     public static void migrateControl(javax.sql.DataSource admin) {
         Flyway.configure().dataSource(admin).schemas("cusp").createSchemas(true)

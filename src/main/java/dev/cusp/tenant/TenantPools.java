@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.secret.SecretBox;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,6 +88,25 @@ public final class TenantPools implements AutoCloseable {
         if (e != null) {
             e.ds.close();
         }
+    }
+
+    /** Closes every pool (the node's data was replaced by a re-seed). */
+    public void evictAll() {
+        for (String name : List.copyOf(pools.keySet())) {
+            evict(name);
+        }
+    }
+
+    /**
+     * Retires every open connection as soon as it is idle: session settings taken from the
+     * node's globals at connect (auto_increment spacing) then follow a change of those globals.
+     */
+    public void refreshAll() {
+        pools.values().forEach(e -> {
+            if (e.ds.getHikariPoolMXBean() != null) {
+                e.ds.getHikariPoolMXBean().softEvictConnections();
+            }
+        });
     }
 
     public int openPools() {

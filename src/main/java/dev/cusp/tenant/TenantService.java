@@ -113,7 +113,7 @@ public final class TenantService {
             s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
             for (String h : List.of("127.0.0.1", "localhost")) {
                 String u = "'" + db + "'@'" + h + "'";
-                s.execute("CREATE USER " + u + " IDENTIFIED BY '" + password + "'");
+                s.execute("CREATE OR REPLACE USER " + u + " IDENTIFIED BY '" + password + "'");
                 // The tenant's own database, and databases it owns (backups, scratch): od\_x\_1\_%.
                 // Not od\_x\_1% as the seed has it: that would also match tenant x with id 12.
                 s.execute("GRANT ALL PRIVILEGES ON `" + escaped + "`.* TO " + u);

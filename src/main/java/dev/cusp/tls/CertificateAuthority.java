@@ -72,7 +72,7 @@ public final class CertificateAuthority {
     }
 
     /** Creates the CA and site certificate unless they exist. Returns true if it created them. */
-    public boolean ensure(String siteName) {
+    public boolean ensure(String siteName, String address) {
         if (Files.exists(caCert()) && Files.exists(siteCert()) && Files.exists(siteKey())) {
             return false;
         }
@@ -100,7 +100,7 @@ public final class CertificateAuthority {
             sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                     new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             sb.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCertificate));
-            sb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames()));
+            sb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames(address)));
             X509Certificate siteCertificate = sign(sb, ca.getPrivate());
 
             FilePermissions.writePrivate(caKey(), pem(ca.getPrivate()));
@@ -144,8 +144,12 @@ public final class CertificateAuthority {
         }
     }
 
-    private static GeneralName[] altNames() {
+    private static GeneralName[] altNames(String address) {
         List<GeneralName> names = new ArrayList<>();
+        if (address != null && !address.equals("localhost") && !address.equals("127.0.0.1")) {
+            names.add(new GeneralName(address.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName,
+                    address));
+        }
         names.add(new GeneralName(GeneralName.dNSName, "localhost"));
         names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
         names.add(new GeneralName(GeneralName.iPAddress, "::1"));

@@ -55,7 +55,7 @@ class SeederIT {
             s.execute("SET SESSION sql_log_bin = 1");
         }
         List<Seeder.Progress> progress = new ArrayList<>();
-        Seeder.Result r = new Seeder(a.node.config(), a.admin, b.node.config(), b.admin).seed(progress::add);
+        Seeder.Result r = Seeder.seed(a.node.config(), a.admin, b.node.config(), b.admin, progress::add);
         assertThat(r.databases()).containsExactly("cusp", "od_seed_1");
         assertThat(r.users()).isEqualTo(1);
         assertThat(r.gtidPos()).contains(a.domain() + "-");
@@ -65,8 +65,9 @@ class SeederIT {
         try (Connection c = b.admin.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos, @@gtid_slave_pos")) {
             rs.next();
-            assertThat(rs.getString(1)).as("seeded rows are not new transactions of the new node")
-                    .doesNotContain(ownDomain);
+            assertThat(rs.getString(1)).as("seeded rows are not new transactions of the new node;"
+                    + " its binary log starts at the snapshot's position").doesNotContain(ownDomain)
+                    .isEqualTo(r.gtidPos());
             assertThat(rs.getString(2)).isEqualTo(r.gtidPos());
         }
 

@@ -1,0 +1,81 @@
+package dev.cusp.replication;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Checks a node's replication settings against what its place in the group requires, and
+ * fixes them: dynamic ones at once ({@code SET GLOBAL}), the others by a restart of the
+ * embedded node with the right arguments. The answer is the table an administrator would
+ * otherwise compile by hand on every server: setting, current, required, what was done.
+ */
+public final class NodeSettings {
+    private static final List<String> STATIC = List.of("log_bin", "log_slave_updates");
+
+    private NodeSettings() {
+    }
+
+    /** One line of the table. {@code action} is ok, set, or restart. */
+    public record Row(String setting, String current, String required, String action) {
+    }
+
+    /** What a peer (writable member) needs; a replica needs the same plus read_only. */
+    public static Map<String, String> required(boolean writable, KeySpacing keys, long serverId, long domainId) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("log_bin", "ON");
+        m.put("log_slave_updates", "ON");
+        m.put("binlog_format", "ROW");
+        m.put("gtid_ignore_duplicates", "ON");
+        m.put("server_id", Long.toString(serverId));
+        m.put("gtid_domain_id", Long.toString(domainId));
+        m.put("auto_increment_increment", Integer.toString(keys.increment()));
+        m.put("auto_increment_offset", Integer.toString(keys.offset()));
+        m.put("read_only", writable ? "OFF" : "ON");
+        return m;
+    }
+
+    /**
+     * Applies every dynamic difference and returns the table. Rows with action {@code restart}
+     * need the node restarted with the right arguments.
+     */
+    public static List<Row> fix(DataSource admin, Map<String, String> required) {
+        List<Row> rows = new ArrayList<>();
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            for (var e : required.entrySet()) {
+                String current;
+                try (ResultSet rs = s.executeQuery("SELECT @@GLOBAL." + e.getKey())) {
+                    rs.next();
+                    current = e.getValue().equals("ON") || e.getValue().equals("OFF") ? normalize(rs.getString(1))
+                            : rs.getString(1);
+                }
+                if (current.equalsIgnoreCase(e.getValue())) {
+                    rows.add(new Row(e.getKey(), current, e.getValue(), "ok"));
+                } else if (STATIC.contains(e.getKey())) {
+                    rows.add(new Row(e.getKey(), current, e.getValue(), "restart"));
+                } else {
+                    String v = e.getValue().matches("[0-9]+") ? e.getValue() : "'" + e.getValue() + "'";
+                    s.execute("SET GLOBAL " + e.getKey() + " = " + v);
+                    rows.add(new Row(e.getKey(), current, e.getValue(), "set"));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check the node's settings: " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    private static String normalize(String v) {
+        return switch (v == null ? "" : v) {
+            case "1" -> "ON";
+            case "0" -> "OFF";
+            default -> v;
+        };
+    }
+}
