@@ -4,7 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.api.AdminRoutes;
 import dev.cusp.api.ApiServer;
+import dev.cusp.api.GroupRoutes;
+import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
+import dev.cusp.group.Group;
+import dev.cusp.job.Jobs;
+import dev.cusp.tls.PeerTrust;
 import dev.cusp.api.Sessions;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
@@ -25,6 +30,8 @@ import dev.cusp.tenant.TenantService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +53,7 @@ public final class Site implements AutoCloseable {
     private TenantPools pools;
     private ApiServer server;
     private TenantService tenants;
+    private Group group;
     private String url;
 
     private Site(SiteHome home, Settings settings) {
@@ -78,6 +86,11 @@ public final class Site implements AutoCloseable {
                 settings.get(Settings.DB_BUFFER_POOL_MB), home.tls().caCert(), home.tls().siteCert(),
                 home.tls().siteKey(), FilePermissions.read(home.nodeAdminPassword()));
         node = new EmbeddedNode(nc);
+        List<String> extra = new ArrayList<>(Group.nodeArgs(home));
+        if (!settings.get(Settings.DB_BIND).equals("127.0.0.1")) {
+            extra.add("--bind-address=" + settings.get(Settings.DB_BIND));
+        }
+        node.extraArgs(extra);
         node.start();
 
         HikariConfig hc = new HikariConfig();
@@ -102,7 +115,14 @@ public final class Site implements AutoCloseable {
                 settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)));
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
                 this::status);
-        server = new ApiServer(settings, home.tls().siteCert(), home.tls().siteKey(), adminRoutes, practice[0]).start();
+        PeerTrust trust = new PeerTrust();
+        Jobs jobs = new Jobs();
+        group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
+                () -> registry.all().forEach(t -> practice[0].tenantChanged(t.name(), false)));
+        // Before serving: a report replica must refuse writes from its first request on.
+        group.reconcile();
+        server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs),
+                new PeerRoutes(group, jobs)).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {
@@ -113,6 +133,8 @@ public final class Site implements AutoCloseable {
         sessions.registerSiteAdmin(cliToken);
         FilePermissions.writePrivate(home.cliToken(), cliToken);
         FilePermissions.writePrivate(home.urlFile(), url);
+        String address = settings.get(Settings.ADDRESS);
+        group.start("https://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + server.port());
         LOG.info("site {}: serving {} (node 127.0.0.1:{}, home {})", id.siteName(), url, id.dbPort(), home.dir());
     }
 
@@ -170,12 +192,20 @@ public final class Site implements AutoCloseable {
         return node;
     }
 
+    public Group group() {
+        return group;
+    }
+
     public TenantPools pools() {
         return pools;
     }
 
     @Override
     public synchronized void close() {
+        if (group != null) {
+            group.close();
+            group = null;
+        }
         if (server != null) {
             server.close();
             server = null;

@@ -82,6 +82,11 @@ public final class AdminClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : write(body))));
     }
 
+    public JsonNode put(String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body == null ? "" : write(body))));
+    }
+
     public JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(url + path)).DELETE());
     }

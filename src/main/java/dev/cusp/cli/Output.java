@@ -35,4 +35,34 @@ final class Output {
         }
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
+
+    /** The replication group: each site, its role, and each of its links. */
+    static void group(PrintWriter out, JsonNode g) {
+        if (!g.has("topology")) {
+            out.println("Replication: standalone (not in a group; 'cusp invite' starts one)");
+            return;
+        }
+        out.printf("Replication group: %s, %d site(s), at most %d writers%n", g.path("topology").asText(),
+                g.path("sites").size(), g.path("capacity").asInt());
+        for (JsonNode s : g.path("sites")) {
+            String role = s.path("role").asText() + (s.path("key_offset").isNull() ? ""
+                    : " keys " + s.path("key_offset").asText() + "/" + g.path("capacity").asText())
+                    + (s.path("upstream").isNull() ? "" : " of " + s.path("upstream").asText());
+            out.printf("  %-14s %-22s %-8s %s%s%n", s.path("name").asText(), role, s.path("state").asText(),
+                    s.path("url").asText(), s.path("reachable").asBoolean() ? "" : "  UNREACHABLE: "
+                            + s.path("error").asText());
+            if (s.path("reachable").asBoolean()) {
+                out.printf("      gtid %s%n", s.path("gtid_current_pos").asText().isEmpty() ? "(empty)"
+                        : s.path("gtid_current_pos").asText());
+            }
+            for (JsonNode l : s.path("links")) {
+                out.printf("      <- %-12s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",
+                        l.path("channel").asText(), l.path("receiver").asText(), l.path("applier").asText(),
+                        l.path("seconds_behind").isNull() ? "?" : l.path("seconds_behind").asText(),
+                        l.path("transactions_behind").isNull() ? "?" : l.path("transactions_behind").asText(),
+                        l.path("last_error").isNull() ? "" : "  error " + l.path("last_errno").asText() + ": "
+                                + l.path("last_error").asText());
+            }
+        }
+    }
 }

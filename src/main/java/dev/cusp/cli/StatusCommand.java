@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp status}: the site, its node's replication settings, and its tenants. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the site, its database node and its tenants.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the site, its database node, its tenants and its replication group (every site and link).")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -21,9 +21,12 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode s = AdminClient.connect(home.site()).get("/api/v1/admin/status");
+        AdminClient client = AdminClient.connect(home.site());
+        JsonNode s = client.get("/api/v1/admin/status");
+        JsonNode g = client.get("/api/v1/admin/group");
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) s).set("group", g);
             Output.json(out, s);
             return 0;
         }
@@ -45,6 +48,7 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf("Tenants: %d  (open pools %s, open connections %s)%n", s.path("tenants").size(),
                 site.path("open_tenant_pools").asText(), site.path("open_tenant_connections").asText());
         Output.tenantTable(out, s.path("tenants"));
+        Output.group(out, g);
         return 0;
     }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 /** Practice users: login with lockout after repeated failures, and account management. */
 public final class PracticeUsers {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PracticeUsers.class);
     /** A logged-in practice user. */
     public record User(long id, String userName, boolean admin) {
     }
@@ -35,16 +37,25 @@ public final class PracticeUsers {
             throw CuspException.invalid(userName == null || userName.isBlank() ? "user" : "password",
                     "user and password are required");
         }
+        // On a report replica (read_only) a login still works, but leaves no trace in the
+        // database: failures and lockouts are counted where writes happen, and replicate here.
+        boolean record;
+        try (Statement st = c.createStatement(); ResultSet ro = st.executeQuery("SELECT @@read_only")) {
+            ro.next();
+            record = !ro.getBoolean(1);
+        }
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("SELECT id, password_hash, is_admin, failed_logins,"
-                + " locked_until FROM practice_user WHERE user_name = ? FOR UPDATE")) {
+                + " locked_until FROM practice_user WHERE user_name = ?" + (record ? " FOR UPDATE" : ""))) {
             ps.setString(1, userName);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     // One Argon2 run, as for a real user: the answer time does not tell who exists.
                     Passwords.verify(password, UNKNOWN_USER_HASH);
-                    SecurityLog.write(c, new Actor(userName, site), "login_failed", "practice_user", null,
-                            "unknown user");
+                    if (record) {
+                        SecurityLog.write(c, new Actor(userName, site), "login_failed", "practice_user", null,
+                                "unknown user");
+                    }
                     c.commit();
                     throw wrong();
                 }
@@ -56,7 +67,17 @@ public final class PracticeUsers {
                             + maxFailures + " failed logins until " + locked.toInstant()
                             + "; wait, or ask a practice administrator");
                 }
-                if (!Passwords.verify(password, rs.getString(2))) {
+                boolean ok = Passwords.verify(password, rs.getString(2));
+                if (!ok && !record) {
+                    LOG.info("practice login failed for {} at read-only site {} (not counted here)", userName, site);
+                    c.commit();
+                    throw wrong();
+                }
+                if (!record) {
+                    c.commit();
+                    return new User(rs.getLong(1), userName, rs.getBoolean(3));
+                }
+                if (!ok) {
                     int failures = rs.getInt(4) + 1;
                     try (PreparedStatement up = c.prepareStatement(
                             "UPDATE practice_user SET failed_logins = ?, locked_until = ? WHERE id = ?")) {

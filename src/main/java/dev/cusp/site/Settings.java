@@ -43,10 +43,19 @@ public final class Settings {
             "How long a locked-out practice user must wait.");
     public static final Setting<Integer> REQUEST_MAX_BYTES = Setting.intRange("request.max.bytes", 1_048_576, 1024,
             64 * 1_048_576, "Largest request body the API accepts.");
+    public static final Setting<String> ADDRESS = Setting.text("site.address", "localhost",
+            "[A-Za-z0-9.:-]{1,253}", "a host name or IP address",
+            "Name other sites of a replication group use to reach this site's HTTPS port and node. It must be"
+            + " in the site certificate: localhost, this machine's host name, or the value set at first start.");
+    public static final Setting<String> DB_BIND = Setting.text("db.bind", "127.0.0.1",
+            "[0-9a-fA-F.:]+", "an IP address",
+            "Address the embedded node listens on. Keep loopback unless sites on other machines replicate from"
+            + " this one; then give a private address, never a public one.");
 
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
-            REQUEST_MAX_BYTES);
+            REQUEST_MAX_BYTES,
+            ADDRESS, DB_BIND);
 
     private final Map<String, Object> values;
 

@@ -145,7 +145,7 @@ public final class SiteHome {
                 throw new UncheckedIOException(e);
             }
         }
-        tls().ensure(identity().siteName());
+        tls().ensure(identity().siteName(), settings.get(Settings.ADDRESS));
         if (!Files.exists(nodeAdminPassword())) {
             FilePermissions.writePrivate(nodeAdminPassword(), Passwords.generate(32));
         }

@@ -1,0 +1,119 @@
+package dev.cusp.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.group.Group;
+import dev.cusp.group.Member;
+import dev.cusp.job.Job;
+import dev.cusp.job.Jobs;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The site-admin API of replication groups ({@code /api/v1/admin/group/...}): invite, join,
+ * status, remove, leave, topology, re-seed, and the jobs that long work runs as. Also refuses
+ * writes on a report replica, for practice routes and tenant administration alike, naming the
+ * site to write at instead.
+ */
+public final class GroupRoutes {
+    private static final String BASE = "/api/v1/admin/group";
+    private final Group group;
+    private final Jobs jobs;
+
+    public GroupRoutes(Group group, Jobs jobs) {
+        this.group = group;
+        this.jobs = jobs;
+    }
+
+    void register(Javalin app) {
+        for (String p : List.of("/api/v1/admin/tenants", "/api/v1/admin/tenants/*")) {
+            app.before(p, ctx -> {
+                if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+                    group.requireWritable("manage tenants");
+                }
+            });
+        }
+        app.before("/api/v1/t/*", ctx -> {
+            if (group.seeding()) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "this site's data is being replaced by a fresh copy"
+                        + " (join or re-seed); try again in a minute, or use another site of the group");
+            }
+            if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD && !ctx.path().endsWith("/login")
+                    && !ctx.path().endsWith("/logout")) {
+                group.requireWritable("write");
+            }
+        });
+        app.post(BASE + "/invites", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "role", "expires_minutes", "topology");
+            String role = Json.text(b, "role", false);
+            JsonNode exp = b.get("expires_minutes");
+            if (exp != null && !exp.isIntegralNumber()) {
+                throw CuspException.invalid("expires_minutes", "expires_minutes must be a whole number of minutes");
+            }
+            long minutes = exp == null ? 60 : exp.asLong();
+            ctx.status(201).json(group.invite(role == null ? Member.PEER : role, Duration.ofMinutes(minutes),
+                    Json.text(b, "topology", false)));
+        });
+        app.post(BASE + "/join", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "token", "force");
+            String token = Json.text(b, "token", true);
+            boolean force = Json.bool(b, "force", false);
+            dev.cusp.group.JoinToken.decode(token);
+            Job job = jobs.start("join", j -> group.join(token, force, j));
+            ctx.status(202).json(job.describe());
+        });
+        app.get(BASE, ctx -> ctx.json(group.status()));
+        app.get(BASE + "/sites", ctx -> ctx.json(Map.of("sites", sites())));
+        app.delete(BASE + "/sites/{name}", ctx -> ctx.json(group.remove(ctx.pathParam("name"))));
+        app.post(BASE + "/leave", ctx -> ctx.json(group.leave()));
+        app.put(BASE + "/topology", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "topology");
+            ctx.json(group.topology(Json.text(b, "topology", true)));
+        });
+        app.post(BASE + "/reseed", this::reseed);
+        app.get("/api/v1/admin/jobs/{id}", ctx -> {
+            String site = ctx.queryParam("site");
+            if (site == null || site.equals(group.siteName())) {
+                ctx.json(jobs.require(ctx.pathParam("id")).describe());
+            } else {
+                ctx.json(group.remoteJob(site, ctx.pathParam("id")));
+            }
+        });
+    }
+
+    private List<Map<String, Object>> sites() {
+        Object s = group.status().get("sites");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> l = (List<Map<String, Object>>) s;
+        return l;
+    }
+
+    private void reseed(Context ctx) {
+        JsonNode b = Json.body(ctx);
+        Json.only(b, "site", "from", "discard_local");
+        String site = Json.text(b, "site", false);
+        String from = Json.text(b, "from", false);
+        boolean discard = Json.bool(b, "discard_local", false);
+        if (site == null || site.equals(group.siteName())) {
+            Job job = jobs.start("reseed", j -> group.reseed(from, discard, j));
+            ctx.status(202).json(job.describe());
+            return;
+        }
+        if (site.equals(from)) {
+            throw CuspException.invalid("from", "a site cannot be re-seeded from itself");
+        }
+        ctx.status(202).json(group.remoteReseed(site, from, discard));
+    }
+
+    static CuspException notFound(String what) {
+        return new CuspException(ErrorCode.NOT_FOUND, what);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code cusp join TOKEN}: this site joins the group that issued the token. */
+@Command(name = "join", mixinStandardHelpOptions = true, description = "Join the replication group that printed"
+        + " TOKEN (with 'cusp invite'): check the inviting site against the token's CA fingerprint, fix this"
+        + " node's settings, seed it from a consistent snapshot, and start replicating.")
+public final class JoinCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Parameters(index = "0", paramLabel = "TOKEN", description = "The token 'cusp invite' printed.")
+    String token;
+    @Option(names = "--force", description = "Join as a peer even if the group then has more than 5 writable sites.")
+    boolean force;
+    @Option(names = "--json", description = "Print the result as JSON (no progress).")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AdminClient client = AdminClient.connect(home.site());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token);
+        body.put("force", force);
+        PrintWriter out = spec.commandLine().getOut();
+        if (!json) {
+            out.println("Joining:");
+        }
+        JsonNode done = JobWatcher.follow(client, client.post("/api/v1/admin/group/join", body), null, out, json);
+        JsonNode r = done.path("result");
+        if (json) {
+            Output.json(out, r);
+            return 0;
+        }
+        out.println();
+        out.println("Node settings:");
+        out.printf("  %-26s %-22s %-22s %s%n", "SETTING", "CURRENT", "REQUIRED", "ACTION");
+        for (JsonNode row : r.path("settings")) {
+            out.printf("  %-26s %-22s %-22s %s%n", row.path("setting").asText(), row.path("current").asText(),
+                    row.path("required").asText(), row.path("action").asText());
+        }
+        JsonNode seed = r.path("seed");
+        out.printf("Seeded %s databases (%,d rows, %s) in %.1f s from %s, at GTID %s.%n", seed.path("databases").asText(),
+                seed.path("rows").asLong(), Output.size(seed.path("bytes").asLong()), seed.path("seconds").asDouble(),
+                r.path("source").asText(), seed.path("gtid_position").asText());
+        out.printf("%s is now a %s of the group. 'cusp status' shows every site and link.%n", r.path("site").asText(),
+                r.path("role").asText());
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code cusp reseed [SITE]}: replace a site's data with a fresh copy and resume replication. */
+@Command(name = "reseed", mixinStandardHelpOptions = true, description = "Re-seed SITE (default: this site) from"
+        + " the most up-to-date reachable peer, or --from SITE, then resume replication. Refused when SITE holds"
+        + " transactions no other site has, unless --discard-local (which saves them to a backup first).")
+public final class ReseedCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SITE", description = "The site to re-seed (default: this one).")
+    String site;
+    @Option(names = "--from", paramLabel = "SITE", description = "The source (default: the most up-to-date peer).")
+    String from;
+    @Option(names = "--discard-local", description = "Save, then discard, transactions only SITE has.")
+    boolean discardLocal;
+    @Option(names = "--json", description = "Print the result as JSON (no progress).")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AdminClient client = AdminClient.connect(home.site());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("site", site);
+        body.put("from", from);
+        body.put("discard_local", discardLocal);
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode job = client.post("/api/v1/admin/group/reseed", body);
+        if (!json) {
+            out.printf("Re-seeding %s:%n", site == null ? "this site" : site);
+        }
+        JsonNode done = JobWatcher.follow(client, job, job.path("site").isMissingNode() ? null
+                : job.path("site").asText(), out, json);
+        JsonNode r = done.path("result");
+        if (json) {
+            Output.json(out, r);
+            return 0;
+        }
+        JsonNode seed = r.path("seed");
+        out.printf("%s re-seeded from %s: %,d rows, %s in %.1f s, at GTID %s.%n", r.path("site").asText(),
+                r.path("source").asText(), seed.path("rows").asLong(), Output.size(seed.path("bytes").asLong()),
+                seed.path("seconds").asDouble(), seed.path("gtid_position").asText());
+        if (r.has("backup")) {
+            out.printf("Its previous data, with %d local-only transaction(s), is saved in %s%n",
+                    r.path("local_only_transactions_discarded").asLong(), r.path("backup").asText());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,1084 @@
+package dev.cusp.group;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cusp.CuspVersion;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.job.Job;
+import dev.cusp.node.Binlog;
+import dev.cusp.node.EmbeddedNode;
+import dev.cusp.node.NodeTools;
+import dev.cusp.replication.GtidPos;
+import dev.cusp.replication.KeySpacing;
+import dev.cusp.replication.LinkState;
+import dev.cusp.replication.NodeSettings;
+import dev.cusp.replication.ReplicationAccounts;
+import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.replication.ReplicationSource;
+import dev.cusp.replication.Seeder;
+import dev.cusp.secret.SecretBox;
+import dev.cusp.site.FilePermissions;
+import dev.cusp.site.Settings;
+import dev.cusp.site.SiteHome;
+import dev.cusp.site.SiteIdentity;
+import dev.cusp.tenant.PracticeSchema;
+import dev.cusp.tenant.TenantPools;
+import dev.cusp.tenant.TenantRegistry;
+import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.tls.PeerTrust;
+import dev.cusp.tls.PinnedTrust;
+import dev.cusp.tls.TlsContexts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This site's place in a replication group, and the work of keeping it there.
+ *
+ * <p>Membership lives in the control database ({@link Members}) and replicates like any
+ * other data, so every site knows the whole group. A reconciler runs every few seconds on
+ * every site and makes the node match what the membership says: trusted peer CAs, key
+ * spacing, read-only for report replicas, and one replication channel per source the
+ * topology calls for (asking each source, over mutual TLS, for an account of its own).
+ * Joining, leaving and re-seeding change the membership or the data; the reconciler does
+ * the rest, and repairs a channel that broke because its source was re-seeded.
+ */
+public final class Group implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Group.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final int DEFAULT_CAPACITY = 5;
+    public static final String MESH = "mesh";
+    public static final String RING = "ring";
+
+    private final SiteHome home;
+    private final Settings settings;
+    private final DataSource admin;
+    private final EmbeddedNode node;
+    private final SecretBox secrets;
+    private final TenantPools pools;
+    private final TenantRegistry tenants;
+    private final PeerTrust trust;
+    private final Runnable dataReplaced;
+    private final Members members;
+    private final Invites invites;
+    private final PeerClient peers;
+    private final ReplicationChannels channels;
+    private final ScheduledExecutorService loop;
+    private volatile String url;
+    private volatile Member self;
+    private volatile boolean busy;
+    private volatile String lastReconcileError;
+    private volatile List<Member> lastKnown = List.of();
+
+    public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
+                 TenantPools pools, TenantRegistry tenants, PeerTrust trust, Runnable dataReplaced) {
+        this.home = home;
+        this.settings = settings;
+        this.admin = admin;
+        this.node = node;
+        this.secrets = secrets;
+        this.pools = pools;
+        this.tenants = tenants;
+        this.trust = trust;
+        this.dataReplaced = dataReplaced;
+        this.members = new Members(admin);
+        this.invites = new Invites(home.dir().resolve("site/invites.json"));
+        this.peers = new PeerClient(home.tls());
+        this.channels = new ReplicationChannels(admin);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "group-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** The node arguments kept from the group's last decision (key spacing, read-only). */
+    public static List<String> nodeArgs(SiteHome home) {
+        Path f = nodeSettingsFile(home);
+        if (!Files.exists(f)) {
+            return List.of();
+        }
+        try {
+            JsonNode n = JSON.readTree(f.toFile());
+            return List.of("--auto-increment-increment=" + n.path("auto_increment_increment").asInt(1),
+                    "--auto-increment-offset=" + n.path("auto_increment_offset").asInt(1),
+                    "--read-only=" + (n.path("read_only").asBoolean(false) ? "ON" : "OFF"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path nodeSettingsFile(SiteHome home) {
+        return home.dir().resolve("site/node-settings.json");
+    }
+
+    /** Reconciles once now (so a replica is read-only before it serves), then every 2 s. */
+    public void start(String siteUrl) {
+        this.url = siteUrl;
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            LOG.warn("group: first reconcile failed: {}", e.getMessage());
+        }
+        loop.scheduleWithFixedDelay(() -> {
+            try {
+                reconcile();
+                lastReconcileError = null;
+            } catch (RuntimeException e) {
+                lastReconcileError = e.getMessage();
+                LOG.warn("group: reconcile failed: {}", e.getMessage());
+            }
+        }, 2, 2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private SiteIdentity id() {
+        return home.identity();
+    }
+
+    public String siteName() {
+        return id().siteName();
+    }
+
+    /** True on a report replica: the API refuses writes. */
+    public boolean readOnly() {
+        Member m = self;
+        return m != null && !m.peer();
+    }
+
+    /** Where writes go when this site is a replica: its upstream peer's name and URL. */
+    public String primaryHint() {
+        Member m = self;
+        if (m == null || m.upstream() == null) {
+            return "a peer of the group";
+        }
+        return members.find(m.upstream()).map(u -> "site " + u.name() + " (" + u.url() + ")")
+                .orElse("site " + m.upstream());
+    }
+
+    /** Refuses an admin change on a replica, naming where to make it. */
+    public void requireWritable(String what) {
+        if (readOnly()) {
+            throw new CuspException(ErrorCode.READ_ONLY, "this site is a read-only report replica; " + what
+                    + " at " + primaryHint() + ", and it replicates here");
+        }
+    }
+
+    private String nodeHost() {
+        return settings.get(Settings.ADDRESS);
+    }
+
+    // ------------------------------------------------------------------ invite
+
+    public Map<String, Object> invite(String role, Duration validFor, String topology) {
+        if (!Member.PEER.equals(role) && !Member.REPLICA.equals(role)) {
+            throw CuspException.invalid("role", "role must be 'peer' or 'replica'");
+        }
+        if (topology != null && !MESH.equals(topology) && !RING.equals(topology)) {
+            throw CuspException.invalid("topology", "topology must be 'mesh' or 'ring'");
+        }
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(Duration.ofDays(7)) > 0) {
+            throw CuspException.invalid("expires", "an invitation lasts from 1 minute to 7 days");
+        }
+        synchronized (this) {
+            found(topology);
+        }
+        Member me = self;
+        if (me == null || !me.peer() || !me.active()) {
+            throw new CuspException(ErrorCode.READ_ONLY, "only an active peer can invite; this site is "
+                    + (me == null ? "not in a group" : "a " + me.role()));
+        }
+        String secret = invites.issue(role, validFor);
+        JoinToken token = new JoinToken(siteName(), url, home.tls().caFingerprint(), secret);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("token", token.encode());
+        m.put("role", role);
+        m.put("site", siteName());
+        m.put("url", url);
+        m.put("ca_fingerprint_sha256", home.tls().caFingerprint());
+        m.put("expires_at", Instant.now().plus(validFor).toString());
+        m.put("topology", members.setting("topology", MESH));
+        return m;
+    }
+
+    /** Makes this site the first member of a new group, unless it already is in one. */
+    private void found(String topology) {
+        if (members.all().isEmpty()) {
+            SiteIdentity id = id();
+            members.insert(new Member(id.siteName(), Member.PEER, Member.ACTIVE, url, nodeHost(), id.dbPort(),
+                    TlsContexts.pem(CertificateAuthority.load(home.tls().caCert())), id.serverId(), id.gtidDomainId(), 1, null,
+                    null, 1, CuspVersion.VERSION));
+            members.putSetting("topology", topology == null ? MESH : topology);
+            members.putSetting("capacity", Integer.toString(DEFAULT_CAPACITY));
+            LOG.info("group: founded by {} ({})", id.siteName(), topology == null ? MESH : topology);
+            reconcile();
+        } else if (topology != null) {
+            members.putSetting("topology", topology);
+        }
+    }
+
+    // ------------------------------------------------------------------ accept a join (inviting site)
+
+    /** What this site tells a joining site about itself before anything else: public facts. */
+    public Map<String, Object> hello() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("site", siteName());
+        m.put("version", CuspVersion.VERSION);
+        m.put("control_schema", PracticeSchema.latestControlVersion());
+        m.put("practice_schema", PracticeSchema.latestPracticeVersion());
+        return m;
+    }
+
+    /**
+     * Accepts a joining site that showed a valid one-time secret: checks versions, names,
+     * identities and the writer limit, creates its replication account here, and records it
+     * as joining. Returns what it needs to seed and replicate.
+     */
+    public synchronized Map<String, Object> accept(JsonNode req, String remoteAddress) {
+        Invites.Invite inv = invites.check(req.path("secret").asText(null));
+        String name = req.path("site").asText("");
+        String version = req.path("version").asText("");
+        if (!CuspVersion.VERSION.equals(version)) {
+            throw new CuspException(ErrorCode.CONFLICT, "version mismatch: this site runs Cusp "
+                    + CuspVersion.VERSION + ", the joining site " + version + "; run the same version on both", "version");
+        }
+        for (String[] s : List.of(new String[] {"control_schema", PracticeSchema.latestControlVersion()},
+                new String[] {"practice_schema", PracticeSchema.latestPracticeVersion()})) {
+            if (!s[1].equals(req.path(s[0]).asText(""))) {
+                throw new CuspException(ErrorCode.CONFLICT, "schema mismatch: " + s[0].replace('_', ' ') + " version "
+                        + s[1] + " here, " + req.path(s[0]).asText("?") + " at the joining site", s[0]);
+            }
+        }
+        ReplicationAccounts.userFor(name);
+        List<Member> all = members.all();
+        Optional<Member> existing = all.stream().filter(m -> m.name().equals(name)).findFirst();
+        String caPem = req.path("ca_pem").asText("");
+        X509Certificate ca = TlsContexts.parsePem(caPem);
+        if (existing.isPresent() && !(existing.get().state().equals(Member.JOINING)
+                && existing.get().caPem().equals(caPem))) {
+            throw new CuspException(ErrorCode.CONFLICT, "a site named '" + name + "' is already in the group; give"
+                    + " the new site another name (site.name)", "site");
+        }
+        long serverId = req.path("server_id").asLong();
+        long domain = req.path("gtid_domain_id").asLong();
+        for (Member m : all) {
+            if (!m.name().equals(name) && (m.serverId() == serverId || m.gtidDomainId() == domain)) {
+                throw new CuspException(ErrorCode.CONFLICT, "the joining site's server_id or gtid_domain_id equals"
+                        + " site " + m.name() + "'s; start it from a fresh folder so it draws new ones", "server_id");
+            }
+        }
+        if (req.path("tenants").asInt(0) > 0) {
+            throw new CuspException(ErrorCode.CONFLICT, "the joining site hosts " + req.path("tenants").asInt()
+                    + " tenants; joining replaces its data with the group's. Back them up and drop them, or join"
+                    + " from a fresh site", "tenants");
+        }
+        int capacity = Integer.parseInt(members.setting("capacity", Integer.toString(DEFAULT_CAPACITY)));
+        Integer offset = null;
+        if (Member.PEER.equals(inv.role())) {
+            Set<Integer> used = all.stream().filter(m -> m.peer() && !m.name().equals(name))
+                    .map(Member::keyOffset).collect(Collectors.toCollection(TreeSet::new));
+            long writers = used.size() + 1;
+            if (writers > capacity) {
+                if (!req.path("force").asBoolean(false)) {
+                    throw new CuspException(ErrorCode.CONFLICT, "the group has " + used.size() + " writable sites;"
+                            + " more than " + capacity + " is refused: every writer adds conflicts and catch-up work"
+                            + " for all the others (replication best practice). Add it as a report replica, or"
+                            + " join with --force", "force");
+                }
+                capacity = (int) writers;
+                members.putSetting("capacity", Integer.toString(capacity));
+            }
+            offset = 1;
+            while (used.contains(offset)) {
+                offset++;
+            }
+        }
+        String upstream = Member.REPLICA.equals(inv.role()) ? siteName() : null;
+        String password = ReplicationAccounts.create(admin, name, remoteAddress);
+        if (existing.isEmpty()) {
+            int seq = all.stream().mapToInt(Member::joinSeq).max().orElse(0) + 1;
+            members.insert(new Member(name, inv.role(), Member.JOINING, req.path("url").asText(),
+                    req.path("node_host").asText(), req.path("node_port").asInt(), TlsContexts.pem(ca), serverId,
+                    domain, offset, upstream, null, seq, version));
+        }
+        invites.use(req.path("secret").asText(), name);
+        refreshTrust(members.all());
+        LOG.info("group: accepted site {} as {} (key offset {}, capacity {})", name, inv.role(), offset, capacity);
+        SiteIdentity id = id();
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("site", id.siteName());
+        source.put("node_host", nodeHost());
+        source.put("node_port", id.dbPort());
+        source.put("user", ReplicationAccounts.userFor(name));
+        source.put("password", password);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", inv.role());
+        m.put("key_offset", offset);
+        m.put("capacity", capacity);
+        m.put("upstream", upstream);
+        m.put("topology", members.setting("topology", MESH));
+        m.put("master_key", secrets.export());
+        m.put("source", source);
+        m.put("members", members.all().stream().map(Group::describe).toList());
+        return m;
+    }
+
+    /** The joining site has loaded its seed and replicates: it becomes active everywhere. */
+    public void complete(String site, String seedGtid) {
+        Member m = members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
+                "site " + site + " is not joining this group", "site"));
+        if (!m.state().equals(Member.JOINING)) {
+            return;
+        }
+        GtidPos.parse(seedGtid);
+        members.activate(site, seedGtid);
+        LOG.info("group: site {} is active (seeded at {})", site, seedGtid);
+        reconcile();
+    }
+
+    // ------------------------------------------------------------------ join (joining site)
+
+    public Map<String, Object> join(String tokenText, boolean force, Job job) {
+        JoinToken token = JoinToken.decode(tokenText);
+        if (!members.all().isEmpty()) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is already in a replication group; leave it first"
+                    + " with 'cusp leave'");
+        }
+        int hosted = tenants.all().size();
+        if (hosted > 0) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site hosts " + hosted + " tenants; joining replaces its"
+                    + " data with the group's. Back them up and drop them, or join from a fresh site");
+        }
+        busy = true;
+        try {
+            return doJoin(token, force, job);
+        } finally {
+            busy = false;
+        }
+    }
+
+    private Map<String, Object> doJoin(JoinToken token, boolean force, Job job) {
+        SiteIdentity id = id();
+        job.step("checking " + token.site() + " at " + token.url() + " against the token's CA fingerprint");
+        PinnedTrust pin = new PinnedTrust(token.caFingerprint());
+        HttpClient pinned = PeerClient.pinned(pin);
+        JsonNode hello = PeerClient.send(pinned, token.site(), token.url(), "GET", "/api/v1/peer/hello", null,
+                Duration.ofSeconds(10));
+        if (!CuspVersion.VERSION.equals(hello.path("version").asText())) {
+            throw new CuspException(ErrorCode.CONFLICT, "version mismatch: " + token.site() + " runs Cusp "
+                    + hello.path("version").asText() + ", this site " + CuspVersion.VERSION
+                    + "; run the same version on both");
+        }
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("secret", token.secret());
+        req.put("site", id.siteName());
+        req.put("version", CuspVersion.VERSION);
+        req.put("control_schema", PracticeSchema.latestControlVersion());
+        req.put("practice_schema", PracticeSchema.latestPracticeVersion());
+        req.put("url", url);
+        req.put("node_host", nodeHost());
+        req.put("node_port", id.dbPort());
+        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(home.tls().caCert())));
+        req.put("server_id", id.serverId());
+        req.put("gtid_domain_id", id.gtidDomainId());
+        req.put("tenants", tenants.all().size());
+        req.put("force", force);
+        job.step("asking " + token.site() + " to admit " + id.siteName());
+        JsonNode grant = PeerClient.send(pinned, token.site(), token.url(), "POST", "/api/v1/peer/join", req,
+                Duration.ofSeconds(60));
+        String role = grant.path("role").asText();
+        job.step("admitted as " + role + ("peer".equals(role) ? " (key offset " + grant.path("key_offset").asInt()
+                + " of " + grant.path("capacity").asInt() + ")" : " of " + grant.path("upstream").asText()));
+
+        List<Member> group = new ArrayList<>();
+        for (JsonNode n : grant.path("members")) {
+            group.add(read(n));
+        }
+        refreshTrust(group);
+        Member source = group.stream().filter(m -> m.name().equals(token.site())).findFirst()
+                .orElseThrow(() -> new CuspException(ErrorCode.INTERNAL, "the inviting site is not in its own group"));
+
+        boolean writable = "peer".equals(role);
+        KeySpacing keys = writable ? new KeySpacing(grant.path("capacity").asInt(), grant.path("key_offset").asInt())
+                : new KeySpacing(1, 1);
+        List<NodeSettings.Row> table = applyNodeSettings(writable, keys);
+        job.step("node settings checked: " + table.stream().filter(r -> !r.action().equals("ok"))
+                .map(r -> r.setting() + " " + r.current() + " -> " + r.required()).collect(Collectors.joining(", "))
+                .transform(s -> s.isEmpty() ? "all as required" : "changed " + s));
+
+        secrets.adopt(grant.path("master_key").asText(), home.masterKey());
+        Seeder.Result seeded = seedFrom(source, job);
+        JsonNode src = grant.path("source");
+        job.step("starting replication from " + source.name());
+        channels.start(new ReplicationSource(source.name(), src.path("node_host").asText(),
+                src.path("node_port").asInt(), src.path("user").asText(), src.path("password").asText(),
+                peerCaFile(source)), id.gtidDomainId());
+        peers.call(source, "POST", "/api/v1/peer/join/complete", Map.of("site", id.siteName(), "seed_gtid",
+                seeded.gtidPos()), Duration.ofSeconds(30));
+        job.step("joined: " + id.siteName() + " is an active " + role + "; links to the other sites follow within"
+                + " seconds");
+        reconcile();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("site", id.siteName());
+        out.put("role", role);
+        out.put("source", source.name());
+        out.put("settings", table.stream().map(r -> Map.of("setting", r.setting(), "current", r.current(),
+                "required", r.required(), "action", r.action())).toList());
+        out.put("seed", seedSummary(seeded));
+        return out;
+    }
+
+    private static Map<String, Object> seedSummary(Seeder.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gtid_position", r.gtidPos());
+        m.put("databases", r.databases().size());
+        m.put("users", r.users());
+        m.put("rows", r.rows());
+        m.put("bytes", r.bytes());
+        m.put("seconds", r.millis() / 1000.0);
+        m.put("mb_per_second", r.millis() == 0 ? null : Math.round(r.bytes() / 1048.576 / r.millis() * 10) / 10.0);
+        return m;
+    }
+
+    /** Streams a snapshot from {@code source} into this node, reporting progress. */
+    private Seeder.Result seedFrom(Member source, Job job) {
+        job.step("seeding from " + source.name() + " (a consistent snapshot at a known GTID position)");
+        HttpResponse<InputStream> r = peers.stream(source, "/api/v1/peer/snapshot");
+        long estimate = r.headers().firstValueAsLong("X-Cusp-Estimated-Bytes").orElse(-1);
+        try (InputStream in = r.body()) {
+            Seeder.Result res = Seeder.load(in, node.config(), admin, estimate, p -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("bytes", p.bytes());
+                m.put("rows", p.rows());
+                m.put("estimated_bytes", p.estimatedBytes());
+                m.put("elapsed_seconds", p.elapsedMillis() / 1000);
+                m.put("eta_seconds", p.etaSeconds());
+                job.progress(m);
+            });
+            pools.evictAll();
+            dataReplaced.run();
+            job.step(String.format("seeded %d databases, %d rows (approx.), %.1f MB in %.1f s, at GTID %s",
+                    res.databases().size(), res.rows(), res.bytes() / 1048576.0, res.millis() / 1000.0, res.gtidPos()));
+            return res;
+        } catch (IOException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "the snapshot from " + source.name() + " broke: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Source side of a seed: the snapshot, with its estimated size for progress. */
+    public Seeder.Estimate snapshotEstimate() {
+        return Seeder.estimate(admin);
+    }
+
+    public void snapshot(Seeder.Estimate est, OutputStream out) throws IOException {
+        Seeder.snapshot(node.config(), admin, est.databases(), out);
+    }
+
+    // ------------------------------------------------------------------ links (source side)
+
+    /** A site that replicates from this one asks for its account: created here, returned once. */
+    public Map<String, Object> grantLink(String replicaSite, String remoteAddress) {
+        Member m = members.find(replicaSite).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN,
+                "site " + replicaSite + " is not in this group"));
+        String password = ReplicationAccounts.create(admin, m.name(), remoteAddress);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("site", siteName());
+        out.put("node_host", nodeHost());
+        out.put("node_port", id().dbPort());
+        out.put("user", ReplicationAccounts.userFor(m.name()));
+        out.put("password", password);
+        out.put("gtid_current_pos", ReplicationChannels.currentPos(admin));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reconcile
+
+    /** Makes the node match the membership. Safe to call at any time; does nothing while a join runs. */
+    public synchronized void reconcile() {
+        if (busy) {
+            return;
+        }
+        List<Member> all = members.all();
+        lastKnown = all;
+        refreshTrust(all);
+        String me = siteName();
+        Member mine = all.stream().filter(m -> m.name().equals(me)).findFirst().orElse(null);
+        Member before = self;
+        self = mine;
+        if (mine == null) {
+            if (!all.isEmpty() || !channels.states().isEmpty() || before != null) {
+                becomeStandalone(all.isEmpty() ? "not in a group" : "removed from the group");
+            }
+            return;
+        }
+        if (!mine.active()) {
+            return;
+        }
+        int capacity = Integer.parseInt(members.setting("capacity", Integer.toString(DEFAULT_CAPACITY)));
+        boolean writable = mine.peer();
+        KeySpacing keys = writable && mine.keyOffset() != null
+                ? new KeySpacing(Math.max(capacity, mine.keyOffset()), mine.keyOffset()) : new KeySpacing(1, 1);
+        applyNodeSettings(writable, keys);
+
+        Map<String, Member> wanted = new LinkedHashMap<>();
+        for (Member src : sourcesOf(mine, all, members.setting("topology", MESH))) {
+            wanted.put(src.name(), src);
+        }
+        Map<String, LinkState> have = new HashMap<>();
+        for (LinkState l : channels.states()) {
+            have.put(l.channel(), l);
+        }
+        for (String ch : have.keySet()) {
+            if (!wanted.containsKey(ch)) {
+                LOG.info("group: removing the link from {} (no longer a source of {})", ch, me);
+                channels.remove(ch);
+            }
+        }
+        GtidPos mineNow = GtidPos.parse(ReplicationChannels.currentPos(admin));
+        for (Member src : wanted.values()) {
+            LinkState l = have.get(src.name());
+            if (src.seedGtid() != null && !mineNow.covers(GtidPos.parse(src.seedGtid()))) {
+                // The source's binary log starts at its seed position: replicating from it
+                // before this node has reached that position would skip transactions.
+                LOG.info("group: link from {} waits until this node reaches {}", src.name(), src.seedGtid());
+                continue;
+            }
+            if (l == null) {
+                link(src);
+            } else if (!l.receiverRunning() && l.lastErrno() == 1236) {
+                LOG.info("group: restarting the link from {} after error 1236 ({})", src.name(), l.lastError());
+                link(src);
+            }
+        }
+        dropStaleAccounts(all);
+    }
+
+    /**
+     * Which members this site replicates from. Mesh: every other active peer, so one site
+     * offline holds back no one else. Ring: the peer before it in join order (the first from the
+     * last), as the seed's daisy chain; a site down breaks the chain for everyone after it until
+     * it returns. A replica: its upstream peer.
+     */
+    static List<Member> sourcesOf(Member me, List<Member> all, String topology) {
+        List<Member> activePeers = all.stream().filter(m -> m.peer() && m.active()).toList();
+        if (!me.peer()) {
+            return activePeers.stream().filter(m -> m.name().equals(me.upstream())).toList();
+        }
+        List<Member> others = activePeers.stream().filter(m -> !m.name().equals(me.name())).toList();
+        if (others.isEmpty() || !RING.equals(topology)) {
+            return others;
+        }
+        int i = activePeers.indexOf(me);
+        return List.of(activePeers.get((i - 1 + activePeers.size()) % activePeers.size()));
+    }
+
+    private void link(Member src) {
+        try {
+            JsonNode acc = peers.call(src, "POST", "/api/v1/peer/links", Map.of(), Duration.ofSeconds(10));
+            channels.start(new ReplicationSource(src.name(), acc.path("node_host").asText(),
+                    acc.path("node_port").asInt(), acc.path("user").asText(), acc.path("password").asText(),
+                    peerCaFile(src)), id().gtidDomainId());
+            LOG.info("group: replicating from {}", src.name());
+        } catch (CuspException e) {
+            LOG.info("group: cannot link from {} yet: {}", src.name(), e.getMessage());
+        }
+    }
+
+    private void dropStaleAccounts(List<Member> all) {
+        Set<String> keep = all.stream().map(m -> ReplicationAccounts.userFor(m.name())).collect(Collectors.toSet());
+        try {
+            Binlog.withoutBinlog(admin, c -> {
+                List<String> drop = new ArrayList<>();
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT user, host FROM mysql.user WHERE user LIKE 'repl\\_%'")) {
+                    while (rs.next()) {
+                        if (!keep.contains(rs.getString(1))) {
+                            drop.add("DROP USER IF EXISTS '" + rs.getString(1) + "'@'" + rs.getString(2) + "'");
+                        }
+                    }
+                }
+                try (Statement s = c.createStatement()) {
+                    for (String d : drop) {
+                        s.execute(d);
+                        LOG.info("group: {}", d);
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            LOG.warn("group: cannot drop stale replication accounts: {}", e.getMessage());
+        }
+    }
+
+    private void becomeStandalone(String why) {
+        for (LinkState l : channels.states()) {
+            channels.remove(l.channel());
+        }
+        try {
+            Binlog.withoutBinlog(admin, c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("DELETE FROM cusp.site");
+                    s.execute("DELETE FROM cusp.group_setting");
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        applyNodeSettings(true, new KeySpacing(1, 1));
+        refreshTrust(List.of());
+        self = null;
+        LOG.info("group: this site is standalone ({})", why);
+    }
+
+    private List<NodeSettings.Row> applyNodeSettings(boolean writable, KeySpacing keys) {
+        SiteIdentity id = id();
+        List<NodeSettings.Row> rows = NodeSettings.fix(admin, NodeSettings.required(writable, keys, id.serverId(),
+                id.gtidDomainId()));
+        boolean changed = rows.stream().anyMatch(r -> !r.action().equals("ok"));
+        Map<String, Object> persisted = new LinkedHashMap<>();
+        persisted.put("auto_increment_increment", keys.increment());
+        persisted.put("auto_increment_offset", keys.offset());
+        persisted.put("read_only", !writable);
+        try {
+            byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(persisted);
+            Path f = nodeSettingsFile(home);
+            if (!Files.exists(f) || !java.util.Arrays.equals(Files.readAllBytes(f), b)) {
+                FilePermissions.writePrivate(f, b);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        node.extraArgs(nodeArgs(home));
+        if (rows.stream().anyMatch(r -> r.action().equals("restart"))) {
+            LOG.info("group: restarting the node for {}", rows);
+            node.close();
+            node.start();
+        }
+        if (changed) {
+            pools.refreshAll();
+            LOG.info("group: node settings now {}", rows.stream().filter(r -> !r.action().equals("ok"))
+                    .map(r -> r.setting() + "=" + r.required()).toList());
+        }
+        return rows;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** This site's own replication state: what {@code /peer/status} returns to the others. */
+    public Map<String, Object> localStatus() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("site", siteName());
+        Member me = self;
+        m.put("role", me == null ? "standalone" : me.role());
+        m.put("gtid_domain_id", id().gtidDomainId());
+        m.put("gtid_current_pos", ReplicationChannels.currentPos(admin));
+        m.put("read_only", readOnly());
+        m.put("links", channels.states().stream().map(Group::describe).toList());
+        m.put("reconcile_error", lastReconcileError);
+        return m;
+    }
+
+    /**
+     * The whole group as this site sees it: every site with its role, and every link with
+     * receiver and applier state, positions and lag in seconds and in transactions. Other
+     * sites are asked over mutual TLS; one that does not answer is shown unreachable.
+     */
+    public Map<String, Object> status() {
+        List<Member> all = known();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (all.isEmpty()) {
+            out.put("state", "standalone");
+            out.put("sites", List.of());
+            return out;
+        }
+        out.put("topology", members.setting("topology", MESH));
+        out.put("capacity", Integer.parseInt(members.setting("capacity", Integer.toString(DEFAULT_CAPACITY))));
+        Map<String, JsonNode> live = new LinkedHashMap<>();
+        Map<String, String> errors = new HashMap<>();
+        for (Member m : all) {
+            if (m.name().equals(siteName())) {
+                live.put(m.name(), JSON.valueToTree(localStatus()));
+                continue;
+            }
+            try {
+                live.put(m.name(), peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3)));
+            } catch (CuspException e) {
+                errors.put(m.name(), e.getMessage());
+            }
+        }
+        List<Map<String, Object>> sites = new ArrayList<>();
+        for (Member m : all) {
+            Map<String, Object> e = describe(m);
+            e.remove("ca_pem");
+            JsonNode st = live.get(m.name());
+            e.put("reachable", st != null);
+            if (st == null) {
+                e.put("error", errors.get(m.name()));
+                sites.add(e);
+                continue;
+            }
+            GtidPos here = GtidPos.parse(st.path("gtid_current_pos").asText(""));
+            e.put("gtid_current_pos", here.toString());
+            e.put("read_only", st.path("read_only").asBoolean());
+            List<Map<String, Object>> links = new ArrayList<>();
+            for (JsonNode l : st.path("links")) {
+                Map<String, Object> lm = JSON.convertValue(l, LinkedHashMap.class);
+                JsonNode src = live.get(l.path("channel").asText());
+                if (src != null) {
+                    GtidPos there = GtidPos.parse(src.path("gtid_current_pos").asText(""));
+                    Map<Long, Long> seq = new HashMap<>(there.seqByDomain());
+                    seq.remove(st.path("gtid_domain_id").asLong());
+                    lm.put("transactions_behind", here.behind(new GtidPos(seq, there.serverByDomain())));
+                } else {
+                    lm.put("transactions_behind", null);
+                }
+                links.add(lm);
+            }
+            e.put("links", links);
+            sites.add(e);
+        }
+        out.put("sites", sites);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ remove, leave
+
+    /** Removes another site from the group; its links stop everywhere within seconds. */
+    public Map<String, Object> remove(String name) {
+        if (name.equals(siteName())) {
+            throw CuspException.invalid("name", "to take this site out of its group, use 'cusp leave'");
+        }
+        requireWritable("remove sites");
+        Member gone = members.find(name).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
+                "no site '" + name + "' in this group; 'cusp site list' shows the sites", "name"));
+        List<String> moved = new ArrayList<>();
+        if (gone.peer()) {
+            for (Member r : members.all()) {
+                if (name.equals(r.upstream())) {
+                    reassign(r.name(), siteName());
+                    moved.add(r.name());
+                }
+            }
+        }
+        members.delete(name);
+        try {
+            peers.call(gone, "POST", "/api/v1/peer/removed", Map.of(), Duration.ofSeconds(5));
+        } catch (CuspException e) {
+            LOG.info("group: site {} did not hear of its removal ({}); it stops when it next replicates", name,
+                    e.getMessage());
+        }
+        reconcile();
+        LOG.info("group: removed site {}", name);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("removed", name);
+        out.put("replicas_moved_here", moved);
+        return out;
+    }
+
+    private void reassign(String replica, String upstream) {
+        try (Connection c = admin.getConnection(); var ps = c.prepareStatement(
+                "UPDATE cusp.site SET upstream = ? WHERE name = ?")) {
+            ps.setString(1, upstream);
+            ps.setString(2, replica);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Another site removed this one: stop replicating and stand alone. */
+    public synchronized void removedByPeer(String by) {
+        LOG.info("group: site {} removed this site from the group", by);
+        becomeStandalone("removed by " + by);
+    }
+
+    /** Takes this site out of its group: a peer records the departure, this site stands alone. */
+    public Map<String, Object> leave() {
+        Member me = self;
+        if (me == null) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group");
+        }
+        List<Member> others = members.all().stream().filter(m -> m.peer() && m.active()
+                && !m.name().equals(siteName())).toList();
+        String recordedBy = null;
+        for (Member p : others) {
+            try {
+                peers.call(p, "POST", "/api/v1/peer/remove", Map.of("site", siteName()), Duration.ofSeconds(10));
+                recordedBy = p.name();
+                break;
+            } catch (CuspException e) {
+                LOG.info("group: {} could not record the departure: {}", p.name(), e.getMessage());
+            }
+        }
+        if (recordedBy == null && !others.isEmpty()) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "no other peer of the group answers, so none can record"
+                    + " that this site leaves; try again when one is reachable, or remove this site from another"
+                    + " site later with 'cusp site remove " + siteName() + "'");
+        }
+        synchronized (this) {
+            becomeStandalone("left the group");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("site", siteName());
+        out.put("left", true);
+        out.put("recorded_by", recordedBy);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ re-seed
+
+    /**
+     * Replaces this site's data with a fresh snapshot of the most up-to-date reachable peer
+     * (or {@code from}), then replicates again. Refuses when this site holds transactions no
+     * other reachable site has, unless {@code discardLocal}; even then they are saved first.
+     */
+    public Map<String, Object> reseed(String from, boolean discardLocal, Job job) {
+        Member me = self;
+        if (me == null || !me.active()) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is not an active member of a replication group");
+        }
+        long domain = id().gtidDomainId();
+        List<Member> candidates = members.all().stream().filter(m -> !m.name().equals(siteName()) && m.active()
+                && (from == null ? m.peer() : m.name().equals(from))).toList();
+        if (from != null && candidates.isEmpty()) {
+            throw new CuspException(ErrorCode.NOT_FOUND, "no active site '" + from + "' in this group", "from");
+        }
+        job.step("asking " + candidates.stream().map(Member::name).collect(Collectors.joining(", "))
+                + " for their GTID positions");
+        Map<Member, GtidPos> reachable = new LinkedHashMap<>();
+        for (Member m : candidates) {
+            try {
+                JsonNode st = peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(5));
+                reachable.put(m, GtidPos.parse(st.path("gtid_current_pos").asText("")));
+            } catch (CuspException e) {
+                job.step(m.name() + " is not reachable: " + e.getMessage());
+            }
+        }
+        if (reachable.isEmpty()) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "no source is reachable to re-seed from");
+        }
+        Member source = reachable.entrySet().stream().max((a, b) -> {
+            int c = Long.compare(a.getValue().seq(domain), b.getValue().seq(domain));
+            return c != 0 ? c : Long.compare(a.getValue().total(), b.getValue().total());
+        }).orElseThrow().getKey();
+        GtidPos mine = GtidPos.parse(ReplicationChannels.currentPos(admin));
+        long elsewhere = reachable.values().stream().mapToLong(p -> p.seq(domain)).max().orElse(0);
+        long localOnly = mine.seq(domain) - elsewhere;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("site", siteName());
+        out.put("source", source.name());
+        out.put("source_gtid_pos", reachable.get(source).toString());
+        if (localOnly > 0) {
+            if (!discardLocal) {
+                throw new CuspException(ErrorCode.CONFLICT, "this site holds " + localOnly + " transaction(s) that no"
+                        + " reachable site has (GTID domain " + domain + ", " + (elsewhere + 1) + " to "
+                        + mine.seq(domain) + "); a re-seed would lose them. Bring the other sites back first, or"
+                        + " re-run with --discard-local to save them to a backup and discard them", "discard_local");
+            }
+            Path dir = home.backups().resolve("reseed-" + LocalDateTime.now().format(
+                    DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            job.step("saving this site's data, with its " + localOnly + " local-only transaction(s), to " + dir);
+            NodeTools tools = new NodeTools(node.config());
+            for (String db : Seeder.estimate(admin).databases()) {
+                tools.dumpToFile(db, dir.resolve(db + ".sql"));
+            }
+            out.put("backup", dir.toString());
+        }
+        job.step("re-seeding from " + source.name() + " (" + reachable.get(source) + ")");
+        busy = true;
+        Seeder.Result r;
+        try {
+            for (LinkState l : channels.states()) {
+                channels.remove(l.channel());
+            }
+            r = seedFrom(source, job);
+        } finally {
+            busy = false;
+        }
+        if (me.peer()) {
+            members.activate(siteName(), r.gtidPos());
+        }
+        reconcile();
+        job.step("re-seeded; replication resumes within seconds");
+        out.put("seed", seedSummary(r));
+        out.put("local_only_transactions_discarded", Math.max(0, localOnly));
+        return out;
+    }
+
+    /** Changes the peers' topology; every site re-links within seconds. */
+    public Map<String, Object> topology(String topology) {
+        if (!MESH.equals(topology) && !RING.equals(topology)) {
+            throw CuspException.invalid("topology", "topology must be 'mesh' or 'ring'");
+        }
+        requireWritable("change the topology");
+        if (self == null) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group; 'cusp invite"
+                    + " --topology " + topology + "' founds one");
+        }
+        members.putSetting("topology", topology);
+        reconcile();
+        return Map.of("topology", topology);
+    }
+
+    /** Starts a re-seed at another site (it runs there); returns that site's job. */
+    public Map<String, Object> remoteReseed(String site, String from, boolean discardLocal) {
+        Member m = members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
+                "no site '" + site + "' in this group", "site"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", from);
+        body.put("discard_local", discardLocal);
+        JsonNode job = peers.call(m, "POST", "/api/v1/peer/reseed", body, Duration.ofSeconds(30));
+        Map<String, Object> out = JSON.convertValue(job, LinkedHashMap.class);
+        out.put("site", site);
+        return out;
+    }
+
+    /** A job running at another site of the group. */
+    public Map<String, Object> remoteJob(String site, String jobId) {
+        Member m = members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
+                "no site '" + site + "' in this group", "site"));
+        if (!jobId.matches("[0-9a-f-]{36}")) {
+            throw CuspException.invalid("id", "not a job id");
+        }
+        JsonNode job = peers.call(m, "GET", "/api/v1/peer/jobs/" + jobId, null, Duration.ofSeconds(10));
+        Map<String, Object> out = JSON.convertValue(job, LinkedHashMap.class);
+        out.put("site", site);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Map<String, Object> describe(Member m) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", m.name());
+        e.put("role", m.role());
+        e.put("state", m.state());
+        e.put("url", m.url());
+        e.put("node_host", m.nodeHost());
+        e.put("node_port", m.nodePort());
+        e.put("server_id", m.serverId());
+        e.put("gtid_domain_id", m.gtidDomainId());
+        e.put("key_offset", m.keyOffset());
+        e.put("upstream", m.upstream());
+        e.put("seed_gtid", m.seedGtid());
+        e.put("join_seq", m.joinSeq());
+        e.put("version", m.version());
+        e.put("ca_pem", m.caPem());
+        return e;
+    }
+
+    static Member read(JsonNode n) {
+        return new Member(n.path("name").asText(), n.path("role").asText(), n.path("state").asText(),
+                n.path("url").asText(), n.path("node_host").asText(), n.path("node_port").asInt(),
+                n.path("ca_pem").asText(), n.path("server_id").asLong(), n.path("gtid_domain_id").asLong(),
+                n.path("key_offset").isNull() || n.path("key_offset").isMissingNode() ? null
+                        : n.path("key_offset").asInt(), n.path("upstream").isNull() ? null
+                        : n.path("upstream").asText(null), n.path("seed_gtid").isNull() ? null
+                        : n.path("seed_gtid").asText(null), n.path("join_seq").asInt(), n.path("version").asText());
+    }
+
+    static Map<String, Object> describe(LinkState l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", l.channel());
+        m.put("source_host", l.sourceHost());
+        m.put("source_port", l.sourcePort());
+        m.put("receiver", l.receiverRunning() ? "running" : "stopped");
+        m.put("applier", l.applierRunning() ? "running" : "stopped");
+        m.put("seconds_behind", l.secondsBehind());
+        m.put("gtid_io_pos", l.gtidIoPos());
+        m.put("gtid_slave_pos", l.gtidSlavePos());
+        m.put("last_errno", l.lastErrno());
+        m.put("last_error", l.lastError() == null || l.lastError().isEmpty() ? null : l.lastError());
+        return m;
+    }
+
+    /**
+     * A member by name, for the peer routes' caller check. Read from the last membership seen
+     * while a seed replaces the control database (the job at the re-seeding site keeps being
+     * asked about).
+     */
+    public Optional<Member> member(String name) {
+        return known().stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** True while this site's data is being replaced (join or re-seed). */
+    public boolean seeding() {
+        return busy;
+    }
+
+    private List<Member> known() {
+        if (busy) {
+            return lastKnown;
+        }
+        try {
+            lastKnown = members.all();
+        } catch (IllegalStateException e) {
+            LOG.debug("group: membership unreadable ({}), using the last seen", e.getMessage());
+        }
+        return lastKnown;
+    }
+
+    public PeerTrust trust() {
+        return trust;
+    }
+
+    private void refreshTrust(List<Member> all) {
+        Map<String, X509Certificate> cas = new HashMap<>();
+        String me = siteName();
+        for (Member m : all) {
+            if (!m.name().equals(me)) {
+                cas.put(m.name(), TlsContexts.parsePem(m.caPem()));
+            }
+        }
+        trust.update(cas);
+    }
+
+    private Path peerCaFile(Member m) {
+        Path f = home.dir().resolve("tls/peers/" + m.name() + ".pem");
+        FilePermissions.privateDir(f.getParent());
+        FilePermissions.writePrivate(f, m.caPem());
+        return f;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.cusp.group;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.api.Json;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.tls.PinnedTrust;
+import dev.cusp.tls.TlsContexts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Calls from this site to another site of its group: HTTPS with mutual TLS, trusting only the
+ * other site's own CA and presenting this site's certificate. Before a site knows the CA (a
+ * join), {@link #pinned} trusts only a CA with the fingerprint from the join token.
+ */
+public final class PeerClient {
+    private final CertificateAuthority own;
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+
+    public PeerClient(CertificateAuthority own) {
+        this.own = own;
+    }
+
+    /** A reply from another site: its status and JSON body. */
+    public record Reply(int status, JsonNode body) {
+    }
+
+    /** A one-off client for a join: no client certificate, server pinned by CA fingerprint. */
+    public static HttpClient pinned(PinnedTrust trust) {
+        return HttpClient.newBuilder().sslContext(TlsContexts.pinned(trust)).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    public JsonNode call(Member m, String method, String path, Object body, Duration timeout) {
+        try {
+            return send(client(m), m.name(), m.url(), method, path, body, timeout);
+        } catch (CuspException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED || e.code() == ErrorCode.FORBIDDEN) {
+                // Start over with fresh connections: the other site may trust us by now.
+                clients.keySet().removeIf(k -> k.startsWith(m.name() + "/"));
+            }
+            throw e;
+        }
+    }
+
+    /** Streams a response body (the snapshot); the caller closes the stream. */
+    public HttpResponse<InputStream> stream(Member m, String path) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(m.url() + path)).timeout(Duration.ofHours(12)).GET().build();
+        try {
+            HttpResponse<InputStream> resp = client(m).send(r, HttpResponse.BodyHandlers.ofInputStream());
+            if (resp.statusCode() != 200) {
+                String text;
+                try (InputStream in = resp.body()) {
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                throw failure(m.name(), resp.statusCode(), parse(text));
+            }
+            return resp;
+        } catch (IOException e) {
+            throw unreachable(m.name(), m.url(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    /** Sends with an explicit client (a join's pinned one). */
+    public static JsonNode send(HttpClient http, String site, String url, String method, String path, Object body,
+                                Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(timeout)
+                .header("Content-Type", "application/json");
+        try {
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode n = parse(r.body());
+            if (r.statusCode() >= 400) {
+                throw failure(site, r.statusCode(), n);
+            }
+            return n;
+        } catch (SSLHandshakeException e) {
+            throw new CuspException(ErrorCode.FORBIDDEN, "site " + site + " at " + url + " failed the TLS check: "
+                    + rootMessage(e));
+        } catch (IOException e) {
+            throw unreachable(site, url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    private HttpClient client(Member m) {
+        X509Certificate ca = TlsContexts.parsePem(m.caPem());
+        return clients.computeIfAbsent(m.name() + "/" + TlsContexts.fingerprint(ca), k -> HttpClient.newBuilder()
+                .sslContext(TlsContexts.client(own, ca, true)).connectTimeout(Duration.ofSeconds(3)).build());
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return Json.MAPPER.createObjectNode().put("raw", body.length() > 200 ? body.substring(0, 200) : body);
+        }
+    }
+
+    private static CuspException failure(String site, int status, JsonNode n) {
+        JsonNode e = n.path("error");
+        ErrorCode code = ErrorCode.fromName(e.path("code").asText());
+        if (code == ErrorCode.INTERNAL && status < 500) {
+            code = status == 404 ? ErrorCode.NOT_FOUND : ErrorCode.CONFLICT;
+        }
+        return new CuspException(code, "site " + site + " refused: " + e.path("message").asText("HTTP " + status),
+                e.path("field").isMissingNode() ? null : e.path("field").asText());
+    }
+
+    private static CuspException unreachable(String site, String url, IOException e) {
+        return new CuspException(ErrorCode.UNAVAILABLE, "cannot reach site " + site + " at " + url + ": "
+                + rootMessage(e));
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+}
