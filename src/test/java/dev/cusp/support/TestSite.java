@@ -48,6 +48,17 @@ public final class TestSite {
         return shared;
     }
 
+    /**
+     * A site of its own (not shared), e.g. one of several in a replication group. The caller
+     * stops it with {@code site.close()}.
+     */
+    public static TestSite start(String label, Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("port", "0", "db.buffer.pool.mb", "64"));
+        all.putAll(settings);
+        Site site = Site.start(new SiteHome(newHome(label)), Settings.load(all, Map.of(), null), pw -> { });
+        return new TestSite(site);
+    }
+
     /** A fresh folder for a site, under target/ (never under /tmp, which some machines clean). */
     public static Path newHome(String label) {
         try {

@@ -1,0 +1,480 @@
+package dev.cusp.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.support.FaultyProxy;
+import dev.cusp.support.TestSite;
+import dev.cusp.tenant.TenantService;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Four real sites, each its own Cusp instance with its own embedded node, talking HTTPS
+ * (mutual TLS between sites) and replicating over loopback: peers a, b and c in a mesh, and r,
+ * a read-only report replica of a. The tests build the group step by step, in order.
+ */
+@Tag("slow")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GroupIT {
+    static TestSite a;
+    static TestSite b;
+    static TestSite c;
+    static TestSite r;
+    static final List<FaultyProxy> PROXIES = new ArrayList<>();
+    static TenantService.Created shared;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ExecutorService ex = Executors.newFixedThreadPool(2);
+        Future<TestSite> fa = ex.submit(() -> TestSite.start("group-a", Map.of("site.name", "a")));
+        Future<TestSite> fb = ex.submit(() -> TestSite.start("group-b", Map.of("site.name", "b")));
+        a = fa.get();
+        b = fb.get();
+        Future<TestSite> fc = ex.submit(() -> TestSite.start("group-c", Map.of("site.name", "c")));
+        Future<TestSite> fr = ex.submit(() -> TestSite.start("group-r", Map.of("site.name", "r")));
+        c = fc.get();
+        r = fr.get();
+        ex.shutdown();
+    }
+
+    @AfterAll
+    static void stop() {
+        PROXIES.forEach(FaultyProxy::close);
+        for (TestSite s : new TestSite[] {r, c, b, a}) {
+            if (s != null) {
+                s.site.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static String adminToken(TestSite s) throws Exception {
+        return Files.readString(s.site.home().cliToken()).trim();
+    }
+
+    static TestSite.Response admin(TestSite s, String method, String path, Object body) throws Exception {
+        return s.call(method, path, adminToken(s), body);
+    }
+
+    static String invite(TestSite s, String role) throws Exception {
+        TestSite.Response resp = admin(s, "POST", "/api/v1/admin/group/invites", Map.of("role", role));
+        assertThat(resp.status()).as(resp.body()).isEqualTo(201);
+        return resp.json().get("token").asText();
+    }
+
+    /** Starts a join at {@code s} and waits for its job; returns the job's final state. */
+    static JsonNode join(TestSite s, String token, boolean force) throws Exception {
+        TestSite.Response resp = admin(s, "POST", "/api/v1/admin/group/join", Map.of("token", token, "force", force));
+        assertThat(resp.status()).as(resp.body()).isEqualTo(202);
+        return waitJob(s, resp.json().get("id").asText(), null);
+    }
+
+    static JsonNode waitJob(TestSite s, String id, String site) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode j = admin(s, "GET", "/api/v1/admin/jobs/" + id + (site == null ? "" : "?site=" + site), null)
+                    .json();
+            if (!j.path("state").asText().equals("running")) {
+                return j;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("job " + id + " did not finish");
+    }
+
+    static String pos(TestSite s) throws Exception {
+        try (Connection conn = s.site.node().adminConnection(); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@gtid_current_pos")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Waits until every given site holds the same GTID position (all changes everywhere). */
+    static void awaitConverged(TestSite... sites) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Map<String, String> seen = new TreeMap<>();
+        while (System.nanoTime() < deadline) {
+            seen.clear();
+            for (TestSite s : sites) {
+                seen.put(s.site.group().siteName(), dev.cusp.replication.GtidPos.parse(pos(s)).toString());
+            }
+            if (seen.values().stream().distinct().count() == 1) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("sites did not converge: " + seen + "\n" + admin(sites[0], "GET",
+                "/api/v1/admin/group", null).body());
+    }
+
+    /** CHECKSUM TABLE of every table of a database, by table name. */
+    static Map<String, Long> checksums(TestSite s, String db) throws Exception {
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection conn = s.site.node().adminConnection(); Statement st = conn.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                    + db + "' AND table_type = 'BASE TABLE'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String t : tables) {
+                try (ResultSet rs = st.executeQuery("CHECKSUM TABLE `" + db + "`.`" + t + "` EXTENDED")) {
+                    rs.next();
+                    out.put(t, rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    static long count(TestSite s, String sql) throws Exception {
+        try (Connection conn = s.site.node().adminConnection(); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static String login(TestSite s, TenantService.Created t) {
+        TestSite.Response resp = s.call("POST", "/api/v1/t/" + t.tenant().name() + "/login", null,
+                Map.of("user", t.adminUser(), "password", t.adminPassword()));
+        assertThat(resp.status()).as(resp.body()).isEqualTo(200);
+        return resp.json().get("token").asText();
+    }
+
+    static long addPatient(TestSite s, String tenant, String token, String name) {
+        TestSite.Response resp = s.call("POST", "/api/v1/t/" + tenant + "/patients", token,
+                Map.of("last_name", name, "first_name", "Pat"));
+        assertThat(resp.status()).as(resp.body()).isEqualTo(201);
+        return resp.json().get("id").asLong();
+    }
+
+    /** Waits for a site's reconciler to have made exactly {@code n} running links. */
+    static void awaitLinks(TestSite s, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode st = null;
+        while (System.nanoTime() < deadline) {
+            st = Json.tree(s.site.group().localStatus());
+            long running = 0;
+            for (JsonNode l : st.path("links")) {
+                if (l.path("receiver").asText().equals("running") && l.path("applier").asText().equals("running")) {
+                    running++;
+                }
+            }
+            if (running == n && st.path("links").size() == n) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(s.site.group().siteName() + " does not have " + n + " running links: " + st);
+    }
+
+    static final class Json {
+        static JsonNode tree(Object o) {
+            return dev.cusp.api.Json.MAPPER.valueToTree(o);
+        }
+    }
+
+    // ------------------------------------------------------------------ the tests, in order
+
+    @Test
+    @Order(1)
+    void joinRefusesBadTokensAndMismatches() throws Exception {
+        String token = invite(a, "peer");
+        JoinToken good = JoinToken.decode(token);
+
+        TestSite.Response garbage = admin(b, "POST", "/api/v1/admin/group/join", Map.of("token", "hello"));
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.json().at("/error/field").asText()).isEqualTo("token");
+
+        String wrongFp = new JoinToken(good.site(), good.url(), "0".repeat(64), good.secret()).encode();
+        JsonNode j = join(b, wrongFp, false);
+        assertThat(j.path("state").asText()).isEqualTo("failed");
+        assertThat(j.at("/error/message").asText()).contains("fingerprint");
+
+        String wrongSecret = new JoinToken(good.site(), good.url(), good.caFingerprint(), "x".repeat(43)).encode();
+        j = join(b, wrongSecret, false);
+        assertThat(j.at("/error/code").asText()).isEqualTo("FORBIDDEN");
+        assertThat(j.at("/error/message").asText()).contains("not one this site issued");
+
+        String expiredSecret = new Invites(a.site.home().dir().resolve("site/invites.json"))
+                .issue("peer", Duration.ofSeconds(-1));
+        j = join(b, new JoinToken(good.site(), good.url(), good.caFingerprint(), expiredSecret).encode(), false);
+        assertThat(j.at("/error/message").asText()).contains("expired");
+
+        // Version and schema checks, at the inviting site's peer route (the joining site checks
+        // the version too, before it sends anything).
+        Map<String, Object> req = new HashMap<>();
+        req.put("secret", good.secret());
+        req.put("site", "old");
+        req.put("version", "0.0.1");
+        req.put("ca_pem", "x");
+        TestSite.Response v = a.call("POST", "/api/v1/peer/join", null, req);
+        assertThat(v.status()).as(v.body()).isEqualTo(409);
+        assertThat(v.json().at("/error/message").asText()).contains("version mismatch");
+        req.put("version", dev.cusp.CuspVersion.VERSION);
+        req.put("control_schema", "999");
+        v = a.call("POST", "/api/v1/peer/join", null, req);
+        assertThat(v.status()).isEqualTo(409);
+        assertThat(v.json().at("/error/message").asText()).contains("schema mismatch");
+
+        // A site that hosts tenants would lose them: refused.
+        TenantService.Created mine = c.newTenant("own");
+        j = join(c, token, false);
+        assertThat(j.at("/error/message").asText()).contains("hosts 1 tenants");
+        c.site.tenants().drop(mine.tenant().name(), false);
+
+        // The good token still works (refusals did not use it), then never again.
+        j = join(b, token, false);
+        assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
+        j = join(c, token, false);
+        assertThat(j.at("/error/message").asText()).contains("already used");
+    }
+
+    @Test
+    @Order(2)
+    void peersReplicateBothWaysAndSixthWriterNeedsForce() throws Exception {
+        awaitLinks(a, 1);
+        awaitLinks(b, 1);
+        // Make the limit bite at three writers instead of six, to test the refusal with three sites.
+        try (Connection conn = a.site.node().adminConnection(); Statement st = conn.createStatement()) {
+            st.execute("UPDATE cusp.group_setting SET value = '2' WHERE name = 'capacity'");
+        }
+        JsonNode j = join(c, invite(a, "peer"), false);
+        assertThat(j.at("/error/code").asText()).isEqualTo("CONFLICT");
+        assertThat(j.at("/error/message").asText()).contains("more than 2").contains("--force");
+        j = join(c, invite(a, "peer"), true);
+        assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
+        assertThat(j.at("/result/settings").toString()).contains("auto_increment_increment");
+        for (TestSite s : List.of(a, b, c)) {
+            awaitLinks(s, 2);
+        }
+        shared = b.newTenant("mesh");
+        awaitConverged(a, b, c);
+        for (TestSite s : List.of(a, c)) {
+            assertThat(s.site.tenants().registry().find(shared.tenant().name())).as("tenant made at b exists at "
+                    + s.site.group().siteName()).isPresent();
+            login(s, shared);
+        }
+        JsonNode status = admin(a, "GET", "/api/v1/admin/group", null).json();
+        assertThat(status.path("sites")).hasSize(3);
+        assertThat(status.path("capacity").asInt()).isEqualTo(3);
+        for (JsonNode s : status.path("sites")) {
+            assertThat(s.path("reachable").asBoolean()).isTrue();
+            assertThat(s.path("links")).hasSize(2);
+            for (JsonNode l : s.path("links")) {
+                assertThat(l.path("receiver").asText()).isEqualTo("running");
+                assertThat(l.has("transactions_behind")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void concurrentApiWritesAtThreePeersConverge() throws Exception {
+        String t = shared.tenant().name();
+        Map<TestSite, String> tokens = Map.of(a, login(a, shared), b, login(b, shared), c, login(c, shared));
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        ExecutorService ex = Executors.newFixedThreadPool(6);
+        List<Future<?>> jobs = new ArrayList<>();
+        for (TestSite s : List.of(a, b, c)) {
+            for (int k = 0; k < 2; k++) {
+                jobs.add(ex.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        assertThat(acknowledged.add(addPatient(s, t, tokens.get(s), "Mesh" + i)))
+                                .as("no key collision").isTrue();
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> f : jobs) {
+            f.get();
+        }
+        ex.shutdown();
+        awaitConverged(a, b, c);
+        String db = shared.tenant().dbName();
+        assertThat(count(a, "SELECT COUNT(*) FROM `" + db + "`.patient")).isEqualTo(360);
+        Map<String, Long> sums = checksums(a, db);
+        assertThat(sums).containsKey("patient");
+        assertThat(checksums(b, db)).isEqualTo(sums);
+        assertThat(checksums(c, db)).isEqualTo(sums);
+    }
+
+    @Test
+    @Order(4)
+    void partitionedPeerKeepsWritingAndEveryAcknowledgedWriteArrives() throws Exception {
+        // Route every link to and from c through a proxy, then cut those proxies.
+        List<FaultyProxy> cLinks = new ArrayList<>();
+        for (TestSite replica : List.of(a, b, c)) {
+            for (TestSite source : List.of(a, b, c)) {
+                if (replica == source || (replica != c && source != c)) {
+                    continue;
+                }
+                FaultyProxy p = new FaultyProxy(source.site.node().config().port());
+                PROXIES.add(p);
+                cLinks.add(p);
+                try (Connection conn = replica.site.node().adminConnection(); Statement st = conn.createStatement()) {
+                    String ch = "'" + source.site.group().siteName() + "'";
+                    st.execute("STOP SLAVE " + ch);
+                    st.execute("CHANGE MASTER " + ch + " TO MASTER_PORT = " + p.port());
+                    st.execute("START SLAVE " + ch);
+                }
+            }
+        }
+        awaitConverged(a, b, c);
+        cLinks.forEach(FaultyProxy::cut);
+        String t = shared.tenant().name();
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        for (TestSite s : List.of(a, b, c)) {
+            String token = login(s, shared);
+            for (int i = 0; i < 40; i++) {
+                acknowledged.add(addPatient(s, t, token, "Cut" + s.site.group().siteName() + i));
+            }
+        }
+        assertThat(acknowledged).hasSize(120);
+        String db = shared.tenant().dbName();
+        Thread.sleep(1000);
+        assertThat(count(c, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name LIKE 'Cuta%'"))
+                .as("c is cut off from a").isZero();
+        JsonNode status = admin(a, "GET", "/api/v1/admin/group", null).json();
+        assertThat(status.toString()).contains("\"receiver\":\"stopped\"");
+
+        cLinks.forEach(FaultyProxy::restore);
+        awaitConverged(a, b, c);
+        String ids = acknowledged.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElseThrow();
+        for (TestSite s : List.of(a, b, c)) {
+            assertThat(count(s, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE id IN (" + ids + ")"))
+                    .as("every acknowledged write at " + s.site.group().siteName()).isEqualTo(120);
+        }
+        Map<String, Long> sums = checksums(a, db);
+        assertThat(checksums(b, db)).isEqualTo(sums);
+        assertThat(checksums(c, db)).isEqualTo(sums);
+    }
+
+    @Test
+    @Order(5)
+    void reportReplicaServesReadsAndRefusesWrites() throws Exception {
+        JsonNode j = join(r, invite(a, "replica"), false);
+        assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
+        awaitLinks(r, 1);
+        TenantService.Created t = a.newTenant("report");
+        long id = addPatient(a, t.tenant().name(), login(a, t), "Reported");
+        awaitConverged(a, r);
+        String token = login(r, t);
+        TestSite.Response read = r.call("GET", "/api/v1/t/" + t.tenant().name() + "/patients/" + id, token, null);
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+        assertThat(read.json().path("last_name").asText()).isEqualTo("Reported");
+
+        TestSite.Response write = r.call("POST", "/api/v1/t/" + t.tenant().name() + "/patients", token,
+                Map.of("last_name", "Nope", "first_name", "N"));
+        assertThat(write.status()).isEqualTo(409);
+        assertThat(write.json().at("/error/code").asText()).isEqualTo("READ_ONLY");
+        assertThat(write.json().at("/error/message").asText()).contains("read-only report replica").contains("site a");
+        TestSite.Response create = admin(r, "POST", "/api/v1/admin/tenants", Map.of("name", "nope", "id", 5));
+        assertThat(create.status()).isEqualTo(409);
+
+        TestSite.ClientResult sql = r.mariadb(t.tenant().dbUser(), t.dbPassword(),
+                "INSERT INTO " + t.tenant().dbName() + ".patient (last_name, first_name) VALUES ('x', 'y')");
+        assertThat(sql.exit()).isNotZero();
+        assertThat(sql.output()).contains("read-only");
+        assertThat(count(r, "SELECT COUNT(*) FROM `" + t.tenant().dbName() + "`.patient WHERE last_name = 'x'"))
+                .isZero();
+    }
+
+    @Test
+    @Order(6)
+    void damagedReplicaIsReseededInOneCommand() throws Exception {
+        String db = shared.tenant().dbName();
+        awaitConverged(a, b, c, r);
+        Map<String, Long> good = checksums(a, db);
+        try (Connection conn = r.site.node().adminConnection(); Statement st = conn.createStatement()) {
+            st.execute("SET SESSION sql_log_bin = 0");
+            st.execute("DELETE FROM `" + db + "`.patient WHERE id % 3 = 0");
+        }
+        assertThat(checksums(r, db)).isNotEqualTo(good);
+        TestSite.Response resp = admin(a, "POST", "/api/v1/admin/group/reseed", Map.of("site", "r"));
+        assertThat(resp.status()).as(resp.body()).isEqualTo(202);
+        JsonNode j = waitJob(a, resp.json().get("id").asText(), "r");
+        assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
+        assertThat(checksums(r, db)).isEqualTo(good);
+        awaitLinks(r, 1);
+        addPatient(a, shared.tenant().name(), login(a, shared), "AfterReseed");
+        awaitConverged(a, b, c, r);
+        assertThat(checksums(r, db)).isEqualTo(checksums(a, db));
+    }
+
+    @Test
+    @Order(7)
+    void reseedRefusesToLoseLocalOnlyTransactionsUnlessTold() throws Exception {
+        // Nobody can pull from c: what c writes now exists only at c.
+        for (TestSite replica : List.of(a, b)) {
+            try (Connection conn = replica.site.node().adminConnection(); Statement st = conn.createStatement()) {
+                st.execute("STOP SLAVE 'c'");
+            }
+        }
+        addPatient(c, shared.tenant().name(), login(c, shared), "OnlyAtC");
+        TestSite.Response resp = admin(c, "POST", "/api/v1/admin/group/reseed", Map.of());
+        JsonNode j = waitJob(c, resp.json().get("id").asText(), null);
+        assertThat(j.path("state").asText()).isEqualTo("failed");
+        assertThat(j.at("/error/message").asText()).contains("transaction(s) that no reachable site has")
+                .contains("--discard-local");
+
+        resp = admin(c, "POST", "/api/v1/admin/group/reseed", Map.of("discard_local", true));
+        j = waitJob(c, resp.json().get("id").asText(), null);
+        assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
+        String backup = j.at("/result/backup").asText();
+        assertThat(Files.readString(java.nio.file.Path.of(backup, shared.tenant().dbName() + ".sql")))
+                .contains("OnlyAtC");
+        String db = shared.tenant().dbName();
+        assertThat(count(c, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name = 'OnlyAtC'")).isZero();
+        for (TestSite replica : List.of(a, b)) {
+            try (Connection conn = replica.site.node().adminConnection(); Statement st = conn.createStatement()) {
+                st.execute("START SLAVE 'c'");
+            }
+        }
+        addPatient(c, shared.tenant().name(), login(c, shared), "AfterCReseed");
+        awaitConverged(a, b, c, r);
+        assertThat(checksums(c, db)).isEqualTo(checksums(a, db));
+        assertThat(checksums(b, db)).isEqualTo(checksums(a, db));
+    }
+
+    @Test
+    @Order(8)
+    void removedSiteStopsReplicatingEverywhere() throws Exception {
+        TestSite.Response resp = admin(a, "DELETE", "/api/v1/admin/group/sites/c", null);
+        assertThat(resp.status()).as(resp.body()).isEqualTo(200);
+        awaitLinks(a, 1);
+        awaitLinks(b, 1);
+        awaitLinks(c, 0);
+        JsonNode status = admin(a, "GET", "/api/v1/admin/group", null).json();
+        assertThat(status.path("sites").toString()).doesNotContain("\"name\":\"c\"");
+        assertThat(admin(c, "GET", "/api/v1/admin/group", null).json().path("state").asText()).isEqualTo("standalone");
+        assertThat(count(a, "SELECT @@auto_increment_offset")).as("a keeps its key offset").isEqualTo(1);
+        assertThat(count(a, "SELECT COUNT(*) FROM mysql.user WHERE user = 'repl_c'")).isZero();
+    }
+}
