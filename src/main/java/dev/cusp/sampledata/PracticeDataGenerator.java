@@ -49,6 +49,24 @@ public final class PracticeDataGenerator {
     private PracticeDataGenerator() {
     }
 
+    private interface SqlStep {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Clean-up on a connection that may be dead (the tenant was suspended, the node stopped):
+     * its failure must not hide the error that brought us here.
+     */
+    private static void quietly(SqlStep step, Exception cause) {
+        try {
+            step.run();
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
     /**
      * Writes a practice of {@code patients} patients into {@code db}. Expects the practice
      * schema with its starter procedure codes; does not check that the practice is empty
@@ -86,11 +104,11 @@ public final class PracticeDataGenerator {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                quietly(c::rollback, e);
                 throw e;
             } finally {
-                t.close();
-                c.setAutoCommit(autoCommit);
+                quietly(t::close, null);
+                quietly(() -> c.setAutoCommit(autoCommit), null);
             }
             return new Result(t.counts(), (System.nanoTime() - started) / 1_000_000);
         }
