@@ -56,6 +56,7 @@ public final class AdminRoutes {
         app.post(BASE + "/tenants/{name}/suspend", ctx -> ctx.json(describe(tenants.suspend(name(ctx)), null)));
         app.post(BASE + "/tenants/{name}/resume", ctx -> ctx.json(describe(tenants.resume(name(ctx)), null)));
         app.delete(BASE + "/tenants/{name}", this::drop);
+        app.post(BASE + "/tenants/{name}/seed-data", ctx -> SeedDataRoute.handle(ctx, tenants));
     }
 
     private void login(Context ctx) {

@@ -27,6 +27,9 @@ final class OpenApi {
             paths.put("/api/v1/admin/tenants/{name}/" + verb, Map.of("post", op(verb + " a tenant", true, null,
                     "Object")));
         }
+        paths.put("/api/v1/admin/tenants/{name}/seed-data", Map.of("post", op("Fill an empty tenant with a generated"
+                + " sample practice (same seed and size, same rows); answers rows per table and elapsed_ms", true,
+                "SeedData", "Object")));
         paths.put("/api/v1/t/{tenant}/login", Map.of("post", op("Practice user login", false, "Login", "Token")));
         paths.put("/api/v1/t/{tenant}/patients/merge", Map.of("post", op("Merge patient 'from' into 'into'", true,
                 "Merge", "Object")));
@@ -57,6 +60,9 @@ final class OpenApi {
         schemas.put("TenantCreate", Map.of("type", "object", "required", List.of("name", "id"), "properties",
                 Map.of("name", Map.of("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$"),
                         "id", Map.of("type", "integer", "minimum", 1, "maximum", 999_999_999))));
+        schemas.put("SeedData", Map.of("type", "object", "required", List.of("patients"), "properties",
+                Map.of("patients", Map.of("type", "integer", "minimum", 1, "maximum", 200_000),
+                        "seed", Map.of("type", "integer", "default", 1))));
         schemas.put("Merge", Map.of("type", "object", "required", List.of("from", "into"), "properties",
                 Map.of("from", Map.of("type", "integer"), "into", Map.of("type", "integer"))));
         schemas.put("Combine", Map.of("type", "object", "required", List.of("keep", "merge"), "properties",

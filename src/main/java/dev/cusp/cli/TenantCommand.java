@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code cusp tenant ...}: the hosted practices. */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Create, list, back up, suspend and drop hosted practices.",
         subcommands = {TenantCreate.class, TenantList.class, TenantShow.class, TenantBackup.class,
-            TenantSuspend.class, TenantResume.class, TenantDrop.class})
+            TenantSuspend.class, TenantResume.class, TenantDrop.class, TenantSeedData.class})
 public final class TenantCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -13,6 +13,6 @@ public final class TenantCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "say what to do: create, list, show, backup, suspend, resume or drop");
+                "say what to do: create, list, show, backup, suspend, resume, drop or seed-data");
     }
 }

@@ -46,6 +46,7 @@ public final class TenantService {
     private final String host;
     private final int port;
     private final BiConsumer<String, Boolean> onTenantChanged;
+    private final TenantSeedData seedData;
 
     /**
      * @param onTenantChanged told of a tenant's suspend, resume or drop; the flag is true when
@@ -64,6 +65,7 @@ public final class TenantService {
         this.host = host;
         this.port = port;
         this.onTenantChanged = onTenantChanged;
+        this.seedData = new TenantSeedData(registry, pools);
     }
 
     public TenantRegistry registry() {
@@ -230,6 +232,14 @@ public final class TenantService {
         }
         LOG.info("tenant {}: backed up to database {}", name, db);
         return new Backup(db, null);
+    }
+
+    /**
+     * Fills an empty practice with a generated sample practice of {@code patients} patients,
+     * the same rows for the same seed; see {@link dev.cusp.sampledata.PracticeDataGenerator}.
+     */
+    public dev.cusp.sampledata.PracticeDataGenerator.Result seedData(String name, Integer patients, long seed) {
+        return seedData.seed(name, patients, seed);
     }
 
     public Tenant suspend(String name) {

@@ -44,6 +44,7 @@ public final class TestSite {
             Site site = Site.start(new SiteHome(home), s, pw -> { });
             shared = new TestSite(site);
             Runtime.getRuntime().addShutdownHook(new Thread(site::close));
+            shared.warmUp();
         }
         return shared;
     }
@@ -56,7 +57,27 @@ public final class TestSite {
         Map<String, String> all = new java.util.HashMap<>(Map.of("port", "0", "db.buffer.pool.mb", "64"));
         all.putAll(settings);
         Site site = Site.start(new SiteHome(newHome(label)), Settings.load(all, Map.of(), null), pw -> { });
-        return new TestSite(site);
+        TestSite t = new TestSite(site);
+        t.warmUp();
+        return t;
+    }
+
+    /**
+     * Makes the first HTTPS call. The first TLS handshake of a cold JVM on a loaded machine can
+     * outlast the client's 5 s connect timeout; it is retried here rather than failing whichever
+     * test class happens to run first.
+     */
+    private void warmUp() {
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 4; attempt++) {
+            try {
+                raw("GET", "/api/v1/health", null, null);
+                return;
+            } catch (IllegalStateException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** A fresh folder for a site, under target/ (never under /tmp, which some machines clean). */
