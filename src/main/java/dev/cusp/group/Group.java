@@ -13,6 +13,7 @@ import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.KeySpacing;
 import dev.cusp.replication.LinkState;
 import dev.cusp.replication.NodeSettings;
+import dev.cusp.replication.PhysicalSnapshot;
 import dev.cusp.replication.ReplicationAccounts;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.replication.ReplicationSource;
@@ -483,10 +484,12 @@ public final class Group implements AutoCloseable {
     /** Streams a snapshot from {@code source} into this node, reporting progress. */
     private Seeder.Result seedFrom(Member source, Job job) {
         job.step("seeding from " + source.name() + " (a consistent snapshot at a known GTID position)");
-        HttpResponse<InputStream> r = peers.stream(source, "/api/v1/peer/snapshot");
+        HttpResponse<InputStream> r = peers.stream(source, "/api/v1/peer/snapshot?format=physical");
         long estimate = r.headers().firstValueAsLong("X-Cusp-Estimated-Bytes").orElse(-1);
+        boolean physical = r.headers().firstValue("X-Cusp-Snapshot-Format").orElse("sql").equals("physical");
+        job.step("copying " + (physical ? "InnoDB tablespaces (file copy, no re-insert)" : "an SQL dump"));
         try (InputStream in = r.body()) {
-            Seeder.Result res = Seeder.load(in, node.config(), admin, estimate, p -> {
+            java.util.function.Consumer<Seeder.Progress> report = p -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("bytes", p.bytes());
                 m.put("rows", p.rows());
@@ -494,7 +497,9 @@ public final class Group implements AutoCloseable {
                 m.put("elapsed_seconds", p.elapsedMillis() / 1000);
                 m.put("eta_seconds", p.etaSeconds());
                 job.progress(m);
-            });
+            };
+            Seeder.Result res = physical ? PhysicalSnapshot.read(in, node.config(), admin, estimate, report)
+                    : Seeder.load(in, node.config(), admin, estimate, report);
             pools.evictAll();
             dataReplaced.run();
             job.step(String.format("seeded %d databases, %d rows (approx.), %.1f MB in %.1f s, at GTID %s",
@@ -511,8 +516,16 @@ public final class Group implements AutoCloseable {
         return Seeder.estimate(admin);
     }
 
-    public void snapshot(Seeder.Estimate est, OutputStream out) throws IOException {
-        Seeder.snapshot(node.config(), admin, est.databases(), out);
+    public boolean physicalSnapshotPossible(Seeder.Estimate est) {
+        return PhysicalSnapshot.possible(admin, est.databases());
+    }
+
+    public void snapshot(Seeder.Estimate est, boolean physical, OutputStream out) throws IOException {
+        if (physical) {
+            PhysicalSnapshot.write(node.config(), admin, est.databases(), out);
+        } else {
+            Seeder.snapshot(node.config(), admin, est.databases(), out);
+        }
     }
 
     // ------------------------------------------------------------------ links (source side)

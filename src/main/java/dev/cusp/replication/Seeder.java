@@ -248,7 +248,7 @@ public final class Seeder {
     }
 
     /** Drops what a load replaces, with the binary log off: nothing of it is a new transaction. */
-    private static void empty(DataSource admin) {
+    static void empty(DataSource admin) {
         try {
             Binlog.withoutBinlog(admin, c -> {
                 List<String> drop = new ArrayList<>();
@@ -316,7 +316,7 @@ public final class Seeder {
      * exactly the source's history, and other sites at or past that position can replicate
      * from it.
      */
-    private static void startBinlogAt(DataSource admin, String gtid) {
+    static void startBinlogAt(DataSource admin, String gtid) {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("RESET MASTER");
             try (PreparedStatement ps = c.prepareStatement("SET GLOBAL gtid_binlog_state = ?")) {
