@@ -391,11 +391,25 @@ public final class Group implements AutoCloseable {
                     + " data with the group's. Back them up and drop them, or join from a fresh site");
         }
         busy = true;
+        Map<String, Object> out;
         try {
-            return doJoin(token, force, job);
+            out = doJoin(token, force, job);
         } finally {
             busy = false;
         }
+        // The inviting site marked this one active; wait until that change has replicated
+        // here, so this site knows its own role (read-only replica or peer) from now on.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && !members.find(siteName()).map(Member::active).orElse(false)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        reconcile();
+        return out;
     }
 
     private Map<String, Object> doJoin(JoinToken token, boolean force, Job job) {
@@ -458,7 +472,6 @@ public final class Group implements AutoCloseable {
                 seeded.gtidPos()), Duration.ofSeconds(30));
         job.step("joined: " + id.siteName() + " is an active " + role + "; links to the other sites follow within"
                 + " seconds");
-        reconcile();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("site", id.siteName());
         out.put("role", role);

@@ -558,6 +558,21 @@ class GroupIT {
         }
         assertThat(checksums(c, db)).isEqualTo(checksums(a, db));
 
+        // A tenant suspended, then dropped, at one peer is suspended, then gone, everywhere.
+        c.site.tenants().suspend(ringTenant.tenant().name());
+        awaitConverged(a, b, c, r);
+        TestSite.Response locked = a.call("POST", "/api/v1/t/" + ringTenant.tenant().name() + "/login", null,
+                Map.of("user", ringTenant.adminUser(), "password", ringTenant.adminPassword()));
+        assertThat(locked.status()).as(locked.body()).isEqualTo(423);
+        c.site.tenants().drop(ringTenant.tenant().name(), false);
+        awaitConverged(a, b, c, r);
+        for (TestSite s : List.of(a, b, r)) {
+            assertThat(count(s, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '" + db + "'"))
+                    .isZero();
+            assertThat(count(s, "SELECT COUNT(*) FROM mysql.user WHERE user = '" + db + "'")).isZero();
+            assertThat(s.site.tenants().registry().find(ringTenant.tenant().name())).isEmpty();
+        }
+
         String[] status = cli(a, "status");
         assertThat(status[0]).as(status[2]).isEqualTo("0");
         assertThat(status[1]).contains("Replication group: ring, 4 site(s)").contains("<- c").contains("receiver running");
