@@ -291,9 +291,24 @@ class GroupIT {
         JsonNode j = join(c, invite(a, "peer"), false);
         assertThat(j.at("/error/code").asText()).isEqualTo("CONFLICT");
         assertThat(j.at("/error/message").asText()).contains("more than 2").contains("--force");
+        // Settings an administrator got wrong on c are found and fixed by the join.
+        try (Connection conn = c.site.node().adminConnection(); Statement st = conn.createStatement()) {
+            st.execute("SET GLOBAL binlog_format = 'STATEMENT'");
+            st.execute("SET GLOBAL gtid_ignore_duplicates = OFF");
+        }
         j = join(c, invite(a, "peer"), true);
         assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
-        assertThat(j.at("/result/settings").toString()).contains("auto_increment_increment");
+        Map<String, String> actions = new HashMap<>();
+        for (JsonNode row : j.at("/result/settings")) {
+            actions.put(row.path("setting").asText(), row.path("current").asText() + "->" + row.path("required").asText()
+                    + ":" + row.path("action").asText());
+        }
+        assertThat(actions).containsEntry("binlog_format", "STATEMENT->ROW:set")
+                .containsEntry("gtid_ignore_duplicates", "OFF->ON:set")
+                .containsEntry("auto_increment_increment", "1->3:set")
+                .containsEntry("auto_increment_offset", "1->3:set")
+                .containsEntry("log_slave_updates", "ON->ON:ok");
+        assertThat(count(c, "SELECT @@GLOBAL.binlog_format = 'ROW'")).isEqualTo(1);
         for (TestSite s : List.of(a, b, c)) {
             awaitLinks(s, 2);
         }
