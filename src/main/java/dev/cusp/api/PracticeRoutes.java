@@ -186,8 +186,8 @@ public final class PracticeRoutes {
         String password = Json.text(b, "password", true);
         Tenant t = tenant(ctx.pathParam("tenant"));
         PracticeUsers.User u;
-        try (Connection c = pools.get(t).getConnection()) {
-            u = PracticeUsers.login(c, site, user, password, maxFailures, lockout);
+        try (TenantPools.Lease l = pools.lease(t)) {
+            u = PracticeUsers.login(l.connection(), site, user, password, maxFailures, lockout);
         }
         String token = sessions.issue(t.name(), u.id(), u.userName(), u.admin());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -227,15 +227,16 @@ public final class PracticeRoutes {
     private Object read(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
-        try (Connection c = pools.get(t).getConnection()) {
-            return work.run(c, new Actor(s.userName(), site));
+        try (TenantPools.Lease l = pools.lease(t)) {
+            return work.run(l.connection(), new Actor(s.userName(), site));
         }
     }
 
     private Object tx(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
-        try (Connection c = pools.get(t).getConnection()) {
+        try (TenantPools.Lease l = pools.lease(t)) {
+            Connection c = l.connection();
             c.setAutoCommit(false);
             try {
                 Object r = work.run(c, new Actor(s.userName(), site));
