@@ -75,7 +75,9 @@ public final class ApiBench {
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
         this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "15"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "2" : "20"));
-        String pools = System.getProperty("bench.pools", quick ? Integer.toString(defaultPool) : defaultPool + ",16");
+        // Full runs add one other size, to show what the pool size buys or costs.
+        String pools = System.getProperty("bench.pools", quick ? Integer.toString(defaultPool)
+                : defaultPool + "," + (defaultPool == 4 ? 16 : 4));
         this.poolSizes = java.util.Arrays.stream(pools.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
