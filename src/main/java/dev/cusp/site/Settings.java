@@ -33,8 +33,8 @@ public final class Settings {
             "Name of this site, shown in status and written to the security log.");
     public static final Setting<Integer> TOKEN_TTL_MINUTES = Setting.intRange("token.ttl.minutes", 480, 5, 10080,
             "Lifetime of a bearer token issued at login.");
-    public static final Setting<Integer> POOL_MAX = Setting.intRange("pool.max", 4, 1, 64,
-            "Most database connections one tenant's pool may open.");
+    public static final Setting<Integer> POOL_MAX = Setting.intRange("pool.max", 16, 1, 64,
+            "Most database connections one tenant's pool may open (only while that many requests run at once).");
     public static final Setting<Integer> POOL_IDLE_SECONDS = Setting.intRange("pool.idle.seconds", 120, 10, 86400,
             "A tenant pool unused this long is closed, so idle tenants hold no connections.");
     public static final Setting<Integer> LOGIN_MAX_FAILURES = Setting.intRange("login.max.failures", 5, 1, 100,
