@@ -118,7 +118,12 @@ public final class Site implements AutoCloseable {
         PeerTrust trust = new PeerTrust();
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
-                () -> registry.all().forEach(t -> practice[0].tenantChanged(t.name(), false)));
+                (name, closed) -> {
+                    practice[0].tenantChanged(name, closed);
+                    if (closed) {
+                        pools.evict(name);
+                    }
+                });
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs),

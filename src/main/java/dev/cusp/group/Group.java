@@ -88,7 +88,8 @@ public final class Group implements AutoCloseable {
     private final TenantPools pools;
     private final TenantRegistry tenants;
     private final PeerTrust trust;
-    private final Runnable dataReplaced;
+    private final java.util.function.BiConsumer<String, Boolean> tenantChanged;
+    private Map<String, String> tenantStamps = Map.of();
     private final Members members;
     private final Invites invites;
     private final PeerClient peers;
@@ -101,7 +102,8 @@ public final class Group implements AutoCloseable {
     private volatile List<Member> lastKnown = List.of();
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
-                 TenantPools pools, TenantRegistry tenants, PeerTrust trust, Runnable dataReplaced) {
+                 TenantPools pools, TenantRegistry tenants, PeerTrust trust,
+                 java.util.function.BiConsumer<String, Boolean> tenantChanged) {
         this.home = home;
         this.settings = settings;
         this.admin = admin;
@@ -110,7 +112,7 @@ public final class Group implements AutoCloseable {
         this.pools = pools;
         this.tenants = tenants;
         this.trust = trust;
-        this.dataReplaced = dataReplaced;
+        this.tenantChanged = tenantChanged;
         this.members = new Members(admin);
         this.invites = new Invites(home.dir().resolve("site/invites.json"));
         this.peers = new PeerClient(home.tls());
@@ -514,7 +516,7 @@ public final class Group implements AutoCloseable {
             Seeder.Result res = physical ? PhysicalSnapshot.read(in, node.config(), admin, estimate, report)
                     : Seeder.load(in, node.config(), admin, estimate, report);
             pools.evictAll();
-            dataReplaced.run();
+            tenants.all().forEach(t -> tenantChanged.accept(t.name(), true));
             job.step(String.format("seeded %d databases, %d rows (approx.), %.1f MB in %.1f s, at GTID %s",
                     res.databases().size(), res.rows(), res.bytes() / 1048576.0, res.millis() / 1000.0, res.gtidPos()));
             return res;
@@ -565,6 +567,7 @@ public final class Group implements AutoCloseable {
         if (busy) {
             return;
         }
+        watchTenants();
         List<Member> all = members.all();
         lastKnown = all;
         refreshTrust(all);
@@ -618,6 +621,34 @@ public final class Group implements AutoCloseable {
             }
         }
         dropStaleAccounts(all);
+    }
+
+    /**
+     * Tenants changed by replication (created, suspended, resumed, dropped at another site)
+     * are forgotten by this site's caches and pools, as a local change would be.
+     */
+    private void watchTenants() {
+        Map<String, String> now = new HashMap<>();
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, status, updated_at FROM cusp.tenant")) {
+            while (rs.next()) {
+                now.put(rs.getString(1), rs.getString(2) + "@" + rs.getString(3));
+            }
+        } catch (SQLException e) {
+            return;
+        }
+        Map<String, String> before = tenantStamps;
+        tenantStamps = now;
+        if (before.isEmpty() && !now.isEmpty()) {
+            return;
+        }
+        for (var e : before.entrySet()) {
+            String after = now.get(e.getKey());
+            if (after == null || !after.equals(e.getValue())) {
+                boolean closed = after == null || !after.startsWith("active@");
+                tenantChanged.accept(e.getKey(), closed);
+            }
+        }
     }
 
     /**

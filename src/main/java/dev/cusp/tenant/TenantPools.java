@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,6 +126,72 @@ public final class TenantPools implements AutoCloseable {
             e.turns.release();
             throw ex;
         }
+    }
+
+    /**
+     * The tenant's pool as a plain DataSource for long work (seed-data): every connection it
+     * hands out is a {@link #lease}, so it takes its turn like a request and gives it back on close.
+     */
+    public DataSource dataSource(Tenant t) {
+        return new javax.sql.DataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Lease l = lease(t);
+                Connection c = l.connection();
+                return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, m, args) -> {
+                            if (m.getName().equals("close") && m.getParameterCount() == 0) {
+                                l.close();
+                                return null;
+                            }
+                            try {
+                                return m.invoke(c, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+
+            @Override
+            public Connection getConnection(String user, String password) throws SQLException {
+                throw new SQLException("a tenant's pool has its own credentials");
+            }
+
+            @Override
+            public java.io.PrintWriter getLogWriter() {
+                return null;
+            }
+
+            @Override
+            public void setLogWriter(java.io.PrintWriter out) {
+                // Not used.
+            }
+
+            @Override
+            public void setLoginTimeout(int seconds) {
+                // Not used.
+            }
+
+            @Override
+            public int getLoginTimeout() {
+                return 0;
+            }
+
+            @Override
+            public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+                throw new java.sql.SQLFeatureNotSupportedException();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> iface) throws SQLException {
+                throw new SQLException("not a wrapper");
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> iface) {
+                return false;
+            }
+        };
     }
 
     private HikariDataSource create(Tenant t) {

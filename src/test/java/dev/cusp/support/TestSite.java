@@ -80,14 +80,46 @@ public final class TestSite {
         throw last;
     }
 
-    /** A fresh folder for a site, under target/ (never under /tmp, which some machines clean). */
-    public static Path newHome(String label) {
+    /** Stops the site and deletes its folder (sites of their own; the shared one stays up). */
+    public void close() {
+        site.close();
+        delete(site.home().dir());
+    }
+
+    private static boolean cleaned;
+
+    /**
+     * A fresh folder for a site, under target/ (never under /tmp, which some machines clean).
+     * The first call in a test JVM deletes the folders earlier runs left: each holds a copy of
+     * the MariaDB binaries and data, and a few dozen runs fill a disk.
+     */
+    public static synchronized Path newHome(String label) {
         try {
             Path base = Path.of("target", "it-sites").toAbsolutePath();
+            if (!cleaned) {
+                cleaned = true;
+                if (Files.isDirectory(base)) {
+                    try (var old = Files.list(base)) {
+                        old.forEach(TestSite::delete);
+                    }
+                }
+            }
             Files.createDirectories(base);
             return Files.createTempDirectory(base, label + "-");
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    public static void deleteFolder(Path dir) {
+        delete(dir);
+    }
+
+    static void delete(Path dir) {
+        try (var w = Files.walk(dir)) {
+            w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Best effort: a leftover folder is removed by the next run.
         }
     }
 
