@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.api.AdminRoutes;
 import dev.cusp.api.ApiServer;
 import dev.cusp.api.GroupRoutes;
+import dev.cusp.api.MetricsRoutes;
 import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
 import dev.cusp.group.Group;
@@ -126,8 +127,8 @@ public final class Site implements AutoCloseable {
                 });
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
-        server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs),
-                new PeerRoutes(group, jobs)).start();
+        server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
+                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools)).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {

@@ -100,6 +100,7 @@ public final class Group implements AutoCloseable {
     private volatile boolean busy;
     private volatile String lastReconcileError;
     private volatile List<Member> lastKnown = List.of();
+    private final Monitor monitor;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -117,6 +118,8 @@ public final class Group implements AutoCloseable {
         this.invites = new Invites(home.dir().resolve("site/invites.json"));
         this.peers = new PeerClient(home.tls());
         this.channels = new ReplicationChannels(admin);
+        this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
+                "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-reconciler");
             t.setDaemon(true);
@@ -579,11 +582,23 @@ public final class Group implements AutoCloseable {
             if (!all.isEmpty() || !channels.states().isEmpty() || before != null) {
                 becomeStandalone(all.isEmpty() ? "not in a group" : "removed from the group");
             }
+            monitor.update(List.of(), Map.of());
             return;
         }
         if (!mine.active()) {
             return;
         }
+        try {
+            linkAndConfigure(mine, all);
+        } finally {
+            Map<String, Boolean> others = new LinkedHashMap<>();
+            all.stream().filter(m -> m.active() && !m.name().equals(me)).forEach(m -> others.put(m.name(), m.peer()));
+            monitor.update(channels.states(), others);
+        }
+    }
+
+    private void linkAndConfigure(Member mine, List<Member> all) {
+        String me = mine.name();
         int capacity = Integer.parseInt(members.setting("capacity", Integer.toString(DEFAULT_CAPACITY)));
         boolean writable = mine.peer();
         KeySpacing keys = writable && mine.keyOffset() != null
@@ -772,7 +787,19 @@ public final class Group implements AutoCloseable {
         m.put("gtid_domain_id", id().gtidDomainId());
         m.put("gtid_current_pos", ReplicationChannels.currentPos(admin));
         m.put("read_only", readOnly());
-        m.put("links", channels.states().stream().map(Group::describe).toList());
+        Map<String, Monitor.Link> health = monitor.links();
+        m.put("health", monitor.siteHealth().label());
+        m.put("links", channels.states().stream().map(l -> {
+            Map<String, Object> d = describe(l);
+            Monitor.Link h = health.get(l.channel());
+            d.put("state", h == null ? "unknown" : h.health().label());
+            d.put("state_since", h == null ? null : h.since().toString());
+            d.put("detail", h == null ? null : h.detail());
+            return d;
+        }).toList());
+        m.put("fenced", monitor.fenced().orElse(null));
+        m.put("deletion_guard", monitor.deletionGuard().orElse(null));
+        m.put("alerts", monitor.alerts(false));
         m.put("reconcile_error", lastReconcileError);
         return m;
     }
@@ -819,6 +846,10 @@ public final class Group implements AutoCloseable {
             GtidPos here = GtidPos.parse(st.path("gtid_current_pos").asText(""));
             e.put("gtid_current_pos", here.toString());
             e.put("read_only", st.path("read_only").asBoolean());
+            e.put("health", st.path("health").asText(null));
+            e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
+            e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
+            e.put("alerts", st.path("alerts"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {
                 Map<String, Object> lm = JSON.convertValue(l, LinkedHashMap.class);
@@ -1115,6 +1146,10 @@ public final class Group implements AutoCloseable {
             LOG.debug("group: membership unreadable ({}), using the last seen", e.getMessage());
         }
         return lastKnown;
+    }
+
+    public Monitor monitor() {
+        return monitor;
     }
 
     public PeerTrust trust() {

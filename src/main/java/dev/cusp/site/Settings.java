@@ -52,10 +52,20 @@ public final class Settings {
             "Address the embedded node listens on. Keep loopback unless sites on other machines replicate from"
             + " this one; then give a private address, never a public one.");
 
+    public static final Setting<Integer> MONITOR_LAG_SECONDS = Setting.intRange("monitor.lag.seconds", 30, 1, 86400,
+            "A replication link further behind than this many seconds is reported as lagging.");
+    public static final Setting<String> MONITOR_FENCE = Setting.text("monitor.fence", "fence", "fence|warn",
+            "fence or warn", "When this site's replication is broken: fence refuses writes here (503, naming the"
+            + " healthy sites) until it is repaired; warn only alerts.");
+    public static final Setting<String> MONITOR_WEBHOOK = Setting.text("monitor.webhook", "",
+            "|https://[^\\s]{1,2000}|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?(/[^\\s]{0,2000})?",
+            "empty, an https:// URL, or an http:// URL on this machine (localhost)",
+            "Optional URL that receives every replication alert raised or cleared, as JSON (POST).");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
-            ADDRESS, DB_BIND);
+            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK);
 
     private final Map<String, Object> values;
 

@@ -594,8 +594,13 @@ class GroupIT {
         // A tenant suspended, then dropped, at one peer is suspended, then gone, everywhere.
         c.site.tenants().suspend(ringTenant.tenant().name());
         awaitConverged(a, b, c, r);
-        TestSite.Response locked = a.call("POST", "/api/v1/t/" + ringTenant.tenant().name() + "/login", null,
-                Map.of("user", ringTenant.adminUser(), "password", ringTenant.adminPassword()));
+        // Other sites learn of it from the replicated registry at their next reconcile (2 s).
+        TestSite.Response locked = null;
+        for (int i = 0; i < 40 && (locked == null || locked.status() != 423); i++) {
+            Thread.sleep(250);
+            locked = a.call("POST", "/api/v1/t/" + ringTenant.tenant().name() + "/login", null,
+                    Map.of("user", ringTenant.adminUser(), "password", ringTenant.adminPassword()));
+        }
         assertThat(locked.status()).as(locked.body()).isEqualTo(423);
         c.site.tenants().drop(ringTenant.tenant().name(), false);
         awaitConverged(a, b, c, r);

@@ -167,7 +167,12 @@ public final class TestSite {
         }
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+            JsonNode n;
+            try {
+                n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                n = Json.MAPPER.createObjectNode();
+            }
             return new Response(r.statusCode(), r.body(), n);
         } catch (IOException e) {
             throw new IllegalStateException(e);
