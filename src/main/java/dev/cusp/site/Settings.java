@@ -62,10 +62,15 @@ public final class Settings {
             "empty, an https:// URL, or an http:// URL on this machine (localhost)",
             "Optional URL that receives every replication alert raised or cleared, as JSON (POST).");
 
+    public static final Setting<String> SEED_FORMAT = Setting.text("seed.format", "auto", "auto|sql", "auto or sql",
+            "How this site is seeded when it joins or is re-seeded: auto copies InnoDB tablespaces where every"
+            + " table allows it (then restarts the node once), sql always loads an SQL dump.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
-            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK);
+            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
+            SEED_FORMAT);
 
     private final Map<String, Object> values;
 

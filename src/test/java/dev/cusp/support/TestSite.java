@@ -80,6 +80,16 @@ public final class TestSite {
         throw last;
     }
 
+    /** Stops this site (whatever state its node is in) and starts it again from the same folder. */
+    public TestSite restart(Map<String, String> settings) {
+        site.close();
+        Map<String, String> all = new java.util.HashMap<>(Map.of("port", "0", "db.buffer.pool.mb", "64"));
+        all.putAll(settings);
+        TestSite t = new TestSite(Site.start(site.home(), Settings.load(all, Map.of(), null), pw -> { }));
+        t.warmUp();
+        return t;
+    }
+
     /** Stops the site and deletes its folder (sites of their own; the shared one stays up). */
     public void close() {
         site.close();
