@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.api.AdminRoutes;
 import dev.cusp.api.ApiServer;
+import dev.cusp.api.CheckRoutes;
+import dev.cusp.check.CheckService;
 import dev.cusp.api.GroupRoutes;
 import dev.cusp.api.MetricsRoutes;
 import dev.cusp.api.PeerRoutes;
@@ -128,7 +130,8 @@ public final class Site implements AutoCloseable {
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
-                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools)).start();
+                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools),
+                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group)).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {

@@ -36,7 +36,8 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
-                     PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics) {
+                     PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
+                     CheckRoutes check) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(TlsContexts.server(tls, peers));
         ssl.setIncludeProtocols(PROTOCOLS);
@@ -76,6 +77,7 @@ public final class ApiServer implements AutoCloseable {
         group.register(app);
         peer.register(app);
         metrics.register(app);
+        check.register(app);
     }
 
     public ApiServer start() {

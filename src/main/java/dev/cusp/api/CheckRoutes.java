@@ -1,0 +1,107 @@
+package dev.cusp.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.check.CheckService;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.group.Group;
+import dev.cusp.group.Member;
+import dev.cusp.job.Job;
+import dev.cusp.job.Jobs;
+import dev.cusp.tenant.Tenant;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Data check and repair across the replication group. Admin routes ({@code POST
+ * /api/v1/admin/group/check} and {@code /repair}, token-protected like all of
+ * {@code /api/v1/admin}) start jobs; the peer routes ({@code /api/v1/peer/check/...}, mutual
+ * TLS from a member site only) are the work every other site does when the checking site asks.
+ */
+public final class CheckRoutes {
+    private static final String ADMIN = "/api/v1/admin/group";
+    private static final String PEER = "/api/v1/peer/check";
+    private final CheckService check;
+    private final Jobs jobs;
+    private final Group group;
+
+    public CheckRoutes(CheckService check, Jobs jobs, Group group) {
+        this.check = check;
+        this.jobs = jobs;
+        this.group = group;
+    }
+
+    void register(Javalin app) {
+        app.post(ADMIN + "/check", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "tenant");
+            List<Tenant> tenants = check.tenants(Json.text(b, "tenant", false));
+            Job job = jobs.start("check", j -> check.check(tenants, j));
+            ctx.status(202).json(job.describe());
+        });
+        app.post(ADMIN + "/repair", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "tenant", "from");
+            List<Tenant> tenants = check.tenants(Json.text(b, "tenant", false));
+            Member from = check.authority(Json.text(b, "from", true));
+            Job job = jobs.start("repair", j -> check.repair(tenants, from, j));
+            ctx.status(202).json(job.describe());
+        });
+        app.before(PEER + "/*", this::requireMember);
+        app.post(PEER + "/chunk", ctx -> {
+            JsonNode b = range(ctx);
+            ctx.json(check.chunk(b.path("db").asText(), b.path("table").asText(), b.path("lo").asLong(),
+                    b.path("hi").asLong(), Json.text(b, "wait_gtid", false)));
+        });
+        app.post(PEER + "/rows", ctx -> {
+            JsonNode b = range(ctx);
+            ctx.json(check.rows(b.path("db").asText(), b.path("table").asText(), b.path("lo").asLong(),
+                    b.path("hi").asLong(), Json.text(b, "wait_gtid", false)));
+        });
+        app.post(PEER + "/rewrite", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "db", "table", "keys");
+            String db = Json.text(b, "db", true);
+            String table = Json.text(b, "table", true);
+            List<Long> keys = new ArrayList<>();
+            for (JsonNode k : b.path("keys")) {
+                if (!k.isIntegralNumber() || !k.canConvertToLong()) {
+                    throw CuspException.invalid("keys", "keys must be whole numbers");
+                }
+                keys.add(k.asLong());
+            }
+            ctx.json(check.rewrite(db, table, keys));
+        });
+    }
+
+    private static JsonNode range(Context ctx) {
+        JsonNode b = Json.body(ctx);
+        Json.only(b, "db", "table", "lo", "hi", "wait_gtid");
+        Json.text(b, "db", true);
+        Json.text(b, "table", true);
+        for (String f : List.of("lo", "hi")) {
+            JsonNode v = b.get(f);
+            if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw CuspException.invalid(f, f + " must be a whole number");
+            }
+        }
+        return b;
+    }
+
+    /** The peer check routes answer member sites only (the client certificate of a member's CA). */
+    private void requireMember(Context ctx) {
+        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        if (!(certs instanceof X509Certificate[] chain) || chain.length == 0) {
+            throw new CuspException(ErrorCode.UNAUTHENTICATED, "peer routes need the calling site's client"
+                    + " certificate (mutual TLS)");
+        }
+        String site = group.trust().siteOf(chain[0]).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN,
+                "the client certificate is not from a site of this replication group"));
+        if (group.member(site).isEmpty()) {
+            throw new CuspException(ErrorCode.FORBIDDEN, "site " + site + " is not in this replication group");
+        }
+    }
+}

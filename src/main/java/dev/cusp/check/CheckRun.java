@@ -1,0 +1,322 @@
+package dev.cusp.check;
+
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.job.Job;
+import dev.cusp.tenant.Tenant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One check of some tenants across the group, coordinated by this site. Each table is walked
+ * in primary-key ranges sized here to take about {@link #TARGET_NANOS} each; for each range
+ * this site reads its own {@code @@gtid_current_pos}, computes its checksum, and asks every
+ * other site to compute the same range once it has applied that position. A range that
+ * differs is checked again at a fresh position (writes going on meanwhile can make it differ
+ * for a moment), and when it still differs, its rows' CRCs are compared to name the keys.
+ */
+final class CheckRun {
+    static final long TARGET_NANOS = 250_000_000L;
+    static final int FIRST_CHUNK = 1_000;
+    static final int MIN_CHUNK = 100;
+    static final int MAX_CHUNK = 50_000;
+
+    /** A table that differs: the keys of its differing rows, or null with a reason when rows cannot be named. */
+    record Found(TableShape shape, List<Long> keys, String reason) {
+    }
+
+    private final CheckService svc;
+    private final Job job;
+    private final List<Participant> sites = new ArrayList<>();
+    private final Map<String, String> skipped = new LinkedHashMap<>();
+    private final List<Map<String, Object>> differences = new ArrayList<>();
+    private final List<Found> found = new ArrayList<>();
+    private final List<String> tenantNames = new ArrayList<>();
+    private final long started = System.nanoTime();
+    private int tables;
+    private int tablesTotal;
+    private long chunks;
+    private long rows;
+    private long rechecked;
+    private long localNanos;
+
+    CheckRun(CheckService svc, Job job, List<Participant> all) {
+        this.svc = svc;
+        this.job = job;
+        for (Participant p : all) {
+            if (p.skipped() == null) {
+                sites.add(p);
+            } else {
+                skipped.put(p.name(), p.skipped());
+            }
+        }
+    }
+
+    CheckRun run(List<Tenant> tenants) {
+        Map<Tenant, List<String>> plan = new LinkedHashMap<>();
+        for (Tenant t : tenants) {
+            tenantNames.add(t.name());
+            try (var c = svc.localAdmin()) {
+                plan.put(t, TableShape.tables(c, t.dbName()));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        tablesTotal = plan.values().stream().mapToInt(List::size).sum();
+        job.step("checking " + tablesTotal + " table(s) of " + tenants.size() + " tenant(s) at "
+                + String.join(", ", sites.stream().map(Participant::name).toList())
+                + (skipped.isEmpty() ? "" : "; left out: " + skipped));
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var e : plan.entrySet()) {
+                for (String table : e.getValue()) {
+                    table(ex, e.getKey(), svc.local.shape(e.getKey().dbName(), table));
+                    tables++;
+                    progress(table);
+                }
+            }
+        }
+        return this;
+    }
+
+    private void table(ExecutorService ex, Tenant t, TableShape s) {
+        if (!s.chunked()) {
+            Map<String, Chunk> at = aligned(ex, s, Long.MIN_VALUE, Long.MAX_VALUE);
+            if (at != null && !same(at)) {
+                at = aligned(ex, s, Long.MIN_VALUE, Long.MAX_VALUE);
+                rechecked++;
+            }
+            if (at != null && !same(at)) {
+                String why = "no single-column integer primary key: rows are not named; compare by hand";
+                differences.add(difference(t, s, Long.MIN_VALUE, Long.MAX_VALUE, at, null, why));
+                found.add(new Found(s, null, why));
+            }
+            return;
+        }
+        List<Long> keys = new ArrayList<>();
+        int n = FIRST_CHUNK;
+        long lo = Long.MIN_VALUE;
+        while (true) {
+            Long end = svc.local.boundary(s, lo, n);
+            long hi = end == null ? Long.MAX_VALUE : end;
+            Map<String, Chunk> at = aligned(ex, s, lo, hi);
+            if (at == null) {
+                return;
+            }
+            if (!same(at)) {
+                rechecked++;
+                at = aligned(ex, s, lo, hi);
+                if (at == null) {
+                    return;
+                }
+                if (!same(at)) {
+                    Map<String, Object> d = drill(ex, t, s, lo, hi, at);
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, Object>> rs = (List<Map<String, Object>>) d.get("rows");
+                    if (!rs.isEmpty()) {
+                        // Empty: every row matched by the time they were compared (a passing write).
+                        differences.add(d);
+                        rs.forEach(r -> keys.add((Long) r.get("key")));
+                    }
+                }
+            }
+            // Size the next chunk from this one's time here, at most doubling or halving.
+            double factor = localNanos <= 0 ? 2 : (double) TARGET_NANOS / localNanos;
+            n = (int) Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, n * Math.max(0.5, Math.min(2, factor))));
+            if (end == null || hi == Long.MAX_VALUE) {
+                break;
+            }
+            lo = hi + 1;
+        }
+        if (!keys.isEmpty()) {
+            found.add(new Found(s, keys, null));
+        }
+    }
+
+    /**
+     * The range's checksum at every site at one GTID position: this site's own, read after the
+     * position; the others' once they have applied it. A site that fails is left out of the
+     * rest of the check; a table missing somewhere is a difference. Null when nothing to compare.
+     */
+    private Map<String, Chunk> aligned(ExecutorService ex, TableShape s, long lo, long hi) {
+        String pos = svc.local.currentPos();
+        Map<Participant, Future<Chunk>> asked = new LinkedHashMap<>();
+        for (Participant p : sites) {
+            if (!p.local()) {
+                asked.put(p, ex.submit(() -> svc.chunkAt(p, s, lo, hi, pos)));
+            }
+        }
+        Map<String, Chunk> out = new TreeMap<>();
+        long t0 = System.nanoTime();
+        Chunk mine = svc.local.chunk(s, lo, hi);
+        localNanos = System.nanoTime() - t0;
+        out.put(sites.get(0).name(), mine);
+        List<String> missing = new ArrayList<>();
+        for (var e : asked.entrySet()) {
+            try {
+                out.put(e.getKey().name(), e.getValue().get());
+            } catch (ExecutionException x) {
+                if (x.getCause() instanceof CuspException ce && ce.code() == ErrorCode.NOT_FOUND) {
+                    missing.add(e.getKey().name());
+                } else {
+                    skipped.put(e.getKey().name(), x.getCause().getMessage());
+                    sites.remove(e.getKey());
+                    job.step("site " + e.getKey().name() + " left out of the rest of the check: "
+                            + x.getCause().getMessage());
+                }
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
+            }
+        }
+        chunks++;
+        rows += mine.count();
+        if (!missing.isEmpty()) {
+            String why = "table missing at " + String.join(", ", missing);
+            differences.add(difference(null, s, lo, hi, out, null, why));
+            found.add(new Found(s, null, why));
+            return null;
+        }
+        return out;
+    }
+
+    private static boolean same(Map<String, Chunk> at) {
+        return at.values().stream().distinct().count() == 1;
+    }
+
+    /** Names the differing rows of a range by comparing every row's CRC, at a fresh aligned position. */
+    private Map<String, Object> drill(ExecutorService ex, Tenant t, TableShape s, long lo, long hi,
+                                      Map<String, Chunk> at) {
+        String pos = svc.local.currentPos();
+        Map<String, Future<Map<Long, Long>>> asked = new LinkedHashMap<>();
+        for (Participant p : sites) {
+            asked.put(p.name(), ex.submit(() -> svc.rowsAt(p, s, lo, hi, pos)));
+        }
+        Map<String, Map<Long, Long>> bySite = new TreeMap<>();
+        for (var e : asked.entrySet()) {
+            try {
+                bySite.put(e.getKey(), e.getValue().get());
+            } catch (ExecutionException x) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "site " + e.getKey() + " failed while its rows of "
+                        + s.table() + " were compared: " + x.getCause().getMessage());
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
+            }
+        }
+        TreeSet<Long> keys = new TreeSet<>();
+        bySite.values().forEach(m -> keys.addAll(m.keySet()));
+        List<Map<String, Object>> rowsOut = new ArrayList<>();
+        for (long k : keys) {
+            Map<String, Long> crc = new TreeMap<>();
+            bySite.forEach((site, m) -> crc.put(site, m.get(k)));
+            if (crc.values().stream().distinct().count() > 1) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("key", k);
+                r.put("differs_at", outliers(crc));
+                Map<String, Object> shown = new TreeMap<>();
+                crc.forEach((site, v) -> shown.put(site, v == null ? "missing" : Long.toHexString(v)));
+                r.put("crc", shown);
+                rowsOut.add(r);
+            }
+        }
+        return difference(t, s, lo, hi, at, rowsOut, null);
+    }
+
+    /** The sites whose value is not the most common one (ties: not this site's). */
+    private List<String> outliers(Map<String, Long> crc) {
+        Map<Long, Integer> votes = new HashMap<>();
+        crc.values().forEach(v -> votes.merge(v == null ? Long.MIN_VALUE : v, 1, Integer::sum));
+        Long own = crc.get(sites.get(0).name());
+        long ownKey = own == null ? Long.MIN_VALUE : own;
+        long best = votes.entrySet().stream().max((a, b) -> a.getValue().equals(b.getValue())
+                ? Boolean.compare(a.getKey() == ownKey, b.getKey() == ownKey)
+                : Integer.compare(a.getValue(), b.getValue())).orElseThrow().getKey();
+        List<String> out = new ArrayList<>();
+        crc.forEach((site, v) -> {
+            if ((v == null ? Long.MIN_VALUE : v) != best) {
+                out.add(site);
+            }
+        });
+        return out;
+    }
+
+    private Map<String, Object> difference(Tenant t, TableShape s, long lo, long hi, Map<String, Chunk> at,
+                                           List<Map<String, Object>> rowList, String note) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("tenant", t == null ? tenantOf(s.db()) : t.name());
+        d.put("database", s.db());
+        d.put("table", s.table());
+        d.put("key", s.key());
+        d.put("lo", lo == Long.MIN_VALUE ? null : lo);
+        d.put("hi", hi == Long.MAX_VALUE ? null : hi);
+        Map<String, Object> counts = new TreeMap<>();
+        at.forEach((site, c) -> counts.put(site, c.count()));
+        d.put("counts", counts);
+        if (at.values().stream().map(Chunk::columns).distinct().count() > 1) {
+            note = (note == null ? "" : note + "; ") + "the table's columns differ between sites";
+        }
+        d.put("rows", rowList == null ? List.of() : rowList);
+        d.put("note", note);
+        return d;
+    }
+
+    private String tenantOf(String db) {
+        return tenantNames.stream().filter(n -> db.startsWith("od_" + n + "_")).findFirst().orElse(db);
+    }
+
+    private void progress(String table) {
+        double secs = (System.nanoTime() - started) / 1e9;
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("tables_done", tables);
+        p.put("tables", tablesTotal);
+        p.put("table", table);
+        p.put("chunks", chunks);
+        p.put("rows", rows);
+        p.put("rows_per_second", secs > 0 ? Math.round(rows / secs) : 0);
+        p.put("differences", differences.size());
+        job.progress(p);
+    }
+
+    Map<String, String> skipped() {
+        return skipped;
+    }
+
+    List<Found> found() {
+        return found;
+    }
+
+    boolean clean() {
+        return differences.isEmpty();
+    }
+
+    Map<String, Object> report() {
+        double secs = (System.nanoTime() - started) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("coordinator", svc.siteName());
+        r.put("tenants", tenantNames);
+        r.put("sites_checked", sites.stream().map(Participant::name).toList());
+        List<Map<String, Object>> sk = new ArrayList<>();
+        skipped.forEach((site, why) -> sk.add(Map.of("site", site, "reason", Objects.toString(why))));
+        r.put("sites_skipped", sk);
+        r.put("tables", tables);
+        r.put("chunks", chunks);
+        r.put("rows", rows);
+        r.put("chunks_rechecked", rechecked);
+        r.put("seconds", Math.round(secs * 100) / 100.0);
+        r.put("rows_per_second", secs > 0 ? Math.round(rows / secs) : 0);
+        r.put("clean", differences.isEmpty());
+        r.put("differing_rows", differences.stream().mapToLong(d -> ((List<?>) d.get("rows")).size()).sum());
+        r.put("differences", differences);
+        return r;
+    }
+}

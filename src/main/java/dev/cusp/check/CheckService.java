@@ -1,0 +1,303 @@
+package dev.cusp.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.group.Member;
+import dev.cusp.group.Members;
+import dev.cusp.group.PeerClient;
+import dev.cusp.job.Job;
+import dev.cusp.replication.LinkState;
+import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.tenant.Tenant;
+import dev.cusp.tenant.TenantRegistry;
+import dev.cusp.tls.CertificateAuthority;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cusp check} and {@code cusp repair}: compares every tenant table across the active
+ * sites of the group ({@link CheckRun}), and makes every site match one chosen peer by
+ * re-writing the differing rows there ({@link RowRewriter}), so that replication carries the
+ * fix. Also the other half of the work, which every site does when the checking site asks.
+ */
+public final class CheckService {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckService.class);
+    /** How long a site may take to apply the checking site's GTID position before it is left out. */
+    static final Duration ALIGN_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CALL_TIMEOUT = ALIGN_TIMEOUT.plusSeconds(60);
+    private static final int REWRITE_BATCH = 500;
+
+    private final DataSource admin;
+    private final TenantRegistry registry;
+    private final Members members;
+    private final PeerClient peers;
+    private final String siteName;
+    final LocalChecksums local;
+    private final RowRewriter rewriter;
+
+    public CheckService(DataSource admin, TenantRegistry registry, CertificateAuthority tls, String siteName) {
+        this.admin = admin;
+        this.registry = registry;
+        this.members = new Members(admin);
+        this.peers = new PeerClient(tls);
+        this.siteName = siteName;
+        this.local = new LocalChecksums(admin, registry);
+        this.rewriter = new RowRewriter(admin);
+    }
+
+    // ------------------------------------------------------------------ at the checking site
+
+    /** The tenants to check: the one named (404 when unknown) or all of them. */
+    public List<Tenant> tenants(String tenant) {
+        if (tenant == null) {
+            return registry.all();
+        }
+        return List.of(registry.find(tenant).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND, "no tenant named '"
+                + tenant + "' on this site; 'cusp tenant list' shows the tenants", "tenant")));
+    }
+
+    /**
+     * The site a repair copies from, checked before anything is done: a member, an active peer
+     * (a report replica's database refuses writes), and reachable.
+     */
+    public Member authority(String from) {
+        if (from == null || from.isBlank()) {
+            throw CuspException.invalid("from", "name the site whose data is right: --from SITE");
+        }
+        self();
+        Member m = members.find(from).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND, "no site '" + from
+                + "' in this group; 'cusp site list' shows the sites", "from"));
+        if (!m.peer()) {
+            throw new CuspException(ErrorCode.READ_ONLY, "site " + from + " is a read-only report replica: its database"
+                    + " refuses writes, so it cannot be the source of a repair; repair from a peer ("
+                    + String.join(", ", peerNames()) + ")", "from");
+        }
+        if (!m.active()) {
+            throw new CuspException(ErrorCode.CONFLICT, "site " + from + " is still joining; repair from an active peer",
+                    "from");
+        }
+        if (!from.equals(siteName)) {
+            try {
+                peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(5));
+            } catch (CuspException e) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "site " + from + " cannot be reached, so it cannot"
+                        + " write the fixes (" + e.getMessage() + "); repair when it is back, or from another peer",
+                        "from");
+            }
+        }
+        return m;
+    }
+
+    public Map<String, Object> check(List<Tenant> tenants, Job job) {
+        return new CheckRun(this, job, participants()).run(tenants).report();
+    }
+
+    /** Checks, re-writes every differing row at {@code from}, waits for the fix to arrive, checks again. */
+    public Map<String, Object> repair(List<Tenant> tenants, Member from, Job job) {
+        List<Participant> sites = participants();
+        requireRunningLinks(sites);
+        job.step("checking before the repair");
+        CheckRun before = new CheckRun(this, job, sites).run(tenants);
+        if (before.skipped().containsKey(from.name())) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "site " + from.name() + " dropped out of the check ("
+                    + before.skipped().get(from.name()) + "); nothing was changed", "from");
+        }
+        long rewritten = 0;
+        long deleted = 0;
+        String fixPos = null;
+        List<Map<String, Object>> notRepaired = new ArrayList<>();
+        for (CheckRun.Found f : before.found()) {
+            if (f.keys() == null) {
+                notRepaired.add(Map.of("database", f.shape().db(), "table", f.shape().table(), "reason", f.reason()));
+                continue;
+            }
+            job.step("re-writing " + f.keys().size() + " row(s) of " + f.shape().db() + "." + f.shape().table() + " at "
+                    + from.name());
+            for (int i = 0; i < f.keys().size(); i += REWRITE_BATCH) {
+                List<Long> batch = f.keys().subList(i, Math.min(f.keys().size(), i + REWRITE_BATCH));
+                JsonNode r = from.name().equals(siteName)
+                        ? dev.cusp.api.Json.MAPPER.valueToTree(rewrite(f.shape().db(), f.shape().table(), batch))
+                        : peers.call(from, "POST", "/api/v1/peer/check/rewrite", Map.of("db", f.shape().db(),
+                                "table", f.shape().table(), "keys", batch), CALL_TIMEOUT);
+                rewritten += r.path("rewritten").asLong();
+                deleted += r.path("deleted").asLong();
+                fixPos = r.path("gtid_pos").asText(null);
+            }
+        }
+        LOG.info("check: repair from {}: {} row(s) re-written, {} deleted", from.name(), rewritten, deleted);
+        if (fixPos != null) {
+            job.step("waiting for the fixes to replicate here");
+            local.await(fixPos, ALIGN_TIMEOUT);
+        }
+        job.step("checking again");
+        CheckRun after = new CheckRun(this, job, participants()).run(tenants);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("from", from.name());
+        out.put("rows_rewritten", rewritten);
+        out.put("rows_deleted", deleted);
+        out.put("not_repaired", notRepaired);
+        out.put("clean", after.clean());
+        out.put("before", before.report());
+        out.put("after", after.report());
+        return out;
+    }
+
+    /**
+     * A fix is logged in row format by every site that relays it; a site that gets it through
+     * the damaged site before it arrives from the repair's source may stop on a missing or
+     * duplicate key. With every link running, the direct path comes first, so a repair waits
+     * for that.
+     */
+    private static void requireRunningLinks(List<Participant> sites) {
+        List<String> stopped = new ArrayList<>();
+        for (Participant p : sites) {
+            p.stoppedLinks().forEach(ch -> stopped.add(p.name() + " from " + ch));
+        }
+        if (!stopped.isEmpty()) {
+            throw new CuspException(ErrorCode.CONFLICT, "replication is not running everywhere (" + String.join(", ",
+                    stopped) + "); a repair now could reach a site by a roundabout path and stop its replication."
+                    + " Repair when 'cusp status' shows every link healthy");
+        }
+    }
+
+    /** This site and every other active member that answers; the others, with the reason, as skipped. */
+    private List<Participant> participants() {
+        Member me = self();
+        List<Participant> out = new ArrayList<>();
+        List<String> mine = new ReplicationChannels(admin).states().stream()
+                .filter(l -> !l.receiverRunning() || !l.applierRunning()).map(LinkState::channel).toList();
+        out.add(new Participant(me.name(), null, null, mine));
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<Member, Future<JsonNode>> probes = new LinkedHashMap<>();
+            for (Member m : members.all()) {
+                if (!m.name().equals(siteName)) {
+                    probes.put(m, m.active() ? ex.submit(() -> peers.call(m, "GET", "/api/v1/peer/status", null,
+                            Duration.ofSeconds(5))) : null);
+                }
+            }
+            for (var e : probes.entrySet()) {
+                Member m = e.getKey();
+                if (e.getValue() == null) {
+                    out.add(new Participant(m.name(), m).skip("still joining (not seeded yet)"));
+                    continue;
+                }
+                try {
+                    List<String> stopped = new ArrayList<>();
+                    for (JsonNode l : e.getValue().get().path("links")) {
+                        if (!"running".equals(l.path("receiver").asText()) || !"running".equals(l.path("applier").asText())) {
+                            stopped.add(l.path("channel").asText());
+                        }
+                    }
+                    out.add(new Participant(m.name(), m, null, stopped));
+                } catch (java.util.concurrent.ExecutionException x) {
+                    out.add(new Participant(m.name(), m).skip(x.getCause().getMessage()));
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
+                }
+            }
+        }
+        return out;
+    }
+
+    private Member self() {
+        Member me = members.find(siteName).orElseThrow(() -> new CuspException(ErrorCode.CONFLICT, "this site is not"
+                + " in a replication group; there is no other copy to compare with"));
+        if (!me.active()) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is still joining its group; check when it is active");
+        }
+        return me;
+    }
+
+    String siteName() {
+        return siteName;
+    }
+
+    java.sql.Connection localAdmin() throws java.sql.SQLException {
+        return admin.getConnection();
+    }
+
+    private List<String> peerNames() {
+        return members.all().stream().filter(m -> m.peer() && m.active()).map(Member::name).toList();
+    }
+
+    Chunk chunkAt(Participant p, TableShape s, long lo, long hi, String pos) {
+        if (p.local()) {
+            return local.chunk(s, lo, hi);
+        }
+        JsonNode r = peers.call(p.member(), "POST", "/api/v1/peer/check/chunk", request(s, lo, hi, pos), CALL_TIMEOUT);
+        return new Chunk(r.path("count").asLong(), r.path("crc").asLong(), r.path("columns").asText());
+    }
+
+    Map<Long, Long> rowsAt(Participant p, TableShape s, long lo, long hi, String pos) {
+        if (p.local()) {
+            return local.rows(s, lo, hi);
+        }
+        JsonNode r = peers.call(p.member(), "POST", "/api/v1/peer/check/rows", request(s, lo, hi, pos), CALL_TIMEOUT);
+        Map<Long, Long> out = new LinkedHashMap<>();
+        for (JsonNode row : r.path("rows")) {
+            out.put(row.get(0).asLong(), row.get(1).asLong());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> request(TableShape s, long lo, long hi, String pos) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("db", s.db());
+        m.put("table", s.table());
+        m.put("lo", lo);
+        m.put("hi", hi);
+        m.put("wait_gtid", pos);
+        return m;
+    }
+
+    // ------------------------------------------------------------------ asked by the checking site
+
+    /** A chunk's checksum here, once this node has applied {@code waitGtid}. */
+    public Map<String, Object> chunk(String db, String table, long lo, long hi, String waitGtid) {
+        TableShape s = local.shape(db, table);
+        local.await(waitGtid, ALIGN_TIMEOUT);
+        Chunk c = local.chunk(s, lo, hi);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", c.count());
+        m.put("crc", c.crc());
+        m.put("columns", c.columns());
+        return m;
+    }
+
+    /** Every row's CRC in a key range here, once this node has applied {@code waitGtid}. */
+    public Map<String, Object> rows(String db, String table, long lo, long hi, String waitGtid) {
+        TableShape s = local.shape(db, table);
+        if (!s.chunked()) {
+            throw CuspException.invalid("table", db + "." + table + " has no single-column integer primary key");
+        }
+        local.await(waitGtid, ALIGN_TIMEOUT);
+        List<long[]> rows = new ArrayList<>();
+        local.rows(s, lo, hi).forEach((k, v) -> rows.add(new long[] {k, v}));
+        return Map.of("rows", rows);
+    }
+
+    /** Re-writes rows here (this site is the repair's authority); answers this node's GTID position after. */
+    public Map<String, Object> rewrite(String db, String table, List<Long> keys) {
+        Member me = self();
+        if (!me.peer()) {
+            throw new CuspException(ErrorCode.READ_ONLY, "site " + siteName + " is a read-only report replica and"
+                    + " cannot be the source of a repair", "from");
+        }
+        Map<String, Object> out = new LinkedHashMap<>(rewriter.rewrite(local.shape(db, table), keys));
+        out.put("gtid_pos", local.currentPos());
+        LOG.info("check: {}.{}: {} row(s) re-written, {} deleted for a repair", db, table, out.get("rewritten"),
+                out.get("deleted"));
+        return out;
+    }
+}

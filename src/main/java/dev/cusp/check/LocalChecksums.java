@@ -1,0 +1,132 @@
+package dev.cusp.check;
+
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.replication.GtidPos;
+import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.tenant.Tenant;
+import dev.cusp.tenant.TenantRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The checksum work every site does on its own node: wait until a GTID position is applied,
+ * then compute a chunk's checksum or its rows' CRCs. Plain consistent reads: no locks are
+ * taken, so a primary's writers never wait on a check.
+ */
+final class LocalChecksums {
+    private final DataSource admin;
+    private final TenantRegistry registry;
+
+    LocalChecksums(DataSource admin, TenantRegistry registry) {
+        this.admin = admin;
+        this.registry = registry;
+    }
+
+    String currentPos() {
+        return ReplicationChannels.currentPos(admin);
+    }
+
+    /**
+     * Waits until this node's {@code @@gtid_current_pos} covers {@code gtid} in every domain.
+     * (Compared on the current position rather than with {@code MASTER_GTID_WAIT}: a peer holds
+     * its own domain in its binary log, not in its replica position.)
+     */
+    void await(String gtid, Duration timeout) {
+        if (gtid == null || gtid.isBlank()) {
+            return;
+        }
+        GtidPos want = GtidPos.parse(gtid);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleep = 2;
+        while (true) {
+            GtidPos here = GtidPos.parse(currentPos());
+            if (here.covers(want)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "has not applied GTID position " + want + " within "
+                        + timeout.toSeconds() + " s (it is at " + here + "): replication is behind or stopped");
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
+            }
+            sleep = Math.min(100, sleep * 2);
+        }
+    }
+
+    /** A tenant database's table; refuses anything that is not a tenant's database at this site. */
+    TableShape shape(String db, String table) {
+        if (registry.all().stream().map(Tenant::dbName).noneMatch(db::equals)) {
+            throw new CuspException(ErrorCode.NOT_FOUND, "no tenant database " + db + " at this site", "db");
+        }
+        try (Connection c = admin.getConnection()) {
+            return TableShape.read(c, db, table);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The checksum of the rows with key in [lo, hi] (the whole table when it has no usable key). */
+    Chunk chunk(TableShape s, long lo, long hi) {
+        String sql = "SELECT COUNT(*), COALESCE(BIT_XOR(" + s.rowCrc() + "), 0) FROM " + s.qualified()
+                + (s.chunked() ? " WHERE " + TableShape.quote(s.key()) + " BETWEEN ? AND ?" : "");
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (s.chunked()) {
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Chunk(rs.getLong(1), rs.getLong(2), s.columnSignature());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("checksum of " + s.db() + "." + s.table() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key {@code n} rows on from {@code lo} (the end of a chunk of n rows), or null when fewer remain. */
+    Long boundary(TableShape s, long lo, int n) {
+        String k = TableShape.quote(s.key());
+        String sql = "SELECT " + k + " FROM " + s.qualified() + " WHERE " + k + " >= ? ORDER BY " + k
+                + " LIMIT 1 OFFSET ?";
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, lo);
+            ps.setInt(2, n - 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every row's CRC in [lo, hi], by key. */
+    Map<Long, Long> rows(TableShape s, long lo, long hi) {
+        String k = TableShape.quote(s.key());
+        String sql = "SELECT " + k + ", " + s.rowCrc() + " FROM " + s.qualified() + " WHERE " + k
+                + " BETWEEN ? AND ? ORDER BY " + k;
+        Map<Long, Long> out = new LinkedHashMap<>();
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, lo);
+            ps.setLong(2, hi);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+}
