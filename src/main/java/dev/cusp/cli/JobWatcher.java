@@ -34,6 +34,12 @@ final class JobWatcher {
                         p.path("rows").asLong(), est > 0 ? " of ~" + Output.size(est) + " on disk" : "",
                         eta >= 0 ? ", about " + eta + " s left" : "");
                 out.flush();
+            } else if (!quiet && p.has("chunks") && System.currentTimeMillis() - lastProgress > 2000) {
+                lastProgress = System.currentTimeMillis();
+                out.printf("    %d of %d tables, %,d chunks, %,d rows (%,d rows/s), %d difference(s) so far%n",
+                        p.path("tables_done").asInt(), p.path("tables").asInt(), p.path("chunks").asLong(),
+                        p.path("rows").asLong(), p.path("rows_per_second").asLong(), p.path("differences").asInt());
+                out.flush();
             }
             String state = j.path("state").asText();
             if (state.equals("succeeded")) {

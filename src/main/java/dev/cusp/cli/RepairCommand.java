@@ -1,0 +1,59 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cusp repair [TENANT] --from SITE}: make every site match one peer, row by row. */
+@Command(name = "repair", mixinStandardHelpOptions = true, description = "Check, then make every site match SITE:"
+        + " each differing row is re-written (or deleted) at SITE, and replication carries the fix to the other"
+        + " sites; then check again. SITE must be an active, reachable peer. Exit code 9 when rows still differ.")
+public final class RepairCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TENANT", description = "The tenant (default: all).")
+    String tenant;
+    @Option(names = "--from", required = true, paramLabel = "SITE", description = "The peer whose data is right.")
+    String from;
+    @Option(names = "--json", description = "Print the result as JSON (no progress).")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AdminClient client = AdminClient.connect(home.site());
+        Map<String, Object> body = new HashMap<>();
+        body.put("tenant", tenant);
+        body.put("from", from);
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode job = client.post("/api/v1/admin/group/repair", body);
+        if (!json) {
+            out.printf("Repairing %s from %s:%n", tenant == null ? "every tenant" : tenant, from);
+        }
+        JsonNode r = JobWatcher.follow(client, job, null, out, json).path("result");
+        if (json) {
+            Output.json(out, r);
+        } else {
+            out.println("Before:");
+            CheckReport.print(out, r.path("before"));
+            out.printf("Re-wrote %,d row(s) and deleted %,d at %s.%n", r.path("rows_rewritten").asLong(),
+                    r.path("rows_deleted").asLong(), r.path("from").asText());
+            for (JsonNode n : r.path("not_repaired")) {
+                out.printf("Not repaired: %s.%s (%s)%n", n.path("database").asText(), n.path("table").asText(),
+                        n.path("reason").asText());
+            }
+            out.println("After:");
+            CheckReport.print(out, r.path("after"));
+        }
+        return r.path("clean").asBoolean() ? 0 : CheckReport.DIFFERENCES;
+    }
+}
