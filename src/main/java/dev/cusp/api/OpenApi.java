@@ -43,6 +43,12 @@ final class OpenApi {
                 true, null, "Object")));
         paths.put("/api/v1/admin/group/reseed", Map.of("post", op("Re-seed a site {site, from, discard_local}: 202,"
                 + " a job", true, null, "Object")));
+        paths.put("/api/v1/admin/group/check", Map.of("post", op("Compare tenant tables at every active site by chunked"
+                + " checksums at an aligned GTID position {tenant?}: 202, a job whose result names the differing rows",
+                true, null, "Object")));
+        paths.put("/api/v1/admin/group/repair", Map.of("post", op("Check, re-write every differing row at one peer"
+                + " {tenant?, from} so replication fixes the other sites, check again: 202, a job", true, null,
+                "Object")));
         paths.put("/api/v1/admin/group/alerts", Map.of("get", op("Replication alerts (?all=true with cleared ones)",
                 true, null, "Object")));
         paths.put("/api/v1/admin/group/guard-override", Map.of("post", op("Lift the deletion guard for a while"
