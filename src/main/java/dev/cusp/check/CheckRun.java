@@ -29,7 +29,7 @@ final class CheckRun {
     static final long TARGET_NANOS = 250_000_000L;
     static final int FIRST_CHUNK = 1_000;
     static final int MIN_CHUNK = 100;
-    static final int MAX_CHUNK = 50_000;
+    static final int MAX_CHUNK = 200_000;
 
     /** A table that differs: the keys of its differing rows, or null with a reason when rows cannot be named. */
     record Found(TableShape shape, List<Long> keys, String reason) {
@@ -129,9 +129,9 @@ final class CheckRun {
                     }
                 }
             }
-            // Size the next chunk from this one's time here, at most doubling or halving.
+            // Size the next chunk from this one's time here, at most four times larger or half.
             double factor = localNanos <= 0 ? 2 : (double) TARGET_NANOS / localNanos;
-            n = (int) Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, n * Math.max(0.5, Math.min(2, factor))));
+            n = (int) Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, n * Math.max(0.5, Math.min(4, factor))));
             if (end == null || hi == Long.MAX_VALUE) {
                 break;
             }

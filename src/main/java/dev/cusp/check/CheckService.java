@@ -294,7 +294,7 @@ public final class CheckService {
             throw new CuspException(ErrorCode.READ_ONLY, "site " + siteName + " is a read-only report replica and"
                     + " cannot be the source of a repair", "from");
         }
-        Map<String, Object> out = new LinkedHashMap<>(rewriter.rewrite(local.shape(db, table), keys));
+        Map<String, Object> out = new LinkedHashMap<>(rewriter.rewrite(local.freshShape(db, table), keys));
         out.put("gtid_pos", local.currentPos());
         LOG.info("check: {}.{}: {} row(s) re-written, {} deleted for a repair", db, table, out.get("rewritten"),
                 out.get("deleted"));

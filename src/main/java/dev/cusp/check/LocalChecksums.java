@@ -21,8 +21,13 @@ import javax.sql.DataSource;
  * taken, so a primary's writers never wait on a check.
  */
 final class LocalChecksums {
+    private static final long SHAPE_TTL_NANOS = 10_000_000_000L;
     private final DataSource admin;
     private final TenantRegistry registry;
+    private final Map<String, Cached> shapes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Cached(TableShape shape, long at) {
+    }
 
     LocalChecksums(DataSource admin, TenantRegistry registry) {
         this.admin = admin;
@@ -64,8 +69,22 @@ final class LocalChecksums {
         }
     }
 
-    /** A tenant database's table; refuses anything that is not a tenant's database at this site. */
+    /**
+     * A table's shape as read within the last few seconds: a check asks for the same table once
+     * per chunk, and reading {@code information_schema} each time costs more than a small chunk.
+     */
     TableShape shape(String db, String table) {
+        String k = db + "." + table;
+        Cached c = shapes.get(k);
+        if (c == null || System.nanoTime() - c.at() > SHAPE_TTL_NANOS) {
+            c = new Cached(freshShape(db, table), System.nanoTime());
+            shapes.put(k, c);
+        }
+        return c.shape();
+    }
+
+    /** A tenant database's table; refuses anything that is not a tenant's database at this site. */
+    TableShape freshShape(String db, String table) {
         if (registry.all().stream().map(Tenant::dbName).noneMatch(db::equals)) {
             throw new CuspException(ErrorCode.NOT_FOUND, "no tenant database " + db + " at this site", "db");
         }
