@@ -5,13 +5,11 @@ import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
 import dev.cusp.tenant.Tenant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +28,8 @@ final class CheckRun {
     static final int FIRST_CHUNK = 1_000;
     static final int MIN_CHUNK = 100;
     static final int MAX_CHUNK = 200_000;
+    /** A differing chunk with more rows than this is split into sub-ranges before rows are compared. */
+    static final int DRILL_ROWS = 1_000;
 
     /** A table that differs: the keys of its differing rows, or null with a reason when rows cannot be named. */
     record Found(TableShape shape, List<Long> keys, String reason) {
@@ -148,6 +148,10 @@ final class CheckRun {
      * rest of the check; a table missing somewhere is a difference. Null when nothing to compare.
      */
     private Map<String, Chunk> aligned(ExecutorService ex, TableShape s, long lo, long hi) {
+        return aligned(ex, s, lo, hi, true);
+    }
+
+    private Map<String, Chunk> aligned(ExecutorService ex, TableShape s, long lo, long hi, boolean counted) {
         String pos = svc.local.currentPos();
         Map<Participant, Future<Chunk>> asked = new LinkedHashMap<>();
         for (Participant p : sites) {
@@ -178,8 +182,10 @@ final class CheckRun {
                 throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
             }
         }
-        chunks++;
-        rows += mine.count();
+        if (counted) {
+            chunks++;
+            rows += mine.count();
+        }
         if (!missing.isEmpty()) {
             String why = "table missing at " + String.join(", ", missing);
             differences.add(difference(null, s, lo, hi, out, null, why));
@@ -193,9 +199,40 @@ final class CheckRun {
         return at.values().stream().distinct().count() == 1;
     }
 
-    /** Names the differing rows of a range by comparing every row's CRC, at a fresh aligned position. */
+    /**
+     * Names the differing rows of a range: a small range by comparing every row's CRC, a large
+     * one by first checksumming sub-ranges of {@link #DRILL_ROWS} rows and comparing the rows of
+     * those that differ. Each comparison is made at a fresh aligned position.
+     */
     private Map<String, Object> drill(ExecutorService ex, Tenant t, TableShape s, long lo, long hi,
                                       Map<String, Chunk> at) {
+        List<Map<String, Object>> named = new ArrayList<>();
+        long biggest = at.values().stream().mapToLong(Chunk::count).max().orElse(0);
+        if (biggest <= DRILL_ROWS) {
+            named.addAll(rowDiffs(ex, s, lo, hi));
+        } else {
+            long sub = lo;
+            while (true) {
+                Long end = svc.local.boundary(s, sub, DRILL_ROWS);
+                long subHi = end == null || end >= hi ? hi : end;
+                Map<String, Chunk> part = aligned(ex, s, sub, subHi, false);
+                if (part == null) {
+                    break;
+                }
+                if (!same(part)) {
+                    named.addAll(rowDiffs(ex, s, sub, subHi));
+                }
+                if (subHi == hi) {
+                    break;
+                }
+                sub = subHi + 1;
+            }
+        }
+        return difference(t, s, lo, hi, at, named, null);
+    }
+
+    /** The rows of a range whose CRC is not the same at every site. */
+    private List<Map<String, Object>> rowDiffs(ExecutorService ex, TableShape s, long lo, long hi) {
         String pos = svc.local.currentPos();
         Map<String, Future<Map<Long, Long>>> asked = new LinkedHashMap<>();
         for (Participant p : sites) {
@@ -213,41 +250,7 @@ final class CheckRun {
                 throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
             }
         }
-        TreeSet<Long> keys = new TreeSet<>();
-        bySite.values().forEach(m -> keys.addAll(m.keySet()));
-        List<Map<String, Object>> rowsOut = new ArrayList<>();
-        for (long k : keys) {
-            Map<String, Long> crc = new TreeMap<>();
-            bySite.forEach((site, m) -> crc.put(site, m.get(k)));
-            if (crc.values().stream().distinct().count() > 1) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("key", k);
-                r.put("differs_at", outliers(crc));
-                Map<String, Object> shown = new TreeMap<>();
-                crc.forEach((site, v) -> shown.put(site, v == null ? "missing" : Long.toHexString(v)));
-                r.put("crc", shown);
-                rowsOut.add(r);
-            }
-        }
-        return difference(t, s, lo, hi, at, rowsOut, null);
-    }
-
-    /** The sites whose value is not the most common one (ties: not this site's). */
-    private List<String> outliers(Map<String, Long> crc) {
-        Map<Long, Integer> votes = new HashMap<>();
-        crc.values().forEach(v -> votes.merge(v == null ? Long.MIN_VALUE : v, 1, Integer::sum));
-        Long own = crc.get(sites.get(0).name());
-        long ownKey = own == null ? Long.MIN_VALUE : own;
-        long best = votes.entrySet().stream().max((a, b) -> a.getValue().equals(b.getValue())
-                ? Boolean.compare(a.getKey() == ownKey, b.getKey() == ownKey)
-                : Integer.compare(a.getValue(), b.getValue())).orElseThrow().getKey();
-        List<String> out = new ArrayList<>();
-        crc.forEach((site, v) -> {
-            if ((v == null ? Long.MIN_VALUE : v) != best) {
-                out.add(site);
-            }
-        });
-        return out;
+        return RowComparison.differing(bySite, sites.get(0).name());
     }
 
     private Map<String, Object> difference(Tenant t, TableShape s, long lo, long hi, Map<String, Chunk> at,
