@@ -60,7 +60,8 @@ public final class CheckService {
     /** The tenants to check: the one named (404 when unknown) or all of them. */
     public List<Tenant> tenants(String tenant) {
         if (tenant == null) {
-            return registry.all();
+            // A tenant still being created has no complete database to compare yet.
+            return registry.all().stream().filter(t -> t.status() != Tenant.Status.CREATING).toList();
         }
         return List.of(registry.find(tenant).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND, "no tenant named '"
                 + tenant + "' on this site; 'cusp tenant list' shows the tenants", "tenant")));
@@ -68,7 +69,8 @@ public final class CheckService {
 
     /**
      * The site a repair copies from, checked before anything is done: a member, an active peer
-     * (a report replica's database refuses writes), and reachable.
+     * (a report replica's database refuses writes), and reachable; and every reachable site's
+     * replication running (see {@link #requireRunningLinks}).
      */
     public Member authority(String from) {
         if (from == null || from.isBlank()) {
@@ -95,6 +97,7 @@ public final class CheckService {
                         "from");
             }
         }
+        requireRunningLinks(participants());
         return m;
     }
 
@@ -265,8 +268,8 @@ public final class CheckService {
 
     /** A chunk's checksum here, once this node has applied {@code waitGtid}. */
     public Map<String, Object> chunk(String db, String table, long lo, long hi, String waitGtid) {
-        TableShape s = local.shape(db, table);
         local.await(waitGtid, ALIGN_TIMEOUT);
+        TableShape s = local.shape(db, table);
         Chunk c = local.chunk(s, lo, hi);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", c.count());
@@ -277,11 +280,11 @@ public final class CheckService {
 
     /** Every row's CRC in a key range here, once this node has applied {@code waitGtid}. */
     public Map<String, Object> rows(String db, String table, long lo, long hi, String waitGtid) {
+        local.await(waitGtid, ALIGN_TIMEOUT);
         TableShape s = local.shape(db, table);
         if (!s.chunked()) {
             throw CuspException.invalid("table", db + "." + table + " has no single-column integer primary key");
         }
-        local.await(waitGtid, ALIGN_TIMEOUT);
         List<long[]> rows = new ArrayList<>();
         local.rows(s, lo, hi).forEach((k, v) -> rows.add(new long[] {k, v}));
         return Map.of("rows", rows);

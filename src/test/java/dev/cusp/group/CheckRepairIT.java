@@ -216,6 +216,9 @@ class CheckRepairIT {
         assertThat(resp.json().at("/error/field").asText()).isEqualTo("from");
         assertThat(cli(a, "repair", "--from", "b")[0]).isEqualTo("8");
         // ... and with a's link from b down, no repair at all: a fix could take a roundabout path.
+        resp = admin(a, "POST", "/api/v1/admin/group/repair", Map.of("from", "a"));
+        assertThat(resp.status()).isEqualTo(409);
+        assertThat(resp.json().at("/error/message").asText()).contains("a from b");
         run = cli(a, "repair", t.tenant().name(), "--from", "a");
         assertThat(run[0]).as(run[1] + run[2]).isEqualTo("6");
         assertThat(run[2]).contains("replication is not running everywhere").contains("a from b");
