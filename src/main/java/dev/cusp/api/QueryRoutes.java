@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * The query window over HTTP: {@code POST /api/v1/t/{tenant}/query} for a practice administrator
@@ -22,6 +23,7 @@ import java.util.HexFormat;
  * log, which the rest of the API keeps from other practice users.
  */
 public final class QueryRoutes {
+    private static final Pattern PATHS = Pattern.compile("/api/v1/(t|admin/tenants)/[^/]+/query/?");
     private final TenantRegistry registry;
     private final Sessions sessions;
     private final QueryWindow window;
@@ -64,6 +66,14 @@ public final class QueryRoutes {
         Integer timeout = integer(b, "timeout_seconds");
         Tenant t = tenant(name);
         ctx.json(window.run(t, actor, sessionKey(ctx.header("Authorization")), sql, maxRows, timeout));
+    }
+
+    /**
+     * True for the query window's paths. They POST but only read (or write temporary scratch
+     * tables), so a report replica and a fenced site serve them.
+     */
+    public static boolean isQuery(String path) {
+        return PATHS.matcher(path).matches();
     }
 
     /** Ends the open query sessions (their scratch tables go with them). */
