@@ -4,6 +4,7 @@ import dev.cusp.cli.DownCommand;
 import dev.cusp.cli.InviteCommand;
 import dev.cusp.cli.JoinCommand;
 import dev.cusp.cli.LeaveCommand;
+import dev.cusp.cli.QueryCommand;
 import dev.cusp.cli.ReseedCommand;
 import dev.cusp.cli.SiteCommand;
 import dev.cusp.cli.StatusCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cusp", mixinStandardHelpOptions = true, versionProvider = Cusp.Version.class,
         description = "Hosts and replicates dental practice databases on MariaDB.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TenantCommand.class,
-                InviteCommand.class, JoinCommand.class, LeaveCommand.class, SiteCommand.class, ReseedCommand.class})
+                InviteCommand.class, JoinCommand.class, LeaveCommand.class, SiteCommand.class, ReseedCommand.class,
+                QueryCommand.class})
 public final class Cusp implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

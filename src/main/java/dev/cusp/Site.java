@@ -8,7 +8,11 @@ import dev.cusp.api.GroupRoutes;
 import dev.cusp.api.MetricsRoutes;
 import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
+import dev.cusp.api.QueryRoutes;
 import dev.cusp.group.Group;
+import dev.cusp.group.Members;
+import dev.cusp.query.QueryWindow;
+import dev.cusp.query.ReplicaHint;
 import dev.cusp.job.Jobs;
 import dev.cusp.tls.PeerTrust;
 import dev.cusp.api.Sessions;
@@ -128,7 +132,8 @@ public final class Site implements AutoCloseable {
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
-                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools)).start();
+                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools), new QueryRoutes(registry, sessions,
+                new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin))), id.siteName())).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {
