@@ -5,6 +5,7 @@ import dev.cusp.cli.DownCommand;
 import dev.cusp.cli.InviteCommand;
 import dev.cusp.cli.JoinCommand;
 import dev.cusp.cli.LeaveCommand;
+import dev.cusp.cli.QueryCommand;
 import dev.cusp.cli.RepairCommand;
 import dev.cusp.cli.ReseedCommand;
 import dev.cusp.cli.SiteCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "Hosts and replicates dental practice databases on MariaDB.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TenantCommand.class,
                 InviteCommand.class, JoinCommand.class, LeaveCommand.class, SiteCommand.class, ReseedCommand.class,
-                CheckCommand.class, RepairCommand.class})
+                QueryCommand.class, CheckCommand.class, RepairCommand.class})
 public final class Cusp implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

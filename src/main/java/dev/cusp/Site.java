@@ -10,7 +10,11 @@ import dev.cusp.api.GroupRoutes;
 import dev.cusp.api.MetricsRoutes;
 import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
+import dev.cusp.api.QueryRoutes;
 import dev.cusp.group.Group;
+import dev.cusp.group.Members;
+import dev.cusp.query.QueryWindow;
+import dev.cusp.query.ReplicaHint;
 import dev.cusp.job.Jobs;
 import dev.cusp.tls.PeerTrust;
 import dev.cusp.api.Sessions;
@@ -130,7 +134,8 @@ public final class Site implements AutoCloseable {
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
-                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools),
+                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools), new QueryRoutes(registry, sessions,
+                new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin))), id.siteName()),
                 new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group)).start();
 
         String host = settings.get(Settings.BIND);

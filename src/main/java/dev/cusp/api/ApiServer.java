@@ -34,10 +34,12 @@ public final class ApiServer implements AutoCloseable {
         "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
     private final Javalin app;
+    private final QueryRoutes query;
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
                      PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
-                     CheckRoutes check) {
+                     QueryRoutes query, CheckRoutes check) {
+        this.query = query;
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(TlsContexts.server(tls, peers));
         ssl.setIncludeProtocols(PROTOCOLS);
@@ -73,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
         });
         app.get("/api/v1/openapi.json", ctx -> ctx.json(OpenApi.document()));
         admin.register(app);
+        query.register(app);
         practice.register(app);
         group.register(app);
         peer.register(app);
@@ -98,5 +101,6 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        query.close();
     }
 }

@@ -40,7 +40,8 @@ public final class GroupRoutes {
     void register(Javalin app) {
         for (String p : List.of("/api/v1/admin/tenants", "/api/v1/admin/tenants/*")) {
             app.before(p, ctx -> {
-                if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+                if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
+                        && !QueryRoutes.isQuery(ctx.path())) {
                     group.requireWritable("manage tenants");
                 }
             });
@@ -51,7 +52,7 @@ public final class GroupRoutes {
                         + " (join or re-seed); try again in a minute, or use another site of the group");
             }
             if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD && !ctx.path().endsWith("/login")
-                    && !ctx.path().endsWith("/logout")) {
+                    && !ctx.path().endsWith("/logout") && !QueryRoutes.isQuery(ctx.path())) {
                 group.requireWritable("write");
                 var fence = group.monitor().fenced();
                 if (fence.isPresent()) {

@@ -30,6 +30,9 @@ final class OpenApi {
         paths.put("/api/v1/admin/tenants/{name}/seed-data", Map.of("post", op("Fill an empty tenant with a generated"
                 + " sample practice (same seed and size, same rows); answers rows per table and elapsed_ms", true,
                 "SeedData", "Object")));
+        paths.put("/api/v1/admin/tenants/{name}/query", Map.of("post", op("Query window as the site admin (the CLI):"
+                + " the same checks and limits as /api/v1/t/{tenant}/query, run as the tenant's own database user",
+                true, "Query", "QueryResult")));
         paths.put("/api/v1/admin/group", Map.of("get", op("The replication group: sites, links, states, lag", true,
                 null, "Object")));
         paths.put("/api/v1/admin/group/invites", Map.of("post", op("One-time join token {role, expires_minutes,"
@@ -62,6 +65,10 @@ final class OpenApi {
                 "Merge", "Object")));
         paths.put("/api/v1/t/{tenant}/insurance-plans/combine", Map.of("post", op(
                 "Combine the plans in 'merge' into 'keep'", true, "Combine", "Object")));
+        paths.put("/api/v1/t/{tenant}/query", Map.of("post", op("Query window (practice administrators): one"
+                + " checked statement (SELECT, SHOW TABLES, DESCRIBE, SHOW GRANTS; at a report replica also scratch"
+                + " CREATE/DROP TABLE, INSERT, UPDATE, DELETE); refused statements answer 400 (field sql), scratch"
+                + " writes elsewhere 409", true, "Query", "QueryResult")));
         paths.put("/api/v1/t/{tenant}/users", Map.of("post", op("Add a practice user (admin)", true, "UserCreate",
                 "Object")));
         paths.put("/api/v1/t/{tenant}/security-log", Map.of("get", op("Security log (admin)", true, null, "Object")));
@@ -90,6 +97,21 @@ final class OpenApi {
         schemas.put("SeedData", Map.of("type", "object", "required", List.of("patients"), "properties",
                 Map.of("patients", Map.of("type", "integer", "minimum", 1, "maximum", 200_000),
                         "seed", Map.of("type", "integer", "default", 1))));
+        schemas.put("Query", Map.of("type", "object", "required", List.of("sql"), "properties", Map.of(
+                "sql", Map.of("type", "string", "maxLength", 65536),
+                "max_rows", Map.of("type", "integer", "minimum", 1, "maximum", 10000, "default", 1000),
+                "timeout_seconds", Map.of("type", "integer", "minimum", 1, "maximum", 300, "default", 30))));
+        schemas.put("QueryResult", Map.of("type", "object", "properties", Map.of(
+                "statement", Map.of("type", "string"),
+                "columns", Map.of("type", "array", "items", Map.of("type", "object", "properties", Map.of(
+                        "name", Map.of("type", "string"), "type", Map.of("type", "string")))),
+                "rows", Map.of("type", "array", "items", Map.of("type", "array")),
+                "row_count", Map.of("type", "integer"),
+                "max_rows", Map.of("type", "integer"),
+                "truncated", Map.of("type", "boolean"),
+                "affected_rows", Map.of("type", "integer"),
+                "elapsed_ms", Map.of("type", "integer"),
+                "logged_to", Map.of("type", "string", "enum", List.of("security_log", "site_log")))));
         schemas.put("Merge", Map.of("type", "object", "required", List.of("from", "into"), "properties",
                 Map.of("from", Map.of("type", "integer"), "into", Map.of("type", "integer"))));
         schemas.put("Combine", Map.of("type", "object", "required", List.of("keep", "merge"), "properties",

@@ -36,6 +36,14 @@ final class Output {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 
+    /** One line about a finished seed (join, re-seed). */
+    static void seed(PrintWriter out, String what, JsonNode result) {
+        JsonNode seed = result.path("seed");
+        out.printf("%s %s from %s: %,d rows, %s in %.1f s, at GTID %s.%n", result.path("site").asText(), what,
+                result.path("source").asText(), seed.path("rows").asLong(), size(seed.path("bytes").asLong()),
+                seed.path("seconds").asDouble(), seed.path("gtid_position").asText());
+    }
+
     /** The replication group: each site, its role, and each of its links. */
     static void group(PrintWriter out, JsonNode g) {
         if (!g.has("topology")) {

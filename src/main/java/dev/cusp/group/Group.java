@@ -525,8 +525,7 @@ public final class Group implements AutoCloseable {
                 // restart is a full checkpoint.
                 job.step("restarting the node once, so the imported tablespaces are checkpointed");
                 long t0 = System.nanoTime();
-                node.close();
-                node.start();
+                restartNode();
                 // The restart is part of the seed's cost: count it in the figures.
                 res = new Seeder.Result(res.gtidPos(), res.databases(), res.users(), res.bytes(), res.rows(),
                         res.millis() + (System.nanoTime() - t0) / 1_000_000);
@@ -778,8 +777,7 @@ public final class Group implements AutoCloseable {
         node.extraArgs(nodeArgs(home));
         if (rows.stream().anyMatch(r -> r.action().equals("restart"))) {
             LOG.info("group: restarting the node for {}", rows);
-            node.close();
-            node.start();
+            restartNode();
         }
         if (changed) {
             pools.refreshAll();
@@ -1167,6 +1165,16 @@ public final class Group implements AutoCloseable {
 
     public PeerTrust trust() {
         return trust;
+    }
+
+    /** Restarts the embedded node; pooled connections to the old process are retired. */
+    private void restartNode() {
+        node.close();
+        node.start();
+        if (admin instanceof com.zaxxer.hikari.HikariDataSource h && h.getHikariPoolMXBean() != null) {
+            h.getHikariPoolMXBean().softEvictConnections();
+        }
+        pools.evictAll();
     }
 
     private void refreshTrust(List<Member> all) {

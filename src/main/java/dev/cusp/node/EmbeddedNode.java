@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -81,6 +82,7 @@ public final class EmbeddedNode implements AutoCloseable {
                     "the embedded MariaDB node did not start: " + rootMessage(e) + " (see the site log)", null, e);
         }
         bootstrapAdmin();
+        revokePublicTestGrants();
         LOG.info("node: MariaDB ready on 127.0.0.1:{} (server_id {}, gtid_domain_id {})", config.port(),
                 config.serverId(), config.gtidDomainId());
     }
@@ -138,6 +140,28 @@ public final class EmbeddedNode implements AutoCloseable {
         }
         sql.append("DROP USER IF EXISTS ''@'localhost';\nDROP DATABASE IF EXISTS test;\n");
         new NodeTools(config).runAsRoot(sql.toString());
+    }
+
+    /**
+     * MariaDB's installer grants the PUBLIC role every right on databases named {@code test}
+     * and {@code test_*}: any tenant's database user could create tables there and share data
+     * with another tenant. Revoked at every start (nodes made before this check included), off
+     * the binary log: every node does it for itself.
+     */
+    private void revokePublicTestGrants() {
+        try (Connection c = adminConnection(); Statement s = c.createStatement()) {
+            s.execute("SET SESSION sql_log_bin = 0");
+            for (String db : List.of("`test`", "`test\\_%`")) {
+                try {
+                    s.execute("REVOKE ALL PRIVILEGES ON " + db + ".* FROM PUBLIC");
+                    LOG.info("node: revoked PUBLIC's rights on {}", db);
+                } catch (SQLException noSuchGrant) {
+                    // Already revoked.
+                }
+            }
+        } catch (SQLException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "cannot secure the node's grants: " + e.getMessage(), null, e);
+        }
     }
 
     private void requirePortFree() {

@@ -30,5 +30,7 @@ class OpenApiIT {
         assertThat(doc.at("/paths").has("/api/v1/admin/tenants")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/admin/group/invites")).isTrue();
         assertThat(doc.at("/paths").has("/metrics")).isTrue();
+        assertThat(doc.at("/paths").has("/api/v1/t/{tenant}/query")).isTrue();
+        assertThat(doc.at("/paths").has("/api/v1/admin/tenants/{name}/query")).isTrue();
     }
 }

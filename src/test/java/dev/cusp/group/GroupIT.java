@@ -394,15 +394,7 @@ class GroupIT {
                 if (replica == source || (replica != c && source != c)) {
                     continue;
                 }
-                FaultyProxy p = new FaultyProxy(source.site.node().config().port());
-                PROXIES.add(p);
-                cLinks.add(p);
-                try (Connection conn = replica.site.node().adminConnection(); Statement st = conn.createStatement()) {
-                    String ch = "'" + source.site.group().siteName() + "'";
-                    st.execute("STOP SLAVE " + ch);
-                    st.execute("CHANGE MASTER " + ch + " TO MASTER_PORT = " + p.port());
-                    st.execute("START SLAVE " + ch);
-                }
+                cLinks.add(routeThroughProxy(replica, source));
             }
         }
         awaitConverged(a, b, c);

@@ -1,0 +1,262 @@
+package dev.cusp.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.support.TestSite;
+import dev.cusp.tenant.TenantService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query window on the shared (standalone, writable) site: reports run with a row and a time
+ * limit, as the practice's own database user; every trick is refused with a 400 naming the
+ * reason, and nothing of it runs.
+ */
+class QueryWindowIT {
+    static TestSite site;
+    static TenantService.Created practice;
+    static String name;
+    static String db;
+    static String token;
+
+    @BeforeAll
+    static void setUp() {
+        site = TestSite.shared();
+        practice = site.newTenant("qw");
+        name = practice.tenant().name();
+        db = practice.tenant().dbName();
+        token = site.login(practice);
+        sql("CREATE TABLE keepme (id INT PRIMARY KEY); INSERT INTO keepme VALUES (1)");
+    }
+
+    static TestSite.Response query(String sql) {
+        return site.call("POST", "/api/v1/t/" + name + "/query", token, Map.of("sql", sql));
+    }
+
+    static TestSite.Response query(String sql, int maxRows) {
+        return site.call("POST", "/api/v1/t/" + name + "/query", token, Map.of("sql", sql, "max_rows", maxRows));
+    }
+
+    /** Runs SQL with the real client as the practice's own database user (set-up and proofs). */
+    static String sql(String text) {
+        TestSite.ClientResult r = site.mariadb(practice.tenant().dbUser(), practice.dbPassword(), "USE " + db + "; "
+                + text);
+        assertThat(r.exit()).as(r.output()).isZero();
+        return r.output().trim();
+    }
+
+    static void refused(String sql, String reason) {
+        TestSite.Response r = query(sql);
+        assertThat(r.status()).as(sql + " -> " + r.body()).isEqualTo(400);
+        assertThat(r.json().path("error").path("code").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(r.json().path("error").path("field").asText()).isEqualTo("sql");
+        assertThat(r.json().path("error").path("message").asText()).as(sql).containsIgnoringCase(reason);
+    }
+
+    @Test
+    void selectReturnsColumnsAndRowsWithinTheRowLimit() {
+        int codes = Integer.parseInt(sql("SELECT COUNT(*) FROM procedure_code"));
+        assertThat(codes).isGreaterThan(10);
+
+        TestSite.Response all = query("SELECT code, description FROM procedure_code ORDER BY code");
+        assertThat(all.status()).as(all.body()).isEqualTo(200);
+        assertThat(all.json().path("columns").get(0).path("name").asText()).isEqualTo("code");
+        assertThat(all.json().path("rows")).hasSize(codes);
+        assertThat(all.json().path("truncated").asBoolean()).isFalse();
+        assertThat(all.json().path("max_rows").asInt()).isEqualTo(1000);
+
+        TestSite.Response ten = query("SELECT code FROM procedure_code ORDER BY code", 10);
+        assertThat(ten.status()).as(ten.body()).isEqualTo(200);
+        assertThat(ten.json().path("rows")).hasSize(10);
+        assertThat(ten.json().path("truncated").asBoolean()).isTrue();
+        assertThat(ten.json().path("message").asText()).contains("first 10 rows");
+        assertThat(ten.json().path("rows").get(0).get(0).asText())
+                .isEqualTo(all.json().path("rows").get(0).get(0).asText());
+
+        TestSite.Response over = query("SELECT 1", 10_001);
+        assertThat(over.status()).isEqualTo(400);
+        assertThat(over.json().path("error").path("field").asText()).isEqualTo("max_rows");
+    }
+
+    @Test
+    void joinsSubqueriesCtesUnionAndOwnQualifiedNamesRun() {
+        String[] ok = {
+            "WITH c AS (SELECT code FROM procedure_code) SELECT COUNT(*) AS n FROM c",
+            "SELECT p.code FROM procedure_code p JOIN (SELECT code FROM procedure_code) q ON q.code = p.code LIMIT 3",
+            "SELECT 1 AS x UNION SELECT 2 ORDER BY x",
+            "SELECT id FROM " + db + ".keepme WHERE id IN (SELECT id FROM `" + db + "`.keepme)",
+            "SELECT ';' AS semicolon /* ; DROP TABLE keepme; */ -- ; DROP TABLE keepme",
+            "SELECT 'it\\'s; DROP TABLE keepme' AS s",
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db + "'",
+            "SHOW TABLES",
+            "DESCRIBE keepme",
+        };
+        for (String s : ok) {
+            TestSite.Response r = query(s);
+            assertThat(r.status()).as(s + " -> " + r.body()).isEqualTo(200);
+        }
+        assertThat(query("SELECT 1 AS x UNION SELECT 2 ORDER BY x").json().path("rows").toString())
+                .isEqualTo("[[1],[2]]");
+        assertThat(query("SELECT ';' AS semicolon /* ; */").json().path("rows").get(0).get(0).asText())
+                .isEqualTo(";");
+        assertThat(sql("SELECT COUNT(*) FROM keepme")).isEqualTo("1");
+    }
+
+    @Test
+    void aSecondStatementIsRefusedAndNeverRuns() {
+        refused("SELECT 1; DROP TABLE keepme", "one statement at a time");
+        refused("SELECT ';'; DROP TABLE keepme", "one statement at a time");
+        refused("SELECT 1 -- x\n; DROP TABLE keepme", "one statement at a time");
+        refused("SELECT 1 # c\n; DROP TABLE keepme", "one statement at a time");
+        assertThat(sql("SELECT COUNT(*) FROM keepme")).isEqualTo("1");
+    }
+
+    @Test
+    void intoOutfileAndDumpfileAreRefusedAndWriteNoFile() throws Exception {
+        Path out = site.site.home().node().resolve("tmp").resolve("qw-" + System.nanoTime() + ".txt");
+        refused("SELECT * FROM keepme INTO OUTFILE '" + out + "'", "INTO OUTFILE");
+        refused("SELECT * INTO OUTFILE '" + out + "' FROM keepme", "INTO OUTFILE");
+        refused("SELECT * FROM keepme INTO DUMPFILE '" + out + "'", "OUTFILE/DUMPFILE");
+        assertThat(Files.exists(out)).isFalse();
+    }
+
+    @Test
+    void variablesSetAndSessionStatementsAreRefused() {
+        refused("SELECT 1 INTO @v", "variables");
+        refused("SELECT @x := 1", "variables");
+        refused("SELECT @@datadir", "variables");
+        refused("SET @@global.read_only = 0", "SET");
+        refused("SET @x = 1", "SET");
+        refused("SET sql_log_bin = 0", "SET");
+        refused("CALL p()", "CALL");
+        refused("EXECUTE s", "EXECUTE");
+        refused("PREPARE s FROM 'DROP TABLE keepme'", "PREPARE");
+        refused("HANDLER keepme OPEN", "HANDLER");
+        refused("LOCK TABLES keepme WRITE", "LOCK");
+        refused("GRANT ALL ON *.* TO " + practice.tenant().dbUser(), "GRANT");
+        refused("CREATE USER intruder IDENTIFIED BY 'x'", "CREATE USER");
+        refused("LOAD DATA INFILE '/etc/passwd' INTO TABLE keepme", "LOAD");
+        refused("SHOW GRANTS FOR root@localhost", "SHOW GRANTS FOR");
+        refused("SELECT * FROM keepme FOR UPDATE", "locks rows");
+        assertThat(query("SHOW GRANTS").status()).isEqualTo(200);
+    }
+
+    @Test
+    void sleepAndBenchmarkAreRefusedAndLongQueriesAreStopped() {
+        refused("SELECT SLEEP(5)", "SLEEP()");
+        refused("SELECT BENCHMARK(100000000, MD5('a'))", "BENCHMARK()");
+        refused("SELECT GET_LOCK('x', 10)", "GET_LOCK()");
+        refused("SELECT LOAD_FILE('/etc/passwd')", "LOAD_FILE()");
+        long start = System.nanoTime();
+        TestSite.Response r = site.call("POST", "/api/v1/t/" + name + "/query", token, Map.of("sql",
+                "SELECT COUNT(*) FROM procedure_code a, procedure_code b, procedure_code c, procedure_code d,"
+                        + " procedure_code e, procedure_code f", "timeout_seconds", 1));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().path("error").path("message").asText()).contains("longer than 1 s");
+        assertThat(System.nanoTime() - start).isLessThan(15_000_000_000L);
+    }
+
+    @Test
+    void executableCommentsAreRefused() {
+        refused("SELECT /*! SLEEP(1), */ 1", "executable comments");
+        refused("SELECT 1 /*!50000 ; DROP TABLE keepme */", "executable comments");
+        refused("SELECT 1 /*M!100000 , LOAD_FILE('/etc/passwd') */", "executable comments");
+        assertThat(sql("SELECT COUNT(*) FROM keepme")).isEqualTo("1");
+    }
+
+    @Test
+    void otherDatabasesAreRefused() {
+        TenantService.Created other = site.newTenant("qwother");
+        String otherDb = other.tenant().dbName();
+        refused("SELECT * FROM " + otherDb + ".patient", "another database");
+        refused("SELECT * FROM `" + otherDb + "`.`patient`", "another database");
+        refused("SELECT * FROM keepme k JOIN " + otherDb + ".patient p ON p.id = k.id", "another database");
+        refused("SELECT id FROM keepme WHERE id IN (SELECT id FROM " + otherDb + ".patient)", "another database");
+        refused("WITH x AS (SELECT id FROM " + otherDb + ".patient) SELECT * FROM x", "another database");
+        refused("SELECT 1 UNION SELECT id FROM " + otherDb + ".patient", "another database");
+        refused("SELECT * FROM mysql.user", "another database");
+        refused("SELECT * FROM " + db + "_bak_1.patient", "another database");
+        refused("SELECT * FROM information_schema.processlist", "information_schema");
+        refused("SHOW TABLES FROM " + otherDb, "another database");
+        refused("DESCRIBE " + otherDb + ".patient", "another database");
+    }
+
+    @Test
+    void writesAreRefusedOnASiteThatIsNotAReportReplica() {
+        String scratch = db + "_scratch";
+        for (String s : new String[] {"CREATE TABLE " + scratch + ".t (a INT)", "CREATE TEMPORARY TABLE t (a INT)",
+            "DROP TABLE keepme", "INSERT INTO keepme VALUES (2)", "UPDATE keepme SET id = 3",
+            "DELETE FROM keepme"}) {
+            TestSite.Response r = query(s);
+            assertThat(r.status()).as(s + " -> " + r.body()).isEqualTo(409);
+            assertThat(r.json().path("error").path("field").asText()).isEqualTo("sql");
+            assertThat(r.json().path("error").path("message").asText()).contains("only on a report replica")
+                    .contains(scratch).contains("cusp invite --role replica");
+        }
+        refused("TRUNCATE TABLE keepme", "TRUNCATE");
+        refused("ALTER TABLE keepme ADD COLUMN x INT", "ALTER");
+        assertThat(sql("SELECT COUNT(*) FROM keepme")).isEqualTo("1");
+        assertThat(sql("SHOW DATABASES LIKE '" + scratch.replace("_", "\\_") + "'")).isEmpty();
+    }
+
+    @Test
+    void everyQueryIsInTheSecurityLogWithItsUser() {
+        String marker = "marker" + System.nanoTime();
+        assertThat(query("SELECT '" + marker + "' AS m").status()).isEqualTo(200);
+        refused("SELECT '" + marker + "'; DROP TABLE keepme", "one statement");
+        String log = sql("SELECT action, user_name FROM security_log WHERE entity = 'query' AND details LIKE '%"
+                + marker + "%' ORDER BY id");
+        assertThat(log).isEqualTo("query\t" + practice.adminUser() + "\nquery-refused\t" + practice.adminUser());
+    }
+
+    @Test
+    void onlyPracticeAdministratorsMayUseIt() {
+        TestSite.Response add = site.call("POST", "/api/v1/t/" + name + "/users", token, Map.of("user_name", "clerk",
+                "password", "Vq7-mauve-quokka-tundra-Zp3", "is_admin", false));
+        assertThat(add.status()).as(add.body()).isEqualTo(201);
+        TestSite.Response login = site.call("POST", "/api/v1/t/" + name + "/login", null, Map.of("user", "clerk",
+                "password", "Vq7-mauve-quokka-tundra-Zp3"));
+        String clerk = login.json().path("token").asText();
+        TestSite.Response r = site.call("POST", "/api/v1/t/" + name + "/query", clerk, Map.of("sql", "SELECT 1"));
+        assertThat(r.status()).isEqualTo(403);
+        TestSite.Response anon = site.call("POST", "/api/v1/t/" + name + "/query", null, Map.of("sql", "SELECT 1"));
+        assertThat(anon.status()).isEqualTo(401);
+    }
+
+    @Test
+    void theSiteAdminRunsItThroughTheCliAsThePracticeUser() throws Exception {
+        String admin = Files.readString(site.site.home().cliToken()).trim();
+        TestSite.Response r = site.call("POST", "/api/v1/admin/tenants/" + name + "/query", admin,
+                Map.of("sql", "SELECT CURRENT_USER() AS u, DATABASE() AS d"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode row = r.json().path("rows").get(0);
+        assertThat(row.get(0).asText()).startsWith(practice.tenant().dbUser() + "@");
+        assertThat(row.get(1).asText()).isEqualTo(db);
+        TestSite.Response practiceToken = site.call("POST", "/api/v1/admin/tenants/" + name + "/query", token,
+                Map.of("sql", "SELECT 1"));
+        assertThat(practiceToken.status()).isEqualTo(403);
+
+        String[] out = cli("query", name, "SELECT id, 'a b' AS label FROM keepme", "--max-rows", "5");
+        assertThat(out[0]).as(out[2]).isEqualTo("0");
+        assertThat(out[1]).contains("id  label").contains("--  -----").contains(" 1  a b").contains("(1 row");
+        String[] bad = cli("query", name, "SELECT 1; DROP TABLE keepme");
+        assertThat(bad[0]).isEqualTo("2");
+        assertThat(bad[2]).contains("one statement at a time");
+        String[] json = cli("query", name, "SELECT 1 AS one", "--json");
+        assertThat(dev.cusp.api.Json.MAPPER.readTree(json[1]).path("rows").toString()).isEqualTo("[[1]]");
+    }
+
+    static String[] cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--home";
+        all[args.length + 1] = site.site.home().dir().toString();
+        int code = dev.cusp.Cusp.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), all);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+}
