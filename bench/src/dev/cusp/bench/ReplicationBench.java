@@ -83,6 +83,7 @@ public final class ReplicationBench {
     private final int partitionRate;
     private final long pollNanos;
     private final double drainSeconds;
+    private final double maxLagSeconds;
 
     private Member a;
     private Member b;
@@ -98,10 +99,11 @@ public final class ReplicationBench {
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
         this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "20"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "3" : "20"));
-        this.partitionSeconds = Double.parseDouble(System.getProperty("bench.partition.seconds", quick ? "10" : "120"));
+        this.partitionSeconds = Double.parseDouble(System.getProperty("bench.partition.seconds", quick ? "10" : "150"));
         this.partitionRate = Integer.parseInt(System.getProperty("bench.partition.rate", "500"));
-        this.pollNanos = Long.parseLong(System.getProperty("bench.poll.us", "200")) * 1000;
+        this.pollNanos = Long.parseLong(System.getProperty("bench.poll.us", "500")) * 1000;
         this.drainSeconds = quick ? 10 : 30;
+        this.maxLagSeconds = 10;
     }
 
     int run() throws Exception {
@@ -175,7 +177,8 @@ public final class ReplicationBench {
 
     private Writer writer(String mode) throws Exception {
         if (mode.equals("jdbc")) {
-            String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName();
+            String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
+                    + "?socketTimeout=60000";
             Connection[] cs = new Connection[WRITERS];
             PreparedStatement[] ps = new PreparedStatement[WRITERS];
             for (int i = 0; i < WRITERS; i++) {
@@ -287,7 +290,7 @@ public final class ReplicationBench {
         long origin = System.nanoTime() + 50_000_000L;
         long from = origin + (long) (warmS * 1e9);
         long to = from + (long) (measS * 1e9);
-        long giveUp = to + (long) (Math.max(drainSeconds, measS / 2) * 1e9); // writers stop taking late writes here
+        long giveUp = to + (long) (maxLagSeconds * 1e9); // writers stop taking late writes here
         AtomicLong slot = new AtomicLong();
         ConcurrentSkipListMap<Long, Long> pending = new ConcurrentSkipListMap<>();
         AtomicBoolean writersDone = new AtomicBoolean();
@@ -409,13 +412,20 @@ public final class ReplicationBench {
             out.cpu = cpu.cores();
             out.load = BenchKit.loadAverage();
             for (Thread t : threads) {
-                t.join(Math.max(1000, (giveUp - System.nanoTime()) / 1_000_000 + 60_000));
-                check(!t.isAlive(), "a writer did not stop");
+                t.join(Math.max(1000, (giveUp - System.nanoTime()) / 1_000_000 + 90_000));
+                if (t.isAlive()) {
+                    StringBuilder where = new StringBuilder();
+                    for (StackTraceElement e : t.getStackTrace()) {
+                        where.append("\n      at ").append(e);
+                    }
+                    throw new BenchKit.BenchFailure("writer " + t.getName() + " did not stop (" + nodesAlive() + "); it is"
+                            + " in:" + where);
+                }
             }
             writersDone.set(true);
             if (readerThread != null) {
                 readerThread.join();
-                check(readerError[0] == null, "the reader at b failed: " + readerError[0]);
+                check(readerError[0] == null, "the reader at b failed: " + readerError[0] + " (" + nodesAlive() + ")");
             }
         }
         if (withReader) {
@@ -437,6 +447,18 @@ public final class ReplicationBench {
         out.ack = BenchKit.Samples.sortedUnion(acks);
         out.lag = BenchKit.Samples.sortedUnion(lags);
         return out;
+    }
+
+    /** Whether each site's mariadbd is still running: a failure message says so. */
+    private String nodesAlive() {
+        StringBuilder b = new StringBuilder();
+        for (Member m : List.of(a, this.b)) {
+            long pid = m.dbPid();
+            b.append(b.isEmpty() ? "" : ", ").append("mariadbd of ").append(m.name()).append(" (pid ").append(pid)
+                    .append(") ").append(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? "running"
+                            : "NOT running");
+        }
+        return b.toString();
     }
 
     private static void sleepUntil(long nanoTime) {
@@ -578,7 +600,8 @@ public final class ReplicationBench {
      * write makes (a patient and its security_log row), from 16 connections as fast as they go.
      */
     private long[] writeTxShaped(long n) throws Exception {
-        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName();
+        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
+                + "?socketTimeout=60000";
         AtomicLong next = new AtomicLong();
         String[] error = new String[1];
         List<Thread> threads = new ArrayList<>();
@@ -642,7 +665,7 @@ public final class ReplicationBench {
                 + " latency (commit at a, or the API's answer); unseen: acknowledged but not seen at b within %.0f s;"
                 + " not sent: due but given up after falling %.0f s behind; drain: seconds from the end of the window"
                 + " until b held a's whole GTID position (each row starts with b caught up).", measure, drainSeconds,
-                Math.max(drainSeconds, measure / 2)));
+                maxLagSeconds));
         System.out.println(f("cpu columns in cores during the window: this JVM (writers, reader, both sites), mariadbd of"
                 + " a and b, and every other process (noise). Reader resolution: one poll per %d us plus the query.",
                 pollNanos / 1000));
