@@ -8,19 +8,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.Site;
 import dev.cusp.site.Settings;
 import dev.cusp.tenant.TenantService;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Issue "single-row API reads and writes per second and p50/p99 latency at 50 concurrent
@@ -41,7 +38,8 @@ import java.util.Map;
  */
 public final class ApiBench {
     static final int CLIENTS = 50;
-    static final int CLIENTS_PER_HTTP_CLIENT = 5;
+    /** Clients sharing one login token (one session): 10 sessions in all. */
+    static final int CLIENTS_PER_TOKEN = 5;
     static final int SEED_PATIENTS = 10_000;
 
     public static void main(String[] args) {
@@ -77,7 +75,9 @@ public final class ApiBench {
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
         this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "15"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "2" : "20"));
-        String pools = System.getProperty("bench.pools", quick ? Integer.toString(defaultPool) : defaultPool + ",16");
+        // Full runs add one other size, to show what the pool size buys or costs.
+        String pools = System.getProperty("bench.pools", quick ? Integer.toString(defaultPool)
+                : defaultPool + "," + (defaultPool == 4 ? 16 : 4));
         this.poolSizes = java.util.Arrays.stream(pools.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
@@ -89,8 +89,8 @@ public final class ApiBench {
                 + " measured per row; %d patients seeded", CLIENTS, warmup, measure, SEED_PATIENTS));
         System.out.println(f("         before the first row, %.0f s of API reads and %.0f s of API writes warm the JIT"
                 + " (the API path needs ~25 s of load to reach steady state on 2 cores)", jitWarmup, jitWarmup / 2));
-        System.out.println("         API clients: java.net.http.HttpClient, HTTP/1.1 keep-alive over TLS, one client"
-                + " (and one login token) per " + CLIENTS_PER_HTTP_CLIENT + " threads");
+        System.out.println("         API clients: one HTTP/1.1 keep-alive TLS connection per client thread (the bench's"
+                + " own blocking client, RawHttps), one login token per " + CLIENTS_PER_TOKEN + " threads");
         System.out.println("NOTE:    the load generator, the site (Javalin, HikariCP) and mariadbd all share this"
                 + " machine's cores;");
         System.out.println("         cpu columns: cores used by load-generator threads (gen), the rest of the JVM"
@@ -309,74 +309,68 @@ public final class ApiBench {
 
     private BenchKit.Result api(String op, int pool, Site site, TenantService.Created t, long[] ids, long dbPid,
                                 double warmupS, double measureS, double rate) throws Exception {
-        String base = site.url() + "/api/v1/t/" + t.tenant().name() + "/patients";
-        int nClients = (CLIENTS + CLIENTS_PER_HTTP_CLIENT - 1) / CLIENTS_PER_HTTP_CLIENT;
-        HttpClient[] http = new HttpClient[nClients];
-        String[] tokens = new String[nClients];
-        for (int i = 0; i < nClients; i++) {
-            http[i] = BenchKit.client(site.home());
-            tokens[i] = BenchKit.login(http[i], site.url(), t.tenant().name(), t.adminUser(), t.adminPassword());
-        }
-        String mode = (op.equals("read") ? "api GET /patients/{id}" : "api POST /patients") + paced(rate);
-        BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(pool), CLIENTS, warmupS, measureS, dbPid, rate,
-                client -> {
-            HttpClient h = http[client / CLIENTS_PER_HTTP_CLIENT];
-            String auth = "Bearer " + tokens[client / CLIENTS_PER_HTTP_CLIENT];
-            if (op.equals("read")) {
-                return rnd -> {
-                    long id = ids[rnd.nextInt(ids.length)];
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/" + id))
-                            .timeout(Duration.ofSeconds(30)).header("Authorization", auth).GET().build();
-                    HttpResponse<String> res = h.send(req, HttpResponse.BodyHandlers.ofString());
-                    if (res.statusCode() != 200) {
-                        throw new IllegalStateException("HTTP " + res.statusCode() + " " + res.body());
-                    }
-                    return BenchKit.idOf(res.body()) == id;
-                };
+        String base = "/api/v1/t/" + t.tenant().name() + "/patients";
+        int nTokens = (CLIENTS + CLIENTS_PER_TOKEN - 1) / CLIENTS_PER_TOKEN;
+        String[] tokens = new String[nTokens];
+        try (HttpClient login = BenchKit.client(site.home())) {
+            for (int i = 0; i < nTokens; i++) {
+                tokens[i] = BenchKit.login(login, site.url(), t.tenant().name(), t.adminUser(), t.adminPassword());
             }
-            return new BenchKit.Op() {
-                long n;
-
-                @Override
-                public boolean run(java.util.concurrent.ThreadLocalRandom rnd) throws Exception {
-                    String json = "{\"last_name\":\"Benchmark\",\"first_name\":\"A" + client + "-" + (n++) + "\"}";
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(30))
-                            .header("Authorization", auth).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-                    HttpResponse<String> res = h.send(req, HttpResponse.BodyHandlers.ofString());
-                    if (res.statusCode() != 201) {
-                        throw new IllegalStateException("HTTP " + res.statusCode() + " " + res.body());
-                    }
-                    return BenchKit.idOf(res.body()) > 0;
-                }
-            };
-        });
-        for (HttpClient h : http) {
-            h.close();
         }
-        return r;
+        SSLContext tls = BenchKit.tls(site.home());
+        List<RawHttps> conns = new ArrayList<>();
+        String mode = (op.equals("read") ? "api GET /patients/{id}" : "api POST /patients") + paced(rate);
+        try {
+            return BenchKit.run(op, mode, Integer.toString(pool), CLIENTS, warmupS, measureS, dbPid, rate, client -> {
+                RawHttps h = new RawHttps(tls, site.url());
+                conns.add(h);
+                String auth = "Bearer " + tokens[client / CLIENTS_PER_TOKEN];
+                if (op.equals("read")) {
+                    return rnd -> {
+                        long id = ids[rnd.nextInt(ids.length)];
+                        BenchKit.Reply res = h.get(base + "/" + id, auth);
+                        if (res.status() != 200) {
+                            throw new IllegalStateException("HTTP " + res.status() + " " + res.body());
+                        }
+                        return BenchKit.idOf(res.body()) == id;
+                    };
+                }
+                return new BenchKit.Op() {
+                    long n;
+
+                    @Override
+                    public boolean run(java.util.concurrent.ThreadLocalRandom rnd) throws Exception {
+                        String json = "{\"last_name\":\"Benchmark\",\"first_name\":\"A" + client + "-" + (n++)
+                                + "\"}";
+                        BenchKit.Reply res = h.post(base, auth, json);
+                        if (res.status() != 201) {
+                            throw new IllegalStateException("HTTP " + res.status() + " " + res.body());
+                        }
+                        return BenchKit.idOf(res.body()) > 0;
+                    }
+                };
+            });
+        } finally {
+            conns.forEach(RawHttps::close);
+        }
     }
 
     private BenchKit.Result health(Site site, long dbPid) throws Exception {
-        int nClients = (CLIENTS + CLIENTS_PER_HTTP_CLIENT - 1) / CLIENTS_PER_HTTP_CLIENT;
-        HttpClient[] http = new HttpClient[nClients];
-        for (int i = 0; i < nClients; i++) {
-            http[i] = BenchKit.client(site.home());
+        SSLContext tls = BenchKit.tls(site.home());
+        List<RawHttps> conns = new ArrayList<>();
+        try {
+            return BenchKit.run("read", "api GET /health (no auth, no db)", "-", CLIENTS, warmup, measure, dbPid,
+                    client -> {
+                        RawHttps h = new RawHttps(tls, site.url());
+                        conns.add(h);
+                        return rnd -> {
+                            BenchKit.Reply res = h.get("/api/v1/health", null);
+                            return res.status() == 200 && res.body().contains("ok");
+                        };
+                    });
+        } finally {
+            conns.forEach(RawHttps::close);
         }
-        URI uri = URI.create(site.url() + "/api/v1/health");
-        BenchKit.Result r = BenchKit.run("read", "api GET /health (no auth, no db)", "-", CLIENTS, warmup, measure,
-                dbPid, client -> {
-                    HttpClient h = http[client / CLIENTS_PER_HTTP_CLIENT];
-                    return rnd -> {
-                        HttpResponse<String> res = h.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                                .GET().build(), HttpResponse.BodyHandlers.ofString());
-                        return res.statusCode() == 200 && res.body().contains("ok");
-                    };
-                });
-        for (HttpClient h : http) {
-            h.close();
-        }
-        return r;
     }
 
     private static String paced(double rate) {

@@ -93,6 +93,12 @@ final class BenchKit {
 
     /** An HTTP/1.1 client (keep-alive) that trusts only the site's own CA. */
     static HttpClient client(SiteHome home) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls(home))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A TLS context that trusts only the site's own CA. */
+    static SSLContext tls(SiteHome home) {
         try {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
@@ -101,8 +107,7 @@ final class BenchKit {
             tmf.init(ks);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ctx)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+            return ctx;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.api.AdminRoutes;
 import dev.cusp.api.ApiServer;
 import dev.cusp.api.GroupRoutes;
+import dev.cusp.api.MetricsRoutes;
 import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
 import dev.cusp.group.Group;
@@ -118,11 +119,16 @@ public final class Site implements AutoCloseable {
         PeerTrust trust = new PeerTrust();
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
-                () -> registry.all().forEach(t -> practice[0].tenantChanged(t.name(), false)));
+                (name, closed) -> {
+                    practice[0].tenantChanged(name, closed);
+                    if (closed) {
+                        pools.evict(name);
+                    }
+                });
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
-        server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs),
-                new PeerRoutes(group, jobs)).start();
+        server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
+                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools)).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {

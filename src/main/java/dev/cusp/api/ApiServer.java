@@ -36,7 +36,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
-                     PracticeRoutes practice, GroupRoutes group, PeerRoutes peer) {
+                     PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(TlsContexts.server(tls, peers));
         ssl.setIncludeProtocols(PROTOCOLS);
@@ -75,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
         practice.register(app);
         group.register(app);
         peer.register(app);
+        metrics.register(app);
     }
 
     public ApiServer start() {

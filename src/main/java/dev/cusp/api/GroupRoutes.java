@@ -22,12 +22,19 @@ import java.util.Map;
  */
 public final class GroupRoutes {
     private static final String BASE = "/api/v1/admin/group";
+    private static final java.util.regex.Pattern GUARDED = java.util.regex.Pattern.compile(
+            "/api/v1/t/([^/]+)/(?:(patients/merge|insurance-plans/combine)|(patients|insurance-plans|fee-schedules)/[^/]+)/?");
     private final Group group;
     private final Jobs jobs;
+    private final dev.cusp.tenant.TenantRegistry registry;
+    private final dev.cusp.tenant.TenantPools pools;
 
-    public GroupRoutes(Group group, Jobs jobs) {
+    public GroupRoutes(Group group, Jobs jobs, dev.cusp.tenant.TenantRegistry registry,
+                       dev.cusp.tenant.TenantPools pools) {
         this.group = group;
         this.jobs = jobs;
+        this.registry = registry;
+        this.pools = pools;
     }
 
     void register(Javalin app) {
@@ -46,7 +53,27 @@ public final class GroupRoutes {
             if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD && !ctx.path().endsWith("/login")
                     && !ctx.path().endsWith("/logout")) {
                 group.requireWritable("write");
+                var fence = group.monitor().fenced();
+                if (fence.isPresent()) {
+                    throw new CuspException(ErrorCode.UNAVAILABLE, fence.get());
+                }
+                deletionGuard(ctx);
             }
+        });
+        app.get(BASE + "/alerts", ctx -> ctx.json(Map.of("alerts", group.monitor().alerts(
+                "true".equals(ctx.queryParam("all"))))));
+        app.post(BASE + "/guard-override", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "minutes", "reason");
+            JsonNode min = b.get("minutes");
+            if (min == null || !min.isIntegralNumber() || min.asLong() < 1 || min.asLong() > 1440) {
+                throw CuspException.invalid("minutes", "minutes must be a whole number from 1 to 1440");
+            }
+            String reason = Json.text(b, "reason", true);
+            if (reason.isBlank() || reason.length() > 500) {
+                throw CuspException.invalid("reason", "give a reason of 1 to 500 characters; it goes to the security log");
+            }
+            ctx.json(group.monitor().override(Duration.ofMinutes(min.asLong()), reason));
         });
         app.post(BASE + "/invites", ctx -> {
             JsonNode b = Json.body(ctx);
@@ -87,6 +114,37 @@ public final class GroupRoutes {
                 ctx.json(group.remoteJob(site, ctx.pathParam("id")));
             }
         });
+    }
+
+    /**
+     * Merges, combines and deletes wait while a writable peer is disconnected; under a site
+     * admin's override they go on, and each one is written to the practice's security log.
+     */
+    private void deletionGuard(Context ctx) throws java.sql.SQLException {
+        java.util.regex.Matcher m = GUARDED.matcher(ctx.path());
+        boolean guarded = m.matches() && ((ctx.method() == HandlerType.POST && m.group(2) != null)
+                || (ctx.method() == HandlerType.DELETE && m.group(3) != null));
+        if (!guarded) {
+            return;
+        }
+        var why = group.monitor().deletionGuard();
+        if (why.isEmpty()) {
+            return;
+        }
+        var override = group.monitor().overrideReason();
+        if (override.isEmpty()) {
+            throw new CuspException(ErrorCode.CONFLICT, why.get());
+        }
+        var t = registry.find(m.group(1));
+        if (t.isPresent()) {
+            Sessions.Session s = ctx.attribute("cusp.session");
+            try (dev.cusp.tenant.TenantPools.Lease l = pools.lease(t.get())) {
+                dev.cusp.practice.SecurityLog.write(l.connection(), new dev.cusp.practice.Actor(
+                        s == null ? "?" : s.userName(), group.siteName()), "deletion_guard_override",
+                        ctx.path().replaceFirst("^/api/v1/t/[^/]+/", ""), null, why.get().split(";")[0]
+                        + "; override by the site admin: " + override.get());
+            }
+        }
     }
 
     private List<Map<String, Object>> sites() {

@@ -30,6 +30,27 @@ final class OpenApi {
         paths.put("/api/v1/admin/tenants/{name}/seed-data", Map.of("post", op("Fill an empty tenant with a generated"
                 + " sample practice (same seed and size, same rows); answers rows per table and elapsed_ms", true,
                 "SeedData", "Object")));
+        paths.put("/api/v1/admin/group", Map.of("get", op("The replication group: sites, links, states, lag", true,
+                null, "Object")));
+        paths.put("/api/v1/admin/group/invites", Map.of("post", op("One-time join token {role, expires_minutes,"
+                + " topology}", true, null, "Object")));
+        paths.put("/api/v1/admin/group/join", Map.of("post", op("Join the group of a token {token, force}: 202, a job",
+                true, null, "Object")));
+        paths.put("/api/v1/admin/group/sites/{name}", Map.of("delete", op("Remove a site from the group", true, null,
+                "Object")));
+        paths.put("/api/v1/admin/group/leave", Map.of("post", op("Leave the group", true, null, "Object")));
+        paths.put("/api/v1/admin/group/topology", Map.of("put", op("Set the peers' topology {topology: mesh|ring}",
+                true, null, "Object")));
+        paths.put("/api/v1/admin/group/reseed", Map.of("post", op("Re-seed a site {site, from, discard_local}: 202,"
+                + " a job", true, null, "Object")));
+        paths.put("/api/v1/admin/group/alerts", Map.of("get", op("Replication alerts (?all=true with cleared ones)",
+                true, null, "Object")));
+        paths.put("/api/v1/admin/group/guard-override", Map.of("post", op("Lift the deletion guard for a while"
+                + " {minutes, reason}", true, null, "Object")));
+        paths.put("/api/v1/admin/jobs/{id}", Map.of("get", op("A long job's steps, progress and result (?site=NAME"
+                + " for a job at another site)", true, null, "Object")));
+        paths.put("/metrics", Map.of("get", op("Prometheus text format: replication health and resources", false, null,
+                "Object")));
         paths.put("/api/v1/t/{tenant}/login", Map.of("post", op("Practice user login", false, "Login", "Token")));
         paths.put("/api/v1/t/{tenant}/patients/merge", Map.of("post", op("Merge patient 'from' into 'into'", true,
                 "Merge", "Object")));

@@ -89,12 +89,14 @@ public final class PeerRoutes {
 
     private void snapshot(Context ctx) throws Exception {
         Seeder.Estimate est = group.snapshotEstimate();
+        boolean physical = "physical".equals(ctx.queryParam("format")) && group.physicalSnapshotPossible(est);
         ctx.status(200);
-        ctx.contentType("application/sql");
+        ctx.contentType(physical ? "application/octet-stream" : "application/sql");
+        ctx.header("X-Cusp-Snapshot-Format", physical ? "physical" : "sql");
         ctx.header("X-Cusp-Estimated-Bytes", Long.toString(est.bytes()));
         ctx.header("X-Cusp-Estimated-Rows", Long.toString(est.rows()));
         try (OutputStream out = ctx.res().getOutputStream()) {
-            group.snapshot(est, out);
+            group.snapshot(est, physical, out);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The middle tier: practice users log in per tenant and work on their own practice's
@@ -31,6 +32,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PracticeRoutes {
     private static final String BASE = "/api/v1/t/{tenant}";
+    private static final Pattern LOGIN_PATH = Pattern.compile("/api/v1/t/[^/]+/login/?");
+    /** Request attribute holding the session the before-handler checked. */
+    private static final String SESSION = "cusp.session";
+    /**
+     * How long a registry row is trusted. Changes made through this site (suspend, resume,
+     * drop) reach the cache at once through {@link #tenantChanged}; the bound only limits how
+     * long a change made any other way could go unseen.
+     */
+    private static final long TENANT_TTL_NANOS = 60_000_000_000L;
 
     private final TenantRegistry registry;
     private final TenantPools pools;
@@ -38,7 +48,7 @@ public final class PracticeRoutes {
     private final String site;
     private final int maxFailures;
     private final Duration lockout;
-    /** Registry lookups are cached for a moment: a hot path reads the tenant on every request. */
+    /** Registry lookups are cached: a hot path reads the tenant on every request. */
     private final Map<String, CachedTenant> cache = new ConcurrentHashMap<>();
 
     private record CachedTenant(Tenant tenant, long at) {
@@ -72,7 +82,7 @@ public final class PracticeRoutes {
         // Authenticate before anything else the request says is looked at: without a valid
         // token, a caller gets 401, not validation answers about its body, ids or paths.
         app.before(BASE + "/*", ctx -> {
-            if (!(ctx.method() == HandlerType.POST && ctx.path().matches("/api/v1/t/[^/]+/login/?"))) {
+            if (!(ctx.method() == HandlerType.POST && LOGIN_PATH.matcher(ctx.path()).matches())) {
                 session(ctx);
             }
         });
@@ -176,8 +186,8 @@ public final class PracticeRoutes {
         String password = Json.text(b, "password", true);
         Tenant t = tenant(ctx.pathParam("tenant"));
         PracticeUsers.User u;
-        try (Connection c = pools.get(t).getConnection()) {
-            u = PracticeUsers.login(c, site, user, password, maxFailures, lockout);
+        try (TenantPools.Lease l = pools.lease(t)) {
+            u = PracticeUsers.login(l.connection(), site, user, password, maxFailures, lockout);
         }
         String token = sessions.issue(t.name(), u.id(), u.userName(), u.admin());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -188,8 +198,15 @@ public final class PracticeRoutes {
         ctx.json(m);
     }
 
-    /** The caller's session, which must belong to the tenant in the URL. */
+    /**
+     * The caller's session, which must belong to the tenant in the URL. Checked once per request
+     * (by the before-handler) and kept on the request for the route itself.
+     */
     private Sessions.Session session(Context ctx) {
+        Sessions.Session checked = ctx.attribute(SESSION);
+        if (checked != null) {
+            return checked;
+        }
         Sessions.Session s = sessions.require(ctx.header("Authorization"));
         String tenant = ctx.pathParam("tenant");
         if (s.siteAdmin()) {
@@ -199,6 +216,7 @@ public final class PracticeRoutes {
         if (!s.tenant().equals(tenant)) {
             throw new CuspException(ErrorCode.FORBIDDEN, "this token belongs to another practice");
         }
+        ctx.attribute(SESSION, s);
         return s;
     }
 
@@ -209,15 +227,16 @@ public final class PracticeRoutes {
     private Object read(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
-        try (Connection c = pools.get(t).getConnection()) {
-            return work.run(c, new Actor(s.userName(), site));
+        try (TenantPools.Lease l = pools.lease(t)) {
+            return work.run(l.connection(), new Actor(s.userName(), site));
         }
     }
 
     private Object tx(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
-        try (Connection c = pools.get(t).getConnection()) {
+        try (TenantPools.Lease l = pools.lease(t)) {
+            Connection c = l.connection();
             c.setAutoCommit(false);
             try {
                 Object r = work.run(c, new Actor(s.userName(), site));
@@ -233,7 +252,7 @@ public final class PracticeRoutes {
     private Tenant tenant(String name) {
         CachedTenant ct = cache.get(name);
         long now = System.nanoTime();
-        if (ct == null || now - ct.at() > 2_000_000_000L) {
+        if (ct == null || now - ct.at() > TENANT_TTL_NANOS) {
             Tenant t = registry.find(name).orElseThrow(() -> CuspException.notFound("no practice named '" + name
                     + "' on this site"));
             ct = new CachedTenant(t, now);

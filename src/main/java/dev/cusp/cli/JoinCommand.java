@@ -51,10 +51,7 @@ public final class JoinCommand implements Callable<Integer> {
             out.printf("  %-26s %-22s %-22s %s%n", row.path("setting").asText(), row.path("current").asText(),
                     row.path("required").asText(), row.path("action").asText());
         }
-        JsonNode seed = r.path("seed");
-        out.printf("Seeded %s databases (%,d rows, %s) in %.1f s from %s, at GTID %s.%n", seed.path("databases").asText(),
-                seed.path("rows").asLong(), Output.size(seed.path("bytes").asLong()), seed.path("seconds").asDouble(),
-                r.path("source").asText(), seed.path("gtid_position").asText());
+        Output.seed(out, "seeded", r);
         out.printf("%s is now a %s of the group. 'cusp status' shows every site and link.%n", r.path("site").asText(),
                 r.path("role").asText());
         return 0;

@@ -36,6 +36,14 @@ final class Output {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 
+    /** One line about a finished seed (join, re-seed). */
+    static void seed(PrintWriter out, String what, JsonNode result) {
+        JsonNode seed = result.path("seed");
+        out.printf("%s %s from %s: %,d rows, %s in %.1f s, at GTID %s.%n", result.path("site").asText(), what,
+                result.path("source").asText(), seed.path("rows").asLong(), size(seed.path("bytes").asLong()),
+                seed.path("seconds").asDouble(), seed.path("gtid_position").asText());
+    }
+
     /** The replication group: each site, its role, and each of its links. */
     static void group(PrintWriter out, JsonNode g) {
         if (!g.has("topology")) {
@@ -55,9 +63,20 @@ final class Output {
                 out.printf("      gtid %s%n", s.path("gtid_current_pos").asText().isEmpty() ? "(empty)"
                         : s.path("gtid_current_pos").asText());
             }
+            if (!s.path("fenced").isNull() && !s.path("fenced").isMissingNode()) {
+                out.printf("      FENCED: %s%n", s.path("fenced").asText());
+            }
+            if (!s.path("deletion_guard").isNull() && !s.path("deletion_guard").isMissingNode()) {
+                out.printf("      deletion guard: %s%n", s.path("deletion_guard").asText());
+            }
+            for (JsonNode a : s.path("alerts")) {
+                out.printf("      ALERT since %s: %s%n        fix: %s%n", a.path("since").asText(),
+                        a.path("message").asText(), a.path("fix").asText());
+            }
             for (JsonNode l : s.path("links")) {
-                out.printf("      <- %-12s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",
-                        l.path("channel").asText(), l.path("receiver").asText(), l.path("applier").asText(),
+                out.printf("      <- %-12s %-12s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",
+                        l.path("channel").asText(), l.path("state").asText("?"), l.path("receiver").asText(),
+                        l.path("applier").asText(),
                         l.path("seconds_behind").isNull() ? "?" : l.path("seconds_behind").asText(),
                         l.path("transactions_behind").isNull() ? "?" : l.path("transactions_behind").asText(),
                         l.path("last_error").isNull() ? "" : "  error " + l.path("last_errno").asText() + ": "

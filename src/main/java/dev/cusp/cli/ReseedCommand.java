@@ -49,10 +49,7 @@ public final class ReseedCommand implements Callable<Integer> {
             Output.json(out, r);
             return 0;
         }
-        JsonNode seed = r.path("seed");
-        out.printf("%s re-seeded from %s: %,d rows, %s in %.1f s, at GTID %s.%n", r.path("site").asText(),
-                r.path("source").asText(), seed.path("rows").asLong(), Output.size(seed.path("bytes").asLong()),
-                seed.path("seconds").asDouble(), seed.path("gtid_position").asText());
+        Output.seed(out, "re-seeded", r);
         if (r.has("backup")) {
             out.printf("Its previous data, with %d local-only transaction(s), is saved in %s%n",
                     r.path("local_only_transactions_discarded").asLong(), r.path("backup").asText());

@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code cusp site ...}: the sites of this site's replication group. */
 @Command(name = "site", mixinStandardHelpOptions = true, description = "List or remove the sites of the replication"
         + " group, or change the peers' topology.", subcommands = {SiteCommand.ListSites.class,
-        SiteCommand.Remove.class, SiteCommand.Topology.class})
+        SiteCommand.Remove.class, SiteCommand.Topology.class, SiteCommand.GuardOverride.class})
 public final class SiteCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -84,6 +84,30 @@ public final class SiteCommand implements Runnable {
         public Integer call() {
             AdminClient.connect(home.site()).put("/api/v1/admin/group/topology", Map.of("topology", topology));
             spec.commandLine().getOut().printf("Topology is now %s; every site re-links within seconds.%n", topology);
+            return 0;
+        }
+    }
+
+    /** {@code cusp site guard-override --minutes N --reason TEXT}. */
+    @Command(name = "guard-override", mixinStandardHelpOptions = true, description = "Let merges, combines and"
+            + " deletes go on at this site for a while although a writable peer is disconnected. Each one done"
+            + " meanwhile is written to the practice's security log with the reason.")
+    public static final class GuardOverride implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+        @Option(names = "--minutes", required = true, paramLabel = "N", description = "1 to 1440.")
+        int minutes;
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why; kept in the security log.")
+        String reason;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/group/guard-override",
+                    Map.of("minutes", minutes, "reason", reason));
+            spec.commandLine().getOut().printf("Deletion guard lifted at this site until %s.%n",
+                    r.path("override_until").asText());
             return 0;
         }
     }

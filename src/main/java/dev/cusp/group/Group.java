@@ -13,6 +13,7 @@ import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.KeySpacing;
 import dev.cusp.replication.LinkState;
 import dev.cusp.replication.NodeSettings;
+import dev.cusp.replication.PhysicalSnapshot;
 import dev.cusp.replication.ReplicationAccounts;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.replication.ReplicationSource;
@@ -87,7 +88,8 @@ public final class Group implements AutoCloseable {
     private final TenantPools pools;
     private final TenantRegistry tenants;
     private final PeerTrust trust;
-    private final Runnable dataReplaced;
+    private final java.util.function.BiConsumer<String, Boolean> tenantChanged;
+    private Map<String, String> tenantStamps = Map.of();
     private final Members members;
     private final Invites invites;
     private final PeerClient peers;
@@ -98,9 +100,11 @@ public final class Group implements AutoCloseable {
     private volatile boolean busy;
     private volatile String lastReconcileError;
     private volatile List<Member> lastKnown = List.of();
+    private final Monitor monitor;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
-                 TenantPools pools, TenantRegistry tenants, PeerTrust trust, Runnable dataReplaced) {
+                 TenantPools pools, TenantRegistry tenants, PeerTrust trust,
+                 java.util.function.BiConsumer<String, Boolean> tenantChanged) {
         this.home = home;
         this.settings = settings;
         this.admin = admin;
@@ -109,11 +113,13 @@ public final class Group implements AutoCloseable {
         this.pools = pools;
         this.tenants = tenants;
         this.trust = trust;
-        this.dataReplaced = dataReplaced;
+        this.tenantChanged = tenantChanged;
         this.members = new Members(admin);
         this.invites = new Invites(home.dir().resolve("site/invites.json"));
         this.peers = new PeerClient(home.tls());
         this.channels = new ReplicationChannels(admin);
+        this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
+                "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-reconciler");
             t.setDaemon(true);
@@ -390,11 +396,25 @@ public final class Group implements AutoCloseable {
                     + " data with the group's. Back them up and drop them, or join from a fresh site");
         }
         busy = true;
+        Map<String, Object> out;
         try {
-            return doJoin(token, force, job);
+            out = doJoin(token, force, job);
         } finally {
             busy = false;
         }
+        // The inviting site marked this one active; wait until that change has replicated
+        // here, so this site knows its own role (read-only replica or peer) from now on.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && !members.find(siteName()).map(Member::active).orElse(false)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        reconcile();
+        return out;
     }
 
     private Map<String, Object> doJoin(JoinToken token, boolean force, Job job) {
@@ -457,7 +477,6 @@ public final class Group implements AutoCloseable {
                 seeded.gtidPos()), Duration.ofSeconds(30));
         job.step("joined: " + id.siteName() + " is an active " + role + "; links to the other sites follow within"
                 + " seconds");
-        reconcile();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("site", id.siteName());
         out.put("role", role);
@@ -483,10 +502,13 @@ public final class Group implements AutoCloseable {
     /** Streams a snapshot from {@code source} into this node, reporting progress. */
     private Seeder.Result seedFrom(Member source, Job job) {
         job.step("seeding from " + source.name() + " (a consistent snapshot at a known GTID position)");
-        HttpResponse<InputStream> r = peers.stream(source, "/api/v1/peer/snapshot");
+        HttpResponse<InputStream> r = peers.stream(source, "/api/v1/peer/snapshot?format="
+                + ("sql".equals(settings.get(Settings.SEED_FORMAT)) ? "sql" : "physical"));
         long estimate = r.headers().firstValueAsLong("X-Cusp-Estimated-Bytes").orElse(-1);
+        boolean physical = r.headers().firstValue("X-Cusp-Snapshot-Format").orElse("sql").equals("physical");
+        job.step("copying " + (physical ? "InnoDB tablespaces (file copy, no re-insert)" : "an SQL dump"));
         try (InputStream in = r.body()) {
-            Seeder.Result res = Seeder.load(in, node.config(), admin, estimate, p -> {
+            java.util.function.Consumer<Seeder.Progress> report = p -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("bytes", p.bytes());
                 m.put("rows", p.rows());
@@ -494,9 +516,22 @@ public final class Group implements AutoCloseable {
                 m.put("elapsed_seconds", p.elapsedMillis() / 1000);
                 m.put("eta_seconds", p.etaSeconds());
                 job.progress(m);
-            });
+            };
+            Seeder.Result res = physical ? PhysicalSnapshot.read(in, node.config(), admin, estimate, report)
+                    : Seeder.load(in, node.config(), admin, estimate, report);
+            if (physical) {
+                // Imported tablespaces are only crash-safe after a checkpoint: a node killed
+                // before one lost every later change to them on restart (CrashIT). A clean
+                // restart is a full checkpoint.
+                job.step("restarting the node once, so the imported tablespaces are checkpointed");
+                long t0 = System.nanoTime();
+                restartNode();
+                // The restart is part of the seed's cost: count it in the figures.
+                res = new Seeder.Result(res.gtidPos(), res.databases(), res.users(), res.bytes(), res.rows(),
+                        res.millis() + (System.nanoTime() - t0) / 1_000_000);
+            }
             pools.evictAll();
-            dataReplaced.run();
+            tenants.all().forEach(t -> tenantChanged.accept(t.name(), true));
             job.step(String.format("seeded %d databases, %d rows (approx.), %.1f MB in %.1f s, at GTID %s",
                     res.databases().size(), res.rows(), res.bytes() / 1048576.0, res.millis() / 1000.0, res.gtidPos()));
             return res;
@@ -511,8 +546,16 @@ public final class Group implements AutoCloseable {
         return Seeder.estimate(admin);
     }
 
-    public void snapshot(Seeder.Estimate est, OutputStream out) throws IOException {
-        Seeder.snapshot(node.config(), admin, est.databases(), out);
+    public boolean physicalSnapshotPossible(Seeder.Estimate est) {
+        return PhysicalSnapshot.possible(admin, est.databases());
+    }
+
+    public void snapshot(Seeder.Estimate est, boolean physical, OutputStream out) throws IOException {
+        if (physical) {
+            PhysicalSnapshot.write(node.config(), admin, est.databases(), out);
+        } else {
+            Seeder.snapshot(node.config(), admin, est.databases(), out);
+        }
     }
 
     // ------------------------------------------------------------------ links (source side)
@@ -539,6 +582,7 @@ public final class Group implements AutoCloseable {
         if (busy) {
             return;
         }
+        watchTenants();
         List<Member> all = members.all();
         lastKnown = all;
         refreshTrust(all);
@@ -550,11 +594,23 @@ public final class Group implements AutoCloseable {
             if (!all.isEmpty() || !channels.states().isEmpty() || before != null) {
                 becomeStandalone(all.isEmpty() ? "not in a group" : "removed from the group");
             }
+            monitor.update(List.of(), Map.of());
             return;
         }
         if (!mine.active()) {
             return;
         }
+        try {
+            linkAndConfigure(mine, all);
+        } finally {
+            Map<String, Boolean> others = new LinkedHashMap<>();
+            all.stream().filter(m -> m.active() && !m.name().equals(me)).forEach(m -> others.put(m.name(), m.peer()));
+            monitor.update(channels.states(), others);
+        }
+    }
+
+    private void linkAndConfigure(Member mine, List<Member> all) {
+        String me = mine.name();
         int capacity = Integer.parseInt(members.setting("capacity", Integer.toString(DEFAULT_CAPACITY)));
         boolean writable = mine.peer();
         KeySpacing keys = writable && mine.keyOffset() != null
@@ -592,6 +648,34 @@ public final class Group implements AutoCloseable {
             }
         }
         dropStaleAccounts(all);
+    }
+
+    /**
+     * Tenants changed by replication (created, suspended, resumed, dropped at another site)
+     * are forgotten by this site's caches and pools, as a local change would be.
+     */
+    private void watchTenants() {
+        Map<String, String> now = new HashMap<>();
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, status, updated_at FROM cusp.tenant")) {
+            while (rs.next()) {
+                now.put(rs.getString(1), rs.getString(2) + "@" + rs.getString(3));
+            }
+        } catch (SQLException e) {
+            return;
+        }
+        Map<String, String> before = tenantStamps;
+        tenantStamps = now;
+        if (before.isEmpty() && !now.isEmpty()) {
+            return;
+        }
+        for (var e : before.entrySet()) {
+            String after = now.get(e.getKey());
+            if (after == null || !after.equals(e.getValue())) {
+                boolean closed = after == null || !after.startsWith("active@");
+                tenantChanged.accept(e.getKey(), closed);
+            }
+        }
     }
 
     /**
@@ -693,8 +777,7 @@ public final class Group implements AutoCloseable {
         node.extraArgs(nodeArgs(home));
         if (rows.stream().anyMatch(r -> r.action().equals("restart"))) {
             LOG.info("group: restarting the node for {}", rows);
-            node.close();
-            node.start();
+            restartNode();
         }
         if (changed) {
             pools.refreshAll();
@@ -715,7 +798,19 @@ public final class Group implements AutoCloseable {
         m.put("gtid_domain_id", id().gtidDomainId());
         m.put("gtid_current_pos", ReplicationChannels.currentPos(admin));
         m.put("read_only", readOnly());
-        m.put("links", channels.states().stream().map(Group::describe).toList());
+        Map<String, Monitor.Link> health = monitor.links();
+        m.put("health", monitor.siteHealth().label());
+        m.put("links", channels.states().stream().map(l -> {
+            Map<String, Object> d = describe(l);
+            Monitor.Link h = health.get(l.channel());
+            d.put("state", h == null ? "unknown" : h.health().label());
+            d.put("state_since", h == null ? null : h.since().toString());
+            d.put("detail", h == null ? null : h.detail());
+            return d;
+        }).toList());
+        m.put("fenced", monitor.fenced().orElse(null));
+        m.put("deletion_guard", monitor.deletionGuard().orElse(null));
+        m.put("alerts", monitor.alerts(false));
         m.put("reconcile_error", lastReconcileError);
         return m;
     }
@@ -762,6 +857,10 @@ public final class Group implements AutoCloseable {
             GtidPos here = GtidPos.parse(st.path("gtid_current_pos").asText(""));
             e.put("gtid_current_pos", here.toString());
             e.put("read_only", st.path("read_only").asBoolean());
+            e.put("health", st.path("health").asText(null));
+            e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
+            e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
+            e.put("alerts", st.path("alerts"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {
                 Map<String, Object> lm = JSON.convertValue(l, LinkedHashMap.class);
@@ -1060,8 +1159,22 @@ public final class Group implements AutoCloseable {
         return lastKnown;
     }
 
+    public Monitor monitor() {
+        return monitor;
+    }
+
     public PeerTrust trust() {
         return trust;
+    }
+
+    /** Restarts the embedded node; pooled connections to the old process are retired. */
+    private void restartNode() {
+        node.close();
+        node.start();
+        if (admin instanceof com.zaxxer.hikari.HikariDataSource h && h.getHikariPoolMXBean() != null) {
+            h.getHikariPoolMXBean().softEvictConnections();
+        }
+        pools.evictAll();
     }
 
     private void refreshTrust(List<Member> all) {

@@ -96,6 +96,9 @@ public final class EmbeddedNode implements AutoCloseable {
         a.add("--gtid-domain-id=" + config.gtidDomainId());
         a.add("--log-bin=binlog");
         a.add("--relay-log=relay-bin");
+        // Crash-safe replicas: after a crash, relay logs are dropped and fetched again from the
+        // applied position (kept in InnoDB, mysql.gtid_slave_pos), never applied twice.
+        a.add("--relay-log-recovery=ON");
         a.add("--binlog-format=ROW");
         a.add("--log-slave-updates=ON");
         a.add("--gtid-ignore-duplicates=ON");

@@ -21,8 +21,8 @@ public final class NodeStatus {
                      + " @@port AS port, @@server_id AS server_id, @@gtid_domain_id AS gtid_domain_id,"
                      + " @@log_bin AS log_bin, @@binlog_format AS binlog_format,"
                      + " @@log_slave_updates AS log_slave_updates, @@gtid_ignore_duplicates AS gtid_ignore_duplicates,"
-                     + " @@gtid_current_pos AS gtid_current_pos, @@auto_increment_increment AS auto_increment_increment,"
-                     + " @@auto_increment_offset AS auto_increment_offset, @@read_only AS read_only,"
+                     + " @@gtid_current_pos AS gtid_current_pos, @@GLOBAL.auto_increment_increment AS auto_increment_increment,"
+                     + " @@GLOBAL.auto_increment_offset AS auto_increment_offset, @@read_only AS read_only,"
                      + " @@have_ssl AS tls, @@sync_binlog AS sync_binlog")) {
             rs.next();
             ResultSetMetaData md = rs.getMetaData();

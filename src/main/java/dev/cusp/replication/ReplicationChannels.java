@@ -84,11 +84,13 @@ public final class ReplicationChannels {
                 int ioErr = rs.getInt("Last_IO_Errno");
                 int sqlErr = rs.getInt("Last_SQL_Errno");
                 long behind = rs.getLong("Seconds_Behind_Master");
+                Long secondsBehind = rs.wasNull() ? null : behind;
+                String io = rs.getString("Slave_IO_Running");
                 out.add(new LinkState(rs.getString("Connection_name"), rs.getString("Master_Host"),
-                        rs.getInt("Master_Port"), "Yes".equals(rs.getString("Slave_IO_Running")),
+                        rs.getInt("Master_Port"), "Yes".equals(io),
                         "Yes".equals(rs.getString("Slave_SQL_Running")), sqlErr != 0 ? sqlErr : ioErr,
                         sqlErr != 0 ? rs.getString("Last_SQL_Error") : rs.getString("Last_IO_Error"),
-                        rs.wasNull() ? null : behind, rs.getString("Gtid_IO_Pos"), rs.getString("Gtid_Slave_Pos")));
+                        secondsBehind, rs.getString("Gtid_IO_Pos"), rs.getString("Gtid_Slave_Pos"), io, ioErr, sqlErr));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

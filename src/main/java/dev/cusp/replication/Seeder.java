@@ -248,7 +248,7 @@ public final class Seeder {
     }
 
     /** Drops what a load replaces, with the binary log off: nothing of it is a new transaction. */
-    private static void empty(DataSource admin) {
+    static void empty(DataSource admin) {
         try {
             Binlog.withoutBinlog(admin, c -> {
                 List<String> drop = new ArrayList<>();
@@ -316,8 +316,12 @@ public final class Seeder {
      * exactly the source's history, and other sites at or past that position can replicate
      * from it.
      */
-    private static void startBinlogAt(DataSource admin, String gtid) {
+    static void startBinlogAt(DataSource admin, String gtid) {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            // Sites replicating from this node would otherwise stay attached to the old, deleted
+            // binary log and wait there for ever, "running" but receiving nothing: end them, so
+            // they reconnect to the new log from their own positions.
+            endBinlogReaders(s);
             s.execute("RESET MASTER");
             try (PreparedStatement ps = c.prepareStatement("SET GLOBAL gtid_binlog_state = ?")) {
                 ps.setString(1, gtid);
@@ -327,8 +331,26 @@ public final class Seeder {
                 ps.setString(1, gtid);
                 ps.execute();
             }
+            endBinlogReaders(s);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot set the GTID position " + gtid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void endBinlogReaders(Statement s) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT id FROM information_schema.processlist WHERE command LIKE"
+                + " 'Binlog Dump%'")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        for (long id : ids) {
+            try {
+                s.execute("KILL CONNECTION " + id);
+            } catch (SQLException alreadyGone) {
+                // Ended by itself meanwhile.
+            }
         }
     }
 

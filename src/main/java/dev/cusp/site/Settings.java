@@ -33,8 +33,8 @@ public final class Settings {
             "Name of this site, shown in status and written to the security log.");
     public static final Setting<Integer> TOKEN_TTL_MINUTES = Setting.intRange("token.ttl.minutes", 480, 5, 10080,
             "Lifetime of a bearer token issued at login.");
-    public static final Setting<Integer> POOL_MAX = Setting.intRange("pool.max", 4, 1, 64,
-            "Most database connections one tenant's pool may open.");
+    public static final Setting<Integer> POOL_MAX = Setting.intRange("pool.max", 16, 1, 64,
+            "Most database connections one tenant's pool may open (only while that many requests run at once).");
     public static final Setting<Integer> POOL_IDLE_SECONDS = Setting.intRange("pool.idle.seconds", 120, 10, 86400,
             "A tenant pool unused this long is closed, so idle tenants hold no connections.");
     public static final Setting<Integer> LOGIN_MAX_FAILURES = Setting.intRange("login.max.failures", 5, 1, 100,
@@ -52,10 +52,25 @@ public final class Settings {
             "Address the embedded node listens on. Keep loopback unless sites on other machines replicate from"
             + " this one; then give a private address, never a public one.");
 
+    public static final Setting<Integer> MONITOR_LAG_SECONDS = Setting.intRange("monitor.lag.seconds", 30, 1, 86400,
+            "A replication link further behind than this many seconds is reported as lagging.");
+    public static final Setting<String> MONITOR_FENCE = Setting.text("monitor.fence", "fence", "fence|warn",
+            "fence or warn", "When this site's replication is broken: fence refuses writes here (503, naming the"
+            + " healthy sites) until it is repaired; warn only alerts.");
+    public static final Setting<String> MONITOR_WEBHOOK = Setting.text("monitor.webhook", "",
+            "|https://[^\\s]{1,2000}|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?(/[^\\s]{0,2000})?",
+            "empty, an https:// URL, or an http:// URL on this machine (localhost)",
+            "Optional URL that receives every replication alert raised or cleared, as JSON (POST).");
+
+    public static final Setting<String> SEED_FORMAT = Setting.text("seed.format", "auto", "auto|sql", "auto or sql",
+            "How this site is seeded when it joins or is re-seeded: auto copies InnoDB tablespaces where every"
+            + " table allows it (then restarts the node once), sql always loads an SQL dump.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
-            ADDRESS, DB_BIND);
+            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
+            SEED_FORMAT);
 
     private final Map<String, Object> values;
 

@@ -2,13 +2,18 @@ package dev.cusp.tenant;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
 import dev.cusp.secret.SecretBox;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -23,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TenantPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TenantPools.class);
+    private static final long CONNECTION_TIMEOUT_MS = 10_000;
 
     private final String jdbcBase;
     private final SecretBox secrets;
@@ -33,10 +39,48 @@ public final class TenantPools implements AutoCloseable {
 
     private static final class Entry {
         final HikariDataSource ds;
+        /**
+         * Turns at the pool's connections, as many as the pool has, handed out first come first
+         * served. HikariCP itself lets a newcomer take a just-returned connection ahead of the
+         * callers already waiting, and its waiters spin while they wait: with 50 callers on 4
+         * connections the benchmark saw p50 0.2 ms but p99 60 ms over plain JDBC. Waiting here,
+         * in order and parked, keeps every caller's wait near the average.
+         */
+        final Semaphore turns;
         volatile long lastUsed = System.nanoTime();
 
-        Entry(HikariDataSource ds) {
+        Entry(HikariDataSource ds, int size) {
             this.ds = ds;
+            this.turns = new Semaphore(size, true);
+        }
+    }
+
+    /** A connection of a tenant's pool; closing the lease returns the connection, then the turn. */
+    public static final class Lease implements AutoCloseable {
+        private final Connection connection;
+        private final Semaphore turns;
+        private boolean closed;
+
+        private Lease(Connection connection, Semaphore turns) {
+            this.connection = connection;
+            this.turns = turns;
+        }
+
+        public Connection connection() {
+            return connection;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                connection.close();
+            } finally {
+                turns.release();
+            }
         }
     }
 
@@ -58,11 +102,96 @@ public final class TenantPools implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.SECONDS);
     }
 
-    /** The tenant's pool, created on first use. */
-    public DataSource get(Tenant t) {
-        Entry e = pools.computeIfAbsent(t.name(), n -> new Entry(create(t)));
+    /**
+     * A connection of the tenant's pool (created on first use), waiting in line for a turn
+     * while all of the pool's connections are in use: at most {@code connection timeout}, then
+     * the caller is told the practice is busy.
+     */
+    public Lease lease(Tenant t) throws SQLException {
+        Entry e = pools.computeIfAbsent(t.name(), n -> new Entry(create(t), maxPerTenant));
         e.lastUsed = System.nanoTime();
-        return e.ds;
+        try {
+            if (!e.turns.tryAcquire(CONNECTION_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + t.name() + "' is busy: its "
+                        + maxPerTenant + " database connections (pool.max) stayed in use for "
+                        + CONNECTION_TIMEOUT_MS / 1000 + " s; try again");
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a connection of tenant " + t.name(), ie);
+        }
+        try {
+            return new Lease(e.ds.getConnection(), e.turns);
+        } catch (SQLException | RuntimeException ex) {
+            e.turns.release();
+            throw ex;
+        }
+    }
+
+    /**
+     * The tenant's pool as a plain DataSource for long work (seed-data): every connection it
+     * hands out is a {@link #lease}, so it takes its turn like a request and gives it back on close.
+     */
+    public DataSource dataSource(Tenant t) {
+        return new javax.sql.DataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Lease l = lease(t);
+                Connection c = l.connection();
+                return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, m, args) -> {
+                            if (m.getName().equals("close") && m.getParameterCount() == 0) {
+                                l.close();
+                                return null;
+                            }
+                            try {
+                                return m.invoke(c, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+
+            @Override
+            public Connection getConnection(String user, String password) throws SQLException {
+                throw new SQLException("a tenant's pool has its own credentials");
+            }
+
+            @Override
+            public java.io.PrintWriter getLogWriter() {
+                return null;
+            }
+
+            @Override
+            public void setLogWriter(java.io.PrintWriter out) {
+                // Not used.
+            }
+
+            @Override
+            public void setLoginTimeout(int seconds) {
+                // Not used.
+            }
+
+            @Override
+            public int getLoginTimeout() {
+                return 0;
+            }
+
+            @Override
+            public java.util.logging.Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
+                throw new java.sql.SQLFeatureNotSupportedException();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> iface) throws SQLException {
+                throw new SQLException("not a wrapper");
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> iface) {
+                return false;
+            }
+        };
     }
 
     private HikariDataSource create(Tenant t) {
@@ -74,7 +203,7 @@ public final class TenantPools implements AutoCloseable {
         c.setMaximumPoolSize(maxPerTenant);
         c.setMinimumIdle(0);
         c.setIdleTimeout(Math.max(10_000, Math.min(idleClose.toMillis(), 60_000)));
-        c.setConnectionTimeout(10_000);
+        c.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         c.setInitializationFailTimeout(-1);
         c.setScheduledExecutor(housekeeping);
         c.setTransactionIsolation("TRANSACTION_READ_COMMITTED");

@@ -53,7 +53,7 @@ final class TenantSeedData {
         }
         AtomicInteger done = new AtomicInteger();
         try {
-            DataSource ds = pools.get(t);
+            DataSource ds = pools.dataSource(t);
             if (hasPatients(ds)) {
                 throw CuspException.conflict("tenant '" + name + "' already has patients; seed-data only fills an"
                         + " empty practice: create a new tenant ('cusp tenant create') and seed that");

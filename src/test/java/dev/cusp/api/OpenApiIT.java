@@ -28,5 +28,7 @@ class OpenApiIT {
         assertThat(patient.at("/additionalProperties").asBoolean()).isFalse();
         assertThat(doc.at("/paths").has("/api/v1/t/{tenant}/patients/merge")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/admin/tenants")).isTrue();
+        assertThat(doc.at("/paths").has("/api/v1/admin/group/invites")).isTrue();
+        assertThat(doc.at("/paths").has("/metrics")).isTrue();
     }
 }

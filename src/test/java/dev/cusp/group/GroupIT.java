@@ -63,7 +63,7 @@ class GroupIT {
         PROXIES.forEach(FaultyProxy::close);
         for (TestSite s : new TestSite[] {r, c, b, a}) {
             if (s != null) {
-                s.site.close();
+                s.close();
             }
         }
     }
@@ -193,6 +193,50 @@ class GroupIT {
         throw new AssertionError(s.site.group().siteName() + " does not have " + n + " running links: " + st);
     }
 
+    /** Waits until a site replicates from exactly the given sources, every link running. */
+    static void awaitSources(TestSite s, String... sources) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode st = null;
+        while (System.nanoTime() < deadline) {
+            st = Json.tree(s.site.group().localStatus());
+            java.util.Set<String> running = new java.util.TreeSet<>();
+            for (JsonNode l : st.path("links")) {
+                if (l.path("receiver").asText().equals("running") && l.path("applier").asText().equals("running")) {
+                    running.add(l.path("channel").asText());
+                }
+            }
+            if (running.equals(new java.util.TreeSet<>(List.of(sources))) && st.path("links").size() == sources.length) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(s.site.group().siteName() + " does not replicate from " + List.of(sources) + ": " + st);
+    }
+
+    /** Routes the channel {@code replica} pulls from {@code source} through a new proxy. */
+    static FaultyProxy routeThroughProxy(TestSite replica, TestSite source) throws Exception {
+        FaultyProxy p = new FaultyProxy(source.site.node().config().port());
+        PROXIES.add(p);
+        try (Connection conn = replica.site.node().adminConnection(); Statement st = conn.createStatement()) {
+            String ch = "'" + source.site.group().siteName() + "'";
+            st.execute("STOP SLAVE " + ch);
+            st.execute("CHANGE MASTER " + ch + " TO MASTER_PORT = " + p.port());
+            st.execute("START SLAVE " + ch);
+        }
+        return p;
+    }
+
+    /** Runs the real CLI against a site's folder; returns exit code and output. */
+    static String[] cli(TestSite s, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--home";
+        all[args.length + 1] = s.site.home().dir().toString();
+        int code = dev.cusp.Cusp.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), all);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
     static final class Json {
         static JsonNode tree(Object o) {
             return dev.cusp.api.Json.MAPPER.valueToTree(o);
@@ -267,9 +311,24 @@ class GroupIT {
         JsonNode j = join(c, invite(a, "peer"), false);
         assertThat(j.at("/error/code").asText()).isEqualTo("CONFLICT");
         assertThat(j.at("/error/message").asText()).contains("more than 2").contains("--force");
+        // Settings an administrator got wrong on c are found and fixed by the join.
+        try (Connection conn = c.site.node().adminConnection(); Statement st = conn.createStatement()) {
+            st.execute("SET GLOBAL binlog_format = 'STATEMENT'");
+            st.execute("SET GLOBAL gtid_ignore_duplicates = OFF");
+        }
         j = join(c, invite(a, "peer"), true);
         assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
-        assertThat(j.at("/result/settings").toString()).contains("auto_increment_increment");
+        Map<String, String> actions = new HashMap<>();
+        for (JsonNode row : j.at("/result/settings")) {
+            actions.put(row.path("setting").asText(), row.path("current").asText() + "->" + row.path("required").asText()
+                    + ":" + row.path("action").asText());
+        }
+        assertThat(actions).containsEntry("binlog_format", "STATEMENT->ROW:set")
+                .containsEntry("gtid_ignore_duplicates", "OFF->ON:set")
+                .containsEntry("auto_increment_increment", "1->3:set")
+                .containsEntry("auto_increment_offset", "1->3:set")
+                .containsEntry("log_slave_updates", "ON->ON:ok");
+        assertThat(count(c, "SELECT @@GLOBAL.binlog_format = 'ROW'")).isEqualTo(1);
         for (TestSite s : List.of(a, b, c)) {
             awaitLinks(s, 2);
         }
@@ -335,15 +394,7 @@ class GroupIT {
                 if (replica == source || (replica != c && source != c)) {
                     continue;
                 }
-                FaultyProxy p = new FaultyProxy(source.site.node().config().port());
-                PROXIES.add(p);
-                cLinks.add(p);
-                try (Connection conn = replica.site.node().adminConnection(); Statement st = conn.createStatement()) {
-                    String ch = "'" + source.site.group().siteName() + "'";
-                    st.execute("STOP SLAVE " + ch);
-                    st.execute("CHANGE MASTER " + ch + " TO MASTER_PORT = " + p.port());
-                    st.execute("START SLAVE " + ch);
-                }
+                cLinks.add(routeThroughProxy(replica, source));
             }
         }
         awaitConverged(a, b, c);
@@ -476,5 +527,91 @@ class GroupIT {
         assertThat(admin(c, "GET", "/api/v1/admin/group", null).json().path("state").asText()).isEqualTo("standalone");
         assertThat(count(a, "SELECT @@auto_increment_offset")).as("a keeps its key offset").isEqualTo(1);
         assertThat(count(a, "SELECT COUNT(*) FROM mysql.user WHERE user = 'repl_c'")).isZero();
+    }
+
+    @Test
+    @Order(9)
+    void removedSiteRejoinsByCliInARingAndARingSiteDownHoldsBackTheSitesAfterIt() throws Exception {
+        for (var t : c.site.tenants().registry().all()) {
+            c.site.tenants().drop(t.name(), false);
+        }
+        String[] inv = cli(a, "invite", "--role", "peer", "--expires", "10m", "--json");
+        assertThat(inv[0]).as(inv[2]).isEqualTo("0");
+        String token = dev.cusp.api.Json.MAPPER.readTree(inv[1]).get("token").asText();
+        String[] bad = cli(a, "invite", "--expires", "9y");
+        assertThat(bad[0]).isEqualTo("2");
+        assertThat(bad[2]).contains("--expires");
+        String[] joined = cli(c, "join", token);
+        assertThat(joined[0]).as(joined[1] + joined[2]).isEqualTo("0");
+        assertThat(joined[1]).contains("seeding from a").contains("auto_increment_offset").contains("is now a peer");
+        String[] again = cli(b, "join", token);
+        assertThat(again[0]).isEqualTo("6");
+        assertThat(again[2]).contains("already in a replication group");
+
+        String[] ring = cli(a, "site", "topology", "ring");
+        assertThat(ring[0]).as(ring[2]).isEqualTo("0");
+        // Ring in join order a, b, c: b pulls from a, c from b, a from c.
+        awaitSources(a, "c");
+        awaitSources(b, "a");
+        awaitSources(c, "b");
+        awaitConverged(a, b, c, r);
+
+        // b, the middle of a -> b -> c, goes dark: its links in and out are cut.
+        FaultyProxy intoB = routeThroughProxy(b, a);
+        FaultyProxy outOfB = routeThroughProxy(c, b);
+        awaitConverged(a, b, c);
+        intoB.cut();
+        outOfB.cut();
+        String t = shared == null ? null : shared.tenant().name();
+        TenantService.Created ringTenant = a.newTenant("ring");
+        long fromA = addPatient(a, ringTenant.tenant().name(), login(a, ringTenant), "RingFromA");
+        Thread.sleep(2000);
+        String db = ringTenant.tenant().dbName();
+        assertThat(count(c, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '" + db + "'"))
+                .as("a's change cannot reach c while b is down: c pulls only from b").isZero();
+        assertThat(count(r, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE id = " + fromA))
+                .as("a's replica is not held back").isEqualTo(1);
+
+        intoB.restore();
+        outOfB.restore();
+        awaitConverged(a, b, c, r);
+        long cWrite = addPatient(c, ringTenant.tenant().name(), login(c, ringTenant), "RingFromC");
+        awaitConverged(a, b, c, r);
+        for (TestSite s : List.of(a, b, c, r)) {
+            assertThat(count(s, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE id IN (" + fromA + ", " + cWrite
+                    + ")")).isEqualTo(2);
+        }
+        assertThat(checksums(c, db)).isEqualTo(checksums(a, db));
+
+        // A tenant suspended, then dropped, at one peer is suspended, then gone, everywhere.
+        c.site.tenants().suspend(ringTenant.tenant().name());
+        awaitConverged(a, b, c, r);
+        // Other sites learn of it from the replicated registry at their next reconcile (2 s).
+        TestSite.Response locked = null;
+        for (int i = 0; i < 40 && (locked == null || locked.status() != 423); i++) {
+            Thread.sleep(250);
+            locked = a.call("POST", "/api/v1/t/" + ringTenant.tenant().name() + "/login", null,
+                    Map.of("user", ringTenant.adminUser(), "password", ringTenant.adminPassword()));
+        }
+        assertThat(locked.status()).as(locked.body()).isEqualTo(423);
+        c.site.tenants().drop(ringTenant.tenant().name(), false);
+        awaitConverged(a, b, c, r);
+        for (TestSite s : List.of(a, b, r)) {
+            assertThat(count(s, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '" + db + "'"))
+                    .isZero();
+            assertThat(count(s, "SELECT COUNT(*) FROM mysql.user WHERE user = '" + db + "'")).isZero();
+            assertThat(s.site.tenants().registry().find(ringTenant.tenant().name())).isEmpty();
+        }
+
+        String[] status = cli(a, "status");
+        assertThat(status[0]).as(status[2]).isEqualTo("0");
+        assertThat(status[1]).contains("Replication group: ring, 4 site(s)").contains("<- c").contains("receiver running");
+        String[] left = cli(c, "leave");
+        assertThat(left[0]).as(left[2]).isEqualTo("0");
+        assertThat(left[1]).contains("left its replication group");
+        awaitLinks(c, 0);
+        awaitLinks(b, 1);
+        assertThat(cli(c, "site", "list")[1]).contains("standalone");
+        assertThat(t == null || !t.isEmpty()).isTrue();
     }
 }

@@ -40,5 +40,6 @@ final class TestNode implements AutoCloseable {
     public void close() {
         admin.close();
         node.close();
+        dev.cusp.support.TestSite.deleteFolder(home.dir());
     }
 }

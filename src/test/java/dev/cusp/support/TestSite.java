@@ -80,14 +80,56 @@ public final class TestSite {
         throw last;
     }
 
-    /** A fresh folder for a site, under target/ (never under /tmp, which some machines clean). */
-    public static Path newHome(String label) {
+    /** Stops this site (whatever state its node is in) and starts it again from the same folder. */
+    public TestSite restart(Map<String, String> settings) {
+        site.close();
+        Map<String, String> all = new java.util.HashMap<>(Map.of("port", "0", "db.buffer.pool.mb", "64"));
+        all.putAll(settings);
+        TestSite t = new TestSite(Site.start(site.home(), Settings.load(all, Map.of(), null), pw -> { }));
+        t.warmUp();
+        return t;
+    }
+
+    /** Stops the site and deletes its folder (sites of their own; the shared one stays up). */
+    public void close() {
+        site.close();
+        delete(site.home().dir());
+    }
+
+    private static boolean cleaned;
+
+    /**
+     * A fresh folder for a site, under target/ (never under /tmp, which some machines clean).
+     * The first call in a test JVM deletes the folders earlier runs left: each holds a copy of
+     * the MariaDB binaries and data, and a few dozen runs fill a disk.
+     */
+    public static synchronized Path newHome(String label) {
         try {
             Path base = Path.of("target", "it-sites").toAbsolutePath();
+            if (!cleaned) {
+                cleaned = true;
+                if (Files.isDirectory(base)) {
+                    try (var old = Files.list(base)) {
+                        old.forEach(TestSite::delete);
+                    }
+                }
+            }
             Files.createDirectories(base);
             return Files.createTempDirectory(base, label + "-");
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    public static void deleteFolder(Path dir) {
+        delete(dir);
+    }
+
+    static void delete(Path dir) {
+        try (var w = Files.walk(dir)) {
+            w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Best effort: a leftover folder is removed by the next run.
         }
     }
 
@@ -135,7 +177,12 @@ public final class TestSite {
         }
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+            JsonNode n;
+            try {
+                n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                n = Json.MAPPER.createObjectNode();
+            }
             return new Response(r.statusCode(), r.body(), n);
         } catch (IOException e) {
             throw new IllegalStateException(e);

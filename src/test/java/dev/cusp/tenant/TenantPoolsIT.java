@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cusp.secret.SecretBox;
 import dev.cusp.support.TestSite;
-import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -23,23 +25,47 @@ class TenantPoolsIT {
         SecretBox box = SecretBox.open(site.site.home().masterKey());
         try (TenantPools pools = new TenantPools("127.0.0.1", a.port(), box, 2, Duration.ofSeconds(10))) {
             assertThat(pools.openPools()).isZero();
-            try (Connection c = pools.get(a.tenant()).getConnection();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT CURRENT_USER(), DATABASE()")) {
+            try (TenantPools.Lease l = pools.lease(a.tenant());
+                 ResultSet rs = l.connection().createStatement().executeQuery("SELECT CURRENT_USER(), DATABASE()")) {
                 rs.next();
                 assertThat(rs.getString(1)).startsWith(a.tenant().dbUser() + "@");
                 assertThat(rs.getString(2)).isEqualTo(a.tenant().dbName());
             }
-            try (Connection c = pools.get(b.tenant()).getConnection()) {
-                assertThat(c.isValid(2)).isTrue();
+            try (TenantPools.Lease l = pools.lease(b.tenant())) {
+                assertThat(l.connection().isValid(2)).isTrue();
             }
             assertThat(pools.openPools()).isEqualTo(2);
             assertThat(pools.openConnections()).isGreaterThanOrEqualTo(2);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> pools.openPools() == 0);
             assertThat(pools.openConnections()).isZero();
-            try (Connection c = pools.get(a.tenant()).getConnection()) {
-                assertThat(c.isValid(2)).as("a closed pool is made again on the next request").isTrue();
+            try (TenantPools.Lease l = pools.lease(a.tenant())) {
+                assertThat(l.connection().isValid(2)).as("a closed pool is made again on the next request").isTrue();
             }
+        }
+    }
+
+    @Test
+    void callersBeyondPoolMaxWaitInLineForATurn() throws Exception {
+        TestSite site = TestSite.shared();
+        var a = site.newTenant("poolc");
+        SecretBox box = SecretBox.open(site.site.home().masterKey());
+        try (TenantPools pools = new TenantPools("127.0.0.1", a.port(), box, 2, Duration.ofSeconds(10))) {
+            TenantPools.Lease first = pools.lease(a.tenant());
+            TenantPools.Lease second = pools.lease(a.tenant());
+            CompletableFuture<Boolean> third = CompletableFuture.supplyAsync(() -> {
+                try (TenantPools.Lease l = pools.lease(a.tenant())) {
+                    return l.connection().isValid(2);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(third).as("both connections are leased: the third caller waits").isNotDone();
+            first.close();
+            first.close(); // a second close gives nothing back twice
+            assertThat(third.get(30, TimeUnit.SECONDS)).isTrue();
+            second.close();
+            assertThat(pools.openConnections()).isLessThanOrEqualTo(2);
         }
     }
 }
