@@ -14,6 +14,7 @@ import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Data check and repair across the replication group. Admin routes ({@code POST
@@ -39,7 +40,11 @@ public final class CheckRoutes {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant");
             List<Tenant> tenants = check.tenants(Json.text(b, "tenant", false));
-            Job job = jobs.start("check", j -> check.check(tenants, j));
+            Job job = jobs.start("check", j -> {
+                Map<String, Object> r = check.check(tenants, j);
+                group.monitor().checked(r);
+                return r;
+            });
             ctx.status(202).json(job.describe());
         });
         app.post(ADMIN + "/repair", ctx -> {
@@ -47,7 +52,15 @@ public final class CheckRoutes {
             Json.only(b, "tenant", "from");
             List<Tenant> tenants = check.tenants(Json.text(b, "tenant", false));
             Member from = check.authority(Json.text(b, "from", true));
-            Job job = jobs.start("repair", j -> check.repair(tenants, from, j));
+            Job job = jobs.start("repair", j -> {
+                Map<String, Object> r = check.repair(tenants, from, j);
+                if (r.get("after") instanceof Map<?, ?> after) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> a = (Map<String, Object>) after;
+                    group.monitor().checked(a);
+                }
+                return r;
+            });
             ctx.status(202).json(job.describe());
         });
         app.before(PEER + "/*", this::requireMember);

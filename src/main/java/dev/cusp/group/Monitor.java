@@ -71,6 +71,8 @@ public final class Monitor {
     private volatile List<String> otherSites = List.of();
     private volatile Instant overrideUntil = Instant.EPOCH;
     private volatile String overrideReason;
+    private volatile String divergence;
+    private static final String CHECK = "check";
 
     public Monitor(String site, int lagSeconds, boolean fence, String webhook) {
         this.site = site;
@@ -145,7 +147,7 @@ public final class Monitor {
             }
         }
         for (Alert a : List.copyOf(active.values())) {
-            if (!seen.containsKey(a.link())) {
+            if (!seen.containsKey(a.link()) && !CHECK.equals(a.link())) {
                 clear(a, now);
             }
         }
@@ -204,9 +206,53 @@ public final class Monitor {
         });
     }
 
-    /** The site's state: its worst link's, healthy when it has none. */
+    /**
+     * Takes the report of a check run at this site ({@code cusp check}, or the re-check after a
+     * repair): differing rows raise a "diverged" alert naming the sites and the fix; a clean
+     * report clears it.
+     */
+    public synchronized void checked(Map<String, Object> report) {
+        Alert a = active.get(CHECK);
+        if (Boolean.TRUE.equals(report.get("clean"))) {
+            if (a != null) {
+                clear(a, Instant.now());
+            }
+            divergence = null;
+            return;
+        }
+        java.util.Set<String> sites = new java.util.TreeSet<>();
+        java.util.Set<String> tenants = new java.util.TreeSet<>();
+        if (report.get("differences") instanceof List<?> diffs) {
+            for (Object o : diffs) {
+                if (o instanceof Map<?, ?> d) {
+                    tenants.add(String.valueOf(d.get("tenant")));
+                    if (d.get("rows") instanceof List<?> rows) {
+                        for (Object r : rows) {
+                            if (r instanceof Map<?, ?> row && row.get("differs_at") instanceof List<?> at) {
+                                at.forEach(x -> sites.add(String.valueOf(x)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        divergence = report.get("differing_rows") + " row(s) differ in tenant(s) " + String.join(", ", tenants)
+                + (sites.isEmpty() ? "" : " at " + String.join(", ", sites));
+        if (a != null) {
+            clear(a, Instant.now());
+        }
+        Alert n = new Alert(java.util.UUID.randomUUID().toString(), CHECK, Health.DIVERGED.label(), Instant.now(),
+                "check at " + site + ": " + divergence, "cusp repair " + (tenants.size() == 1 ? tenants.iterator().next()
+                + " " : "") + "--from SITE (the site whose data is right)", null);
+        active.put(CHECK, n);
+        LOG.warn("monitor: {} (fix: {})", n.message(), n.fix());
+        notify("raised", n);
+    }
+
+    /** The site's state: its worst link's (or diverged after a check found differences), healthy when none. */
     public Health siteHealth() {
-        return links.values().stream().map(Link::health).max(Enum::compareTo).orElse(Health.HEALTHY);
+        Health worst = links.values().stream().map(Link::health).max(Enum::compareTo).orElse(Health.HEALTHY);
+        return divergence != null && worst.compareTo(Health.DIVERGED) < 0 ? Health.DIVERGED : worst;
     }
 
     public Map<String, Link> links() {

@@ -1,0 +1,710 @@
+package dev.cusp.bench;
+
+import static dev.cusp.bench.BenchKit.check;
+import static dev.cusp.bench.BenchKit.f;
+
+import dev.cusp.bench.GroupKit.Member;
+import dev.cusp.tenant.TenantService;
+import java.net.http.HttpClient;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Issue #3: "propagation latency p50/p99 under steady write load (100, 500, 2,000 writes/s) and
+ * catch-up rate after a partition", next to plain MariaDB replication. Target: Cusp's p99
+ * within 10 ms of plain replication's p99 at 500 writes/s.
+ *
+ * <p>Two peer sites, a and b, each a real Cusp site with its own embedded node, joined into a
+ * mesh through the admin API (invite at a, join at b). One tenant, created at a.
+ *
+ * <p><b>Propagation latency.</b> Writers insert patients at a, open loop: write number k is due
+ * at {@code origin + k / rate}, and 16 writer threads take the next due write as soon as they
+ * are free, so a slow write does not delay the schedule (no coordinated omission). A reader
+ * thread at b polls b's node over JDBC (as the node admin) every {@code bench.poll.us}
+ * microseconds with one index range read, {@code WHERE last_name = tag AND first_name >= lowest
+ * outstanding write}, and notes the time each row was first seen. Latency = first seen at b -
+ * due time at a. Two paths, the same rows, the same reader, the same nodes and links:
+ * <ul>
+ * <li>{@code jdbc INSERT} (baseline): {@code INSERT INTO patient (last_name, first_name)} over
+ * JDBC at a as the tenant's database user, autocommit: plain MariaDB replication of the write;</li>
+ * <li>{@code api POST}: {@code POST /api/v1/t/{tenant}/patients} over HTTPS at a (HTTP/1.1
+ * keep-alive, bearer token): the whole Cusp path, the API's own latency included.</li>
+ * </ul>
+ *
+ * <p><b>Catch-up after a partition.</b> Both links (b from a, a from b) are routed through TCP
+ * proxies on loopback and cut; a takes API writes at a steady rate for the partition's length;
+ * the proxies are restored and b is timed until it has applied a's last transaction (a's GTID
+ * domain). Baseline: the same number of transactions, with the same rows (patient + security_log
+ * row each, as the API writes), written at a over JDBC while b's channel from a is stopped with
+ * STOP SLAVE, then START SLAVE and the same timing: MariaDB catching up a backlog by itself,
+ * through the same proxy.
+ */
+public final class ReplicationBench {
+    static final int WRITERS = 16;
+    static final int WRITERS_PER_HTTP_CLIENT = 4;
+
+    public static void main(String[] args) {
+        boolean quick = List.of(args).contains("--quick");
+        int exit = 0;
+        long t0 = System.nanoTime();
+        try {
+            exit = new ReplicationBench(quick).run();
+        } catch (BenchKit.BenchFailure e) {
+            System.out.println("BENCH FAILED: " + e.getMessage());
+            exit = 1;
+        } catch (Throwable e) {
+            System.out.println("BENCH FAILED: " + e);
+            e.printStackTrace(System.out);
+            exit = 1;
+        }
+        System.out.println(f("duration: %.0f s", (System.nanoTime() - t0) / 1e9));
+        System.out.flush();
+        System.exit(exit); // the shutdown hook stops the sites and deletes their folders
+    }
+
+    private final boolean quick;
+    private final int[] rates;
+    private final double warmup;
+    private final double measure;
+    private final double jitWarmup;
+    private final double partitionSeconds;
+    private final int partitionRate;
+    private final long pollNanos;
+    private final double drainSeconds;
+    private final double maxLagSeconds;
+
+    private Member a;
+    private Member b;
+    private TenantService.Created tenant;
+    private Connection reader;
+    private PreparedStatement readerQuery;
+    private int phases;
+
+    ReplicationBench(boolean quick) {
+        this.quick = quick;
+        this.rates = Arrays.stream(System.getProperty("bench.rates", "100,500,2000").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
+        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "20"));
+        this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "3" : "20"));
+        this.partitionSeconds = Double.parseDouble(System.getProperty("bench.partition.seconds", quick ? "10" : "120"));
+        this.partitionRate = Integer.parseInt(System.getProperty("bench.partition.rate", "500"));
+        this.pollNanos = Long.parseLong(System.getProperty("bench.poll.us", "500")) * 1000;
+        this.drainSeconds = quick ? 10 : 30;
+        this.maxLagSeconds = 10;
+    }
+
+    int run() throws Exception {
+        System.out.println("== Cusp benchmark: replication (" + (quick ? "quick" : "full") + ") ==");
+        System.out.println("date:    " + BenchKit.now());
+        System.out.println("machine: " + BenchKit.machine());
+        System.out.println(f("plan:    two peer sites a and b in a mesh (joined through the admin API), one tenant; writes"
+                + " at a, rows seen at b"));
+        System.out.println(f("         latency: open loop at %s writes/s, %d writer threads, warm-up %.0f s then %.0f s"
+                + " measured per row; reader at b polls every %d us", Arrays.toString(rates), WRITERS, warmup, measure,
+                pollNanos / 1000));
+        System.out.println(f("         partition: %.0f s of API writes at %d/s at a while both links are cut%s",
+                partitionSeconds, partitionRate, quick ? "" : partitionSeconds < 600
+                        ? " (the issue asks for 10 minutes; the whole benchmark must fit in 10 minutes, so it is"
+                        + " shorter: -Dbench.partition.seconds=600 runs the full length)" : ""));
+        System.out.println("NOTE:    the writers, both sites (one JVM) and both mariadbd share this machine's cores;"
+                + " 'other' = cores used by every other process (noise).");
+        System.out.println(f("         load average at start: %.2f", BenchKit.loadAverage()));
+        System.out.println();
+
+        long t0 = System.nanoTime();
+        List<Member> sites = GroupKit.startSites("repl", Map.of(), "a", "b");
+        a = sites.get(0);
+        b = sites.get(1);
+        System.out.println(f("-- sites a (%s) and b (%s) started in %.1f s", a.url(), b.url(),
+                (System.nanoTime() - t0) / 1e9));
+        GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(5));
+        GroupKit.awaitLinks(a, 1, Duration.ofSeconds(60));
+        GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
+        System.out.println(f("-- b joined a as a peer in %.1f s; links a<-b and b<-a running", joined.wallSeconds()));
+        tenant = a.site().tenants().create("rbench", 4711);
+        GroupKit.awaitConverged(Duration.ofSeconds(60), a, b);
+        System.out.println(f("-- tenant %s created at a, present at b", tenant.tenant().name()));
+
+        reader = b.admin();
+        readerQuery = reader.prepareStatement("SELECT first_name FROM `" + tenant.tenant().dbName()
+                + "`.patient WHERE last_name = ? AND first_name >= ?");
+
+        long w0 = System.nanoTime();
+        Lat warm = latency("api", 500, 0, jitWarmup, true);
+        check(warm.errors == 0, "API warm-up: " + warm.errors + " errors, first: " + warm.firstError);
+        Lat warmJdbc = latency("jdbc", 500, 0, Math.min(jitWarmup, 5), true);
+        check(warmJdbc.errors == 0, "JDBC warm-up: " + warmJdbc.errors + " errors, first: " + warmJdbc.firstError);
+        System.out.println(f("-- warm-up (API and JDBC writes at 500/s, seen at b) done in %.0f s",
+                (System.nanoTime() - w0) / 1e9));
+
+        List<Lat> rows = new ArrayList<>();
+        for (int rate : rates) {
+            for (String mode : List.of("jdbc", "api")) {
+                Lat r = latency(mode, rate, warmup, measure, true);
+                System.out.println("   " + r.line());
+                check(r.seen > 0, r.label() + ": no write was seen at b");
+                rows.add(r);
+            }
+        }
+
+        Partition part = partition();
+        report(rows, part);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ open-loop writers
+
+    /** One write of the k-th row of a phase; false or an exception when it failed. */
+    private interface Writer extends AutoCloseable {
+        boolean write(int thread, String tag, long k) throws Exception;
+
+        @Override
+        void close();
+    }
+
+    private Writer writer(String mode) throws Exception {
+        if (mode.equals("jdbc")) {
+            String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
+                    + "?socketTimeout=60000";
+            Connection[] cs = new Connection[WRITERS];
+            PreparedStatement[] ps = new PreparedStatement[WRITERS];
+            for (int i = 0; i < WRITERS; i++) {
+                cs[i] = DriverManager.getConnection(url, tenant.tenant().dbUser(), tenant.dbPassword());
+                ps[i] = cs[i].prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, ?)");
+            }
+            return new Writer() {
+                @Override
+                public boolean write(int thread, String tag, long k) throws Exception {
+                    ps[thread].setString(1, tag);
+                    ps[thread].setString(2, seqText(k));
+                    return ps[thread].executeUpdate() == 1;
+                }
+
+                @Override
+                public void close() {
+                    for (Connection c : cs) {
+                        try {
+                            c.close();
+                        } catch (java.sql.SQLException ignored) {
+                            // closing
+                        }
+                    }
+                }
+            };
+        }
+        int clients = (WRITERS + WRITERS_PER_HTTP_CLIENT - 1) / WRITERS_PER_HTTP_CLIENT;
+        HttpClient[] https = new HttpClient[clients];
+        String[] tokens = new String[clients];
+        for (int i = 0; i < clients; i++) {
+            https[i] = BenchKit.client(a.site().home());
+            tokens[i] = BenchKit.login(https[i], a.url(), tenant.tenant().name(), tenant.adminUser(),
+                    tenant.adminPassword());
+        }
+        String url = a.url() + "/api/v1/t/" + tenant.tenant().name() + "/patients";
+        return new Writer() {
+            @Override
+            public boolean write(int thread, String tag, long k) throws Exception {
+                int c = thread / WRITERS_PER_HTTP_CLIENT;
+                BenchKit.Reply r = BenchKit.call(https[c], "POST", url, tokens[c],
+                        "{\"last_name\":\"" + tag + "\",\"first_name\":\"" + seqText(k) + "\"}");
+                if (r.status() != 201) {
+                    throw new IllegalStateException("HTTP " + r.status() + " " + r.body());
+                }
+                return true;
+            }
+
+            @Override
+            public void close() {
+                for (HttpClient h : https) {
+                    h.close();
+                }
+            }
+        };
+    }
+
+    static String seqText(long k) {
+        return String.format("%09d", k);
+    }
+
+    /** The figures of one latency phase (or of the partition's writes, without a reader). */
+    static final class Lat {
+        String mode;
+        int rate;
+        double seconds;
+        long dueInWindow;
+        long sentInWindow;
+        long seenInWindow;
+        long errors;
+        String firstError;
+        long notSent;
+        long unseen;
+        long[] lat = new long[0];
+        long[] ack = new long[0];
+        long[] lag = new long[0];
+        double[] cpu = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        double load;
+        long seen;
+        /** Seconds from the end of the window until b held a's whole GTID position again. */
+        double drained = Double.NaN;
+
+        String label() {
+            return (mode.equals("jdbc") ? "jdbc INSERT (baseline)" : "api POST /patients") + " @" + rate + "/s";
+        }
+
+        double achieved() {
+            return sentInWindow / seconds;
+        }
+
+        String line() {
+            return f("%-34s sent %6d (%6.0f/s)  seen at b: p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms   ack p99 %8.2f ms"
+                    + "  errors %d  unseen %d  not sent %d  b caught up %.1f s after the window  other cpu %.2f  load %.1f",
+                    label(), sentInWindow, achieved(), BenchKit.pctMs(lat, 50), BenchKit.pctMs(lat, 99), max(lat),
+                    BenchKit.pctMs(ack, 99), errors, unseen, notSent, drained, cpu[3], load);
+        }
+    }
+
+    static double max(long[] sorted) {
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6;
+    }
+
+    /**
+     * Writes at {@code rate}/s for a warm-up and a measured window; with {@code withReader}, a
+     * reader at b times when each row is first seen there.
+     */
+    private Lat latency(String mode, int rate, double warmS, double measS, boolean withReader) throws Exception {
+        String tag = "Rb" + (mode.equals("api") ? "A" : "J") + rate + "p" + (++phases);
+        long interval = (long) (1e9 / rate);
+        long origin = System.nanoTime() + 50_000_000L;
+        long from = origin + (long) (warmS * 1e9);
+        long to = from + (long) (measS * 1e9);
+        long giveUp = to + (long) (maxLagSeconds * 1e9); // writers stop taking late writes here
+        AtomicLong slot = new AtomicLong();
+        ConcurrentSkipListMap<Long, Long> pending = new ConcurrentSkipListMap<>();
+        AtomicBoolean writersDone = new AtomicBoolean();
+        BenchKit.Samples latency = new BenchKit.Samples();
+        List<BenchKit.Samples> acks = new ArrayList<>();
+        List<BenchKit.Samples> lags = new ArrayList<>();
+        long[] errors = new long[WRITERS];
+        long[] sent = new long[WRITERS];
+        long[] notSent = new long[WRITERS];
+        String[] firstError = new String[1];
+        long[] seenCounts = new long[2]; // {in window, all}
+        Lat out = new Lat();
+        out.mode = mode;
+        out.rate = rate;
+
+        try (Writer w = writer(mode)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < WRITERS; i++) {
+                BenchKit.Samples ack = new BenchKit.Samples();
+                BenchKit.Samples lag = new BenchKit.Samples();
+                acks.add(ack);
+                lags.add(lag);
+                final int me = i;
+                threads.add(Thread.ofPlatform().name("bench-writer-" + i).daemon().unstarted(() -> {
+                    while (true) {
+                        long k = slot.getAndIncrement();
+                        long due = origin + k * interval;
+                        if (due >= to) {
+                            break;
+                        }
+                        long now = System.nanoTime();
+                        while (now < due) {
+                            LockSupport.parkNanos(due - now);
+                            now = System.nanoTime();
+                        }
+                        if (now > giveUp) {
+                            if (due >= from) {
+                                notSent[me]++;
+                            }
+                            continue;
+                        }
+                        if (withReader) {
+                            pending.put(k, due);
+                        }
+                        boolean ok;
+                        String why = null;
+                        try {
+                            ok = w.write(me, tag, k);
+                            if (!ok) {
+                                why = "wrong answer";
+                            }
+                        } catch (Exception e) {
+                            ok = false;
+                            why = e.toString();
+                        }
+                        long done = System.nanoTime();
+                        if (ok) {
+                            if (due >= from) {
+                                sent[me]++;
+                                ack.add(done - due);
+                                lag.add(now - due);
+                            }
+                        } else {
+                            pending.remove(k);
+                            errors[me]++;
+                            synchronized (firstError) {
+                                if (firstError[0] == null) {
+                                    firstError[0] = why;
+                                }
+                            }
+                            if (errors[me] > 100) {
+                                break;
+                            }
+                        }
+                    }
+                }));
+            }
+            Thread readerThread = null;
+            String[] readerError = new String[1];
+            if (withReader) {
+                long readerDeadline = giveUp + (long) (drainSeconds * 1e9);
+                readerThread = Thread.ofPlatform().name("bench-reader").daemon().unstarted(() -> {
+                    try {
+                        while (true) {
+                            if (writersDone.get() && pending.isEmpty() || System.nanoTime() > readerDeadline) {
+                                break;
+                            }
+                            Map.Entry<Long, Long> low = pending.firstEntry();
+                            if (low != null) {
+                                readerQuery.setString(1, tag);
+                                readerQuery.setString(2, seqText(low.getKey()));
+                                try (ResultSet rs = readerQuery.executeQuery()) {
+                                    long seenAt = System.nanoTime();
+                                    while (rs.next()) {
+                                        long k = Long.parseLong(rs.getString(1));
+                                        Long due = pending.remove(k);
+                                        if (due != null) {
+                                            seenCounts[1]++;
+                                            if (due >= from && due < to) {
+                                                seenCounts[0]++;
+                                                latency.add(Math.max(0, seenAt - due));
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            LockSupport.parkNanos(pollNanos);
+                        }
+                    } catch (Exception e) {
+                        readerError[0] = e.toString();
+                    }
+                });
+                readerThread.start();
+            }
+            threads.forEach(Thread::start);
+            sleepUntil(from);
+            GroupKit.Cpu cpu = new GroupKit.Cpu(a.dbPid(), b.dbPid());
+            sleepUntil(to);
+            out.cpu = cpu.cores();
+            out.load = BenchKit.loadAverage();
+            for (Thread t : threads) {
+                t.join(Math.max(1000, (giveUp - System.nanoTime()) / 1_000_000 + 90_000));
+                if (t.isAlive()) {
+                    StringBuilder where = new StringBuilder();
+                    for (StackTraceElement e : t.getStackTrace()) {
+                        where.append("\n      at ").append(e);
+                    }
+                    throw new BenchKit.BenchFailure("writer " + t.getName() + " did not stop (" + nodesAlive() + "); it is"
+                            + " in:" + where);
+                }
+            }
+            writersDone.set(true);
+            if (readerThread != null) {
+                readerThread.join();
+                check(readerError[0] == null, "the reader at b failed: " + readerError[0] + " (" + nodesAlive() + ")");
+            }
+        }
+        if (withReader) {
+            // The next phase starts with b caught up: a backlog left by this one must not count there.
+            GroupKit.awaitConverged(Duration.ofMinutes(5), a, b);
+            out.drained = (System.nanoTime() - to) / 1e9;
+        }
+        out.seconds = (to - from) / 1e9;
+        out.sentInWindow = Arrays.stream(sent).sum();
+        out.notSent = Arrays.stream(notSent).sum();
+        out.errors = Arrays.stream(errors).sum();
+        out.firstError = firstError[0];
+        out.seenInWindow = seenCounts[0];
+        out.seen = seenCounts[1];
+        out.unseen = withReader ? pending.values().stream().filter(d -> d >= from && d < to).count() : 0;
+        long[] l = Arrays.copyOf(latency.a, latency.n);
+        Arrays.sort(l);
+        out.lat = l;
+        out.ack = BenchKit.Samples.sortedUnion(acks);
+        out.lag = BenchKit.Samples.sortedUnion(lags);
+        return out;
+    }
+
+    /** Whether each site's mariadbd is still running: a failure message says so. */
+    private String nodesAlive() {
+        StringBuilder b = new StringBuilder();
+        for (Member m : List.of(a, this.b)) {
+            long pid = m.dbPid();
+            b.append(b.isEmpty() ? "" : ", ").append("mariadbd of ").append(m.name()).append(" (pid ").append(pid)
+                    .append(") ").append(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) ? "running"
+                            : "NOT running");
+        }
+        return b.toString();
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long now;
+        while ((now = System.nanoTime()) < nanoTime) {
+            LockSupport.parkNanos(nanoTime - now);
+        }
+    }
+
+    // ------------------------------------------------------------------ partition and catch-up
+
+    record CatchUp(String label, long backlog, double writeSeconds, double writeRate, double reconnectSeconds,
+                   double caughtUpSeconds, double[] cpu) {
+        double txPerSecond() {
+            return backlog / caughtUpSeconds;
+        }
+
+        double applyTxPerSecond() {
+            return backlog / (caughtUpSeconds - reconnectSeconds);
+        }
+    }
+
+    record Partition(Lat writes, CatchUp cusp, CatchUp plain, boolean checksumsEqual) {
+    }
+
+    private Partition partition() throws Exception {
+        System.out.println();
+        FaultyProxy bFromA = GroupKit.routeThroughProxy(b, a);
+        FaultyProxy aFromB = GroupKit.routeThroughProxy(a, b);
+        try {
+            GroupKit.awaitLinks(a, 1, Duration.ofSeconds(60));
+            GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
+            GroupKit.awaitConverged(Duration.ofSeconds(120), a, b);
+            long domA = GroupKit.domainId(a);
+            long seqB0 = seqAt(b, domA);
+            bFromA.cut();
+            aFromB.cut();
+            System.out.println(f("-- links a<->b routed through TCP proxies and cut; writing at a through the API at %d/s"
+                    + " for %.0f s", partitionRate, partitionSeconds));
+            long w0 = System.nanoTime();
+            Lat writes = latency("api", partitionRate, 0, partitionSeconds, false);
+            double writeSeconds = (System.nanoTime() - w0) / 1e9;
+            check(writes.errors == 0, "API writes during the partition: " + writes.errors + " errors, first: "
+                    + writes.firstError);
+            long seqA1 = seqAt(a, domA);
+            long seqB1 = seqAt(b, domA);
+            check(seqB1 == seqB0, "b advanced in a's domain during the partition (" + seqB0 + " -> " + seqB1
+                    + "): the cut leaked");
+            long backlog = seqA1 - seqB1;
+            System.out.println(f("   %d API writes in %.0f s (%.0f/s), %d errors; b is %d transactions behind a",
+                    writes.sentInWindow, writes.seconds, writes.achieved(), writes.errors, backlog));
+
+            GroupKit.Cpu cpu = new GroupKit.Cpu(a.dbPid(), b.dbPid());
+            long tRestore = System.nanoTime();
+            bFromA.restore();
+            aFromB.restore();
+            double[] times = awaitSeq(b, domA, seqB1, seqA1, tRestore);
+            CatchUp cusp = new CatchUp("cusp: links restored after the partition", backlog, writeSeconds,
+                    writes.achieved(), times[0], times[1], cpu.cores());
+            System.out.println(f("   cusp: reconnected %.1f s after the restore, caught up %d transactions in %.1f s",
+                    times[0], backlog, times[1]));
+            GroupKit.awaitConverged(Duration.ofSeconds(120), a, b);
+
+            // Baseline: the same number of transactions, the same rows, a clean STOP/START SLAVE.
+            try (Connection c = b.admin(); Statement st = c.createStatement()) {
+                st.execute("STOP SLAVE 'a'");
+            }
+            long seqB2 = seqAt(b, domA);
+            long p0 = System.nanoTime();
+            long[] written = writeTxShaped(backlog);
+            double plainWriteSeconds = (System.nanoTime() - p0) / 1e9;
+            long seqA3 = seqAt(a, domA);
+            long plainBacklog = seqA3 - seqB2;
+            check(seqAt(b, domA) == seqB2, "b advanced while its channel from a was stopped");
+            System.out.println(f("   plain: %d transactions written over JDBC at a (%d connections, closed loop) in %.1f s"
+                    + " while b's channel from a was stopped; b is %d transactions behind", written[0], WRITERS,
+                    plainWriteSeconds, plainBacklog));
+            GroupKit.Cpu cpu2 = new GroupKit.Cpu(a.dbPid(), b.dbPid());
+            long tStart = System.nanoTime();
+            try (Connection c = b.admin(); Statement st = c.createStatement()) {
+                st.execute("START SLAVE 'a'");
+            }
+            double[] plainTimes = awaitSeq(b, domA, seqB2, seqA3, tStart);
+            CatchUp plain = new CatchUp("plain: STOP SLAVE, same backlog, START SLAVE", plainBacklog,
+                    plainWriteSeconds, written[0] / plainWriteSeconds, plainTimes[0], plainTimes[1], cpu2.cores());
+            System.out.println(f("   plain: first transaction applied %.1f s after START SLAVE, caught up %d transactions"
+                    + " in %.1f s", plainTimes[0], plainBacklog, plainTimes[1]));
+
+            GroupKit.awaitConverged(Duration.ofSeconds(120), a, b);
+            String db = tenant.tenant().dbName();
+            Map<String, Long> sa = GroupKit.checksums(a, db);
+            Map<String, Long> sb = GroupKit.checksums(b, db);
+            boolean equal = sa.equals(sb);
+            check(equal, "after catching up, a and b differ: " + sa + " vs " + sb);
+            System.out.println(f("   a and b converged; CHECKSUM TABLE of all %d tables of %s equal at a and b", sa.size(),
+                    db));
+            return new Partition(writes, cusp, plain, equal);
+        } finally {
+            bFromA.close();
+            aFromB.close();
+        }
+    }
+
+    private static long seqAt(Member m, long domain) throws Exception {
+        try (Connection c = m.admin()) {
+            return GroupKit.seq(GroupKit.gtidPos(c), domain);
+        }
+    }
+
+    /**
+     * Polls {@code m} every 20 ms until it holds {@code target} in {@code domain}; returns
+     * seconds from {@code t0} to the first transaction past {@code start}, and to the last.
+     */
+    private double[] awaitSeq(Member m, long domain, long start, long target, long t0) throws Exception {
+        double first = Double.NaN;
+        long deadline = t0 + (long) (Math.max(300, partitionSeconds * 3) * 1e9);
+        try (Connection c = m.admin(); PreparedStatement ps = c.prepareStatement("SELECT @@gtid_current_pos")) {
+            while (System.nanoTime() < deadline) {
+                long s;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    s = GroupKit.seq(rs.getString(1), domain);
+                }
+                long now = System.nanoTime();
+                if (s > start && Double.isNaN(first)) {
+                    first = (now - t0) / 1e9;
+                }
+                if (s >= target) {
+                    return new double[] {first, (now - t0) / 1e9};
+                }
+                LockSupport.parkNanos(20_000_000L);
+            }
+        }
+        throw new BenchKit.BenchFailure(m.name() + " did not catch up to " + domain + "-" + target + " in time");
+    }
+
+    /**
+     * Writes {@code n} transactions at a over JDBC as the tenant's user, each the rows an API
+     * write makes (a patient and its security_log row), from 16 connections as fast as they go.
+     */
+    private long[] writeTxShaped(long n) throws Exception {
+        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
+                + "?socketTimeout=60000";
+        AtomicLong next = new AtomicLong();
+        String[] error = new String[1];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < WRITERS; i++) {
+            threads.add(Thread.ofPlatform().name("bench-backlog-" + i).unstarted(() -> {
+                try (Connection c = DriverManager.getConnection(url, tenant.tenant().dbUser(), tenant.dbPassword());
+                     PreparedStatement p = c.prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, ?)",
+                             Statement.RETURN_GENERATED_KEYS);
+                     PreparedStatement log = c.prepareStatement("INSERT INTO security_log (user_name, site, action,"
+                             + " entity, entity_id, details) VALUES (?, 'a', 'create', 'patient', ?,"
+                             + " 'fields: last_name, first_name')")) {
+                    c.setAutoCommit(false);
+                    long k;
+                    while ((k = next.getAndIncrement()) < n) {
+                        p.setString(1, "RbPlainBacklog");
+                        p.setString(2, seqText(k));
+                        p.executeUpdate();
+                        long id;
+                        try (ResultSet keys = p.getGeneratedKeys()) {
+                            keys.next();
+                            id = keys.getLong(1);
+                        }
+                        log.setString(1, tenant.adminUser());
+                        log.setLong(2, id);
+                        log.executeUpdate();
+                        c.commit();
+                    }
+                } catch (Exception e) {
+                    synchronized (error) {
+                        error[0] = e.toString();
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        check(error[0] == null, "plain backlog writes failed: " + error[0]);
+        return new long[] {n};
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private void report(List<Lat> rows, Partition p) {
+        System.out.println();
+        System.out.println("Propagation latency: write at a until the row is first seen at b (ms; from the write's due"
+                + " time, open loop)");
+        System.out.println(f("%-7s %-24s %8s %9s %8s %8s %8s %9s  %9s %9s  %6s %6s %8s %8s  %5s %5s %5s %5s",
+                "rate/s", "path", "writes", "achieved", "p50", "p90", "p99", "max", "ack p50", "ack p99", "errors",
+                "unseen", "not sent", "drain s", "jvm", "db a", "db b", "other"));
+        for (Lat r : rows) {
+            System.out.println(f("%-7d %-24s %8d %9.0f %8.2f %8.2f %8.2f %9.2f  %9.2f %9.2f  %6d %6d %8d %8.1f  %5.2f"
+                            + " %5.2f %5.2f %5.2f", r.rate, r.mode.equals("jdbc") ? "jdbc INSERT (baseline)"
+                            : "api POST /patients", r.sentInWindow, r.achieved(), BenchKit.pctMs(r.lat, 50),
+                    BenchKit.pctMs(r.lat, 90), BenchKit.pctMs(r.lat, 99), max(r.lat), BenchKit.pctMs(r.ack, 50),
+                    BenchKit.pctMs(r.ack, 99), r.errors, r.unseen, r.notSent, r.drained, r.cpu[0], r.cpu[1], r.cpu[2],
+                    r.cpu[3]));
+        }
+        System.out.println(f("writes: due in the %.0f s window and acknowledged; achieved = writes/s; ack = the writer's own"
+                + " latency (commit at a, or the API's answer); unseen: acknowledged but not seen at b within %.0f s;"
+                + " not sent: due but given up after falling %.0f s behind; drain: seconds from the end of the window"
+                + " until b held a's whole GTID position (each row starts with b caught up).", measure, drainSeconds,
+                maxLagSeconds));
+        System.out.println(f("cpu columns in cores during the window: this JVM (writers, reader, both sites), mariadbd of"
+                + " a and b, and every other process (noise). Reader resolution: one poll per %d us plus the query.",
+                pollNanos / 1000));
+        System.out.println();
+        CatchUp c = p.cusp();
+        CatchUp q = p.plain();
+        System.out.println(f("Catch-up after a partition (a's transactions reaching b; the same TCP proxy path for both)"));
+        System.out.println(f("%-46s %9s %12s %12s %14s %12s %12s  %5s %5s %5s %5s", "what", "backlog", "written in s",
+                "written tx/s", "1st applied s", "caught up s", "catch-up tx/s", "jvm", "db a", "db b", "other"));
+        for (CatchUp x : List.of(c, q)) {
+            System.out.println(f("%-46s %9d %12.1f %12.0f %14.1f %12.1f %12.0f  %5.2f %5.2f %5.2f %5.2f", x.label(),
+                    x.backlog(), x.writeSeconds(), x.writeRate(), x.reconnectSeconds(), x.caughtUpSeconds(),
+                    x.txPerSecond(), x.cpu()[0], x.cpu()[1], x.cpu()[2], x.cpu()[3]));
+        }
+        System.out.println(f("cusp: the partition lasted %.0f s at %.0f API writes/s; catching up ran at %.1fx the write"
+                + " rate (%.0f tx/s from the restore, %.0f tx/s once the link was back)", c.writeSeconds(),
+                c.writeRate(), c.txPerSecond() / c.writeRate(), c.txPerSecond(), c.applyTxPerSecond()));
+        System.out.println(f("plain: %.0f tx/s from START SLAVE, %.0f tx/s once applying; cusp/plain catch-up rate %.2f,"
+                + " time %.1f s vs %.1f s", q.txPerSecond(), q.applyTxPerSecond(), c.txPerSecond() / q.txPerSecond(),
+                c.caughtUpSeconds(), q.caughtUpSeconds()));
+        System.out.println(f("functional: a and b hold equal CHECKSUM TABLE for every tenant table after both catch-ups: %s",
+                p.checksumsEqual() ? "yes" : "NO"));
+        System.out.println(f("load average at end: %.2f; the machine has %d cores.", BenchKit.loadAverage(),
+                Runtime.getRuntime().availableProcessors()));
+        System.out.println();
+        for (Lat api : rows) {
+            if (!api.mode.equals("api")) {
+                continue;
+            }
+            Lat base = rows.stream().filter(r -> r.mode.equals("jdbc") && r.rate == api.rate).findFirst().orElse(null);
+            if (base == null) {
+                continue;
+            }
+            double d = BenchKit.pctMs(api.lat, 99) - BenchKit.pctMs(base.lat, 99);
+            boolean complete = api.unseen == 0 && api.notSent == 0 && api.errors == 0;
+            System.out.println(f("target: @%-5d cusp p99 %.2f ms vs plain p99 %.2f ms: %+.2f ms (target <= +10 ms: %s)%s%s",
+                    api.rate, BenchKit.pctMs(api.lat, 99), BenchKit.pctMs(base.lat, 99), d,
+                    d <= 10 && complete ? "met" : "MISSED", api.rate == 500 ? "   <- the issue's target point" : "",
+                    complete ? "" : f(" [cusp kept up with %.0f of %d writes/s]", api.achieved(), api.rate)));
+        }
+    }
+}
