@@ -495,7 +495,7 @@ public final class Group implements AutoCloseable {
         m.put("rows", r.rows());
         m.put("bytes", r.bytes());
         m.put("seconds", r.millis() / 1000.0);
-        m.put("mb_per_second", r.millis() == 0 ? null : Math.round(r.bytes() / 1048.576 / r.millis() * 10) / 10.0);
+        m.put("mb_per_second", r.millis() == 0 ? null : Math.round(r.bytes() / 1000.0 / r.millis() * 10) / 10.0);
         return m;
     }
 

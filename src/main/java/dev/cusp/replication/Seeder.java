@@ -155,6 +155,7 @@ public final class Seeder {
         String failed = null;
         long bytes = 0;
         long rows = 0;
+        boolean inInsert = false;
         List<String> dbs = new ArrayList<>();
         int users = 0;
         try {
@@ -185,7 +186,16 @@ public final class Seeder {
                             dbs.add(line.substring("-- Current Database: ".length()).replace("`", ""));
                         }
                     } else if (line.startsWith("INSERT INTO ")) {
+                        // mariadb-dump 11.4 writes "INSERT INTO t VALUES" then one row per line;
+                        // older ones put the rows on the INSERT line, joined by "),(".
+                        inInsert = !line.endsWith(";");
+                        int v = line.indexOf(" VALUES (");
+                        if (v >= 0) {
+                            rows += 1 + count(line.substring(v), "),(");
+                        }
+                    } else if (inInsert && line.startsWith("(")) {
                         rows += 1 + count(line, "),(");
+                        inInsert = !line.endsWith(";");
                     } else if (line.startsWith("CREATE OR REPLACE USER")) {
                         users++;
                     }

@@ -58,6 +58,7 @@ class SeederIT {
         Seeder.Result r = Seeder.seed(a.node.config(), a.admin, b.node.config(), b.admin, progress::add);
         assertThat(r.databases()).containsExactly("cusp", "od_seed_1");
         assertThat(r.users()).isEqualTo(1);
+        assertThat(r.rows()).as("rows copied: 5,000 patients and 1 tenant").isEqualTo(5001);
         assertThat(r.gtidPos()).contains(a.domain() + "-");
         assertThat(progress).isNotEmpty();
         assertThat(count(b, "SELECT COUNT(*) FROM od_seed_1.patient")).isEqualTo(5000);
