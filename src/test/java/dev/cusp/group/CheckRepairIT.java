@@ -155,6 +155,11 @@ class CheckRepairIT {
         assertThat(run[0]).isEqualTo("9");
         assertThat(run[1]).contains("5 differing row(s)").contains("id = 900000001 differs at b")
                 .contains("cusp repair " + t.tenant().name() + " --from SITE");
+        // The checking site now reports the group diverged, with an alert that names the repair.
+        assertThat(a.site.group().monitor().siteHealth().label()).isEqualTo("diverged");
+        JsonNode alerts = admin(a, "GET", "/api/v1/admin/group/alerts", null).json().path("alerts");
+        assertThat(alerts.toString()).contains("\"state\":\"diverged\"").contains("at b")
+                .contains("cusp repair " + t.tenant().name());
     }
 
     @Test
@@ -175,6 +180,12 @@ class CheckRepairIT {
         run = cli(b, "check", "--json");
         assertThat(run[0]).as(run[1] + run[2]).isEqualTo("0");
         assertThat(json(run).path("clean").asBoolean()).isTrue();
+        run = cli(a, "check", "--json");
+        assertThat(run[0]).isEqualTo("0");
+        assertThat(a.site.group().monitor().siteHealth().label()).as("a clean check clears diverged")
+                .isNotEqualTo("diverged");
+        assertThat(admin(a, "GET", "/api/v1/admin/group/alerts", null).json().path("alerts").toString())
+                .doesNotContain("diverged");
         for (TestSite s : List.of(a, b, c)) {
             JsonNode st = admin(s, "GET", "/api/v1/admin/group", null).json();
             assertThat(st.toString()).as("replication still runs everywhere").doesNotContain("\"broken\"");
