@@ -8,7 +8,6 @@ import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
 import dev.cusp.node.Binlog;
 import dev.cusp.node.EmbeddedNode;
-import dev.cusp.node.NodeTools;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.KeySpacing;
 import dev.cusp.replication.LinkState;
@@ -44,8 +43,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,32 +72,32 @@ import org.slf4j.LoggerFactory;
  */
 public final class Group implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Group.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     public static final int DEFAULT_CAPACITY = 5;
     public static final String MESH = "mesh";
     public static final String RING = "ring";
 
-    private final SiteHome home;
+    final SiteHome home;
     private final Settings settings;
-    private final DataSource admin;
-    private final EmbeddedNode node;
+    final DataSource admin;
+    final EmbeddedNode node;
     private final SecretBox secrets;
     private final TenantPools pools;
     private final TenantRegistry tenants;
     private final PeerTrust trust;
     private final java.util.function.BiConsumer<String, Boolean> tenantChanged;
     private Map<String, String> tenantStamps = Map.of();
-    private final Members members;
+    final Members members;
     private final Invites invites;
-    private final PeerClient peers;
-    private final ReplicationChannels channels;
+    final PeerClient peers;
+    final ReplicationChannels channels;
     private final ScheduledExecutorService loop;
     private volatile String url;
-    private volatile Member self;
-    private volatile boolean busy;
-    private volatile String lastReconcileError;
+    volatile Member self;
+    volatile boolean busy;
+    volatile String lastReconcileError;
     private volatile List<Member> lastKnown = List.of();
-    private final Monitor monitor;
+    final Monitor monitor;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -178,7 +175,7 @@ public final class Group implements AutoCloseable {
         }
     }
 
-    private SiteIdentity id() {
+    SiteIdentity id() {
         return home.identity();
     }
 
@@ -365,7 +362,7 @@ public final class Group implements AutoCloseable {
         m.put("topology", members.setting("topology", MESH));
         m.put("master_key", secrets.export());
         m.put("source", source);
-        m.put("members", members.all().stream().map(Group::describe).toList());
+        m.put("members", members.all().stream().map(GroupJson::describe).toList());
         return m;
     }
 
@@ -452,7 +449,7 @@ public final class Group implements AutoCloseable {
 
         List<Member> group = new ArrayList<>();
         for (JsonNode n : grant.path("members")) {
-            group.add(read(n));
+            group.add(GroupJson.read(n));
         }
         refreshTrust(group);
         Member source = group.stream().filter(m -> m.name().equals(token.site())).findFirst()
@@ -487,7 +484,7 @@ public final class Group implements AutoCloseable {
         return out;
     }
 
-    private static Map<String, Object> seedSummary(Seeder.Result r) {
+    static Map<String, Object> seedSummary(Seeder.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("gtid_position", r.gtidPos());
         m.put("databases", r.databases().size());
@@ -500,7 +497,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** Streams a snapshot from {@code source} into this node, reporting progress. */
-    private Seeder.Result seedFrom(Member source, Job job) {
+    Seeder.Result seedFrom(Member source, Job job) {
         job.step("seeding from " + source.name() + " (a consistent snapshot at a known GTID position)");
         HttpResponse<InputStream> r = peers.stream(source, "/api/v1/peer/snapshot?format="
                 + ("sql".equals(settings.get(Settings.SEED_FORMAT)) ? "sql" : "physical"));
@@ -787,99 +784,62 @@ public final class Group implements AutoCloseable {
         return rows;
     }
 
-    // ------------------------------------------------------------------ status
+    /** Changes the peers' topology; every site re-links within seconds. */
+    public Map<String, Object> topology(String topology) {
+        if (!MESH.equals(topology) && !RING.equals(topology)) {
+            throw CuspException.invalid("topology", "topology must be 'mesh' or 'ring'");
+        }
+        requireWritable("change the topology");
+        if (self == null) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group; 'cusp invite"
+                    + " --topology " + topology + "' founds one");
+        }
+        members.putSetting("topology", topology);
+        reconcile();
+        return Map.of("topology", topology);
+    }
+
+    /** Starts a re-seed at another site (it runs there); returns that site's job. */
+    public Map<String, Object> remoteReseed(String site, String from, boolean discardLocal) {
+        Member m = members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
+                "no site '" + site + "' in this group", "site"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", from);
+        body.put("discard_local", discardLocal);
+        JsonNode job = peers.call(m, "POST", "/api/v1/peer/reseed", body, Duration.ofSeconds(30));
+        Map<String, Object> out = JSON.convertValue(job, LinkedHashMap.class);
+        out.put("site", site);
+        return out;
+    }
+
+    /** A job running at another site of the group. */
+    public Map<String, Object> remoteJob(String site, String jobId) {
+        Member m = members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
+                "no site '" + site + "' in this group", "site"));
+        if (!jobId.matches("[0-9a-f-]{36}")) {
+            throw CuspException.invalid("id", "not a job id");
+        }
+        JsonNode job = peers.call(m, "GET", "/api/v1/peer/jobs/" + jobId, null, Duration.ofSeconds(10));
+        Map<String, Object> out = JSON.convertValue(job, LinkedHashMap.class);
+        out.put("site", site);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ status and re-seed (own classes)
 
     /** This site's own replication state: what {@code /peer/status} returns to the others. */
     public Map<String, Object> localStatus() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("site", siteName());
-        Member me = self;
-        m.put("role", me == null ? "standalone" : me.role());
-        m.put("gtid_domain_id", id().gtidDomainId());
-        m.put("gtid_current_pos", ReplicationChannels.currentPos(admin));
-        m.put("read_only", readOnly());
-        Map<String, Monitor.Link> health = monitor.links();
-        m.put("health", monitor.siteHealth().label());
-        m.put("links", channels.states().stream().map(l -> {
-            Map<String, Object> d = describe(l);
-            Monitor.Link h = health.get(l.channel());
-            d.put("state", h == null ? "unknown" : h.health().label());
-            d.put("state_since", h == null ? null : h.since().toString());
-            d.put("detail", h == null ? null : h.detail());
-            return d;
-        }).toList());
-        m.put("fenced", monitor.fenced().orElse(null));
-        m.put("deletion_guard", monitor.deletionGuard().orElse(null));
-        m.put("alerts", monitor.alerts(false));
-        m.put("reconcile_error", lastReconcileError);
-        return m;
+        return GroupStatus.local(this);
     }
 
-    /**
-     * The whole group as this site sees it: every site with its role, and every link with
-     * receiver and applier state, positions and lag in seconds and in transactions. Other
-     * sites are asked over mutual TLS; one that does not answer is shown unreachable.
-     */
+    /** The whole group as this site sees it; see {@link GroupStatus#group}. */
     public Map<String, Object> status() {
-        List<Member> all = known();
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (all.isEmpty()) {
-            out.put("state", "standalone");
-            out.put("sites", List.of());
-            return out;
-        }
-        out.put("topology", members.setting("topology", MESH));
-        out.put("capacity", Integer.parseInt(members.setting("capacity", Integer.toString(DEFAULT_CAPACITY))));
-        Map<String, JsonNode> live = new LinkedHashMap<>();
-        Map<String, String> errors = new HashMap<>();
-        for (Member m : all) {
-            if (m.name().equals(siteName())) {
-                live.put(m.name(), JSON.valueToTree(localStatus()));
-                continue;
-            }
-            try {
-                live.put(m.name(), peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3)));
-            } catch (CuspException e) {
-                errors.put(m.name(), e.getMessage());
-            }
-        }
-        List<Map<String, Object>> sites = new ArrayList<>();
-        for (Member m : all) {
-            Map<String, Object> e = describe(m);
-            e.remove("ca_pem");
-            JsonNode st = live.get(m.name());
-            e.put("reachable", st != null);
-            if (st == null) {
-                e.put("error", errors.get(m.name()));
-                sites.add(e);
-                continue;
-            }
-            GtidPos here = GtidPos.parse(st.path("gtid_current_pos").asText(""));
-            e.put("gtid_current_pos", here.toString());
-            e.put("read_only", st.path("read_only").asBoolean());
-            e.put("health", st.path("health").asText(null));
-            e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
-            e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
-            e.put("alerts", st.path("alerts"));
-            List<Map<String, Object>> links = new ArrayList<>();
-            for (JsonNode l : st.path("links")) {
-                Map<String, Object> lm = JSON.convertValue(l, LinkedHashMap.class);
-                JsonNode src = live.get(l.path("channel").asText());
-                if (src != null) {
-                    GtidPos there = GtidPos.parse(src.path("gtid_current_pos").asText(""));
-                    Map<Long, Long> seq = new HashMap<>(there.seqByDomain());
-                    seq.remove(st.path("gtid_domain_id").asLong());
-                    lm.put("transactions_behind", here.behind(new GtidPos(seq, there.serverByDomain())));
-                } else {
-                    lm.put("transactions_behind", null);
-                }
-                links.add(lm);
-            }
-            e.put("links", links);
-            sites.add(e);
-        }
-        out.put("sites", sites);
-        return out;
+        return GroupStatus.group(this);
+    }
+
+    /** Replaces this site's data with a fresh snapshot; see {@link Reseeding}. */
+    public Map<String, Object> reseed(String from, boolean discardLocal, Job job) {
+        return new Reseeding(this).run(from, discardLocal, job);
     }
 
     // ------------------------------------------------------------------ remove, leave
@@ -966,172 +926,7 @@ public final class Group implements AutoCloseable {
         return out;
     }
 
-    // ------------------------------------------------------------------ re-seed
-
-    /**
-     * Replaces this site's data with a fresh snapshot of the most up-to-date reachable peer
-     * (or {@code from}), then replicates again. Refuses when this site holds transactions no
-     * other reachable site has, unless {@code discardLocal}; even then they are saved first.
-     */
-    public Map<String, Object> reseed(String from, boolean discardLocal, Job job) {
-        Member me = self;
-        if (me == null || !me.active()) {
-            throw new CuspException(ErrorCode.CONFLICT, "this site is not an active member of a replication group");
-        }
-        long domain = id().gtidDomainId();
-        List<Member> candidates = members.all().stream().filter(m -> !m.name().equals(siteName()) && m.active()
-                && (from == null ? m.peer() : m.name().equals(from))).toList();
-        if (from != null && candidates.isEmpty()) {
-            throw new CuspException(ErrorCode.NOT_FOUND, "no active site '" + from + "' in this group", "from");
-        }
-        job.step("asking " + candidates.stream().map(Member::name).collect(Collectors.joining(", "))
-                + " for their GTID positions");
-        Map<Member, GtidPos> reachable = new LinkedHashMap<>();
-        for (Member m : candidates) {
-            try {
-                JsonNode st = peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(5));
-                reachable.put(m, GtidPos.parse(st.path("gtid_current_pos").asText("")));
-            } catch (CuspException e) {
-                job.step(m.name() + " is not reachable: " + e.getMessage());
-            }
-        }
-        if (reachable.isEmpty()) {
-            throw new CuspException(ErrorCode.UNAVAILABLE, "no source is reachable to re-seed from");
-        }
-        Member source = reachable.entrySet().stream().max((a, b) -> {
-            int c = Long.compare(a.getValue().seq(domain), b.getValue().seq(domain));
-            return c != 0 ? c : Long.compare(a.getValue().total(), b.getValue().total());
-        }).orElseThrow().getKey();
-        GtidPos mine = GtidPos.parse(ReplicationChannels.currentPos(admin));
-        long elsewhere = reachable.values().stream().mapToLong(p -> p.seq(domain)).max().orElse(0);
-        long localOnly = mine.seq(domain) - elsewhere;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", siteName());
-        out.put("source", source.name());
-        out.put("source_gtid_pos", reachable.get(source).toString());
-        if (localOnly > 0) {
-            if (!discardLocal) {
-                throw new CuspException(ErrorCode.CONFLICT, "this site holds " + localOnly + " transaction(s) that no"
-                        + " reachable site has (GTID domain " + domain + ", " + (elsewhere + 1) + " to "
-                        + mine.seq(domain) + "); a re-seed would lose them. Bring the other sites back first, or"
-                        + " re-run with --discard-local to save them to a backup and discard them", "discard_local");
-            }
-            Path dir = home.backups().resolve("reseed-" + LocalDateTime.now().format(
-                    DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            job.step("saving this site's data, with its " + localOnly + " local-only transaction(s), to " + dir);
-            NodeTools tools = new NodeTools(node.config());
-            for (String db : Seeder.estimate(admin).databases()) {
-                tools.dumpToFile(db, dir.resolve(db + ".sql"));
-            }
-            out.put("backup", dir.toString());
-        }
-        job.step("re-seeding from " + source.name() + " (" + reachable.get(source) + ")");
-        busy = true;
-        Seeder.Result r;
-        try {
-            for (LinkState l : channels.states()) {
-                channels.remove(l.channel());
-            }
-            r = seedFrom(source, job);
-        } finally {
-            busy = false;
-        }
-        if (me.peer()) {
-            members.activate(siteName(), r.gtidPos());
-        }
-        reconcile();
-        job.step("re-seeded; replication resumes within seconds");
-        out.put("seed", seedSummary(r));
-        out.put("local_only_transactions_discarded", Math.max(0, localOnly));
-        return out;
-    }
-
-    /** Changes the peers' topology; every site re-links within seconds. */
-    public Map<String, Object> topology(String topology) {
-        if (!MESH.equals(topology) && !RING.equals(topology)) {
-            throw CuspException.invalid("topology", "topology must be 'mesh' or 'ring'");
-        }
-        requireWritable("change the topology");
-        if (self == null) {
-            throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group; 'cusp invite"
-                    + " --topology " + topology + "' founds one");
-        }
-        members.putSetting("topology", topology);
-        reconcile();
-        return Map.of("topology", topology);
-    }
-
-    /** Starts a re-seed at another site (it runs there); returns that site's job. */
-    public Map<String, Object> remoteReseed(String site, String from, boolean discardLocal) {
-        Member m = members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
-                "no site '" + site + "' in this group", "site"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", from);
-        body.put("discard_local", discardLocal);
-        JsonNode job = peers.call(m, "POST", "/api/v1/peer/reseed", body, Duration.ofSeconds(30));
-        Map<String, Object> out = JSON.convertValue(job, LinkedHashMap.class);
-        out.put("site", site);
-        return out;
-    }
-
-    /** A job running at another site of the group. */
-    public Map<String, Object> remoteJob(String site, String jobId) {
-        Member m = members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND,
-                "no site '" + site + "' in this group", "site"));
-        if (!jobId.matches("[0-9a-f-]{36}")) {
-            throw CuspException.invalid("id", "not a job id");
-        }
-        JsonNode job = peers.call(m, "GET", "/api/v1/peer/jobs/" + jobId, null, Duration.ofSeconds(10));
-        Map<String, Object> out = JSON.convertValue(job, LinkedHashMap.class);
-        out.put("site", site);
-        return out;
-    }
-
     // ------------------------------------------------------------------ helpers
-
-    static Map<String, Object> describe(Member m) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", m.name());
-        e.put("role", m.role());
-        e.put("state", m.state());
-        e.put("url", m.url());
-        e.put("node_host", m.nodeHost());
-        e.put("node_port", m.nodePort());
-        e.put("server_id", m.serverId());
-        e.put("gtid_domain_id", m.gtidDomainId());
-        e.put("key_offset", m.keyOffset());
-        e.put("upstream", m.upstream());
-        e.put("seed_gtid", m.seedGtid());
-        e.put("join_seq", m.joinSeq());
-        e.put("version", m.version());
-        e.put("ca_pem", m.caPem());
-        return e;
-    }
-
-    static Member read(JsonNode n) {
-        return new Member(n.path("name").asText(), n.path("role").asText(), n.path("state").asText(),
-                n.path("url").asText(), n.path("node_host").asText(), n.path("node_port").asInt(),
-                n.path("ca_pem").asText(), n.path("server_id").asLong(), n.path("gtid_domain_id").asLong(),
-                n.path("key_offset").isNull() || n.path("key_offset").isMissingNode() ? null
-                        : n.path("key_offset").asInt(), n.path("upstream").isNull() ? null
-                        : n.path("upstream").asText(null), n.path("seed_gtid").isNull() ? null
-                        : n.path("seed_gtid").asText(null), n.path("join_seq").asInt(), n.path("version").asText());
-    }
-
-    static Map<String, Object> describe(LinkState l) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("channel", l.channel());
-        m.put("source_host", l.sourceHost());
-        m.put("source_port", l.sourcePort());
-        m.put("receiver", l.receiverRunning() ? "running" : "stopped");
-        m.put("applier", l.applierRunning() ? "running" : "stopped");
-        m.put("seconds_behind", l.secondsBehind());
-        m.put("gtid_io_pos", l.gtidIoPos());
-        m.put("gtid_slave_pos", l.gtidSlavePos());
-        m.put("last_errno", l.lastErrno());
-        m.put("last_error", l.lastError() == null || l.lastError().isEmpty() ? null : l.lastError());
-        return m;
-    }
 
     /**
      * A member by name, for the peer routes' caller check. Read from the last membership seen
@@ -1147,7 +942,7 @@ public final class Group implements AutoCloseable {
         return busy;
     }
 
-    private List<Member> known() {
+    List<Member> known() {
         if (busy) {
             return lastKnown;
         }

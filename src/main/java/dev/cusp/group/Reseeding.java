@@ -1,0 +1,109 @@
+package dev.cusp.group;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.job.Job;
+import dev.cusp.node.NodeTools;
+import dev.cusp.replication.GtidPos;
+import dev.cusp.replication.LinkState;
+import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.replication.Seeder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The re-seed of this site ({@code cusp reseed}): its data replaced by a fresh snapshot of the
+ * most up-to-date reachable peer, after making sure nothing only it holds would be lost.
+ */
+final class Reseeding {
+    private final Group g;
+
+    Reseeding(Group g) {
+        this.g = g;
+    }
+
+    /**
+     * Replaces this site's data with a fresh snapshot of the most up-to-date reachable peer
+     * (or {@code from}), then replicates again. Refuses when this site holds transactions no
+     * other reachable site has, unless {@code discardLocal}; even then they are saved first.
+     */
+    Map<String, Object> run(String from, boolean discardLocal, Job job) {
+        Member me = g.self;
+        if (me == null || !me.active()) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is not an active member of a replication group");
+        }
+        long domain = g.id().gtidDomainId();
+        List<Member> candidates = g.members.all().stream().filter(m -> !m.name().equals(g.siteName()) && m.active()
+                && (from == null ? m.peer() : m.name().equals(from))).toList();
+        if (from != null && candidates.isEmpty()) {
+            throw new CuspException(ErrorCode.NOT_FOUND, "no active site '" + from + "' in this group", "from");
+        }
+        job.step("asking " + candidates.stream().map(Member::name).collect(Collectors.joining(", "))
+                + " for their GTID positions");
+        Map<Member, GtidPos> reachable = new LinkedHashMap<>();
+        for (Member m : candidates) {
+            try {
+                JsonNode st = g.peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(5));
+                reachable.put(m, GtidPos.parse(st.path("gtid_current_pos").asText("")));
+            } catch (CuspException e) {
+                job.step(m.name() + " is not reachable: " + e.getMessage());
+            }
+        }
+        if (reachable.isEmpty()) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "no source is reachable to re-seed from");
+        }
+        Member source = reachable.entrySet().stream().max((a, b) -> {
+            int c = Long.compare(a.getValue().seq(domain), b.getValue().seq(domain));
+            return c != 0 ? c : Long.compare(a.getValue().total(), b.getValue().total());
+        }).orElseThrow().getKey();
+        GtidPos mine = GtidPos.parse(ReplicationChannels.currentPos(g.admin));
+        long elsewhere = reachable.values().stream().mapToLong(p -> p.seq(domain)).max().orElse(0);
+        long localOnly = mine.seq(domain) - elsewhere;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("site", g.siteName());
+        out.put("source", source.name());
+        out.put("source_gtid_pos", reachable.get(source).toString());
+        if (localOnly > 0) {
+            if (!discardLocal) {
+                throw new CuspException(ErrorCode.CONFLICT, "this site holds " + localOnly + " transaction(s) that no"
+                        + " reachable site has (GTID domain " + domain + ", " + (elsewhere + 1) + " to "
+                        + mine.seq(domain) + "); a re-seed would lose them. Bring the other sites back first, or"
+                        + " re-run with --discard-local to save them to a backup and discard them", "discard_local");
+            }
+            Path dir = g.home.backups().resolve("reseed-" + LocalDateTime.now().format(
+                    DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            job.step("saving this site's data, with its " + localOnly + " local-only transaction(s), to " + dir);
+            NodeTools tools = new NodeTools(g.node.config());
+            for (String db : Seeder.estimate(g.admin).databases()) {
+                tools.dumpToFile(db, dir.resolve(db + ".sql"));
+            }
+            out.put("backup", dir.toString());
+        }
+        job.step("re-seeding from " + source.name() + " (" + reachable.get(source) + ")");
+        g.busy = true;
+        Seeder.Result r;
+        try {
+            for (LinkState l : g.channels.states()) {
+                g.channels.remove(l.channel());
+            }
+            r = g.seedFrom(source, job);
+        } finally {
+            g.busy = false;
+        }
+        if (me.peer()) {
+            g.members.activate(g.siteName(), r.gtidPos());
+        }
+        g.reconcile();
+        job.step("re-seeded; replication resumes within seconds");
+        out.put("seed", Group.seedSummary(r));
+        out.put("local_only_transactions_discarded", Math.max(0, localOnly));
+        return out;
+    }
+}
