@@ -27,12 +27,10 @@ import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tls.CertificateAuthority;
 import dev.cusp.tls.PeerTrust;
-import dev.cusp.tls.PinnedTrust;
 import dev.cusp.tls.TlsContexts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,9 +79,9 @@ public final class Group implements AutoCloseable {
     private final Settings settings;
     final DataSource admin;
     final EmbeddedNode node;
-    private final SecretBox secrets;
+    final SecretBox secrets;
     private final TenantPools pools;
-    private final TenantRegistry tenants;
+    final TenantRegistry tenants;
     private final PeerTrust trust;
     private final java.util.function.BiConsumer<String, Boolean> tenantChanged;
     private Map<String, String> tenantStamps = Map.of();
@@ -92,7 +90,7 @@ public final class Group implements AutoCloseable {
     final PeerClient peers;
     final ReplicationChannels channels;
     private final ScheduledExecutorService loop;
-    private volatile String url;
+    volatile String url;
     volatile Member self;
     volatile boolean busy;
     volatile String lastReconcileError;
@@ -207,7 +205,7 @@ public final class Group implements AutoCloseable {
         }
     }
 
-    private String nodeHost() {
+    String nodeHost() {
         return settings.get(Settings.ADDRESS);
     }
 
@@ -379,109 +377,11 @@ public final class Group implements AutoCloseable {
         reconcile();
     }
 
-    // ------------------------------------------------------------------ join (joining site)
+    // ------------------------------------------------------------------ join (joining site): see Joining
 
+    /** This site joins the group that issued the token; see {@link Joining}. */
     public Map<String, Object> join(String tokenText, boolean force, Job job) {
-        JoinToken token = JoinToken.decode(tokenText);
-        if (!members.all().isEmpty()) {
-            throw new CuspException(ErrorCode.CONFLICT, "this site is already in a replication group; leave it first"
-                    + " with 'cusp leave'");
-        }
-        int hosted = tenants.all().size();
-        if (hosted > 0) {
-            throw new CuspException(ErrorCode.CONFLICT, "this site hosts " + hosted + " tenants; joining replaces its"
-                    + " data with the group's. Back them up and drop them, or join from a fresh site");
-        }
-        busy = true;
-        Map<String, Object> out;
-        try {
-            out = doJoin(token, force, job);
-        } finally {
-            busy = false;
-        }
-        // The inviting site marked this one active; wait until that change has replicated
-        // here, so this site knows its own role (read-only replica or peer) from now on.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && !members.find(siteName()).map(Member::active).orElse(false)) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        reconcile();
-        return out;
-    }
-
-    private Map<String, Object> doJoin(JoinToken token, boolean force, Job job) {
-        SiteIdentity id = id();
-        job.step("checking " + token.site() + " at " + token.url() + " against the token's CA fingerprint");
-        PinnedTrust pin = new PinnedTrust(token.caFingerprint());
-        HttpClient pinned = PeerClient.pinned(pin);
-        JsonNode hello = PeerClient.send(pinned, token.site(), token.url(), "GET", "/api/v1/peer/hello", null,
-                Duration.ofSeconds(10));
-        if (!CuspVersion.VERSION.equals(hello.path("version").asText())) {
-            throw new CuspException(ErrorCode.CONFLICT, "version mismatch: " + token.site() + " runs Cusp "
-                    + hello.path("version").asText() + ", this site " + CuspVersion.VERSION
-                    + "; run the same version on both");
-        }
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("secret", token.secret());
-        req.put("site", id.siteName());
-        req.put("version", CuspVersion.VERSION);
-        req.put("control_schema", PracticeSchema.latestControlVersion());
-        req.put("practice_schema", PracticeSchema.latestPracticeVersion());
-        req.put("url", url);
-        req.put("node_host", nodeHost());
-        req.put("node_port", id.dbPort());
-        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(home.tls().caCert())));
-        req.put("server_id", id.serverId());
-        req.put("gtid_domain_id", id.gtidDomainId());
-        req.put("tenants", tenants.all().size());
-        req.put("force", force);
-        job.step("asking " + token.site() + " to admit " + id.siteName());
-        JsonNode grant = PeerClient.send(pinned, token.site(), token.url(), "POST", "/api/v1/peer/join", req,
-                Duration.ofSeconds(60));
-        String role = grant.path("role").asText();
-        job.step("admitted as " + role + ("peer".equals(role) ? " (key offset " + grant.path("key_offset").asInt()
-                + " of " + grant.path("capacity").asInt() + ")" : " of " + grant.path("upstream").asText()));
-
-        List<Member> group = new ArrayList<>();
-        for (JsonNode n : grant.path("members")) {
-            group.add(GroupJson.read(n));
-        }
-        refreshTrust(group);
-        Member source = group.stream().filter(m -> m.name().equals(token.site())).findFirst()
-                .orElseThrow(() -> new CuspException(ErrorCode.INTERNAL, "the inviting site is not in its own group"));
-
-        boolean writable = "peer".equals(role);
-        KeySpacing keys = writable ? new KeySpacing(grant.path("capacity").asInt(), grant.path("key_offset").asInt())
-                : new KeySpacing(1, 1);
-        List<NodeSettings.Row> table = applyNodeSettings(writable, keys);
-        job.step("node settings checked: " + table.stream().filter(r -> !r.action().equals("ok"))
-                .map(r -> r.setting() + " " + r.current() + " -> " + r.required()).collect(Collectors.joining(", "))
-                .transform(s -> s.isEmpty() ? "all as required" : "changed " + s));
-
-        secrets.adopt(grant.path("master_key").asText(), home.masterKey());
-        Seeder.Result seeded = seedFrom(source, job);
-        JsonNode src = grant.path("source");
-        job.step("starting replication from " + source.name());
-        channels.start(new ReplicationSource(source.name(), src.path("node_host").asText(),
-                src.path("node_port").asInt(), src.path("user").asText(), src.path("password").asText(),
-                peerCaFile(source)), id.gtidDomainId());
-        peers.call(source, "POST", "/api/v1/peer/join/complete", Map.of("site", id.siteName(), "seed_gtid",
-                seeded.gtidPos()), Duration.ofSeconds(30));
-        job.step("joined: " + id.siteName() + " is an active " + role + "; links to the other sites follow within"
-                + " seconds");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", id.siteName());
-        out.put("role", role);
-        out.put("source", source.name());
-        out.put("settings", table.stream().map(r -> Map.of("setting", r.setting(), "current", r.current(),
-                "required", r.required(), "action", r.action())).toList());
-        out.put("seed", seedSummary(seeded));
-        return out;
+        return new Joining(this).run(tokenText, force, job);
     }
 
     static Map<String, Object> seedSummary(Seeder.Result r) {
@@ -753,7 +653,7 @@ public final class Group implements AutoCloseable {
         LOG.info("group: this site is standalone ({})", why);
     }
 
-    private List<NodeSettings.Row> applyNodeSettings(boolean writable, KeySpacing keys) {
+    List<NodeSettings.Row> applyNodeSettings(boolean writable, KeySpacing keys) {
         SiteIdentity id = id();
         List<NodeSettings.Row> rows = NodeSettings.fix(admin, NodeSettings.required(writable, keys, id.serverId(),
                 id.gtidDomainId()));
@@ -972,7 +872,7 @@ public final class Group implements AutoCloseable {
         pools.evictAll();
     }
 
-    private void refreshTrust(List<Member> all) {
+    void refreshTrust(List<Member> all) {
         Map<String, X509Certificate> cas = new HashMap<>();
         String me = siteName();
         for (Member m : all) {
@@ -983,7 +883,7 @@ public final class Group implements AutoCloseable {
         trust.update(cas);
     }
 
-    private Path peerCaFile(Member m) {
+    Path peerCaFile(Member m) {
         Path f = home.dir().resolve("tls/peers/" + m.name() + ".pem");
         FilePermissions.privateDir(f.getParent());
         FilePermissions.writePrivate(f, m.caPem());
