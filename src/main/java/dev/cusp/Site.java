@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.api.AdminRoutes;
 import dev.cusp.api.ApiServer;
 import dev.cusp.api.CheckRoutes;
+import dev.cusp.api.DbmRoutes;
+import dev.cusp.maintenance.DbmService;
 import dev.cusp.check.CheckService;
 import dev.cusp.api.GroupRoutes;
 import dev.cusp.api.MetricsRoutes;
@@ -136,7 +138,8 @@ public final class Site implements AutoCloseable {
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
                 new PeerRoutes(group, jobs), new MetricsRoutes(group, pools), new QueryRoutes(registry, sessions,
                 new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin))), id.siteName()),
-                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group)).start();
+                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group))
+                .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs)).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {

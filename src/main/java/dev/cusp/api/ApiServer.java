@@ -83,6 +83,12 @@ public final class ApiServer implements AutoCloseable {
         check.register(app);
     }
 
+    /** Registers further routes (before {@link #start}). */
+    public ApiServer with(DbmRoutes dbm) {
+        dbm.register(app);
+        return this;
+    }
+
     public ApiServer start() {
         app.start();
         return this;

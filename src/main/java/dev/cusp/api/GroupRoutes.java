@@ -41,7 +41,7 @@ public final class GroupRoutes {
         for (String p : List.of("/api/v1/admin/tenants", "/api/v1/admin/tenants/*")) {
             app.before(p, ctx -> {
                 if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
-                        && !QueryRoutes.isQuery(ctx.path())) {
+                        && !QueryRoutes.isQuery(ctx.path()) && !DbmRoutes.servedAtReplica(ctx.path())) {
                     group.requireWritable("manage tenants");
                 }
             });

@@ -1,0 +1,154 @@
+package dev.cusp.maintenance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.group.Member;
+import dev.cusp.tenant.Tenant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code cusp dbm fix}: the documented ritual, enforced. Every prerequisite is checked before
+ * anything changes: the methods exist; replication-unsafe ones carry the site admin's override;
+ * the fixing site is a writable peer; every active site answers, with replication running; and
+ * every site finds exactly the same rows for every method. Then the fix runs at that ONE site
+ * (binary log on) and replication carries it; the comparison is run again to show that every
+ * site now finds nothing.
+ */
+public final class FixRun {
+    private FixRun() {
+    }
+
+    public static Map<String, Object> run(DbmService s, String tenant, List<String> names, String site,
+                                          boolean allowUnsafe) {
+        if (names == null || names.isEmpty()) {
+            throw CuspException.invalid("methods", "name the methods to fix ('cusp dbm list' lists them; 'cusp dbm"
+                    + " check' shows what each finds)");
+        }
+        List<MaintenanceMethod> methods = MethodCatalog.select(names, "methods");
+        List<MaintenanceMethod> unsafe = methods.stream().filter(m -> !m.replicationSafe()).toList();
+        if (!unsafe.isEmpty() && !allowUnsafe) {
+            throw new CuspException(ErrorCode.FORBIDDEN, "not safe under replication: " + String.join("; ", unsafe
+                    .stream().map(m -> m.name() + " (" + m.safety() + ")").toList()) + ". Nothing was changed; to run"
+                    + " them anyway, as the site admin, add --allow-unsafe (it is written to the security log)",
+                    "allow_unsafe");
+        }
+        Tenant t = s.active(tenant);
+        String target = target(s, site);
+        Survey survey = s.survey(true);
+        requireEverySite(survey, target);
+        Comparison before = s.compare(t, methods, survey);
+        if (!before.differing().isEmpty()) {
+            survey = s.survey(true);
+            requireEverySite(survey, target);
+            before = s.compare(t, methods, survey);
+        }
+        if (before.incomplete()) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "not every site could run the checks (" + before.errors()
+                    + "); nothing was changed. Fix when every site answers ('cusp status')");
+        }
+        if (!before.differing().isEmpty()) {
+            List<String> what = new ArrayList<>();
+            for (MaintenanceMethod m : before.differing()) {
+                what.add(m.name() + " (differs at " + String.join(", ", before.differingSites(m)) + ")");
+            }
+            throw new CuspException(ErrorCode.CONFLICT, "the sites find different rows for " + String.join(", ", what)
+                    + ", so their data differ and a fix at one site would not make them equal; nothing was changed."
+                    + " Run 'cusp check " + t.name() + "' to name the differing rows, then 'cusp repair " + t.name()
+                    + " --from SITE' or 'cusp reseed SITE'", "methods");
+        }
+        List<Map<String, Object>> fixed = new ArrayList<>();
+        for (MaintenanceMethod m : methods) {
+            if (before.found(m) == 0) {
+                fixed.add(Map.of("method", m.name(), "replication_safe", m.replicationSafe(), "rows_changed", 0,
+                        "note", "nothing found at any site"));
+                continue;
+            }
+            if (!m.replicationSafe()) {
+                DbmService.log().warn("tenant {}: dbm fix {} is not replication-safe; run at {} with the site admin's"
+                        + " override", t.name(), m.name(), target);
+            }
+            fixed.add(fixAt(s, target, t.name(), m));
+        }
+        // The new survey includes the fixing site's position after the fix: every site waits for it.
+        Survey after = s.survey(true);
+        Comparison now = s.compare(t, methods, after);
+        boolean clean = !now.incomplete() && now.differing().isEmpty()
+                && methods.stream().allMatch(m -> now.found(m) == 0);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tenant", t.name());
+        out.put("site", target);
+        out.put("fixed", fixed);
+        out.put("sites", after.answering().stream().map(Participant::name).toList());
+        out.put("gtid_position", after.alignAt());
+        out.put("after", now.report());
+        out.put("clean", clean);
+        return out;
+    }
+
+    private static Map<String, Object> fixAt(DbmService s, String target, String tenant, MaintenanceMethod m) {
+        String by = "site admin at " + s.siteName;
+        if (target.equals(s.siteName)) {
+            return s.localFix(tenant, m.name(), !m.replicationSafe(), null);
+        }
+        Member peer = s.members.find(target).orElseThrow();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenant", tenant);
+        body.put("method", m.name());
+        body.put("allow_unsafe", !m.replicationSafe());
+        body.put("requested_by", by);
+        JsonNode r = s.peers.call(peer, "POST", "/api/v1/peer/dbm/fix", body, DbmService.CALL_TIMEOUT);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = dev.cusp.api.Json.MAPPER.convertValue(r, Map.class);
+        return out;
+    }
+
+    /** The site that runs the fix: this one by default; a writable, active member when named. */
+    private static String target(DbmService s, String site) {
+        Member me = s.self();
+        if (site == null || site.isBlank() || site.equals(s.siteName)) {
+            if (me != null && !me.peer()) {
+                throw new CuspException(ErrorCode.READ_ONLY, "this site is a read-only report replica: its database"
+                        + " refuses writes; fix at a peer with --site " + String.join("|", peers(s)), "site");
+            }
+            return s.siteName;
+        }
+        Member m = s.members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND, "no site '" + site
+                + "' in this group; 'cusp site list' shows the sites", "site"));
+        if (!m.peer()) {
+            throw new CuspException(ErrorCode.READ_ONLY, "site " + site + " is a read-only report replica: its database"
+                    + " refuses writes; fix at a peer (" + String.join(", ", peers(s)) + ")", "site");
+        }
+        if (!m.active()) {
+            throw new CuspException(ErrorCode.CONFLICT, "site " + site + " is still joining; fix at an active peer",
+                    "site");
+        }
+        return site;
+    }
+
+    private static List<String> peers(DbmService s) {
+        return s.members.all().stream().filter(m -> m.peer() && m.active()).map(Member::name).toList();
+    }
+
+    /** A fix relies on replication to reach every site: every active site must answer, every link run. */
+    private static void requireEverySite(Survey survey, String target) {
+        for (Participant p : survey.missing()) {
+            if (p.member() != null && p.member().active() || p.name().equals(target)) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "site " + p.name() + " cannot be compared (" + p.problem()
+                        + "); nothing was changed. Fix when every site answers ('cusp status')", "site");
+            }
+        }
+        List<String> stopped = new ArrayList<>();
+        for (Participant p : survey.answering()) {
+            p.stoppedLinks().forEach(ch -> stopped.add(p.name() + " from " + ch));
+        }
+        if (!stopped.isEmpty()) {
+            throw new CuspException(ErrorCode.CONFLICT, "replication is not running everywhere (" + String.join(", ",
+                    stopped) + "), so a fix could not reach every site; nothing was changed. Fix when 'cusp status'"
+                    + " shows every link healthy");
+        }
+    }
+}
