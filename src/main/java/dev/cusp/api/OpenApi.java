@@ -56,6 +56,17 @@ final class OpenApi {
                 true, null, "Object")));
         paths.put("/api/v1/admin/group/guard-override", Map.of("post", op("Lift the deletion guard for a while"
                 + " {minutes, reason}", true, null, "Object")));
+        paths.put("/api/v1/admin/dbm/methods", Map.of("get", op("Database maintenance methods: name, table, what each"
+                + " finds and fixes, replication_safe and why", true, null, "Object")));
+        paths.put("/api/v1/admin/dbm/check", Map.of("post", op("Run the maintenance checks {tenant?, methods?,"
+                + " all_sites?} here or at every active site (aligned GTID position) and compare per method: 202, a job",
+                true, null, "Object")));
+        paths.put("/api/v1/admin/tenants/{name}/dbm/check", Map.of("post", op("The maintenance checks for one tenant"
+                + " {methods?, all_sites?}: 202, a job", true, null, "Object")));
+        paths.put("/api/v1/admin/tenants/{name}/dbm/fix", Map.of("post", op("Fix at ONE site {methods, site?,"
+                + " allow_unsafe?}: refused (409) when the sites' results differ, (403) for replication-unsafe methods"
+                + " without allow_unsafe; logged to the security log; answers each site's findings afterwards", true,
+                null, "Object")));
         paths.put("/api/v1/admin/jobs/{id}", Map.of("get", op("A long job's steps, progress and result (?site=NAME"
                 + " for a job at another site)", true, null, "Object")));
         paths.put("/metrics", Map.of("get", op("Prometheus text format: replication health and resources", false, null,

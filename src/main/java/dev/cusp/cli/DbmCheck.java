@@ -94,8 +94,8 @@ public final class DbmCheck implements Callable<Integer> {
                     case "differ" -> "DIFFER (" + join(m.path("differing_sites")) + ")";
                     default -> "NOT COMPARED (a site did not answer)";
                 };
-                out.printf("  %-38s%s%s  %s%n", m.path("method").asText(),
-                        m.path("replication_safe").asBoolean() ? "" : " [unsafe]", counts, verdict);
+                out.printf("  %-38s %-8s%s  %s%n", m.path("method").asText(),
+                        m.path("replication_safe").asBoolean() ? "" : "[unsafe]", counts, verdict);
             }
             out.printf("  %d other method(s) find nothing%s.%n", quiet, sites.size() > 1 ? " at any site" : "");
         }
@@ -104,7 +104,9 @@ public final class DbmCheck implements Callable<Integer> {
                     + " 'cusp reseed SITE' mends them; do not fix those methods.");
         }
         if (r.path("rows_found").asLong() > 0) {
-            out.println("Fix what every site agrees on, at one site only: cusp dbm fix --tenant TENANT METHOD...");
+            String t = r.path("tenants").size() == 1 ? r.path("tenants").get(0).path("tenant").asText() : "TENANT";
+            out.println("Fix what every site agrees on, at one site only: cusp dbm fix --tenant " + t + " METHOD..."
+                    + " (methods marked [unsafe] also need --allow-unsafe)");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.cusp.maintenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.api.Json;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
@@ -209,10 +208,6 @@ public final class DbmService {
             throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + tenant + "' is not ready yet", "tenant");
         }
         return t;
-    }
-
-    JsonNode tree(Object o) {
-        return Json.MAPPER.valueToTree(o);
     }
 
     static Logger log() {

@@ -102,12 +102,15 @@ class MaintenanceIT {
     }
 
     @Test
-    void theCatalogHasEveryKindOfMethodAndSaysWhyUnsafeOnesAreUnsafe() {
+    void theCatalogHasEveryKindOfMethodAndSaysWhyUnsafeOnesAreUnsafe() throws Exception {
         List<MaintenanceMethod> all = MethodCatalog.all();
         assertThat(all).hasSizeGreaterThanOrEqualTo(25);
         assertThat(all.stream().map(MaintenanceMethod::name)).doesNotHaveDuplicates();
         assertThat(all).filteredOn(m -> !m.replicationSafe()).isNotEmpty()
                 .allSatisfy(m -> assertThat(m.safety()).containsAnyOf("inserts", "clock"));
+        String readme = Files.readString(java.nio.file.Path.of("README.md"));
+        assertThat(all).as("the README's method table lists every method")
+                .allSatisfy(m -> assertThat(readme).contains("| `" + m.name() + "` |"));
         assertThat(Plants.all().keySet()).as("a planted row for every method")
                 .containsExactlyInAnyOrderElementsOf(all.stream().map(MaintenanceMethod::name).toList());
     }
