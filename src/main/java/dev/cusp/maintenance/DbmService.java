@@ -42,6 +42,8 @@ public final class DbmService {
     final PeerClient peers;
     final String siteName;
     final LocalMaintenance local;
+    /** Tenants with a fix running from this site: one at a time per tenant. */
+    final Map<String, Boolean> fixing = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DbmService(DataSource admin, TenantRegistry registry, TenantPools pools, CertificateAuthority tls,
                       String siteName) {

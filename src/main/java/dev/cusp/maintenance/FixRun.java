@@ -37,6 +37,18 @@ public final class FixRun {
                     "allow_unsafe");
         }
         Tenant t = s.active(tenant);
+        if (s.fixing.putIfAbsent(t.name(), Boolean.TRUE) != null) {
+            throw new CuspException(ErrorCode.CONFLICT, "a dbm fix of " + t.name() + " is already running at this"
+                    + " site; wait for it to finish", "tenant");
+        }
+        try {
+            return fix(s, t, methods, site);
+        } finally {
+            s.fixing.remove(t.name());
+        }
+    }
+
+    private static Map<String, Object> fix(DbmService s, Tenant t, List<MaintenanceMethod> methods, String site) {
         String target = target(s, site);
         Survey survey = s.survey(true);
         requireEverySite(survey, target);

@@ -87,7 +87,8 @@ final class ValueMethods {
                 "SELECT id FROM patient_plan WHERE ordinal < 1",
                 List.of(renumber("SELECT id FROM patient_plan WHERE ordinal < 1"))));
         l.add(new MaintenanceMethod("patient-plan-same-plan-twice", "patient_plan", "one patient holding the same"
-                + " insurance plan twice (names every one but the lowest key)", "deletes all but the one with the"
+                + " insurance plan twice under the same subscriber (names every one but the lowest key; a child covered"
+                + " by both parents at one employer has the plan twice under two subscribers, which is right)", "deletes all but the one with the"
                 + " lowest key", true, SAFE_BY_KEY, SAME_PLAN_TWICE,
                 List.of("DELETE FROM patient_plan WHERE id IN (SELECT id FROM (" + SAME_PLAN_TWICE + ") d)")));
         // Reference data.
@@ -110,7 +111,7 @@ final class ValueMethods {
             + " patient_plan o WHERE o.patient_id = x.patient_id AND o.ordinal = x.ordinal AND o.id < x.id)";
     private static final String SAME_PLAN_TWICE = "SELECT x.id FROM patient_plan x WHERE EXISTS (SELECT 1 FROM"
             + " patient_plan o WHERE o.patient_id = x.patient_id AND o.insurance_plan_id = x.insurance_plan_id"
-            + " AND o.id < x.id)";
+            + " AND o.subscriber_id <=> x.subscriber_id AND o.id < x.id)";
 
     /** Renumbers every plan of the patients that own a row {@code found} names. */
     private static String renumber(String found) {

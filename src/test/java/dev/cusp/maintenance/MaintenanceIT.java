@@ -227,4 +227,13 @@ class MaintenanceIT {
         assertThat(run[0]).isEqualTo("0");
         assertThat(Json.MAPPER.readTree(run[1]).at("/fixed/0/note").asText()).isEqualTo("nothing found at any site");
     }
+
+    @Test
+    void aGeneratedSamplePracticeIsClean() throws Exception {
+        TenantService.Created t = site.newTenant("dbmsample");
+        site.site.tenants().seedData(t.tenant().name(), 200, 3);
+        JsonNode r = check(t.tenant().name());
+        assertThat(found(r)).as("no method finds anything in well-formed data").isEmpty();
+        assertThat(r.path("methods_checked").asInt()).isEqualTo(MethodCatalog.all().size());
+    }
 }
