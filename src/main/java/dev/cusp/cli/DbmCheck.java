@@ -97,7 +97,12 @@ public final class DbmCheck implements Callable<Integer> {
                 out.printf("  %-38s %-8s%s  %s%n", m.path("method").asText(),
                         m.path("replication_safe").asBoolean() ? "" : "[unsafe]", counts, verdict);
             }
-            out.printf("  %d other method(s) find nothing%s.%n", quiet, sites.size() > 1 ? " at any site" : "");
+            String where = sites.size() > 1 ? " at any site" : "";
+            if (quiet == t.path("methods").size()) {
+                out.printf("  all %d method(s) find nothing%s.%n", quiet, where);
+            } else if (quiet > 0) {
+                out.printf("  %d other method(s) find nothing%s.%n", quiet, where);
+            }
         }
         if (r.path("differing").asInt() > 0) {
             out.println("Sites that differ hold different data: 'cusp check TENANT' names the rows, 'cusp repair' or"

@@ -83,7 +83,11 @@ public final class FixRun {
                 DbmService.log().warn("tenant {}: dbm fix {} is not replication-safe; run at {} with the site admin's"
                         + " override", t.name(), m.name(), target);
             }
-            fixed.add(fixAt(s, target, t.name(), m));
+            Map<String, Object> r = new LinkedHashMap<>(fixAt(s, target, t.name(), m));
+            if (r.get("found") instanceof Map<?, ?> f && Long.valueOf(0).equals(((Number) f.get("count")).longValue())) {
+                r.put("note", "nothing left: a method fixed earlier in this run cleared it");
+            }
+            fixed.add(r);
         }
         // The new survey includes the fixing site's position after the fix: every site waits for it.
         Survey after = s.survey(true);
