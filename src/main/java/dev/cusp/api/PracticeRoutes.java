@@ -261,6 +261,10 @@ public final class PracticeRoutes {
         if (ct.tenant().status() == Tenant.Status.SUSPENDED) {
             throw new CuspException(ErrorCode.LOCKED, "practice '" + name + "' is suspended by the site administrator");
         }
+        if (ct.tenant().status() == Tenant.Status.UPDATING) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is being updated to a new schema"
+                    + " version; try again in a few minutes");
+        }
         if (ct.tenant().status() != Tenant.Status.ACTIVE) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is not ready yet");
         }

@@ -33,7 +33,7 @@ public final class PracticeSchema {
         return latest("db/control");
     }
 
-    private static String latest(String folder) {
+    static String latest(String folder) {
         java.util.regex.Pattern v = java.util.regex.Pattern.compile("(?:^|/)V([0-9]+)__[^/]*\\.sql$");
         int max = 0;
         try {
