@@ -39,6 +39,7 @@ final class GroupStatus {
         m.put("deletion_guard", g.monitor.deletionGuard().orElse(null));
         m.put("alerts", g.monitor.alerts(false));
         m.put("reconcile_error", g.lastReconcileError);
+        m.put("version_holds", g.versions.holds());
         return m;
     }
 
