@@ -58,6 +58,8 @@ final class GroupStatus {
         }
         out.put("topology", g.members.setting("topology", Group.MESH));
         out.put("capacity", Integer.parseInt(g.members.setting("capacity", Integer.toString(Group.DEFAULT_CAPACITY))));
+        String firstPeer = all.stream().filter(m -> m.peer() && m.active()).map(Member::name).findFirst().orElse(null);
+        out.put("update_site", g.members.setting("update_site", firstPeer));
         Map<String, JsonNode> live = new LinkedHashMap<>();
         Map<String, String> errors = new HashMap<>();
         for (Member m : all) {
@@ -89,6 +91,7 @@ final class GroupStatus {
             e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
             e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
             e.put("alerts", st.path("alerts"));
+            e.put("version_holds", st.path("version_holds"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {
                 Map<String, Object> lm = Group.JSON.convertValue(l, LinkedHashMap.class);

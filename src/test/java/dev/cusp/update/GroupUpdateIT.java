@@ -225,4 +225,48 @@ class GroupUpdateIT {
         TestSite.Response group = GroupTestAccess.admin(a, "GET", "/api/v1/admin/group", null);
         assertThat(group.body()).contains("\"version\":\"" + dev.cusp.CuspVersion.VERSION + "\"");
     }
+
+    @Test
+    @Order(4)
+    void aMigrationFailingHalfWayAcrossTheGroupStopsExplainsAndLeavesEverySitesBackups() throws Exception {
+        List<String> before = new ArrayList<>();
+        for (TestSite s : new TestSite[] {a, b, r}) {
+            before.addAll(backups(s));
+        }
+        String both = "classpath:db/practice-next,classpath:db/practice-broken";
+        a = a.restart(Map.of("site.name", "a", "port", Integer.toString(a.site.port()), "practice.migrations.extra",
+                both));
+        b = b.restart(Map.of("site.name", "b", "port", Integer.toString(b.site.port()), "practice.migrations.extra",
+                both));
+        r = r.restart(Map.of("site.name", "r", "port", Integer.toString(r.site.port()), "practice.migrations.extra",
+                both));
+        awaitHealthy();
+
+        String[] out = GroupTestAccess.cli(a, "update");
+        assertThat(out[0]).as(out[1] + out[2]).isEqualTo("11");
+        String first = t1.tenant().name();
+        assertThat(out[2]).contains("update stopped: tenant " + first + ", migration V91 (V91__half_done.sql) failed")
+                .contains("no_such_table").contains("MariaDB cannot roll back DDL")
+                .contains("Not started, serving unchanged: [" + t2.tenant().name() + "]")
+                .contains("Backups made before the update, kept").contains("at a:").contains("at b:").contains("at r:");
+        GroupTestAccess.awaitConverged(a, b, r);
+        for (TestSite s : new TestSite[] {a, b, r}) {
+            String site = s.site.group().siteName();
+            List<String> made = new ArrayList<>(backups(s));
+            made.removeAll(before);
+            assertThat(made).as("one new backup per tenant at " + site).hasSize(2);
+            for (String m : made) {
+                assertThat(out[2]).contains(m);
+            }
+            // The half that ran replicated like any DDL; the tenant is held everywhere.
+            assertThat(column(s, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '"
+                    + t1.tenant().dbName() + "' AND table_name = 'recall_note'")).as(site).containsExactly("1");
+            assertThat(column(s, "SELECT status FROM cusp.tenant WHERE name = '" + first + "'")).as(site)
+                    .containsExactly("updating");
+            assertThat(column(s, "SELECT status FROM cusp.tenant WHERE name = '" + t2.tenant().name() + "'"))
+                    .as(site).containsExactly("active");
+        }
+        // A failed migration does not break replication: every link stays healthy.
+        awaitHealthy();
+    }
 }
