@@ -22,6 +22,7 @@ final class GroupStatus {
         m.put("site", g.siteName());
         Member me = g.self;
         m.put("role", me == null ? "standalone" : me.role());
+        m.put("version", dev.cusp.CuspVersion.VERSION);
         m.put("gtid_domain_id", g.id().gtidDomainId());
         m.put("gtid_current_pos", ReplicationChannels.currentPos(g.admin));
         m.put("read_only", g.readOnly());
@@ -87,6 +88,8 @@ final class GroupStatus {
             GtidPos here = GtidPos.parse(st.path("gtid_current_pos").asText(""));
             e.put("gtid_current_pos", here.toString());
             e.put("read_only", st.path("read_only").asBoolean());
+            // What the site runs now; the recorded version may lag (a replica does not write its row).
+            e.put("version", st.path("version").asText(m.version()));
             e.put("health", st.path("health").asText(null));
             e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
             e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
