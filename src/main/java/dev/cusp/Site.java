@@ -120,7 +120,8 @@ public final class Site implements AutoCloseable {
                 home.backups(), "127.0.0.1", id.dbPort(), (name, closed) -> practice[0].tenantChanged(name, closed),
                 dev.cusp.tenant.PracticeMigrations.of(settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)));
         practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(),
-                settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)));
+                settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)),
+                tenants.migrations().latest());
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
                 this::status);
         PeerTrust trust = new PeerTrust();

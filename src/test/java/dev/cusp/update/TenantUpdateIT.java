@@ -198,4 +198,19 @@ class TenantUpdateIT {
         addPatient(older, "StillServed");
         assertThat(flywayVersion(older)).isEqualTo("2");
     }
+
+    @Test
+    @Order(4)
+    void aSiteOfAnOlderCuspRefusesAPracticeMigratedBeyondItAndServesTheOthers() throws Exception {
+        s = s.restart(Map.of("site.name", "host"));
+        TestSite.Response refused = s.call("POST", "/api/v1/t/" + newer.tenant().name() + "/login", null,
+                Map.of("user", newer.adminUser(), "password", newer.adminPassword()));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().at("/error/code").asText()).isEqualTo("VERSION_MISMATCH");
+        assertThat(refused.json().at("/error/message").asText()).contains("is at schema version 90")
+                .contains("up to 2").contains("update this site");
+        long id = addPatient(older, "OlderCusp");
+        assertThat(s.call("GET", "/api/v1/t/" + older.tenant().name() + "/patients/" + id, token(older), null)
+                .status()).isEqualTo(200);
+    }
 }
