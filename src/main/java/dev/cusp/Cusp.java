@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Hosts and replicates dental practice databases on MariaDB.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TenantCommand.class,
                 InviteCommand.class, JoinCommand.class, LeaveCommand.class, SiteCommand.class, ReseedCommand.class,
-                QueryCommand.class, CheckCommand.class, RepairCommand.class, DbmCommand.class})
+                QueryCommand.class, CheckCommand.class, RepairCommand.class, DbmCommand.class,
+                dev.cusp.cli.UpdateCommand.class})
 public final class Cusp implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

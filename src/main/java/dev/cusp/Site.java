@@ -119,9 +119,11 @@ public final class Site implements AutoCloseable {
         TenantRegistry registry = new TenantRegistry(admin);
         PracticeRoutes[] practice = new PracticeRoutes[1];
         tenants = new TenantService(admin, registry, pools, secrets, new NodeTools(nc), home.documents(),
-                home.backups(), "127.0.0.1", id.dbPort(), (name, closed) -> practice[0].tenantChanged(name, closed));
+                home.backups(), "127.0.0.1", id.dbPort(), (name, closed) -> practice[0].tenantChanged(name, closed),
+                dev.cusp.tenant.PracticeMigrations.of(settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)));
         practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(),
-                settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)));
+                settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)),
+                tenants.migrations().latest());
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
                 this::status);
         PeerTrust trust = new PeerTrust();
@@ -138,7 +140,8 @@ public final class Site implements AutoCloseable {
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
                 new PeerRoutes(group, jobs), new MetricsRoutes(group, pools), new QueryRoutes(registry, sessions,
                 new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin))), id.siteName()),
-                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group))
+                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
+                updateRoutes(jobs))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs)).start();
 
         String host = settings.get(Settings.BIND);
@@ -153,6 +156,12 @@ public final class Site implements AutoCloseable {
         String address = settings.get(Settings.ADDRESS);
         group.start("https://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + server.port());
         LOG.info("site {}: serving {} (node 127.0.0.1:{}, home {})", id.siteName(), url, id.dbPort(), home.dir());
+    }
+
+    private dev.cusp.api.UpdateRoutes updateRoutes(Jobs jobs) {
+        dev.cusp.update.UpdateLocal local = new dev.cusp.update.UpdateLocal(group, tenants, admin);
+        return new dev.cusp.api.UpdateRoutes(new dev.cusp.update.GroupUpdate(new Members(admin),
+                new dev.cusp.group.PeerClient(home.tls()), home.identity().siteName(), local, tenants, admin), local, jobs);
     }
 
     /** Refuses to start while another live process runs a site in this folder. */

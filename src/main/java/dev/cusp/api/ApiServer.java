@@ -38,7 +38,7 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
                      PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
-                     QueryRoutes query, CheckRoutes check) {
+                     QueryRoutes query, CheckRoutes check, UpdateRoutes update) {
         this.query = query;
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(TlsContexts.server(tls, peers));
@@ -73,6 +73,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Strict-Transport-Security", "max-age=31536000");
         });
+        app.before("/api/v1/*", dev.cusp.version.ClientVersion::check);
         app.get("/api/v1/openapi.json", ctx -> ctx.json(OpenApi.document()));
         admin.register(app);
         query.register(app);
@@ -81,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
         peer.register(app);
         metrics.register(app);
         check.register(app);
+        update.register(app);
     }
 
     /** Registers further routes (before {@link #start}). */

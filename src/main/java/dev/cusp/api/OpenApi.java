@@ -67,6 +67,15 @@ final class OpenApi {
                 + " allow_unsafe?}: refused (409) when the sites' results differ, (403) for replication-unsafe methods"
                 + " without allow_unsafe; logged to the security log; answers each site's findings afterwards", true,
                 null, "Object")));
+        paths.put("/api/v1/admin/update", Map.of("get", op("The group's update site, this site's Cusp version and"
+                + " newest practice schema", true, null, "Object"), "post", op("At the update site: check every site"
+                + " (versions, links healthy and caught up, nothing fenced), back up every tenant at every site (binary"
+                + " log off), migrate each tenant once, verify every site, resume: 202, a job. {designate: SITE} hands"
+                + " the update site role to another peer instead. 409 at another site, naming the update site; a failed"
+                + " job's error (UPDATE_FAILED) says what was migrated, what was left and where the backups are", true,
+                null, "Object")));
+        paths.put("/api/v1/admin/tenants/{name}/update", Map.of("post", op("The same update for one tenant, in its"
+                + " own window; the others stay on their schema versions: 202, a job", true, null, "Object")));
         paths.put("/api/v1/admin/jobs/{id}", Map.of("get", op("A long job's steps, progress and result (?site=NAME"
                 + " for a job at another site)", true, null, "Object")));
         paths.put("/metrics", Map.of("get", op("Prometheus text format: replication health and resources", false, null,
@@ -136,7 +145,10 @@ final class OpenApi {
                         "field", Map.of("type", "string"))))));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.1.0");
-        doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION));
+        doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION, "description", "Clients send"
+                + " their Cusp version in the header " + dev.cusp.version.ClientVersion.HEADER + "; one of another"
+                + " major.minor is refused with 409 VERSION_MISMATCH naming the side to update. Requests without the"
+                + " header are served."));
         doc.put("paths", paths);
         doc.put("components", Map.of("schemas", schemas, "securitySchemes", Map.of("bearer",
                 Map.of("type", "http", "scheme", "bearer"))));

@@ -62,6 +62,17 @@ public final class PracticeRoutes {
 
     public PracticeRoutes(TenantRegistry registry, TenantPools pools, Sessions sessions, String site,
                           int maxFailures, Duration lockout) {
+        this(registry, pools, sessions, site, maxFailures, lockout, null);
+    }
+
+    /**
+     * @param schemaLatest the newest practice schema version this site carries: a practice
+     *                     migrated further (by a newer Cusp elsewhere) is refused, naming the
+     *                     side to update; null serves every version
+     */
+    public PracticeRoutes(TenantRegistry registry, TenantPools pools, Sessions sessions, String site,
+                          int maxFailures, Duration lockout, String schemaLatest) {
+        this.schemaLatest = schemaLatest;
         this.registry = registry;
         this.pools = pools;
         this.sessions = sessions;
@@ -77,6 +88,8 @@ public final class PracticeRoutes {
             sessions.revokeTenant(tenant);
         }
     }
+
+    private final String schemaLatest;
 
     void register(Javalin app) {
         // Authenticate before anything else the request says is looked at: without a valid
@@ -261,6 +274,11 @@ public final class PracticeRoutes {
         if (ct.tenant().status() == Tenant.Status.SUSPENDED) {
             throw new CuspException(ErrorCode.LOCKED, "practice '" + name + "' is suspended by the site administrator");
         }
+        if (ct.tenant().status() == Tenant.Status.UPDATING) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is being updated to a new schema"
+                    + " version; try again in a few minutes");
+        }
+        dev.cusp.version.SchemaServing.require(ct.tenant(), schemaLatest);
         if (ct.tenant().status() != Tenant.Status.ACTIVE) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is not ready yet");
         }

@@ -102,7 +102,8 @@ public final class AdminClient {
     private JsonNode send(HttpRequest.Builder b) {
         HttpResponse<String> r;
         try {
-            r = http.send(b.header("Authorization", "Bearer " + token).timeout(Duration.ofHours(6)).build(),
+            r = http.send(b.header("Authorization", "Bearer " + token)
+                            .header(dev.cusp.version.ClientVersion.HEADER, dev.cusp.CuspVersion.VERSION).timeout(Duration.ofHours(6)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw notRunning(home);

@@ -52,6 +52,9 @@ final class Output {
         }
         out.printf("Replication group: %s, %d site(s), at most %d writers%n", g.path("topology").asText(),
                 g.path("sites").size(), g.path("capacity").asInt());
+        if (g.hasNonNull("update_site")) {
+            out.printf("  update site: %s ('cusp update' runs there)%n", g.path("update_site").asText());
+        }
         for (JsonNode s : g.path("sites")) {
             String role = s.path("role").asText() + (s.path("key_offset").isNull() ? ""
                     : " keys " + s.path("key_offset").asText() + "/" + g.path("capacity").asText())
@@ -60,9 +63,11 @@ final class Output {
                     s.path("url").asText(), s.path("reachable").asBoolean() ? "" : "  UNREACHABLE: "
                             + s.path("error").asText());
             if (s.path("reachable").asBoolean()) {
-                out.printf("      gtid %s%n", s.path("gtid_current_pos").asText().isEmpty() ? "(empty)"
-                        : s.path("gtid_current_pos").asText());
+                out.printf("      Cusp %s  gtid %s%n", s.path("version").asText("?"),
+                        s.path("gtid_current_pos").asText().isEmpty() ? "(empty)" : s.path("gtid_current_pos").asText());
             }
+            s.path("version_holds").fields().forEachRemaining(h -> out.printf("      VERSION HOLD <- %s: %s%n",
+                    h.getKey(), h.getValue().asText()));
             if (!s.path("fenced").isNull() && !s.path("fenced").isMissingNode()) {
                 out.printf("      FENCED: %s%n", s.path("fenced").asText());
             }

@@ -16,6 +16,10 @@ public enum ErrorCode {
     SITE_NOT_RUNNING(503, 3),
     SITE_ALREADY_RUNNING(409, 3),
     UNAVAILABLE(503, 8),
+    /** A client or site of another Cusp version: the message names the side to update. */
+    VERSION_MISMATCH(409, 10),
+    /** An update stopped part-way: the message says what was done, what was left and where the backups are. */
+    UPDATE_FAILED(500, 11),
     INTERNAL(500, 1);
 
     private final int httpStatus;

@@ -96,6 +96,7 @@ public final class Group implements AutoCloseable {
     volatile String lastReconcileError;
     private volatile List<Member> lastKnown = List.of();
     final Monitor monitor;
+    final VersionGate versions;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -115,6 +116,8 @@ public final class Group implements AutoCloseable {
         this.channels = new ReplicationChannels(admin);
         this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
                 "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
+        this.versions = new VersionGate(peers, admin, dev.cusp.tenant.PracticeMigrations.of(
+                settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)).latest());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-reconciler");
             t.setDaemon(true);
@@ -513,6 +516,7 @@ public final class Group implements AutoCloseable {
         KeySpacing keys = writable && mine.keyOffset() != null
                 ? new KeySpacing(Math.max(capacity, mine.keyOffset()), mine.keyOffset()) : new KeySpacing(1, 1);
         applyNodeSettings(writable, keys);
+        versions.recordSelf(mine);
 
         Map<String, Member> wanted = new LinkedHashMap<>();
         for (Member src : sourcesOf(mine, all, members.setting("topology", MESH))) {
@@ -529,8 +533,15 @@ public final class Group implements AutoCloseable {
             }
         }
         GtidPos mineNow = GtidPos.parse(ReplicationChannels.currentPos(admin));
+        versions.retain(wanted.keySet());
         for (Member src : wanted.values()) {
             LinkState l = have.get(src.name());
+            if (versions.check(src).isPresent()) {
+                if (l != null) {
+                    channels.remove(src.name());
+                }
+                continue;
+            }
             if (src.seedGtid() != null && !mineNow.covers(GtidPos.parse(src.seedGtid()))) {
                 // The source's binary log starts at its seed position: replicating from it
                 // before this node has reached that position would skip transactions.

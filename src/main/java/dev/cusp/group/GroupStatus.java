@@ -22,6 +22,7 @@ final class GroupStatus {
         m.put("site", g.siteName());
         Member me = g.self;
         m.put("role", me == null ? "standalone" : me.role());
+        m.put("version", dev.cusp.CuspVersion.VERSION);
         m.put("gtid_domain_id", g.id().gtidDomainId());
         m.put("gtid_current_pos", ReplicationChannels.currentPos(g.admin));
         m.put("read_only", g.readOnly());
@@ -39,6 +40,7 @@ final class GroupStatus {
         m.put("deletion_guard", g.monitor.deletionGuard().orElse(null));
         m.put("alerts", g.monitor.alerts(false));
         m.put("reconcile_error", g.lastReconcileError);
+        m.put("version_holds", g.versions.holds());
         return m;
     }
 
@@ -57,6 +59,8 @@ final class GroupStatus {
         }
         out.put("topology", g.members.setting("topology", Group.MESH));
         out.put("capacity", Integer.parseInt(g.members.setting("capacity", Integer.toString(Group.DEFAULT_CAPACITY))));
+        String firstPeer = all.stream().filter(m -> m.peer() && m.active()).map(Member::name).findFirst().orElse(null);
+        out.put("update_site", g.members.setting("update_site", firstPeer));
         Map<String, JsonNode> live = new LinkedHashMap<>();
         Map<String, String> errors = new HashMap<>();
         for (Member m : all) {
@@ -84,10 +88,13 @@ final class GroupStatus {
             GtidPos here = GtidPos.parse(st.path("gtid_current_pos").asText(""));
             e.put("gtid_current_pos", here.toString());
             e.put("read_only", st.path("read_only").asBoolean());
+            // What the site runs now; the recorded version may lag (a replica does not write its row).
+            e.put("version", st.path("version").asText(m.version()));
             e.put("health", st.path("health").asText(null));
             e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
             e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
             e.put("alerts", st.path("alerts"));
+            e.put("version_holds", st.path("version_holds"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {
                 Map<String, Object> lm = Group.JSON.convertValue(l, LinkedHashMap.class);

@@ -66,11 +66,17 @@ public final class Settings {
             "How this site is seeded when it joins or is re-seeded: auto copies InnoDB tablespaces where every"
             + " table allows it (then restarts the node once), sql always loads an SQL dump.");
 
+    public static final Setting<String> PRACTICE_MIGRATIONS_EXTRA = Setting.text("practice.migrations.extra", "",
+            "|((classpath:[A-Za-z0-9_/.-]{1,200}|filesystem:/[^,\\s]{1,400})(,(?=.)|$))+",
+            "empty, or comma-separated Flyway locations (classpath:db/x or filesystem:/abs/dir)",
+            "More practice schema migrations to apply after the built-in ones (a newer schema, tests). Every"
+            + " site of a group must carry the same ones: 'cusp update' refuses otherwise.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
-            SEED_FORMAT);
+            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA);
 
     private final Map<String, Object> values;
 

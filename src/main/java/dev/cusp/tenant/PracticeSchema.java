@@ -33,7 +33,7 @@ public final class PracticeSchema {
         return latest("db/control");
     }
 
-    private static String latest(String folder) {
+    static String latest(String folder) {
         java.util.regex.Pattern v = java.util.regex.Pattern.compile("(?:^|/)V([0-9]+)__[^/]*\\.sql$");
         int max = 0;
         try {
@@ -67,9 +67,21 @@ public final class PracticeSchema {
         return Integer.toString(max);
     }
 
-    /** Creates or updates the control database that holds the site's registry. */
+    /**
+     * Creates or updates the control database that holds the site's registry, with the binary
+     * log off: every site migrates its own control schema when it starts a new Cusp version
+     * (replication waits until all sites run the same version), so a migration replicated from
+     * a site updated first must not meet the same migration run locally (a duplicate column
+     * would stop the link). Its own connections, not the pool's: a pooled connection must not
+     * keep {@code sql_log_bin=0}.
+     */
     public static void migrateControl(javax.sql.DataSource admin) {
-        Flyway.configure().dataSource(admin).schemas("cusp").createSchemas(true)
-                .locations("classpath:db/control").load().migrate();
+        var config = Flyway.configure();
+        if (admin instanceof com.zaxxer.hikari.HikariDataSource h) {
+            config.dataSource(h.getJdbcUrl(), h.getUsername(), h.getPassword()).initSql("SET SESSION sql_log_bin = 0");
+        } else {
+            config.dataSource(admin);
+        }
+        config.schemas("cusp").createSchemas(true).locations("classpath:db/control").load().migrate();
     }
 }

@@ -10,7 +10,9 @@ public record Tenant(String name, int id, String dbName, String dbUser, String s
                      String schemaVersion, Instant createdAt) {
 
     public enum Status {
-        CREATING, ACTIVE, SUSPENDED;
+        CREATING, ACTIVE, SUSPENDED,
+        /** Its schema is being migrated ({@code cusp update}, {@code cusp tenant update}): practice requests wait. */
+        UPDATING;
 
         public String label() {
             return name().toLowerCase();

@@ -47,6 +47,7 @@ public final class TenantService {
     private final int port;
     private final BiConsumer<String, Boolean> onTenantChanged;
     private final TenantSeedData seedData;
+    private final PracticeMigrations migrations;
 
     /**
      * @param onTenantChanged told of a tenant's suspend, resume or drop; the flag is true when
@@ -54,7 +55,7 @@ public final class TenantService {
      */
     public TenantService(DataSource admin, TenantRegistry registry, TenantPools pools, SecretBox secrets,
                          NodeTools tools, Path documents, Path backups, String host, int port,
-                         BiConsumer<String, Boolean> onTenantChanged) {
+                         BiConsumer<String, Boolean> onTenantChanged, PracticeMigrations migrations) {
         this.admin = admin;
         this.registry = registry;
         this.pools = pools;
@@ -66,10 +67,29 @@ public final class TenantService {
         this.port = port;
         this.onTenantChanged = onTenantChanged;
         this.seedData = new TenantSeedData(registry, pools);
+        this.migrations = migrations;
     }
 
     public TenantRegistry registry() {
         return registry;
+    }
+
+    /** The practice schema migrations this site carries. */
+    public PracticeMigrations migrations() {
+        return migrations;
+    }
+
+    /**
+     * Migrates one tenant to the newest schema this site carries, as the tenant's own user
+     * (with the binary log on: the migration replicates). Returns the version it is at.
+     */
+    public String migrate(Tenant t) {
+        return migrations.migrate(jdbcUrl(t.dbName()), t.dbUser(), secrets.open(t.sealedPassword()));
+    }
+
+    /** Tells the site's caches and sessions that a tenant's status changed (true: it is closed). */
+    public void changed(String name, boolean closed) {
+        onTenantChanged.accept(name, closed);
     }
 
     /** What {@code tenant create} returns: the only time the passwords are shown. */
@@ -87,7 +107,7 @@ public final class TenantService {
         Path docs = documents.resolve(db);
         try {
             createDatabaseAndUser(db, password);
-            String version = PracticeSchema.migrate(jdbcUrl(db), db, password);
+            String version = migrations.migrate(jdbcUrl(db), db, password);
             String adminPassword = Passwords.generate(20);
             insertFirstAdmin(db, password, adminPassword);
             FilePermissions.privateDir(docs);

@@ -1,0 +1,48 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cusp update}: migrate every tenant to this build's newest schema, across the whole group. */
+@Command(name = "update", mixinStandardHelpOptions = true, description = "At the group's update site: check that"
+        + " every link is healthy and caught up and nothing is fenced, back up every tenant at every site (not"
+        + " replicated), migrate each tenant once (the migration replicates), verify every site, then resume."
+        + " --designate SITE hands the update site role to another peer.")
+public final class UpdateCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Option(names = "--designate", paramLabel = "SITE", description = "Make SITE the group's update site (run at"
+            + " the current update site).")
+    String designate;
+    @Option(names = "--json", description = "Print the result as JSON (no progress).")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        AdminClient client = AdminClient.connect(home.site());
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (designate != null) {
+            body.put("designate", designate);
+            JsonNode r = client.post("/api/v1/admin/update", body);
+            if (json) {
+                Output.json(out, r);
+            } else {
+                out.printf("Site %s is now the group's update site.%n", r.path("update_site").asText());
+            }
+            return 0;
+        }
+        JsonNode job = client.post("/api/v1/admin/update", body);
+        return TenantUpdate.follow(client, job, out, json, "Updating every tenant");
+    }
+}
