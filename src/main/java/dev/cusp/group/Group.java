@@ -96,6 +96,7 @@ public final class Group implements AutoCloseable {
     volatile String lastReconcileError;
     private volatile List<Member> lastKnown = List.of();
     final Monitor monitor;
+    private final dev.cusp.conflict.ConflictResolver resolver;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -115,6 +116,9 @@ public final class Group implements AutoCloseable {
         this.channels = new ReplicationChannels(admin);
         this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
                 "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
+        this.resolver = new dev.cusp.conflict.ConflictResolver(admin, home.identity().siteName(),
+                "auto".equals(settings.get(Settings.CONFLICTS_RESOLVE)),
+                Boolean.parseBoolean(settings.get(Settings.CONFLICTS_DELETE_WINS)));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-reconciler");
             t.setDaemon(true);
@@ -502,7 +506,10 @@ public final class Group implements AutoCloseable {
         } finally {
             Map<String, Boolean> others = new LinkedHashMap<>();
             all.stream().filter(m -> m.active() && !m.name().equals(me)).forEach(m -> others.put(m.name(), m.peer()));
-            monitor.update(channels.states(), others);
+            List<dev.cusp.replication.LinkState> states = channels.states();
+            monitor.update(states, others);
+            // After the monitor: a conflict is shown (and fenced) for a cycle before it is resolved.
+            resolver.cycle(states);
         }
     }
 
