@@ -1,6 +1,7 @@
 package dev.cusp;
 
 import dev.cusp.cli.CheckCommand;
+import dev.cusp.cli.ConflictsCommand;
 import dev.cusp.cli.DownCommand;
 import dev.cusp.cli.InviteCommand;
 import dev.cusp.cli.JoinCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Hosts and replicates dental practice databases on MariaDB.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TenantCommand.class,
                 InviteCommand.class, JoinCommand.class, LeaveCommand.class, SiteCommand.class, ReseedCommand.class,
-                QueryCommand.class, CheckCommand.class, RepairCommand.class})
+                QueryCommand.class, CheckCommand.class, RepairCommand.class,
+                ConflictsCommand.class})
 public final class Cusp implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -5,11 +5,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.api.AdminRoutes;
 import dev.cusp.api.ApiServer;
 import dev.cusp.api.CheckRoutes;
+import dev.cusp.api.ConflictRoutes;
 import dev.cusp.check.CheckService;
 import dev.cusp.api.GroupRoutes;
 import dev.cusp.api.MetricsRoutes;
 import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
+import dev.cusp.conflict.ConflictLog;
 import dev.cusp.api.QueryRoutes;
 import dev.cusp.group.Group;
 import dev.cusp.group.Members;
@@ -136,7 +138,8 @@ public final class Site implements AutoCloseable {
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
                 new PeerRoutes(group, jobs), new MetricsRoutes(group, pools), new QueryRoutes(registry, sessions,
                 new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin))), id.siteName()),
-                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group)).start();
+                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
+                new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName())).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {

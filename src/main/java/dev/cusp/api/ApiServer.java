@@ -38,7 +38,7 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
                      PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
-                     QueryRoutes query, CheckRoutes check) {
+                     QueryRoutes query, CheckRoutes check, ConflictRoutes conflicts) {
         this.query = query;
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(TlsContexts.server(tls, peers));
@@ -81,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
         peer.register(app);
         metrics.register(app);
         check.register(app);
+        conflicts.register(app);
     }
 
     public ApiServer start() {
