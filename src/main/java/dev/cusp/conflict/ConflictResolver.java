@@ -44,11 +44,16 @@ public final class ConflictResolver {
         this.deleteWins = deleteWins;
     }
 
-    /** What a handler decided: the record to keep, and a write to make as a new change of this site. */
+    /** What the rule decided for one row: the record to keep, and writes to make as new changes of this site. */
     private record Outcome(Conflict conflict, Map<String, Object> rewrite, Long deleteFirst) {
-        static Outcome none() {
-            return new Outcome(null, null, null);
-        }
+        static final Outcome NONE = new Outcome(null, null, null);
+    }
+
+    /** One row made ready for the stopped transaction: how to put it back, and what to do once it applied. */
+    private interface Step {
+        void undo() throws SQLException;
+
+        List<Outcome> finish() throws SQLException;
     }
 
     /** One monitor cycle: the links' states, after the monitor has taken them. */
@@ -73,46 +78,85 @@ public final class ConflictResolver {
     private void resolve(String channel) throws SQLException {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             Optional<ApplierStop> found = ApplierStop.read(s, channel);
-            if (found.isEmpty() || !RowImages.stamped(c, found.get().db(), found.get().table())) {
+            if (found.isEmpty() || !RowImages.stamped(c, found.get().db(), found.get().table())
+                    || givenUp.contains(channel + " " + found.get().gtid())) {
                 return;
             }
-            ApplierStop st = found.get();
-            if (givenUp.contains(channel + " " + st.gtid())) {
-                return;
-            }
-            String from = siteOf(c, st.originServerId());
-            LOG.warn("conflicts: {}.{}: {} conflict in transaction {} from {}; resolving", st.db(), st.table(),
-                    st.kind(), st.gtid(), from);
-            Outcome o;
+            ApplierStop first = found.get();
+            String from = siteOf(c, first.originServerId());
+            List<Step> steps = new ArrayList<>();
+            List<ApplierStop> stops = new ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>();
+            int errno = -1;
             s.execute("SET SESSION sql_log_bin = 0");
             s.execute("SET @cusp_keep_stamps = 1");
             try {
-                o = switch (st.kind()) {
-                    case "update" -> updateUpdate(c, s, st, from);
-                    case "delete" -> deleteUpdate(c, s, st, from);
-                    case "duplicate" -> duplicate(c, s, st, from);
-                    default -> missing(c, s, st, from);
-                };
+                // A transaction may conflict on several rows (a merge, a combine): each is made
+                // ready in turn until the whole transaction applies.
+                ApplierStop st = first;
+                for (int i = 0; i < 50; i++) {
+                    LOG.warn("conflicts: {}.{}: {} conflict in transaction {} from {}; resolving", st.db(),
+                            st.table(), st.kind(), st.gtid(), from);
+                    Step step = switch (st.kind()) {
+                        case "update" -> updateUpdate(c, st, from);
+                        case "delete" -> deleteUpdate(c, st, from);
+                        case "duplicate" -> duplicate(c, st, from);
+                        default -> missing(c, st, from);
+                    };
+                    if (step == null) {
+                        break;
+                    }
+                    steps.add(step);
+                    stops.add(st);
+                    errno = applyAlone(s, st);
+                    if (errno == 0) {
+                        break;
+                    }
+                    Optional<ApplierStop> next = ApplierStop.read(s, channel);
+                    if (next.isEmpty() || !next.get().gtid().equals(first.gtid())
+                            || !RowImages.stamped(c, next.get().db(), next.get().table())) {
+                        break;
+                    }
+                    st = next.get();
+                }
+                if (errno == 0) {
+                    for (Step step : steps) {
+                        outcomes.addAll(step.finish());
+                    }
+                } else {
+                    for (int i = steps.size() - 1; i >= 0; i--) {
+                        steps.get(i).undo();
+                    }
+                }
             } finally {
                 s.execute("SET SESSION sql_log_bin = 1");
                 s.execute("SET @cusp_keep_stamps = NULL");
             }
-            if (o == null) {
-                givenUp.add(channel + " " + st.gtid());
+            if (errno != 0) {
+                givenUp.add(channel + " " + first.gtid());
                 LOG.warn("conflicts: {}.{}: transaction {} from {} cannot be resolved by the rule ({}); the link"
-                        + " stays broken: 'cusp reseed {}' mends it", st.db(), st.table(), st.gtid(), from,
-                        st.message(), site);
-            } else {
+                        + " stays broken: 'cusp reseed {}' mends it", first.db(), first.table(), first.gtid(), from,
+                        first.message(), site);
+            }
+            for (int i = 0; i < outcomes.size(); i++) {
+                Outcome o = outcomes.get(i);
+                String db = first.db();
+                if (o.conflict() == null && o.rewrite() == null && o.deleteFirst() == null) {
+                    continue;
+                }
+                String table = o.conflict() != null ? o.conflict().table() : String.valueOf(o.rewrite().get("__table"));
                 if (o.deleteFirst() != null) {
-                    RowImages.delete(c, st.db(), st.table(), o.deleteFirst());
+                    RowImages.delete(c, db, table, o.deleteFirst());
                 }
                 if (o.rewrite() != null) {
-                    RowImages.write(c, st.db(), st.table(), o.rewrite(), false);
+                    Map<String, Object> row = new java.util.LinkedHashMap<>(o.rewrite());
+                    row.remove("__table");
+                    RowImages.write(c, db, table, row, false);
                 }
                 if (o.conflict() != null) {
-                    ConflictLog.record(c, st.db(), o.conflict());
-                    LOG.warn("conflicts: {}.{} {}: {} won ({}); both versions are in conflict_log", st.db(),
-                            st.table(), o.conflict().rowId(), o.conflict().winner(), o.conflict().rule());
+                    ConflictLog.record(c, db, o.conflict());
+                    LOG.warn("conflicts: {}.{} {}: {} won ({}); both versions are in conflict_log", db, table,
+                            o.conflict().rowId(), o.conflict().winner(), o.conflict().rule());
                 }
             }
             s.execute("STOP SLAVE '" + channel + "'");
@@ -120,49 +164,64 @@ public final class ConflictResolver {
         }
     }
 
+    private static Map<String, Object> tagged(Map<String, Object> image, String table) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(image);
+        m.put("__table", table);
+        return m;
+    }
+
     /** Update against update: the incoming change was based on a version this site has replaced. */
-    private Outcome updateUpdate(Connection c, Statement s, ApplierStop st, String from) throws SQLException {
+    private Step updateUpdate(Connection c, ApplierStop st, String from) throws SQLException {
         Optional<String> local = RowImages.read(c, st.db(), st.table(), "id", st.rowId().toString());
         if (local.isEmpty()) {
             return null;
         }
-        setStamps(c, st, st.rowId(), st.stampAt(), st.stampBy());
         Map<String, Object> mine = RowImages.parse(local.get());
-        if (applyAlone(s, st) != 0) {
-            RowImages.write(c, st.db(), st.table(), mine, true);
-            return null;
-        }
-        String incoming = RowImages.read(c, st.db(), st.table(), "id", st.rowId().toString()).orElseThrow();
-        if (RowImages.stamp(mine).compareTo(RowImages.stamp(RowImages.parse(incoming))) > 0) {
-            // This site's version wins: put it back. The source site, seeing the mirror image,
-            // takes this version and records the conflict, so it is recorded once.
-            RowImages.write(c, st.db(), st.table(), mine, true);
-            return Outcome.none();
-        }
-        return new Outcome(new Conflict(site, "update-update", st.table(), st.rowId(), site, "update", local.get(),
-                from, "update", incoming, "incoming", Conflict.NEWEST, st.gtid()), null, null);
+        setStamps(c, st, st.rowId(), st.stampAt(), st.stampBy());
+        return new Step() {
+            public void undo() throws SQLException {
+                RowImages.write(c, st.db(), st.table(), mine, true);
+            }
+
+            public List<Outcome> finish() throws SQLException {
+                String incoming = RowImages.read(c, st.db(), st.table(), "id", st.rowId().toString()).orElseThrow();
+                if (RowImages.stamp(mine).compareTo(RowImages.stamp(RowImages.parse(incoming))) > 0) {
+                    // This site's version wins: put it back. The source site, seeing the mirror
+                    // image, takes this version and records the conflict, so it is recorded once.
+                    RowImages.write(c, st.db(), st.table(), mine, true);
+                    return List.of(Outcome.NONE);
+                }
+                return List.of(new Outcome(new Conflict(site, "update-update", st.table(), st.rowId(), site, "update",
+                        local.get(), from, "update", incoming, "incoming", Conflict.NEWEST, st.gtid()), null, null));
+            }
+        };
     }
 
     /** An incoming delete of a row this site changed after the deleting site saw it. */
-    private Outcome deleteUpdate(Connection c, Statement s, ApplierStop st, String from) throws SQLException {
+    private Step deleteUpdate(Connection c, ApplierStop st, String from) throws SQLException {
         Optional<String> local = RowImages.read(c, st.db(), st.table(), "id", st.rowId().toString());
         if (local.isEmpty()) {
             return null;
         }
         Map<String, Object> mine = RowImages.parse(local.get());
         setStamps(c, st, st.rowId(), st.stampAt(), st.stampBy());
-        if (applyAlone(s, st) != 0) {
-            RowImages.write(c, st.db(), st.table(), mine, true);
-            return null;
-        }
-        String deleted = tombstone(c, st.db(), st.table(), st.rowId());
-        if (deleteWins) {
-            return new Outcome(new Conflict(site, "delete-update", st.table(), st.rowId(), site, "update",
-                    local.get(), from, "delete", deleted, "incoming", Conflict.DELETE_WINS, st.gtid()), null, null);
-        }
-        // The update wins: written again as a new change, so the deleting site gets it back;
-        // the deleting site records the conflict.
-        return new Outcome(null, mine, null);
+        return new Step() {
+            public void undo() throws SQLException {
+                RowImages.write(c, st.db(), st.table(), mine, true);
+            }
+
+            public List<Outcome> finish() throws SQLException {
+                String deleted = tombstone(c, st.db(), st.table(), st.rowId());
+                if (deleteWins) {
+                    return List.of(new Outcome(new Conflict(site, "delete-update", st.table(), st.rowId(), site,
+                            "update", local.get(), from, "delete", deleted, "incoming", Conflict.DELETE_WINS,
+                            st.gtid()), null, null));
+                }
+                // The update wins: written again as a new change, so the deleting site gets it
+                // back; the deleting site records the conflict.
+                return List.of(new Outcome(null, tagged(mine, st.table()), null));
+            }
+        };
     }
 
     /**
@@ -172,7 +231,7 @@ public final class ConflictResolver {
      * conflict. A row missing for another reason (deleted behind replication's back) leaves the
      * link broken: there is no version here to compare with.
      */
-    private Outcome missing(Connection c, Statement s, ApplierStop st, String from) throws SQLException {
+    private Step missing(Connection c, ApplierStop st, String from) throws SQLException {
         List<Map<String, Object>> back = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT image FROM " + RowImages.q(st.db())
                 + ".row_tombstone t WHERE table_name = ? AND deleted_by = @@global.server_id AND id = (SELECT MAX(id)"
@@ -186,27 +245,39 @@ public final class ConflictResolver {
                 }
             }
         }
+        if (back.isEmpty()) {
+            return null;
+        }
         for (Map<String, Object> row : back) {
             RowImages.write(c, st.db(), st.table(), row, true);
         }
-        int errno = back.isEmpty() ? 1032 : applyAlone(s, st);
-        Outcome o = Outcome.none();
-        for (Map<String, Object> row : back) {
-            long id = RowImages.id(row);
-            String now = RowImages.read(c, st.db(), st.table(), "id", Long.toString(id)).orElse(null);
-            RowImages.delete(c, st.db(), st.table(), id);
-            if (errno == 0 && now != null && !RowImages.stamp(RowImages.parse(now)).equals(RowImages.stamp(row))
-                    && !deleteWins) {
-                o = new Outcome(new Conflict(site, "delete-update", st.table(), id, site, "delete",
-                        RowImages.json(row), from, "update", now, "incoming",
-                        Conflict.UPDATE_WINS, st.gtid()), null, null);
+        return new Step() {
+            public void undo() throws SQLException {
+                for (Map<String, Object> row : back) {
+                    RowImages.delete(c, st.db(), st.table(), RowImages.id(row));
+                }
             }
-        }
-        return errno == 0 ? o : null;
+
+            public List<Outcome> finish() throws SQLException {
+                List<Outcome> out = new ArrayList<>();
+                for (Map<String, Object> row : back) {
+                    long id = RowImages.id(row);
+                    String now = RowImages.read(c, st.db(), st.table(), "id", Long.toString(id)).orElse(null);
+                    RowImages.delete(c, st.db(), st.table(), id);
+                    if (now != null && !RowImages.stamp(RowImages.parse(now)).equals(RowImages.stamp(row))
+                            && !deleteWins) {
+                        out.add(new Outcome(new Conflict(site, "delete-update", st.table(), id, site, "delete",
+                                RowImages.json(row), from, "update", now, "incoming", Conflict.UPDATE_WINS,
+                                st.gtid()), null, null));
+                    }
+                }
+                return out;
+            }
+        };
     }
 
     /** A duplicate key (1062): an incoming insert of a row that exists here. The newest wins. */
-    private Outcome duplicate(Connection c, Statement s, ApplierStop st, String from) throws SQLException {
+    private Step duplicate(Connection c, ApplierStop st, String from) throws SQLException {
         String column = "PRIMARY".equals(st.dupKey()) ? "id" : keyColumn(c, st);
         if (column == null) {
             return null;
@@ -217,21 +288,26 @@ public final class ConflictResolver {
         }
         Map<String, Object> mine = RowImages.parse(local.get());
         RowImages.delete(c, st.db(), st.table(), RowImages.id(mine));
-        if (applyAlone(s, st) != 0) {
-            RowImages.write(c, st.db(), st.table(), mine, true);
-            return null;
-        }
-        String incoming = RowImages.read(c, st.db(), st.table(), column, st.dupValue()).orElseThrow();
-        Map<String, Object> theirs = RowImages.parse(incoming);
-        boolean localWins = RowImages.stamp(mine).compareTo(RowImages.stamp(theirs)) > 0;
-        Conflict k = new Conflict(site, "duplicate-key", st.table(), RowImages.id(mine), site, "insert",
-                local.get(), from, "insert", incoming, localWins ? "local" : "incoming", Conflict.NEWEST, st.gtid());
-        if (!localWins) {
-            return new Outcome(k, null, null);
-        }
-        // This site's row wins: written again as a new change, so the source takes it too.
-        long theirId = RowImages.id(theirs);
-        return new Outcome(k, mine, theirId != RowImages.id(mine) ? theirId : null);
+        return new Step() {
+            public void undo() throws SQLException {
+                RowImages.write(c, st.db(), st.table(), mine, true);
+            }
+
+            public List<Outcome> finish() throws SQLException {
+                String incoming = RowImages.read(c, st.db(), st.table(), column, st.dupValue()).orElseThrow();
+                Map<String, Object> theirs = RowImages.parse(incoming);
+                boolean localWins = RowImages.stamp(mine).compareTo(RowImages.stamp(theirs)) > 0;
+                Conflict k = new Conflict(site, "duplicate-key", st.table(), RowImages.id(mine), site, "insert",
+                        local.get(), from, "insert", incoming, localWins ? "local" : "incoming", Conflict.NEWEST,
+                        st.gtid());
+                if (!localWins) {
+                    return List.of(new Outcome(k, null, null));
+                }
+                // This site's row wins: written again as a new change, so the source takes it too.
+                long theirId = RowImages.id(theirs);
+                return List.of(new Outcome(k, mine, theirId != RowImages.id(mine) ? theirId : null));
+            }
+        };
     }
 
     /** Applies the stopped transaction alone; the applier's error number after it, 0 when it applied. */
