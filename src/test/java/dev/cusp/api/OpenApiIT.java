@@ -32,5 +32,7 @@ class OpenApiIT {
         assertThat(doc.at("/paths").has("/metrics")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/t/{tenant}/query")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/admin/tenants/{name}/query")).isTrue();
+        assertThat(doc.at("/paths").has("/api/v1/admin/conflicts")).isTrue();
+        assertThat(doc.at("/paths").has("/api/v1/admin/conflicts/{tenant}/{id}/restore")).isTrue();
     }
 }

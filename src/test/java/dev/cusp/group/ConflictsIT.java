@@ -262,6 +262,50 @@ class ConflictsIT {
     }
 
     @Test
+    @Order(5)
+    void withUpdateWinsTheUpdatedRowSurvivesADeleteEverywhereAndTheDeleteIsRestorable() throws Exception {
+        // The same folders, the same nodes (their ports are kept), the links still through the proxies.
+        a = a.restart(Map.of("site.name", "a", "conflicts.delete.wins", "false"));
+        b = b.restart(Map.of("site.name", "b", "conflicts.delete.wins", "false"));
+        awaitLinks(a, 1);
+        awaitLinks(b, 1);
+        TenantService.Created t = a.newTenant("confkeep");
+        String name = t.tenant().name();
+        long p = addPatient(a, name, login(a, t), "Both");
+        awaitConverged(a, b);
+        String tokenA = login(a, t);
+        String tokenB = login(b, t);
+        partition();
+        assertThat(admin(a, "POST", "/api/v1/admin/group/guard-override", Map.of("minutes", 5,
+                "reason", "conflict test")).status()).isEqualTo(200);
+        TestSite.Response del = a.call("DELETE", "/api/v1/t/" + name + "/patients/" + p, tokenA, null);
+        assertThat(del.status()).as(del.body()).isIn(200, 204);
+        TestSite.Response up = b.call("PUT", "/api/v1/t/" + name + "/patients/" + p, tokenB,
+                Map.of("last_name", "Kept"));
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        heal();
+
+        awaitSame(t);
+        assertThat(lastName(a, t, p)).as("conflicts.delete.wins=false: the update wins").isEqualTo("Kept");
+        assertThat(lastName(b, t, p)).isEqualTo("Kept");
+        JsonNode list = conflicts(a, t);
+        assertThat(list).hasSize(1);
+        JsonNode k = list.get(0);
+        assertThat(k.path("kind").asText()).isEqualTo("delete-update");
+        assertThat(k.path("detected_site").asText()).isEqualTo("a");
+        assertThat(k.at("/local/change").asText()).isEqualTo("delete");
+        assertThat(k.at("/local/image/last_name").asText()).isEqualTo("Both");
+        assertThat(k.at("/incoming/image/last_name").asText()).isEqualTo("Kept");
+        assertThat(k.path("rule").asText()).contains("update wins");
+
+        String[] restored = GroupIT.cli(b, "conflicts", "restore", name, k.path("id").asText());
+        assertThat(restored[0]).as(restored[2]).isEqualTo("0");
+        awaitSame(t);
+        assertThat(lastName(a, t, p)).as("the losing delete, restored, deletes it everywhere").isNull();
+        assertThat(lastName(b, t, p)).isNull();
+    }
+
+    @Test
     @Order(4)
     void badInputGetsClearErrors() throws Exception {
         TenantService.Created t = a.newTenant("confbad");
