@@ -2,6 +2,7 @@ package dev.cusp;
 
 import dev.cusp.cli.CheckCommand;
 import dev.cusp.cli.DbmCommand;
+import dev.cusp.cli.ConflictsCommand;
 import dev.cusp.cli.DownCommand;
 import dev.cusp.cli.InviteCommand;
 import dev.cusp.cli.JoinCommand;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, TenantCommand.class,
                 InviteCommand.class, JoinCommand.class, LeaveCommand.class, SiteCommand.class, ReseedCommand.class,
                 QueryCommand.class, CheckCommand.class, RepairCommand.class, DbmCommand.class,
-                dev.cusp.cli.UpdateCommand.class})
+                dev.cusp.cli.UpdateCommand.class,
+                ConflictsCommand.class})
 public final class Cusp implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

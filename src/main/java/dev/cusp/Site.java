@@ -7,11 +7,13 @@ import dev.cusp.api.ApiServer;
 import dev.cusp.api.CheckRoutes;
 import dev.cusp.api.DbmRoutes;
 import dev.cusp.maintenance.DbmService;
+import dev.cusp.api.ConflictRoutes;
 import dev.cusp.check.CheckService;
 import dev.cusp.api.GroupRoutes;
 import dev.cusp.api.MetricsRoutes;
 import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
+import dev.cusp.conflict.ConflictLog;
 import dev.cusp.api.QueryRoutes;
 import dev.cusp.group.Group;
 import dev.cusp.group.Members;
@@ -142,7 +144,8 @@ public final class Site implements AutoCloseable {
                 new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin))), id.siteName()),
                 new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
                 updateRoutes(jobs))
-                .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs)).start();
+                .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
+                .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName())).start();
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {

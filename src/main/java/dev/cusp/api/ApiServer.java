@@ -91,6 +91,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Registers the conflict routes (before {@link #start}). */
+    public ApiServer with(ConflictRoutes conflicts) {
+        conflicts.register(app);
+        return this;
+    }
+
     public ApiServer start() {
         app.start();
         return this;

@@ -52,6 +52,13 @@ final class OpenApi {
         paths.put("/api/v1/admin/group/repair", Map.of("post", op("Check, re-write every differing row at one peer"
                 + " {tenant?, from} so replication fixes the other sites, check again: 202, a job", true, null,
                 "Object")));
+        paths.put("/api/v1/admin/conflicts", Map.of("get", op("Replication conflicts of every tenant (?tenant=NAME for"
+                + " one), the whole group's: {site, count, conflicts: [{id, tenant, kind, table, row_id, local: {site,"
+                + " change, image}, incoming: {site, change, image}, winner, rule, gtid, detected_site, detected_at,"
+                + " status}]}", true, null, "Object")));
+        paths.put("/api/v1/admin/conflicts/{tenant}/{id}/restore", Map.of("post", op("Write the losing version of a"
+                + " conflict back here as a normal replicated change and mark it restored (409 when already restored)",
+                true, null, "Object")));
         paths.put("/api/v1/admin/group/alerts", Map.of("get", op("Replication alerts (?all=true with cleared ones)",
                 true, null, "Object")));
         paths.put("/api/v1/admin/group/guard-override", Map.of("post", op("Lift the deletion guard for a while"

@@ -97,6 +97,7 @@ public final class Group implements AutoCloseable {
     private volatile List<Member> lastKnown = List.of();
     final Monitor monitor;
     final VersionGate versions;
+    private final dev.cusp.conflict.ConflictResolver resolver;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -118,6 +119,9 @@ public final class Group implements AutoCloseable {
                 "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
         this.versions = new VersionGate(peers, admin, dev.cusp.tenant.PracticeMigrations.of(
                 settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)).latest());
+        this.resolver = new dev.cusp.conflict.ConflictResolver(admin, home.identity().siteName(),
+                "auto".equals(settings.get(Settings.CONFLICTS_RESOLVE)),
+                Boolean.parseBoolean(settings.get(Settings.CONFLICTS_DELETE_WINS)));
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-reconciler");
             t.setDaemon(true);
@@ -505,7 +509,10 @@ public final class Group implements AutoCloseable {
         } finally {
             Map<String, Boolean> others = new LinkedHashMap<>();
             all.stream().filter(m -> m.active() && !m.name().equals(me)).forEach(m -> others.put(m.name(), m.peer()));
-            monitor.update(channels.states(), others);
+            List<dev.cusp.replication.LinkState> states = channels.states();
+            monitor.update(states, others);
+            // After the monitor: a conflict is shown (and fenced) for a cycle before it is resolved.
+            resolver.cycle(states);
         }
     }
 

@@ -98,6 +98,11 @@ public final class Monitor {
         return Health.HEALTHY;
     }
 
+    /** A missing row, a duplicate key, or the practice triggers' conflict signal (see dev.cusp.conflict). */
+    private static boolean rowConflict(String detail) {
+        return detail.startsWith("error 1032:") || detail.startsWith("error 1062:") || detail.startsWith("error 1644:");
+    }
+
     /** Errors of the network or of a source that is down: the receiver retries by itself. */
     private static boolean reachability(int errno) {
         return errno == 2003 || errno == 2002 || errno == 2005 || errno == 2006 || errno == 2013 || errno == 2026
@@ -155,7 +160,9 @@ public final class Monitor {
 
     private void raise(Link l) {
         String fix = switch (l.health()) {
-            case BROKEN -> "cusp reseed " + site + " (re-seeds this site from the most up-to-date peer; it refuses if"
+            case BROKEN -> (rowConflict(l.detail()) ? "usually nothing: a row conflict is resolved by the rule within"
+                    + " seconds (conflicts.resolve=auto) and listed by 'cusp conflicts'. If it stays broken: " : "")
+                    + "cusp reseed " + site + " (re-seeds this site from the most up-to-date peer; it refuses if"
                     + " this site holds changes no other site has)";
             case DISCONNECTED -> "nothing if " + l.source() + " is offline on purpose (a van on the road): it catches"
                     + " up when it returns. Otherwise check that " + l.source() + " runs ('cusp status' there) and that"

@@ -294,10 +294,17 @@ public final class Records {
                 : "." + "S".repeat(digits))));
     }
 
+    /** Replication bookkeeping (practice schema v3, conflict detection), not part of a record. */
+    private static final java.util.Set<String> STAMPS = java.util.Set.of("changed_at", "changed_by", "base_at",
+            "base_by");
+
     static Map<String, Object> row(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
+            if (STAMPS.contains(md.getColumnLabel(i))) {
+                continue;
+            }
             Object v = rs.getObject(i);
             if (v instanceof Timestamp ts) {
                 v = dateTime(ts.toLocalDateTime(), md.getScale(i));

@@ -39,13 +39,14 @@ import org.slf4j.LoggerFactory;
  * while the stream goes on, all with the binary log off. No row is parsed or re-inserted and no
  * index is rebuilt: the copy moves at file speed.
  *
- * <p>Used when every copied table is InnoDB with no views, triggers or routines (the control
- * and practice schemas are); otherwise {@link Seeder} dumps SQL.
+ * <p>Used when every copied table is InnoDB with no views, routines or events (the control
+ * and practice schemas are); otherwise {@link Seeder} dumps SQL. Triggers (the practice schema's
+ * conflict detection) travel as their CREATE statements, made after the tables and users.
  *
  * <p>Stream format (DataOutputStream): magic, GTID position, then records: {@code D} database
  * and its CREATE statement; {@code T} database, table and CREATE TABLE; {@code F} database,
  * file name, length, bytes (the table's .cfg and .ibd follow its {@code T}); {@code U} one SQL
- * statement for a tenant user; {@code E} the end.
+ * statement for a tenant user; {@code G} database, sql_mode and CREATE TRIGGER; {@code E} the end.
  */
 public final class PhysicalSnapshot {
     private static final Logger LOG = LoggerFactory.getLogger(PhysicalSnapshot.class);
@@ -65,8 +66,7 @@ public final class PhysicalSnapshot {
                     return false;
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM information_schema.triggers WHERE"
-                    + " trigger_schema IN " + in + ") + (SELECT COUNT(*) FROM information_schema.routines WHERE"
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM information_schema.routines WHERE"
                     + " routine_schema IN " + in + ") + (SELECT COUNT(*) FROM information_schema.events WHERE"
                     + " event_schema IN " + in + ") + (SELECT IF(@@innodb_file_per_table, 0, 1))")) {
                 rs.next();
@@ -86,6 +86,7 @@ public final class PhysicalSnapshot {
             Map<String, List<String>> tables = new LinkedHashMap<>();
             Map<String, String> createDb = new LinkedHashMap<>();
             Map<String, String> createTable = new LinkedHashMap<>();
+            List<String[]> triggers = new ArrayList<>();
             String gtid;
             try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
                 for (String db : databases) {
@@ -107,6 +108,7 @@ public final class PhysicalSnapshot {
                             createTable.put(db + "." + name, rs.getString(2));
                         }
                     }
+                    triggers.addAll(triggers(s, db));
                 }
                 List<String> all = new ArrayList<>();
                 tables.forEach((db, t) -> t.forEach(n -> all.add("`" + db + "`.`" + n + "`")));
@@ -164,6 +166,12 @@ public final class PhysicalSnapshot {
             for (String st : Seeder.tenantUsers(admin)) {
                 out.writeByte('U');
                 writeText(out, st);
+            }
+            for (String[] g : triggers) {
+                out.writeByte('G');
+                out.writeUTF(g[0]);
+                writeText(out, g[1]);
+                writeText(out, g[2]);
             }
             out.writeByte('E');
             out.flush();
@@ -245,6 +253,18 @@ public final class PhysicalSnapshot {
                         s.execute(readText(in));
                         users++;
                     }
+                    case 'G' -> {
+                        String tdb = in.readUTF();
+                        String mode = readText(in);
+                        String create = readText(in);
+                        s.execute("USE `" + tdb + "`");
+                        try (java.sql.PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?")) {
+                            ps.setString(1, mode);
+                            ps.execute();
+                        }
+                        s.execute(create);
+                        s.execute("SET SESSION sql_mode = DEFAULT");
+                    }
                     default -> throw new IOException("unknown record " + type);
                 }
                 if (System.nanoTime() - lastReport > 1_000_000_000L) {
@@ -265,6 +285,25 @@ public final class PhysicalSnapshot {
         Seeder.startBinlogAt(admin, gtid);
         progress.accept(new Seeder.Progress(bytes, rows, estimatedBytes, (System.nanoTime() - start) / 1_000_000));
         return new Seeder.Result(gtid, dbs, users, bytes, rows, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The database's triggers: database, sql_mode, CREATE TRIGGER (with its definer), in creation order. */
+    private static List<String[]> triggers(Statement s, String db) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT trigger_name FROM information_schema.triggers WHERE"
+                + " trigger_schema = '" + db + "' ORDER BY created, action_order")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        List<String[]> out = new ArrayList<>();
+        for (String n : names) {
+            try (ResultSet rs = s.executeQuery("SHOW CREATE TRIGGER `" + db + "`.`" + n + "`")) {
+                rs.next();
+                out.add(new String[] {db, rs.getString("sql_mode"), rs.getString("SQL Original Statement")});
+            }
+        }
+        return out;
     }
 
     private static void writeText(DataOutputStream out, String s) throws IOException {

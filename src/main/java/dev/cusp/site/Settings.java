@@ -65,6 +65,13 @@ public final class Settings {
     public static final Setting<String> SEED_FORMAT = Setting.text("seed.format", "auto", "auto|sql", "auto or sql",
             "How this site is seeded when it joins or is re-seeded: auto copies InnoDB tablespaces where every"
             + " table allows it (then restarts the node once), sql always loads an SQL dump.");
+    public static final Setting<String> CONFLICTS_RESOLVE = Setting.text("conflicts.resolve", "auto", "auto|manual",
+            "auto or manual", "When a replication conflict stops a link here: auto resolves it by the rule (both"
+            + " versions go to the conflict log) and restarts the link; manual leaves it broken and fenced.");
+    public static final Setting<String> CONFLICTS_DELETE_WINS = Setting.text("conflicts.delete.wins", "true",
+            "true|false", "true or false", "A delete at one site against an update of the same row at another:"
+            + " true keeps the row deleted everywhere, false keeps the updated row everywhere. Set it the same at"
+            + " every site.");
 
     public static final Setting<String> PRACTICE_MIGRATIONS_EXTRA = Setting.text("practice.migrations.extra", "",
             "|((classpath:[A-Za-z0-9_/.-]{1,200}|filesystem:/[^,\\s]{1,400})(,(?=.)|$))+",
@@ -76,7 +83,7 @@ public final class Settings {
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
-            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA);
+            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS);
 
     private final Map<String, Object> values;
 

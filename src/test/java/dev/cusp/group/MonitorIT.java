@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Two real peers, a and b, and real faults: a cut link (disconnected, then healthy again, with
  * alerts raised and cleared, to the API and a webhook), the deletion guard and its override,
- * a conflicting write made directly at one node (broken, fenced, re-seeded, unfenced), and
+ * a conflicting write made directly at one node with conflicts resolved by hand (broken, fenced,
+ * re-seeded, unfenced), and
  * the Prometheus metrics.
  */
 @Tag("slow")
@@ -61,7 +62,9 @@ class MonitorIT {
         hook.start();
         String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/alerts";
         a = TestSite.start("mon-a", Map.of("site.name", "a", "monitor.webhook", url));
-        b = TestSite.start("mon-b", Map.of("site.name", "b"));
+        // b resolves conflicts by hand: this class proves the broken -> fenced -> re-seeded path
+        // (ConflictsIT proves the automatic one).
+        b = TestSite.start("mon-b", Map.of("site.name", "b", "conflicts.resolve", "manual"));
         assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
         awaitLinks(a, 1);
         awaitLinks(b, 1);
