@@ -306,8 +306,8 @@ public final class ApiBench {
 
     /**
      * Plain: the single autocommit INSERT. Tx-shaped: what {@code POST /patients} does
-     * (Records.create): START TRANSACTION, INSERT with generated key, a security_log row, the row read
-     * back, COMMIT.
+     * (Records.create): START TRANSACTION, INSERT ... RETURNING * (the stored row), a security_log
+     * row, COMMIT.
      */
     private static boolean jdbcWrite(HikariDataSource ds, boolean tx, String first) throws Exception {
         try (Connection c = ds.getConnection()) {
@@ -322,14 +322,20 @@ public final class ApiBench {
             begin(c);
             try {
                 long id;
+                boolean found;
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (last_name, first_name)"
-                        + " VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                        + " VALUES (?, ?) RETURNING *")) {
                     ps.setString(1, "Benchmark");
                     ps.setString(2, first);
-                    ps.executeUpdate();
-                    try (ResultSet rs = ps.getGeneratedKeys()) {
-                        rs.next();
-                        id = rs.getLong(1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        found = rs.next();
+                        id = found ? rs.getLong("id") : -1;
+                        if (found) {
+                            int n = rs.getMetaData().getColumnCount();
+                            for (int i = 1; i <= n; i++) {
+                                rs.getObject(i);
+                            }
+                        }
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO security_log (user_name, site, action,"
@@ -341,19 +347,6 @@ public final class ApiBench {
                     ps.setLong(5, id);
                     ps.setString(6, "fields: last_name, first_name");
                     ps.executeUpdate();
-                }
-                boolean found;
-                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM patient WHERE id = ?")) {
-                    ps.setLong(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        found = rs.next();
-                        if (found) {
-                            int n = rs.getMetaData().getColumnCount();
-                            for (int i = 1; i <= n; i++) {
-                                rs.getObject(i);
-                            }
-                        }
-                    }
                 }
                 c.commit();
                 return found;
