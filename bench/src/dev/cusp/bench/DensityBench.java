@@ -140,6 +140,8 @@ public final class DensityBench {
         TenantService.Created warm = site.tenants().create("warmup", 1);
         Made warmMade = new Made(warm, new String[1], new long[1]);
         firstUse(site, http, warmMade);
+        // ... and the API read load's path too (its TLS connections, the server's session cache).
+        getPhase("the warm-up tenant", site, List.of(warmMade), dbPid);
         site.pools().evict("warmup");
         long heapWarm = BenchKit.usedHeapAfterGc();
         Path histWarm = saveHistogram(site, "warm");
