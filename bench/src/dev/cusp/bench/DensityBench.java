@@ -105,9 +105,19 @@ public final class DensityBench {
     /** The figures of the site at one size. */
     private record Step(int size, long[] createdSorted, double creationWall, long[] firstUseSorted,
                         int poolsActive, int connsActive, long dbThreadsActive, long heapActive, long rssActive,
-                        int jvmThreadsActive, BenchKit.Result get, int poolsAfterGet, int connsAfterGet,
+                        int jvmThreadsActive, Get get, int poolsAfterGet, int connsAfterGet,
                         long dbThreadsAfterGet, double idleWait, int poolsIdle, int connsIdle, long dbThreadsIdle,
                         long heapIdle, long rssIdle, int jvmThreadsIdle) {
+    }
+
+    /**
+     * A GET phase's figures without its latency samples: a step keeps them until the report,
+     * and holding the samples (~8 bytes per request) would weigh on the next heap measurements.
+     */
+    private record Get(long ops, double opsPerSec, double p50, double p99, long errors, String firstError) {
+        static Get of(BenchKit.Result r) {
+            return new Get(r.ops(), r.opsPerSec(), r.p50(), r.p99(), r.errors(), r.firstError());
+        }
     }
 
     int run(Path home) throws Exception {
@@ -189,16 +199,17 @@ public final class DensityBench {
                         flyway.add(flywayCreate(admin, site, "bl_flyway_" + i));
                     }
                     if ((i + 1) % 100 == 0) {
-                        System.out.println(f("   %d tenants created in %.0f s", i + 1,
-                                (System.nanoTime() - creationStart) / 1e9));
+                        System.out.println(f("   %d tenants created, %.0f s since the first (measurements of"
+                                + " smaller sizes included)", i + 1, (System.nanoTime() - creationStart) / 1e9));
                     }
                 }
                 double stepWall = (System.nanoTime() - stepStart) / 1e9;
                 creationWallAll += stepWall;
                 int n = made.size();
                 if (cut) {
-                    System.out.println(f("NOTE: growing to %d tenants would exceed the %.0f s creation budget; this"
-                            + " step stopped at N = %d.", size, creationBudgetS, n));
+                    System.out.println(f("NOTE: growing to %d tenants would exceed the %.0f s budget (creation and"
+                            + " the smaller sizes' measurements); this step stopped at N = %d.", size, creationBudgetS,
+                            n));
                 }
                 // ---- first use of the new tenants: one login and one request each (session and pool)
                 long[] fu = new long[n - from];
@@ -217,7 +228,7 @@ public final class DensityBench {
                 }
                 long rssActive = BenchKit.rssKib(dbPid);
                 // ---- API read load spread over every tenant of this size
-                BenchKit.Result get = getPhase(n + " tenants", site, made, dbPid);
+                Get get = Get.of(getPhase(n + " tenants", site, made, dbPid));
                 int poolsAfterGet = site.pools().openPools();
                 int connsAfterGet = site.pools().openConnections();
                 long dbAfterGet = threadsConnected(admin);
