@@ -153,6 +153,12 @@ public final class DensityBench {
         // ... and the API read load's path too (its TLS connections, the server's session cache).
         getPhase("the warm-up tenant", site, List.of(warmMade), dbPid);
         site.pools().evict("warmup");
+        // ... and the baselines' paths (admin JDBC, Flyway on a database of its own).
+        try (Connection admin = DriverManager.getConnection(site.node().jdbcUrl(null), EmbeddedNode.ADMIN_USER,
+                FilePermissions.read(site.home().nodeAdminPassword()))) {
+            plainCreate(admin, "bl_plain_warmup", schema);
+            flywayCreate(admin, site, "bl_flyway_warmup");
+        }
         long heapWarm = BenchKit.usedHeapAfterGc();
         Path histWarm = saveHistogram(site, "warm");
         long rssWarm = BenchKit.rssKib(dbPid);
@@ -291,6 +297,13 @@ public final class DensityBench {
         System.out.println(f("created: the tenants that grew the site to that size, each timed (TenantService.create);"
                 + " node Threads_connected with no tenant pool open: %d (the site's registry pool and this"
                 + " benchmark's 2 admin connections).", dbThreadsWarm));
+        for (int k = 1; k < steps.size(); k++) {
+            Step a = steps.get(k - 1);
+            Step b = steps.get(k);
+            System.out.println(f("marginal heap per idle tenant from %d to %d tenants: %.0f bytes (the slope, free of"
+                    + " one-time costs)", a.size(), b.size(), (b.heapIdle() - a.heapIdle()) / (double) (b.size()
+                    - a.size())));
+        }
         System.out.println(f("API GET: %d clients, closed loop, %.0f s measured, each request to a random tenant of that"
                 + " size (GET /patients/{id}, its own token); pools and conns above are counted right after it.",
                 GET_CLIENTS, getSeconds));
