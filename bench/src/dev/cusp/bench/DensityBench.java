@@ -7,15 +7,12 @@ import dev.cusp.Site;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.secret.Passwords;
 import dev.cusp.site.FilePermissions;
-import dev.cusp.tenant.PracticeSchema;
 import dev.cusp.tenant.TenantService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,8 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * measured again ("idle").
  */
 public final class DensityBench {
-    static final String[] SCHEMA_FILES = {"db/practice/V1__practice_schema.sql",
-        "db/practice/V2__starter_procedure_codes.sql"};
     /** Classes whose live instances tell where per-tenant heap goes. */
     static final String[] WATCH = {"com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.pool.HikariPool",
         "com.zaxxer.hikari.pool.PoolEntry", "org.mariadb.jdbc.Connection",
@@ -142,7 +137,7 @@ public final class DensityBench {
     private int measure(Site site) throws Exception {
         HttpClient http = BenchKit.client(site.home());
         long dbPid = BenchKit.mariadbPid(site);
-        List<String> schema = schemaStatements();
+        List<String> schema = CreationBaseline.schemaStatements();
 
         long heapEmpty = BenchKit.usedHeapAfterGc();
         // A warm-up tenant: loads and initialises every class a tenant touches (Flyway, the
@@ -156,8 +151,8 @@ public final class DensityBench {
         // ... and the baselines' paths (admin JDBC, Flyway on a database of its own).
         try (Connection admin = DriverManager.getConnection(site.node().jdbcUrl(null), EmbeddedNode.ADMIN_USER,
                 FilePermissions.read(site.home().nodeAdminPassword()))) {
-            plainCreate(admin, "bl_plain_warmup", schema);
-            flywayCreate(admin, site, "bl_flyway_warmup");
+            CreationBaseline.plainCreate(admin, "bl_plain_warmup", schema);
+            CreationBaseline.flywayCreate(admin, site, "bl_flyway_warmup");
         }
         long heapWarm = BenchKit.usedHeapAfterGc();
         Path histWarm = saveHistogram(site, "warm");
@@ -201,8 +196,8 @@ public final class DensityBench {
                     cuspAll.add(ns);
                     made.add(new Made(c, new String[1], new long[1]));
                     if (i % baselineEvery == 0) {
-                        plain.add(plainCreate(admin, "bl_plain_" + i, schema));
-                        flyway.add(flywayCreate(admin, site, "bl_flyway_" + i));
+                        plain.add(CreationBaseline.plainCreate(admin, "bl_plain_" + i, schema));
+                        flyway.add(CreationBaseline.flywayCreate(admin, site, "bl_flyway_" + i));
                     }
                     if ((i + 1) % 100 == 0) {
                         System.out.println(f("   %d tenants created, %.0f s since the first (measurements of"
@@ -477,61 +472,6 @@ public final class DensityBench {
         } finally {
             conns.forEach(RawHttps::close);
         }
-    }
-
-    // ---------------------------------------------------------------- baselines
-
-    /** The practice schema's SQL files, split into statements (comments dropped). */
-    static List<String> schemaStatements() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String file : SCHEMA_FILES) {
-            String text;
-            try (InputStream in = DensityBench.class.getClassLoader().getResourceAsStream(file)) {
-                check(in != null, "schema file " + file + " not on the class path");
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            StringBuilder sql = new StringBuilder();
-            for (String line : text.split("\n")) {
-                if (line.strip().startsWith("--")) {
-                    continue;
-                }
-                sql.append(line).append('\n');
-            }
-            for (String stmt : sql.toString().split(";\\s*(\n|$)")) {
-                if (!stmt.isBlank()) {
-                    out.add(stmt.strip());
-                }
-            }
-        }
-        check(out.size() >= 10, "the schema files gave only " + out.size() + " statements");
-        return out;
-    }
-
-    private static long plainCreate(Connection admin, String db, List<String> schema) throws Exception {
-        long a = System.nanoTime();
-        try (Statement s = admin.createStatement()) {
-            createDbAndUser(s, db);
-            s.execute("USE `" + db + "`");
-            for (String stmt : schema) {
-                s.execute(stmt);
-            }
-        }
-        return System.nanoTime() - a;
-    }
-
-    private static long flywayCreate(Connection admin, Site site, String db) throws Exception {
-        long a = System.nanoTime();
-        try (Statement s = admin.createStatement()) {
-            createDbAndUser(s, db);
-        }
-        PracticeSchema.migrate(site.node().jdbcUrl(db), db, "Bench-" + db + "-pw1");
-        return System.nanoTime() - a;
-    }
-
-    private static void createDbAndUser(Statement s, String db) throws Exception {
-        s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        s.execute("CREATE USER '" + db + "'@'127.0.0.1' IDENTIFIED BY 'Bench-" + db + "-pw1'");
-        s.execute("GRANT ALL PRIVILEGES ON `" + db + "`.* TO '" + db + "'@'127.0.0.1'");
     }
 
     // ---------------------------------------------------------------- helpers
