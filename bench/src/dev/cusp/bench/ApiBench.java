@@ -75,7 +75,7 @@ public final class ApiBench {
     ApiBench(boolean quick) {
         this.quick = quick;
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "4"));
-        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "2" : "10"));
+        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "10"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "2" : "20"));
         // Other pool sizes (e.g. -Dbench.pools=16,4) add the 50-client rows once more per size.
         String pools = System.getProperty("bench.pools", Integer.toString(defaultPool));
