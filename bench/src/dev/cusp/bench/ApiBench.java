@@ -20,21 +20,22 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * Issue "single-row API reads and writes per second and p50/p99 latency at 50 concurrent
- * clients, next to the same queries over direct JDBC". Targets: API >= 60% of direct-JDBC
- * throughput, API p99 < 20 ms.
+ * Issue 2: "single-row API reads and writes per second and p50/p99 latency at 50 concurrent
+ * clients, next to the same queries over direct JDBC" (targets: API >= 60% of direct-JDBC
+ * throughput, API p99 < 20 ms); issue 6 asks for the same at 10, 50 and 200 clients.
  *
- * <p>For each tenant pool size, reads then writes run as:
+ * <p>For reads, then writes, at each client count (default 10, 50, 200):
  * <ol>
- * <li>{@code jdbc} the baseline: the same single statement over direct JDBC, one connection per
- * client (HikariCP, 50 connections), as the tenant's database user;</li>
- * <li>{@code jdbc} with as many connections as the API's tenant pool (pool.max): the pool effect;</li>
- * <li>{@code jdbc tx-shaped}: what the API does on its pool, over plain JDBC (autocommit off,
- * the statements of the route, commit): the transaction effect;</li>
- * <li>{@code api}: the HTTPS route itself (HTTP/1.1 keep-alive, bearer token).</li>
+ * <li>{@code jdbc (baseline)}: the same single statement over direct JDBC, one connection per
+ * client (HikariCP), as the tenant's database user;</li>
+ * <li>{@code api}: the HTTPS route itself (HTTP/1.1 keep-alive, bearer token), on the site's
+ * tenant pool (pool.max connections).</li>
  * </ol>
- * The three JDBC rows bracket where the API's cost goes. The load generator runs in the same
- * JVM as the site and mariadbd on the same machine: they all share the cores.
+ * At 50 clients, diagnostics follow: {@code jdbc} with as many connections as the API's tenant
+ * pool (the pool effect), {@code jdbc tx-shaped} (the route's statements and transaction over
+ * plain JDBC: the transaction effect), {@code GET /health} (the HTTPS floor) and paced rows.
+ * The load generator runs in the same JVM as the site and mariadbd on the same machine: they
+ * all share the cores.
  */
 public final class ApiBench {
     static final int CLIENTS = 50;
@@ -68,27 +69,31 @@ public final class ApiBench {
     private final double measure;
     private final double jitWarmup;
     private final int[] poolSizes;
+    private final int[] clientCounts;
     private final int defaultPool = Settings.POOL_MAX.parser().apply(Settings.POOL_MAX.defaultValue());
 
     ApiBench(boolean quick) {
         this.quick = quick;
-        this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
-        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "15"));
+        this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "4"));
+        this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "10"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "2" : "20"));
-        // Full runs add one other size, to show what the pool size buys or costs.
-        String pools = System.getProperty("bench.pools", quick ? Integer.toString(defaultPool)
-                : defaultPool + "," + (defaultPool == 4 ? 16 : 4));
+        // Other pool sizes (e.g. -Dbench.pools=16,4) add the 50-client rows once more per size.
+        String pools = System.getProperty("bench.pools", Integer.toString(defaultPool));
         this.poolSizes = java.util.Arrays.stream(pools.split(",")).mapToInt(Integer::parseInt).toArray();
+        this.clientCounts = java.util.Arrays.stream(System.getProperty("bench.clients", "10,50,200").split(","))
+                .mapToInt(Integer::parseInt).toArray();
     }
 
     int run(Path home) throws Exception {
         System.out.println("== Cusp benchmark: api (" + (quick ? "quick" : "full") + ") ==");
         System.out.println("date:    " + BenchKit.now());
         System.out.println("machine: " + BenchKit.machine());
-        System.out.println(f("load:    %d concurrent clients, closed loop (no think time), warm-up %.0f s then %.0f s"
-                + " measured per row; %d patients seeded", CLIENTS, warmup, measure, SEED_PATIENTS));
-        System.out.println(f("         before the first row, %.0f s of API reads and %.0f s of API writes warm the JIT"
-                + " (the API path needs ~25 s of load to reach steady state on 2 cores)", jitWarmup, jitWarmup / 2));
+        System.out.println(f("load:    %s concurrent clients, closed loop (no think time), warm-up %.0f s then %.0f s"
+                + " measured per row; %d patients seeded", java.util.Arrays.toString(clientCounts), warmup, measure,
+                SEED_PATIENTS));
+        System.out.println(f("         before the first row, %.0f s of API reads and %.0f s of API writes at %d clients"
+                + " warm the JIT (the API path needs ~25 s of load to reach steady state on 2 cores)", jitWarmup,
+                jitWarmup / 2, CLIENTS));
         System.out.println("         API clients: one HTTP/1.1 keep-alive TLS connection per client thread (the bench's"
                 + " own blocking client, RawHttps), one login token per " + CLIENTS_PER_TOKEN + " threads");
         System.out.println("NOTE:    the load generator, the site (Javalin, HikariCP) and mariadbd all share this"
@@ -114,7 +119,7 @@ public final class ApiBench {
                     ids = seed(tenant);
                     long w0 = System.nanoTime();
                     for (String op : List.of("read", "write")) {
-                        BenchKit.Result w = api(op, pool, site, tenant, ids, dbPid,
+                        BenchKit.Result w = api(op, pool, CLIENTS, site, tenant, ids, dbPid,
                                 op.equals("read") ? jitWarmup : jitWarmup / 2, 0.5, 0);
                         check(w.errors() == 0, "warm-up " + op + ": " + w.errors() + " errors, first: "
                                 + w.firstError());
@@ -122,38 +127,82 @@ public final class ApiBench {
                     System.out.println(f("-- JIT warm-up done in %.0f s", (System.nanoTime() - w0) / 1e9));
                 }
                 String jdbcUrl = site.node().jdbcUrl(tenant.tenant().dbName());
-                List<BenchKit.Result> rows = new ArrayList<>();
-                // Reads, then writes; the baseline (one connection per client) once, with the first pool size.
+                Rows rows = new Rows(site, tenant, ids, jdbcUrl, dbPid, pool);
                 for (String op : List.of("read", "write")) {
                     if (p == 0) {
-                        rows.add(progress(jdbc(op, false, CLIENTS, jdbcUrl, tenant, ids, dbPid, 0)));
-                    }
-                    rows.add(progress(jdbc(op, false, pool, jdbcUrl, tenant, ids, dbPid, 0)));
-                    rows.add(progress(jdbc(op, true, pool, jdbcUrl, tenant, ids, dbPid, 0)));
-                    BenchKit.Result closed = progress(api(op, pool, site, tenant, ids, dbPid, warmup, measure, 0));
-                    rows.add(closed);
-                    if (p == 0 && op.equals("read")) {
-                        // The HTTPS floor: a route with no token and no database.
-                        rows.add(progress(health(site, dbPid)));
-                    }
-                    if (p == 0) {
-                        // The same 50 clients paced at half the API's closed-loop rate: latency under
-                        // a load the site can carry, for the API and for the baseline.
-                        double rate = Math.max(10, Math.round(closed.opsPerSec() / 2));
-                        rows.add(progress(jdbc(op, false, CLIENTS, jdbcUrl, tenant, ids, dbPid, rate)));
-                        rows.add(progress(api(op, pool, site, tenant, ids, dbPid, warmup, measure, rate)));
+                        // Each API row right after its baseline at the same client count: both see
+                        // about the same noise from the rest of the machine.
+                        for (int clients : clientCounts) {
+                            all.add(rows.jdbc(op, false, clients, clients, 0));
+                            BenchKit.Result closed = rows.api(op, clients, 0);
+                            all.add(closed);
+                            if (clients == CLIENTS) {
+                                all.addAll(details(rows, op, closed, true));
+                            }
+                        }
+                    } else {
+                        all.add(rows.api(op, CLIENTS, 0));
+                        all.addAll(details(rows, op, null, false));
                     }
                     System.out.println(f("   %s with pool.max=%d done; site status: %d open tenant pools, %d open"
                             + " tenant connections", op, pool, site.pools().openPools(),
                             site.pools().openConnections()));
                 }
-                all.addAll(rows);
             } finally {
                 BenchKit.dbStatements = null;
                 site.close();
             }
         }
         return report(all);
+    }
+
+    /**
+     * The 50-client diagnostics (issue 2's point): JDBC on as many connections as the API's
+     * pool, the API's transaction over plain JDBC, the HTTPS floor, and paced rows.
+     */
+    private List<BenchKit.Result> details(Rows rows, String op, BenchKit.Result closed, boolean full)
+            throws Exception {
+        List<BenchKit.Result> out = new ArrayList<>();
+        out.add(rows.jdbc(op, false, CLIENTS, rows.pool, 0));
+        out.add(rows.jdbc(op, true, CLIENTS, rows.pool, 0));
+        if (full && op.equals("read")) {
+            out.add(progress(health(rows.site, rows.dbPid)));
+        }
+        if (full) {
+            // The same 50 clients paced at half the API's closed-loop rate: latency under a load
+            // the site can carry, for the API and for the baseline.
+            double rate = Math.max(10, Math.round(closed.opsPerSec() / 2));
+            out.add(rows.jdbc(op, false, CLIENTS, CLIENTS, rate));
+            out.add(rows.api(op, CLIENTS, rate));
+        }
+        return out;
+    }
+
+    /** One site's rows: what they share. */
+    private final class Rows {
+        final Site site;
+        final TenantService.Created tenant;
+        final long[] ids;
+        final String jdbcUrl;
+        final long dbPid;
+        final int pool;
+
+        Rows(Site site, TenantService.Created tenant, long[] ids, String jdbcUrl, long dbPid, int pool) {
+            this.site = site;
+            this.tenant = tenant;
+            this.ids = ids;
+            this.jdbcUrl = jdbcUrl;
+            this.dbPid = dbPid;
+            this.pool = pool;
+        }
+
+        BenchKit.Result jdbc(String op, boolean txShaped, int clients, int conns, double rate) throws Exception {
+            return progress(ApiBench.this.jdbc(op, txShaped, clients, conns, jdbcUrl, tenant, ids, dbPid, rate));
+        }
+
+        BenchKit.Result api(String op, int clients, double rate) throws Exception {
+            return progress(ApiBench.this.api(op, pool, clients, site, tenant, ids, dbPid, warmup, measure, rate));
+        }
     }
 
     /** Seeds patients directly over JDBC as the tenant's user; returns their ids. */
@@ -192,8 +241,8 @@ public final class ApiBench {
         }
     }
 
-    private BenchKit.Result jdbc(String op, boolean txShaped, int conns, String url, TenantService.Created t,
-                                 long[] ids, long dbPid, double rate) throws Exception {
+    private BenchKit.Result jdbc(String op, boolean txShaped, int clients, int conns, String url,
+                                 TenantService.Created t, long[] ids, long dbPid, double rate) throws Exception {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("bench-jdbc-" + conns);
         hc.setJdbcUrl(url);
@@ -205,10 +254,10 @@ public final class ApiBench {
         // As the tenant pools are configured (TenantPools.create).
         hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         hc.addDataSourceProperty("cachePrepStmts", "true");
-        String mode = (conns == CLIENTS && !txShaped ? "jdbc (baseline)" : txShaped ? "jdbc tx-shaped" : "jdbc")
+        String mode = (conns == clients && !txShaped ? "jdbc (baseline)" : txShaped ? "jdbc tx-shaped" : "jdbc")
                 + paced(rate);
         try (HikariDataSource ds = new HikariDataSource(hc)) {
-            BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(conns), CLIENTS, warmup, measure, dbPid, rate,
+            BenchKit.Result r = BenchKit.run(op, mode, Integer.toString(conns), clients, warmup, measure, dbPid, rate,
                     client -> op.equals("read")
                             ? rnd -> jdbcRead(ds, txShaped, ids[rnd.nextInt(ids.length)])
                             : new BenchKit.Op() {
@@ -226,7 +275,7 @@ public final class ApiBench {
     private static boolean jdbcRead(HikariDataSource ds, boolean tx, long id) throws Exception {
         try (Connection c = ds.getConnection()) {
             if (tx) {
-                c.setAutoCommit(false);
+                begin(c);
             }
             boolean found;
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM patient WHERE id = ?")) {
@@ -248,9 +297,17 @@ public final class ApiBench {
         }
     }
 
+    /** As the API's transactions begin (PracticeRoutes.tx): explicitly, on a connection left in autocommit. */
+    private static void begin(Connection c) throws java.sql.SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("START TRANSACTION");
+        }
+    }
+
     /**
      * Plain: the single autocommit INSERT. Tx-shaped: what {@code POST /patients} does
-     * (Records.create): INSERT with generated key, a security_log row, the row read back, commit.
+     * (Records.create): START TRANSACTION, INSERT ... RETURNING * (the stored row), a security_log
+     * row, COMMIT.
      */
     private static boolean jdbcWrite(HikariDataSource ds, boolean tx, String first) throws Exception {
         try (Connection c = ds.getConnection()) {
@@ -262,17 +319,23 @@ public final class ApiBench {
                     return ps.executeUpdate() == 1;
                 }
             }
-            c.setAutoCommit(false);
+            begin(c);
             try {
                 long id;
+                boolean found;
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (last_name, first_name)"
-                        + " VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                        + " VALUES (?, ?) RETURNING *")) {
                     ps.setString(1, "Benchmark");
                     ps.setString(2, first);
-                    ps.executeUpdate();
-                    try (ResultSet rs = ps.getGeneratedKeys()) {
-                        rs.next();
-                        id = rs.getLong(1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        found = rs.next();
+                        id = found ? rs.getLong("id") : -1;
+                        if (found) {
+                            int n = rs.getMetaData().getColumnCount();
+                            for (int i = 1; i <= n; i++) {
+                                rs.getObject(i);
+                            }
+                        }
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO security_log (user_name, site, action,"
@@ -285,19 +348,6 @@ public final class ApiBench {
                     ps.setString(6, "fields: last_name, first_name");
                     ps.executeUpdate();
                 }
-                boolean found;
-                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM patient WHERE id = ?")) {
-                    ps.setLong(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        found = rs.next();
-                        if (found) {
-                            int n = rs.getMetaData().getColumnCount();
-                            for (int i = 1; i <= n; i++) {
-                                rs.getObject(i);
-                            }
-                        }
-                    }
-                }
                 c.commit();
                 return found;
             } catch (Exception e) {
@@ -307,10 +357,10 @@ public final class ApiBench {
         }
     }
 
-    private BenchKit.Result api(String op, int pool, Site site, TenantService.Created t, long[] ids, long dbPid,
-                                double warmupS, double measureS, double rate) throws Exception {
+    private BenchKit.Result api(String op, int pool, int clients, Site site, TenantService.Created t, long[] ids,
+                                long dbPid, double warmupS, double measureS, double rate) throws Exception {
         String base = "/api/v1/t/" + t.tenant().name() + "/patients";
-        int nTokens = (CLIENTS + CLIENTS_PER_TOKEN - 1) / CLIENTS_PER_TOKEN;
+        int nTokens = (clients + CLIENTS_PER_TOKEN - 1) / CLIENTS_PER_TOKEN;
         String[] tokens = new String[nTokens];
         try (HttpClient login = BenchKit.client(site.home())) {
             for (int i = 0; i < nTokens; i++) {
@@ -321,7 +371,7 @@ public final class ApiBench {
         List<RawHttps> conns = new ArrayList<>();
         String mode = (op.equals("read") ? "api GET /patients/{id}" : "api POST /patients") + paced(rate);
         try {
-            return BenchKit.run(op, mode, Integer.toString(pool), CLIENTS, warmupS, measureS, dbPid, rate, client -> {
+            return BenchKit.run(op, mode, Integer.toString(pool), clients, warmupS, measureS, dbPid, rate, client -> {
                 RawHttps h = new RawHttps(tls, site.url());
                 conns.add(h);
                 String auth = "Bearer " + tokens[client / CLIENTS_PER_TOKEN];
@@ -378,67 +428,71 @@ public final class ApiBench {
     }
 
     private static BenchKit.Result progress(BenchKit.Result r) {
-        System.out.println(f("   %-5s %-31s conns %-3s %7.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  other cpu"
-                + " %.2f  load %.1f", r.op(), r.mode(), r.conns(), r.opsPerSec(), r.p50(), r.p99(), r.errors(),
+        System.out.println(f("   %-5s %3d clients %-31s conns %-3s %7.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  other cpu"
+                + " %.2f  load %.1f", r.op(), r.clients(), r.mode(), r.conns(), r.opsPerSec(), r.p50(), r.p99(), r.errors(),
                 r.otherCores(), BenchKit.loadAverage()));
         return r;
     }
 
     private int report(List<BenchKit.Result> rows) {
         System.out.println();
-        System.out.println("op     mode                             pool.max  db conns      ops/s   p50 ms   p99 ms   max ms"
-                + "   cpu us/op: gen   srv    db  other  stmts/op  vs baseline");
+        System.out.println("op     clients  mode                             pool.max  db conns      ops/s   p50 ms   p99 ms"
+                + "   max ms   cpu us/op: gen   srv    db  other  stmts/op  vs baseline");
         List<String> verdicts = new ArrayList<>();
         for (String op : List.of("read", "write")) {
-            BenchKit.Result base = rows.stream().filter(r -> r.op().equals(op) && r.mode().equals("jdbc (baseline)"))
-                    .findFirst().orElseThrow();
-            for (BenchKit.Result r : rows) {
-                if (!r.op().equals(op)) {
-                    continue;
-                }
-                boolean isApi = r.mode().startsWith("api");
-                boolean isPaced = r.mode().contains("@");
-                boolean isFloor = r.mode().contains("/health");
-                String poolMax = r.mode().startsWith("jdbc (baseline)") ? "-" : r.conns();
-                String dbConns = isFloor ? "0" : isApi ? "<=" + r.conns() : r.conns();
-                double perOp = 1e6 / r.opsPerSec(); // microseconds of one core per operation, per core used
-                System.out.println(f("%-6s %-32s %8s  %8s  %9.0f  %7.2f  %7.2f  %7.1f        %5.0f %5.0f %5.0f  %5.2f"
-                        + "  %8.2f  %s", r.op(), r.mode(), poolMax, dbConns, r.opsPerSec(), r.p50(), r.p99(), r.max(),
-                        r.genCores() * perOp, r.srvCores() * perOp, r.dbCores() * perOp, Math.max(0, r.otherCores()),
-                        r.stmtsPerOp(),
-                        isPaced ? "  (paced)" : f("%5.2f", r.opsPerSec() / base.opsPerSec())));
-                if (isApi && !isPaced && !isFloor) {
-                    double ratio = r.opsPerSec() / base.opsPerSec();
-                    verdicts.add(f("%-5s pool.max=%-3s API/JDBC throughput %.2f (target >= 0.60: %s), API p99 %.2f ms"
-                            + " (target < 20 ms: %s)%s", op, r.conns(), ratio, ratio >= 0.60 ? "met" : "MISSED",
-                            r.p99(), r.p99() < 20 ? "met" : "MISSED",
-                            Integer.parseInt(r.conns()) == defaultPool ? "   <- headline (default pool.max)" : ""));
+            for (int clients : clientCounts) {
+                BenchKit.Result base = rows.stream().filter(r -> r.op().equals(op) && r.clients() == clients
+                        && r.mode().equals("jdbc (baseline)")).findFirst().orElse(null);
+                for (BenchKit.Result r : rows) {
+                    if (!r.op().equals(op) || r.clients() != clients) {
+                        continue;
+                    }
+                    boolean isApi = r.mode().startsWith("api");
+                    boolean isPaced = r.mode().contains("@");
+                    boolean isFloor = r.mode().contains("/health");
+                    String poolMax = r.mode().startsWith("jdbc (baseline)") ? "-" : r.conns();
+                    String dbConns = isFloor ? "0" : isApi ? "<=" + r.conns() : r.conns();
+                    double perOp = 1e6 / r.opsPerSec(); // microseconds of one core per operation, per core used
+                    System.out.println(f("%-6s %7d  %-32s %8s  %8s  %9.0f  %7.2f  %7.2f  %7.1f        %5.0f %5.0f"
+                            + " %5.0f  %5.2f  %8.2f  %s", r.op(), r.clients(), r.mode(), poolMax, dbConns,
+                            r.opsPerSec(), r.p50(), r.p99(), r.max(), r.genCores() * perOp, r.srvCores() * perOp,
+                            r.dbCores() * perOp, Math.max(0, r.otherCores()), r.stmtsPerOp(), isPaced ? "  (paced)"
+                            : base == null ? "    -" : f("%5.2f", r.opsPerSec() / base.opsPerSec())));
+                    if (isApi && !isPaced && !isFloor && base != null) {
+                        double ratio = r.opsPerSec() / base.opsPerSec();
+                        boolean headline = clients == CLIENTS && Integer.parseInt(r.conns()) == defaultPool;
+                        verdicts.add(f("%-5s %3d clients pool.max=%-3s API/JDBC throughput %.2f (JDBC %.0f ops/s, API"
+                                + " %.0f ops/s; target >= 0.60: %s), API p50 %.2f ms, p99 %.2f ms (target < 20 ms:"
+                                + " %s)%s", op, clients, r.conns(), ratio, base.opsPerSec(), r.opsPerSec(),
+                                ratio >= 0.60 ? "met" : "MISSED", r.p50(), r.p99(), r.p99() < 20 ? "met" : "MISSED",
+                                headline ? "   <- issue 2's point (50 clients, default pool.max)" : ""));
+                    }
                 }
             }
         }
         System.out.println();
-        System.out.println("All rows: " + CLIENTS + " clients. Closed loop unless '@rate' (paced: " + CLIENTS
-                + " clients together at that rate, half the API's closed-loop rate; latency from when each request"
-                + " was due).");
+        System.out.println("Closed loop unless '@rate' (paced: " + CLIENTS + " clients together at that rate, half the"
+                + " API's closed-loop rate; latency from when each request was due).");
         System.out.println("cpu us/op: CPU microseconds per operation spent by the load generator (gen), the rest of"
                 + " the JVM, i.e. the site (srv), mariadbd (db); other: cores used by all other processes (noise).");
-        System.out.println("vs baseline: ops/s of the row divided by ops/s of 'jdbc (baseline)' (one connection per"
-                + " client, closed loop).");
+        System.out.println("vs baseline: ops/s of the row divided by ops/s of 'jdbc (baseline)' with the same number of"
+                + " clients (one connection per client, closed loop).");
         System.out.println("stmts/op: statements mariadbd received per operation (its Questions counter; includes"
                 + " autocommit/commit statements and the site's own registry reads).");
         System.out.println(f("load average at end: %.2f; the machine has %d cores.", BenchKit.loadAverage(),
                 Runtime.getRuntime().availableProcessors()));
-        System.out.println("headline: the default pool.max (" + defaultPool + "); other sizes show what tuning buys.");
+        System.out.println("targets (issue 2, stated for 50 clients; the other client counts are issue 6's points):");
         verdicts.forEach(v -> System.out.println("target: " + v));
         long errors = 0;
         for (BenchKit.Result r : rows) {
             if (r.errors() > 0) {
-                System.out.println(f("ERRORS: %s %s: %d errors, first: %s", r.op(), r.mode(), r.errors(),
-                        r.firstError()));
+                System.out.println(f("ERRORS: %s %d clients %s: %d errors, first: %s", r.op(), r.clients(), r.mode(),
+                        r.errors(), r.firstError()));
                 errors += r.errors();
             }
             if (r.ops() == 0) {
-                System.out.println(f("ERROR: %s %s completed no operation", r.op(), r.mode()));
+                System.out.println(f("ERROR: %s %d clients %s completed no operation", r.op(), r.clients(),
+                        r.mode()));
                 errors++;
             }
         }

@@ -7,15 +7,12 @@ import dev.cusp.Site;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.secret.Passwords;
 import dev.cusp.site.FilePermissions;
-import dev.cusp.tenant.PracticeSchema;
 import dev.cusp.tenant.TenantService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,19 +31,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Issue "heap per idle tenant with 1,000 tenants; time to create a tenant". Targets: <= 1 MB
- * heap per idle tenant, tenant creation < 1 s.
+ * Issue 2: "heap per idle tenant with 1,000 tenants; time to create a tenant" (targets: <= 1 MB
+ * heap per idle tenant, tenant creation < 1 s); issue 6: "1, 100 and 1,000 tenants on one site:
+ * time to create, heap per idle tenant, open connections, and API p99 at each size".
  *
- * <p>Creates N tenants on one site (timing each), interleaving a baseline: the same database,
- * user and schema made by hand (CREATE DATABASE, CREATE USER, GRANT, the practice schema's SQL
- * files run statement by statement as the admin). Then every tenant logs in once and makes one
- * API request (its pool and session now exist), the heap is measured; then the site is left
- * alone until every tenant pool closes as idle (pool.idle.seconds=10) and the heap is measured
- * again.
+ * <p>Grows one site to each size in turn (default 1, 100, 1,000), timing every creation and
+ * interleaving a baseline: the same database, user and schema made by hand (CREATE DATABASE,
+ * CREATE USER, GRANT, the practice schema's SQL files run statement by statement as the admin).
+ * At each size every new tenant logs in once and makes one API request (its pool and session
+ * now exist), every tenant is touched once, the heap is measured ("active"), an API read load
+ * spread over all the tenants gives the API's p99 and the open connections, and then the site
+ * is left alone until every tenant pool closes as idle (pool.idle.seconds=10) and the heap is
+ * measured again ("idle").
  */
 public final class DensityBench {
-    static final String[] SCHEMA_FILES = {"db/practice/V1__practice_schema.sql",
-        "db/practice/V2__starter_procedure_codes.sql"};
     /** Classes whose live instances tell where per-tenant heap goes. */
     static final String[] WATCH = {"com.zaxxer.hikari.HikariDataSource", "com.zaxxer.hikari.pool.HikariPool",
         "com.zaxxer.hikari.pool.PoolEntry", "org.mariadb.jdbc.Connection",
@@ -76,32 +74,55 @@ public final class DensityBench {
     }
 
     private final boolean quick;
-    private final int wanted;
+    private final int[] sizes;
     private final double creationBudgetS;
     private final int baselineEvery;
     private final double getWarmup;
     private final double getSeconds;
+    /** Clients of each size's API read load (issue 6's smallest API client count). */
+    static final int GET_CLIENTS = 10;
 
     DensityBench(boolean quick) {
         this.quick = quick;
-        this.wanted = Integer.getInteger("bench.tenants", quick ? 20 : 1000);
+        this.sizes = Arrays.stream(System.getProperty("bench.sizes", quick ? "1,5,20" : "1,100,1000").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         this.creationBudgetS = Double.parseDouble(System.getProperty("bench.creation.budget.seconds",
-                quick ? "120" : "420"));
+                quick ? "120" : "360"));
         this.baselineEvery = Math.max(1, Integer.getInteger("bench.baseline.every", quick ? 4 : 40));
-        this.getWarmup = quick ? 1 : 3;
-        this.getSeconds = quick ? 3 : 10;
+        this.getWarmup = quick ? 1 : 2;
+        this.getSeconds = quick ? 2 : 8;
     }
 
     /** What one tenant leaves for later phases. */
     private record Made(TenantService.Created created, String[] token, long[] patient) {
     }
 
+    /** The figures of the site at one size. */
+    private record Step(int size, long[] createdSorted, double creationWall, long[] firstUseSorted,
+                        int poolsActive, int connsActive, long dbThreadsActive, long heapActive, long rssActive,
+                        int jvmThreadsActive, Get get, int poolsAfterGet, int connsAfterGet,
+                        long dbThreadsAfterGet, double idleWait, int poolsIdle, int connsIdle, long dbThreadsIdle,
+                        long heapIdle, long rssIdle, int jvmThreadsIdle) {
+    }
+
+    /**
+     * A GET phase's figures without its latency samples: a step keeps them until the report,
+     * and holding the samples (~8 bytes per request) would weigh on the next heap measurements.
+     */
+    private record Get(long ops, double opsPerSec, double p50, double p99, long errors, String firstError) {
+        static Get of(BenchKit.Result r) {
+            return new Get(r.ops(), r.opsPerSec(), r.p50(), r.p99(), r.errors(), r.firstError());
+        }
+    }
+
     int run(Path home) throws Exception {
         System.out.println("== Cusp benchmark: density (" + (quick ? "quick" : "full") + ") ==");
         System.out.println("date:    " + BenchKit.now());
         System.out.println("machine: " + BenchKit.machine());
-        System.out.println(f("plan:    %d tenants on one site (creation budget %.0f s), pool.idle.seconds=10, a"
-                + " baseline creation every %d tenants", wanted, creationBudgetS, baselineEvery));
+        System.out.println(f("plan:    %s tenants on one site, grown in steps (creation budget %.0f s in all),"
+                + " pool.idle.seconds=10, a baseline creation every %d tenants; at each size an API read load of %d"
+                + " clients spread over all its tenants", Arrays.toString(sizes), creationBudgetS, baselineEvery,
+                GET_CLIENTS));
         System.out.println();
         long t0 = System.nanoTime();
         Site site = BenchKit.startSite(home, Map.of("port", "0", "pool.idle.seconds", "10"));
@@ -116,7 +137,7 @@ public final class DensityBench {
     private int measure(Site site) throws Exception {
         HttpClient http = BenchKit.client(site.home());
         long dbPid = BenchKit.mariadbPid(site);
-        List<String> schema = schemaStatements();
+        List<String> schema = CreationBaseline.schemaStatements();
 
         long heapEmpty = BenchKit.usedHeapAfterGc();
         // A warm-up tenant: loads and initialises every class a tenant touches (Flyway, the
@@ -124,7 +145,15 @@ public final class DensityBench {
         TenantService.Created warm = site.tenants().create("warmup", 1);
         Made warmMade = new Made(warm, new String[1], new long[1]);
         firstUse(site, http, warmMade);
+        // ... and the API read load's path too (its TLS connections, the server's session cache).
+        getPhase("the warm-up tenant", site, List.of(warmMade), dbPid);
         site.pools().evict("warmup");
+        // ... and the baselines' paths (admin JDBC, Flyway on a database of its own).
+        try (Connection admin = DriverManager.getConnection(site.node().jdbcUrl(null), EmbeddedNode.ADMIN_USER,
+                FilePermissions.read(site.home().nodeAdminPassword()))) {
+            CreationBaseline.plainCreate(admin, "bl_plain_warmup", schema);
+            CreationBaseline.flywayCreate(admin, site, "bl_flyway_warmup");
+        }
         long heapWarm = BenchKit.usedHeapAfterGc();
         Path histWarm = saveHistogram(site, "warm");
         long rssWarm = BenchKit.rssKib(dbPid);
@@ -133,39 +162,108 @@ public final class DensityBench {
         System.out.println(f("-- heap used after GC: %.1f MiB with no tenant, %.1f MiB after the warm-up tenant",
                 heapEmpty / 1048576.0, heapWarm / 1048576.0));
 
-        // ---- creation, with the baseline interleaved
         String adminPw = FilePermissions.read(site.home().nodeAdminPassword());
         List<Made> made = new ArrayList<>();
-        long[] cusp = new long[wanted];
+        List<Long> cuspAll = new ArrayList<>();
         List<Long> plain = new ArrayList<>();
         List<Long> flyway = new ArrayList<>();
-        long creationStart = System.nanoTime();
+        List<Step> steps = new ArrayList<>();
+        Path histActive = null;
+        Path histIdleFile = null;
+        long dbThreadsWarm;
         boolean cut = false;
+        long creationStart = System.nanoTime();
+        double creationWallAll = 0;
         try (Connection admin = DriverManager.getConnection(site.node().jdbcUrl(null), EmbeddedNode.ADMIN_USER,
-                adminPw)) {
-            for (int i = 0; i < wanted; i++) {
-                if ((System.nanoTime() - creationStart) / 1e9 > creationBudgetS) {
-                    cut = true;
-                    break;
+                adminPw); Connection counter = BenchKit.countStatementsOf(site)) {
+            dbThreadsWarm = threadsConnected(admin);
+            for (int s = 0; s < sizes.length && !cut; s++) {
+                int size = sizes[s];
+                boolean last = s == sizes.length - 1;
+                // ---- creation up to this size, with the baseline interleaved
+                int from = made.size();
+                List<Long> stepNs = new ArrayList<>();
+                long stepStart = System.nanoTime();
+                for (int i = from; i < size; i++) {
+                    if ((System.nanoTime() - creationStart) / 1e9 > creationBudgetS) {
+                        cut = true;
+                        break;
+                    }
+                    long a = System.nanoTime();
+                    TenantService.Created c = site.tenants().create("t" + (i + 1), i + 2);
+                    long ns = System.nanoTime() - a;
+                    stepNs.add(ns);
+                    cuspAll.add(ns);
+                    made.add(new Made(c, new String[1], new long[1]));
+                    if (i % baselineEvery == 0) {
+                        plain.add(CreationBaseline.plainCreate(admin, "bl_plain_" + i, schema));
+                        flyway.add(CreationBaseline.flywayCreate(admin, site, "bl_flyway_" + i));
+                    }
+                    if ((i + 1) % 100 == 0) {
+                        System.out.println(f("   %d tenants created, %.0f s since the first (measurements of"
+                                + " smaller sizes included)", i + 1, (System.nanoTime() - creationStart) / 1e9));
+                    }
                 }
-                long a = System.nanoTime();
-                TenantService.Created c = site.tenants().create("t" + (i + 1), i + 2);
-                cusp[i] = System.nanoTime() - a;
-                made.add(new Made(c, new String[1], new long[1]));
-                if (i % baselineEvery == 0) {
-                    plain.add(plainCreate(admin, "bl_plain_" + i, schema));
-                    flyway.add(flywayCreate(admin, site, "bl_flyway_" + i));
+                double stepWall = (System.nanoTime() - stepStart) / 1e9;
+                creationWallAll += stepWall;
+                int n = made.size();
+                if (cut) {
+                    System.out.println(f("NOTE: growing to %d tenants would exceed the %.0f s budget (creation and"
+                            + " the smaller sizes' measurements); this step stopped at N = %d.", size, creationBudgetS,
+                            n));
                 }
-                if ((i + 1) % 100 == 0) {
-                    System.out.println(f("   %d tenants created in %.0f s", i + 1,
-                            (System.nanoTime() - creationStart) / 1e9));
+                // ---- first use of the new tenants: one login and one request each (session and pool)
+                long[] fu = new long[n - from];
+                parallel(2, n - from, i -> fu[i] = firstUse(site, http, made.get(from + i)));
+                Arrays.sort(fu);
+                // Touch every tenant once more, so every pool is open at the measurement even
+                // though early tenants went idle (10 s) while later ones logged in.
+                parallel(8, n, i -> getPatient(http, site, made.get(i)));
+                int poolsActive = site.pools().openPools();
+                int connsActive = site.pools().openConnections();
+                long dbActive = threadsConnected(admin);
+                int jvmActive = Thread.activeCount();
+                long heapActive = BenchKit.usedHeapAfterGc();
+                if (last || cut) {
+                    histActive = saveHistogram(site, "active");
                 }
+                long rssActive = BenchKit.rssKib(dbPid);
+                // ---- API read load spread over every tenant of this size
+                Get get = Get.of(getPhase(n + " tenants", site, made, dbPid));
+                int poolsAfterGet = site.pools().openPools();
+                int connsAfterGet = site.pools().openConnections();
+                long dbAfterGet = threadsConnected(admin);
+                // ---- idle: wait until every tenant pool closed
+                long idleWaitStart = System.nanoTime();
+                long deadline = idleWaitStart + 120_000_000_000L;
+                while (site.pools().openPools() > 0 && System.nanoTime() < deadline) {
+                    BenchKit.sleep(500);
+                }
+                double idleWait = (System.nanoTime() - idleWaitStart) / 1e9;
+                int poolsIdle = site.pools().openPools();
+                int connsIdle = site.pools().openConnections();
+                BenchKit.sleep(6000); // let pool threads (HikariCP's adder/closer, 5 s keep-alive) end
+                long dbIdle = threadsConnected(admin);
+                int jvmIdle = Thread.activeCount();
+                long heapIdle = BenchKit.usedHeapAfterGc();
+                if (last || cut) {
+                    histIdleFile = saveHistogram(site, "idle");
+                }
+                long rssIdle = BenchKit.rssKib(dbPid);
+                Step st = new Step(n, stepNs.stream().mapToLong(Long::longValue).sorted().toArray(), stepWall, fu,
+                        poolsActive, connsActive, dbActive, heapActive, rssActive, jvmActive, get, poolsAfterGet,
+                        connsAfterGet, dbAfterGet, idleWait, poolsIdle, connsIdle, dbIdle, heapIdle, rssIdle, jvmIdle);
+                steps.add(st);
+                System.out.println(f("-- %d tenants: %d created in %.1f s (p99 %.0f ms); API GET p99 %.2f ms;"
+                        + " %.0f bytes of heap per idle tenant; pools closed after %.1f s idle (%d still open)", n,
+                        st.createdSorted().length, stepWall, BenchKit.pctMs(st.createdSorted(), 99), get.p99(),
+                        (heapIdle - heapWarm) / (double) n, idleWait, poolsIdle));
             }
         }
-        int n = made.size();
-        double creationWall = (System.nanoTime() - creationStart) / 1e9;
-        long[] cuspSorted = Arrays.copyOf(cusp, n);
-        Arrays.sort(cuspSorted);
+        long diskIdle = diskBytes(site.node().config().dataDir());
+        Step top = steps.get(steps.size() - 1);
+        int n = top.size();
+        long[] cuspSorted = cuspAll.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] plainSorted = plain.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] flywaySorted = flyway.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] argon = new long[10];
@@ -175,68 +273,40 @@ public final class DensityBench {
             argon[i] = System.nanoTime() - a;
         }
         Arrays.sort(argon);
-        if (cut) {
-            System.out.println(f("NOTE: creating %d tenants would exceed the %.0f s creation budget of a full run"
-                    + " (at %.2f s per tenant: %.0f s); this run used N = %d.", wanted, creationBudgetS,
-                    creationWall / n, creationWall / n * wanted, n));
-        }
-        System.out.println(f("-- %d tenants created in %.1f s (plus %d + %d baseline creations)", n, creationWall,
-                plain.size(), flyway.size()));
-
-        // ---- first use: one login and one request per tenant (creates its session and pool)
-        long[] firstUseNs = new long[n];
-        long fuStart = System.nanoTime();
-        parallel(2, n, i -> firstUseNs[i] = firstUse(site, http, made.get(i)));
-        double fuWall = (System.nanoTime() - fuStart) / 1e9;
-        Arrays.sort(firstUseNs);
-        // Touch every tenant once more, quickly, so every pool is open at the measurement even
-        // though early tenants went idle (10 s) while later ones logged in.
-        long touchStart = System.nanoTime();
-        parallel(8, n, i -> getPatient(http, site, made.get(i)));
-        double touchWall = (System.nanoTime() - touchStart) / 1e9;
-        int poolsActive = site.pools().openPools();
-        int connsActive = site.pools().openConnections();
-        int threadsActive = Thread.activeCount();
-        long heapActive = BenchKit.usedHeapAfterGc();
-        Path histActive = saveHistogram(site, "active");
-        long rssActive = BenchKit.rssKib(dbPid);
-        System.out.println(f("-- first use (login + POST /patients) of %d tenants in %.1f s; touch pass (GET) in"
-                + " %.1f s", n, fuWall, touchWall));
-
-        // ---- extra: GET latency spread over N tenants, then on 1 tenant
-        BenchKit.Result getN;
-        BenchKit.Result get1;
-        try (Connection counter = BenchKit.countStatementsOf(site)) {
-            getN = getPhase("N tenants", site, http, made, dbPid);
-            get1 = getPhase("1 tenant", site, http, made.subList(0, 1), dbPid);
-        } finally {
-            BenchKit.dbStatements = null;
-        }
-
-        // ---- idle: wait until every tenant pool closed
-        long idleWaitStart = System.nanoTime();
-        long deadline = idleWaitStart + 120_000_000_000L;
-        while (site.pools().openPools() > 0 && System.nanoTime() < deadline) {
-            BenchKit.sleep(500);
-        }
-        double idleWait = (System.nanoTime() - idleWaitStart) / 1e9;
-        int poolsIdle = site.pools().openPools();
-        int connsIdle = site.pools().openConnections();
-        BenchKit.sleep(6000); // let pool threads (HikariCP's adder/closer, 5 s keep-alive) end
-        int threadsIdle = Thread.activeCount();
-        long heapIdle = BenchKit.usedHeapAfterGc();
-        Path histIdleFile = saveHistogram(site, "idle");
-        long rssIdle = BenchKit.rssKib(dbPid);
-        long diskIdle = diskBytes(site.node().config().dataDir());
-        System.out.println(f("-- all tenant pools closed after %.1f s idle wait (%d still open)", idleWait,
-                poolsIdle));
 
         // ---- report (the histograms are read back only now: holding them would weigh on the heap figures)
+        System.out.println();
+        System.out.println("Density by size (heap: used heap after System.gc(), relative to the site with one warm-up"
+                + " tenant; conns: open / idle)");
+        System.out.println("tenants  created  create p50 ms  p99 ms  max ms   heap/tenant active  idle B   tenant pools"
+                + "   site db conns   node Threads_connected   API GET ops/s  p50 ms  p99 ms  errors");
+        for (Step st : steps) {
+            System.out.println(f("%7d  %7d  %13.1f  %6.1f  %6.1f   %18.0f  %6.0f   %5d / %-5d   %6d / %-5d   %10d /"
+                    + " %-10d   %13.0f  %6.2f  %6.2f  %6d", st.size(), st.createdSorted().length,
+                    BenchKit.pctMs(st.createdSorted(), 50), BenchKit.pctMs(st.createdSorted(), 99),
+                    BenchKit.pctMs(st.createdSorted(), 100), (st.heapActive() - heapWarm) / (double) st.size(),
+                    (st.heapIdle() - heapWarm) / (double) st.size(), st.poolsAfterGet(), st.poolsIdle(),
+                    st.connsAfterGet(), st.connsIdle(), st.dbThreadsAfterGet(), st.dbThreadsIdle(),
+                    st.get().opsPerSec(), st.get().p50(), st.get().p99(), st.get().errors()));
+        }
+        System.out.println(f("created: the tenants that grew the site to that size, each timed (TenantService.create);"
+                + " node Threads_connected with no tenant pool open: %d (the site's registry pool and this"
+                + " benchmark's 2 admin connections).", dbThreadsWarm));
+        for (int k = 1; k < steps.size(); k++) {
+            Step a = steps.get(k - 1);
+            Step b = steps.get(k);
+            System.out.println(f("marginal heap per idle tenant from %d to %d tenants: %.0f bytes (the slope, free of"
+                    + " one-time costs)", a.size(), b.size(), (b.heapIdle() - a.heapIdle()) / (double) (b.size()
+                    - a.size())));
+        }
+        System.out.println(f("API GET: %d clients, closed loop, %.0f s measured, each request to a random tenant of that"
+                + " size (GET /patients/{id}, its own token); pools and conns above are counted right after it.",
+                GET_CLIENTS, getSeconds));
         Map<String, long[]> histW = BenchKit.parseHistogram(Files.readString(histWarm));
         Map<String, long[]> histA = BenchKit.parseHistogram(Files.readString(histActive));
         Map<String, long[]> histIdle = BenchKit.parseHistogram(Files.readString(histIdleFile));
         System.out.println();
-        System.out.println(f("Tenant creation (N = %d%s)", n, n < wanted ? ", cut by the time budget" : ""));
+        System.out.println(f("Tenant creation (all %d tenants%s)", n, cut ? ", cut by the time budget" : ""));
         System.out.println("what                                          count   p50 ms   p99 ms   max ms   mean ms"
                 + "  vs baseline p50");
         double base50 = BenchKit.pctMs(plainSorted, 50);
@@ -245,11 +315,11 @@ public final class DensityBench {
         creationRow("  (diag) same, Flyway migrate instead of SQL", flywaySorted, base50);
         creationRow("  (diag) one Argon2id hash (Passwords.hash)", argon, base50);
         System.out.println(f("total: %d tenants in %.1f s of wall time (including %d baseline creations)", n,
-                creationWall, plain.size() + flyway.size()));
+                creationWallAll, plain.size() + flyway.size()));
         System.out.println();
-        System.out.println(f("First use per tenant (login + POST /patients, 2 threads): p50 %.1f ms, p99 %.1f ms,"
-                + " max %.1f ms", BenchKit.pctMs(firstUseNs, 50), BenchKit.pctMs(firstUseNs, 99),
-                BenchKit.pctMs(firstUseNs, 100)));
+        System.out.println(f("First use per tenant at the last step (login + POST /patients, 2 threads): p50 %.1f ms,"
+                + " p99 %.1f ms, max %.1f ms", BenchKit.pctMs(top.firstUseSorted(), 50),
+                BenchKit.pctMs(top.firstUseSorted(), 99), BenchKit.pctMs(top.firstUseSorted(), 100)));
         System.out.println();
         System.out.println(f("Heap per tenant (N = %d; used heap after System.gc(), relative to the site with one"
                 + " warm-up tenant: %.1f MiB; with no tenant at all: %.1f MiB)", n, heapWarm / 1048576.0,
@@ -257,12 +327,13 @@ public final class DensityBench {
         System.out.println("state                               heap used MiB   bytes/tenant   open pools   open db"
                 + " conns   JVM threads   mariadbd RSS MiB");
         stateRow("warm-up only (baseline)", heapWarm, heapWarm, n, 0, 0, threadsWarm, rssWarm);
-        stateRow("active: logged in, pools open", heapActive, heapWarm, n, poolsActive, connsActive, threadsActive,
-                rssActive);
-        stateRow("idle: pools closed after 10 s", heapIdle, heapWarm, n, poolsIdle, connsIdle, threadsIdle, rssIdle);
+        stateRow("active: logged in, pools open", top.heapActive(), heapWarm, n, top.poolsActive(), top.connsActive(),
+                top.jvmThreadsActive(), top.rssActive());
+        stateRow("idle: pools closed after 10 s", top.heapIdle(), heapWarm, n, top.poolsIdle(), top.connsIdle(),
+                top.jvmThreadsIdle(), top.rssIdle());
         System.out.println(f("(counted from the site with no tenant at all instead: active %.0f, idle %.0f bytes/tenant;"
                 + " both include ~1 KB/tenant of this benchmark's own bookkeeping: passwords, tokens)",
-                (heapActive - heapEmpty) / (double) n, (heapIdle - heapEmpty) / (double) n));
+                (top.heapActive() - heapEmpty) / (double) n, (top.heapIdle() - heapEmpty) / (double) n));
         System.out.println(f("mariadbd data dir: %.1f MiB more for %d tenants + %d baseline databases (%.0f KiB each)",
                 (diskIdle - diskWarm) / 1048576.0, n, plain.size() + flyway.size(),
                 (diskIdle - diskWarm) / 1024.0 / (n + plain.size() + flyway.size())));
@@ -272,51 +343,49 @@ public final class DensityBench {
             System.out.println(f("%-44s %8d   %8d   %8d", shortName(cls), count(histW, cls), count(histA, cls),
                     count(histIdle, cls)));
         }
-        System.out.println("Largest heap growth from warm-up to idle, by class:");
-        List<String> growth = new ArrayList<>(histIdle.keySet());
-        growth.sort(Comparator.comparingLong(c -> -(bytes(histIdle, c) - bytes(histW, c))));
-        for (String cls : growth.subList(0, Math.min(10, growth.size()))) {
-            System.out.println(f("  %+10d bytes  %+8d instances  %s", bytes(histIdle, cls) - bytes(histW, cls),
-                    count(histIdle, cls) - count(histW, cls), cls));
-        }
         System.out.println(f("Classes with at least one more live instance per tenant, warm-up to idle (per tenant):"));
         List<String> perTenant = new ArrayList<>(histIdle.keySet().stream()
                 .filter(c -> count(histIdle, c) - count(histW, c) >= n).toList());
         perTenant.sort(Comparator.comparingLong(c -> -(bytes(histIdle, c) - bytes(histW, c))));
-        for (String cls : perTenant.subList(0, Math.min(15, perTenant.size()))) {
+        for (String cls : perTenant.subList(0, Math.min(12, perTenant.size()))) {
             System.out.println(f("  %8.0f bytes  %6.1f instances  %s", (bytes(histIdle, cls) - bytes(histW, cls))
                     / (double) n, (count(histIdle, cls) - count(histW, cls)) / (double) n, cls));
         }
         System.out.println();
-        System.out.println("Extra: GET /patients/{id}, 4 clients, closed loop");
-        System.out.println("spread                ops/s   p50 ms   p99 ms   max ms   db stmts/request   errors");
-        for (BenchKit.Result r : List.of(get1, getN)) {
-            System.out.println(f("%-18s %8.0f  %7.2f  %7.2f  %7.1f   %16.2f   %6d", r.mode(), r.opsPerSec(), r.p50(),
-                    r.p99(), r.max(), r.stmtsPerOp(), r.errors()));
-        }
-        System.out.println(f("p99 at N tenants / p99 at 1 tenant: %.2f", getN.p99() / get1.p99()));
-        System.out.println();
-        double idlePer = (heapIdle - heapWarm) / (double) n;
-        double createP99 = BenchKit.pctMs(cuspSorted, 99);
-        System.out.println(f("target: heap per idle tenant %.0f bytes (target <= 1 MB = 1048576: %s)", idlePer,
-                idlePer <= 1_048_576 ? "met" : "MISSED"));
-        System.out.println(f("target: tenant creation p99 %.0f ms, max %.0f ms (target < 1000 ms: %s)", createP99,
-                BenchKit.pctMs(cuspSorted, 100), createP99 < 1000 ? "met" : "MISSED"));
-
+        Step first = steps.get(0);
+        System.out.println(f("API GET p99 at %d tenants / p99 at %d tenant(s): %.2f", n, first.size(),
+                top.get().p99() / first.get().p99()));
         int exit = 0;
-        if (get1.errors() + getN.errors() > 0) {
-            System.out.println("ERRORS in GET phases: " + (get1.errors() > 0 ? get1.firstError() : getN.firstError()));
-            exit = 1;
-        }
-        if (get1.ops() == 0 || getN.ops() == 0) {
-            System.out.println("ERROR: a GET phase completed no request");
-            exit = 1;
-        }
-        if (poolsIdle > 0) {
-            System.out.println(f("NOTE: %d tenant pools were still open after %.0f s without requests", poolsIdle,
-                    idleWait));
+        for (Step st : steps) {
+            double idlePer = (st.heapIdle() - heapWarm) / (double) st.size();
+            double createP99 = BenchKit.pctMs(st.createdSorted(), 99);
+            System.out.println(f("target: %4d tenants: heap per idle tenant %.0f bytes (target <= 1 MB = 1048576: %s);"
+                    + " creation p99 %.0f ms, max %.0f ms (target < 1000 ms: %s)", st.size(), idlePer,
+                    idlePer <= 1_048_576 ? "met" : "MISSED", createP99, BenchKit.pctMs(st.createdSorted(), 100),
+                    createP99 < 1000 ? "met" : "MISSED"));
+            if (st.get().errors() > 0) {
+                System.out.println("ERRORS in the GET phase at " + st.size() + " tenants: " + st.get().firstError());
+                exit = 1;
+            }
+            if (st.get().ops() == 0) {
+                System.out.println("ERROR: the GET phase at " + st.size() + " tenants completed no request");
+                exit = 1;
+            }
+            if (st.poolsIdle() > 0) {
+                System.out.println(f("NOTE: %d tenant pools were still open after %.0f s without requests",
+                        st.poolsIdle(), st.idleWait()));
+            }
         }
         return exit;
+    }
+
+    /** The node's Threads_connected: every open client connection, the site's and anyone else's. */
+    private static long threadsConnected(Connection admin) throws java.sql.SQLException {
+        try (Statement s = admin.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_connected'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
     }
 
     private static void creationRow(String what, long[] sorted, double base50) {
@@ -378,69 +447,31 @@ public final class DensityBench {
         return BenchKit.idOf(res.body()) == m.patient()[0];
     }
 
-    private BenchKit.Result getPhase(String label, Site site, HttpClient http, List<Made> tenants, long dbPid)
-            throws Exception {
-        BenchKit.Result r = BenchKit.run("read", label, "-", 4, getWarmup, getSeconds, dbPid,
-                client -> rnd -> getPatient(http, site, tenants.get(rnd.nextInt(tenants.size()))));
-        System.out.println(f("-- GET spread over %s: %.0f ops/s, p99 %.2f ms; now %d open pools, %d open"
-                + " connections", label, r.opsPerSec(), r.p99(), site.pools().openPools(),
-                site.pools().openConnections()));
-        return r;
-    }
-
-    // ---------------------------------------------------------------- baselines
-
-    /** The practice schema's SQL files, split into statements (comments dropped). */
-    static List<String> schemaStatements() throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String file : SCHEMA_FILES) {
-            String text;
-            try (InputStream in = DensityBench.class.getClassLoader().getResourceAsStream(file)) {
-                check(in != null, "schema file " + file + " not on the class path");
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            StringBuilder sql = new StringBuilder();
-            for (String line : text.split("\n")) {
-                if (line.strip().startsWith("--")) {
-                    continue;
-                }
-                sql.append(line).append('\n');
-            }
-            for (String stmt : sql.toString().split(";\\s*(\n|$)")) {
-                if (!stmt.isBlank()) {
-                    out.add(stmt.strip());
-                }
-            }
+    private BenchKit.Result getPhase(String label, Site site, List<Made> tenants, long dbPid) throws Exception {
+        javax.net.ssl.SSLContext tls = BenchKit.tls(site.home());
+        List<RawHttps> conns = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            BenchKit.Result r = BenchKit.run("read", label, "-", GET_CLIENTS, getWarmup, getSeconds, dbPid, client -> {
+                RawHttps h = new RawHttps(tls, site.url());
+                conns.add(h);
+                return rnd -> {
+                    Made m = tenants.get(rnd.nextInt(tenants.size()));
+                    String name = m.created().tenant().name();
+                    BenchKit.Reply res = h.get("/api/v1/t/" + name + "/patients/" + m.patient()[0],
+                            "Bearer " + m.token()[0]);
+                    if (res.status() != 200) {
+                        throw new IllegalStateException("GET on " + name + ": HTTP " + res.status() + " " + res.body());
+                    }
+                    return BenchKit.idOf(res.body()) == m.patient()[0];
+                };
+            });
+            System.out.println(f("   GET spread over %s: %.0f ops/s, p99 %.2f ms, %.2f db statements per request; now"
+                    + " %d open pools, %d open connections", label, r.opsPerSec(), r.p99(), r.stmtsPerOp(),
+                    site.pools().openPools(), site.pools().openConnections()));
+            return r;
+        } finally {
+            conns.forEach(RawHttps::close);
         }
-        check(out.size() >= 10, "the schema files gave only " + out.size() + " statements");
-        return out;
-    }
-
-    private static long plainCreate(Connection admin, String db, List<String> schema) throws Exception {
-        long a = System.nanoTime();
-        try (Statement s = admin.createStatement()) {
-            createDbAndUser(s, db);
-            s.execute("USE `" + db + "`");
-            for (String stmt : schema) {
-                s.execute(stmt);
-            }
-        }
-        return System.nanoTime() - a;
-    }
-
-    private static long flywayCreate(Connection admin, Site site, String db) throws Exception {
-        long a = System.nanoTime();
-        try (Statement s = admin.createStatement()) {
-            createDbAndUser(s, db);
-        }
-        PracticeSchema.migrate(site.node().jdbcUrl(db), db, "Bench-" + db + "-pw1");
-        return System.nanoTime() - a;
-    }
-
-    private static void createDbAndUser(Statement s, String db) throws Exception {
-        s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        s.execute("CREATE USER '" + db + "'@'127.0.0.1' IDENTIFIED BY 'Bench-" + db + "-pw1'");
-        s.execute("GRANT ALL PRIVILEGES ON `" + db + "`.* TO '" + db + "'@'127.0.0.1'");
     }
 
     // ---------------------------------------------------------------- helpers

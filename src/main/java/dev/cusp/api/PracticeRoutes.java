@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -250,13 +251,27 @@ public final class PracticeRoutes {
         Tenant t = tenant(s.tenant());
         try (TenantPools.Lease l = pools.lease(t)) {
             Connection c = l.connection();
-            c.setAutoCommit(false);
+            // The pool's connections stay in autocommit and the transaction is explicit: START
+            // TRANSACTION and COMMIT are two statements, where setAutoCommit(false), commit and
+            // HikariCP's reset to autocommit on return were three. Work that commits by itself
+            // (a failed password change keeps its failure count) ends the transaction early; the
+            // rollback below then has nothing to undo, as before.
+            try (Statement st = c.createStatement()) {
+                st.execute("START TRANSACTION");
+            }
             try {
                 Object r = work.run(c, new Actor(s.userName(), site));
                 c.commit();
                 return r;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException re) {
+                    // HikariCP rolls back only connections it knows to be out of autocommit:
+                    // one that may still hold this transaction must not go back to the pool.
+                    l.discard();
+                    e.addSuppressed(re);
+                }
                 throw e;
             }
         }

@@ -58,16 +58,24 @@ public final class TenantPools implements AutoCloseable {
     /** A connection of a tenant's pool; closing the lease returns the connection, then the turn. */
     public static final class Lease implements AutoCloseable {
         private final Connection connection;
+        private final HikariDataSource pool;
         private final Semaphore turns;
         private boolean closed;
+        private boolean discard;
 
-        private Lease(Connection connection, Semaphore turns) {
+        private Lease(Connection connection, HikariDataSource pool, Semaphore turns) {
             this.connection = connection;
+            this.pool = pool;
             this.turns = turns;
         }
 
         public Connection connection() {
             return connection;
+        }
+
+        /** On close, the connection is closed for good instead of going back to the pool (its state is unknown). */
+        public void discard() {
+            discard = true;
         }
 
         @Override
@@ -77,7 +85,11 @@ public final class TenantPools implements AutoCloseable {
             }
             closed = true;
             try {
-                connection.close();
+                if (discard) {
+                    pool.evictConnection(connection);
+                } else {
+                    connection.close();
+                }
             } finally {
                 turns.release();
             }
@@ -121,7 +133,7 @@ public final class TenantPools implements AutoCloseable {
             throw new SQLException("interrupted while waiting for a connection of tenant " + t.name(), ie);
         }
         try {
-            return new Lease(e.ds.getConnection(), e.turns);
+            return new Lease(e.ds.getConnection(), e.ds, e.turns);
         } catch (SQLException | RuntimeException ex) {
             e.turns.release();
             throw ex;

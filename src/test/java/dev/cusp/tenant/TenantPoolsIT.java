@@ -68,4 +68,34 @@ class TenantPoolsIT {
             assertThat(pools.openConnections()).isLessThanOrEqualTo(2);
         }
     }
+
+    @Test
+    void aDiscardedConnectionIsClosedNotReturnedAndItsTurnComesBack() throws Exception {
+        TestSite site = TestSite.shared();
+        var a = site.newTenant("poold");
+        SecretBox box = SecretBox.open(site.site.home().masterKey());
+        try (TenantPools pools = new TenantPools("127.0.0.1", a.port(), box, 1, Duration.ofSeconds(30))) {
+            long first;
+            try (TenantPools.Lease l = pools.lease(a.tenant())) {
+                first = connectionId(l);
+                // As after a failed rollback: the connection may still hold a transaction.
+                l.connection().createStatement().execute("START TRANSACTION");
+                l.discard();
+            }
+            // pool.max is 1: this lease only succeeds if the discarded one gave its turn back.
+            try (TenantPools.Lease l = pools.lease(a.tenant());
+                 ResultSet rs = l.connection().createStatement().executeQuery("SELECT @@in_transaction")) {
+                assertThat(connectionId(l)).as("a new connection, not the discarded one").isNotEqualTo(first);
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
+
+    private static long connectionId(TenantPools.Lease l) throws SQLException {
+        try (ResultSet rs = l.connection().createStatement().executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }
