@@ -17,17 +17,13 @@ import java.util.concurrent.Future;
 
 /**
  * One check of some tenants across the group, coordinated by this site. Each table is walked
- * in primary-key ranges sized here to take about {@link #TARGET_NANOS} each; for each range
+ * in primary-key ranges sized by {@link ChunkPlanner} (a time target, no boundary query); for each range
  * this site reads its own {@code @@gtid_current_pos}, computes its checksum, and asks every
  * other site to compute the same range once it has applied that position. A range that
  * differs is checked again at a fresh position (writes going on meanwhile can make it differ
  * for a moment), and when it still differs, its rows' CRCs are compared to name the keys.
  */
 final class CheckRun {
-    static final long TARGET_NANOS = 250_000_000L;
-    static final int FIRST_CHUNK = 1_000;
-    static final int MIN_CHUNK = 100;
-    static final int MAX_CHUNK = 200_000;
     /** A differing chunk with more rows than this is split into sub-ranges before rows are compared. */
     static final int DRILL_ROWS = 1_000;
 
@@ -42,6 +38,7 @@ final class CheckRun {
     private final List<Map<String, Object>> differences = new ArrayList<>();
     private final List<Found> found = new ArrayList<>();
     private final List<String> tenantNames = new ArrayList<>();
+    private final ChunkPlanner planner = new ChunkPlanner();
     private final long started = System.nanoTime();
     private int tables;
     private int tablesTotal;
@@ -103,14 +100,31 @@ final class CheckRun {
             return;
         }
         List<Long> keys = new ArrayList<>();
-        int n = FIRST_CHUNK;
+        LocalChecksums.Span span = svc.local.span(s);
+        double density = span.density();
         long lo = Long.MIN_VALUE;
+        boolean first = true;
         while (true) {
-            Long end = svc.local.boundary(s, lo, n);
-            long hi = end == null ? Long.MAX_VALUE : end;
+            // The range's first key that can hold a row here: the table's lowest before the first chunk.
+            long from = span.min() == null ? lo : Math.max(lo, span.min());
+            long want = planner.rowsWanted(first);
+            long width = ChunkPlanner.width(want, density);
+            long hi = span.max() == null ? Long.MAX_VALUE : ChunkPlanner.end(from, width, span.max());
+            while (span.max() != null && width > 1
+                    && svc.local.estimate(s, lo, hi) > ChunkPlanner.ESTIMATE_SLACK * want) {
+                width /= 2; // denser here than planned: halve before it runs
+                hi = ChunkPlanner.end(from, width, span.max());
+                density = Math.min(1, density * 2);
+            }
+            first = false;
             Map<String, Chunk> at = aligned(ex, s, lo, hi);
             if (at == null) {
                 return;
+            }
+            long count = at.get(sites.get(0).name()).count();
+            planner.observe(count, localNanos);
+            if (hi != Long.MAX_VALUE && count >= ChunkPlanner.MIN_CHUNK) {
+                density = (double) count / ((double) hi - (double) from + 1);
             }
             if (!same(at)) {
                 rechecked++;
@@ -129,10 +143,7 @@ final class CheckRun {
                     }
                 }
             }
-            // Size the next chunk from this one's time here, at most four times larger or half.
-            double factor = localNanos <= 0 ? 2 : (double) TARGET_NANOS / localNanos;
-            n = (int) Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, n * Math.max(0.5, Math.min(4, factor))));
-            if (end == null || hi == Long.MAX_VALUE) {
+            if (hi == Long.MAX_VALUE) {
                 break;
             }
             lo = hi + 1;
