@@ -14,7 +14,8 @@ final class ChunkPlanner {
     static final long TARGET_NANOS = 250_000_000L;
     static final long FIRST_CHUNK = 1_000;
     static final long MIN_CHUNK = 100;
-    static final long MAX_CHUNK = 1_000_000;
+    /** Also bounds the drill-down of a differing chunk: at most 200 sub-ranges of 1,000 rows. */
+    static final long MAX_CHUNK = 200_000;
     /** A range whose estimate exceeds the planned rows by more than this is halved. */
     static final long ESTIMATE_SLACK = 4;
 

@@ -13,12 +13,12 @@ class ChunkPlannerTest {
         // 1,000 rows in 1 ms: the target (250 ms) would hold 250,000, but a chunk grows at most fourfold.
         p.observe(1_000, 1_000_000);
         assertThat(p.rowsWanted(false)).isEqualTo(4_000);
-        p.observe(4_000, 4_000_000);
-        p.observe(16_000, 16_000_000);
-        p.observe(64_000, 64_000_000);
-        assertThat(p.rowsWanted(false)).isEqualTo(250_000);
+        p.observe(4_000, 8_000_000);
+        p.observe(16_000, 32_000_000);
+        p.observe(64_000, 128_000_000); // 0.5 rows/us: 125,000 in 250 ms
+        assertThat(p.rowsWanted(false)).isEqualTo(125_000);
         // A new table starts at half the learned rate: its rows may be wider.
-        assertThat(p.rowsWanted(true)).isEqualTo(125_000);
+        assertThat(p.rowsWanted(true)).isEqualTo(62_500);
     }
 
     @Test
