@@ -35,10 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * thread at b polls b's node over JDBC (as the node admin) every {@code bench.poll.us}
  * microseconds with one index range read, {@code WHERE last_name = tag AND first_name >= lowest
  * outstanding write}, and notes the time each row was first seen. Latency = first seen at b -
- * due time at a. Two paths, the same rows, the same reader, the same nodes and links:
+ * due time at a. Three paths, the same rows, the same reader, the same nodes and links:
  * <ul>
  * <li>{@code jdbc INSERT} (baseline): {@code INSERT INTO patient (last_name, first_name)} over
  * JDBC at a as the tenant's database user, autocommit: plain MariaDB replication of the write;</li>
+ * <li>{@code jdbc API-shaped tx}: the API's transaction over JDBC (the patient and its
+ * security_log row, one commit), to tell the cost of that shape from the API's own;</li>
  * <li>{@code api POST}: {@code POST /api/v1/t/{tenant}/patients} over HTTPS at a (HTTP/1.1
  * keep-alive, bearer token): the whole Cusp path, the API's own latency included.</li>
  * </ul>
