@@ -10,12 +10,12 @@ class ChunkPlannerTest {
     void startsSmallThenSizesChunksToTheTimeTargetGrowingAtMostFourfold() {
         ChunkPlanner p = new ChunkPlanner();
         assertThat(p.rowsWanted(true)).isEqualTo(ChunkPlanner.FIRST_CHUNK);
-        // 1,000 rows in 1 ms: the target (250 ms) would hold 250,000, but a chunk grows at most fourfold.
+        // 1,000 rows in 1 ms: the target (500 ms) would hold 500,000, but a chunk grows at most fourfold.
         p.observe(1_000, 1_000_000);
         assertThat(p.rowsWanted(false)).isEqualTo(4_000);
         p.observe(4_000, 8_000_000);
         p.observe(16_000, 32_000_000);
-        p.observe(64_000, 128_000_000); // 0.5 rows/us: 125,000 in 250 ms
+        p.observe(64_000, 256_000_000); // 0.25 rows/us: 125,000 in 500 ms
         assertThat(p.rowsWanted(false)).isEqualTo(125_000);
         // A new table starts at half the learned rate: its rows may be wider.
         assertThat(p.rowsWanted(true)).isEqualTo(62_500);
@@ -24,10 +24,10 @@ class ChunkPlannerTest {
     @Test
     void slowChunksShrinkTheNextAndTheSizeStaysWithinBounds() {
         ChunkPlanner p = new ChunkPlanner();
-        p.observe(10_000, 1_000_000_000L); // 10,000 rows took 1 s: 2,500 fit the target
-        assertThat(p.rowsWanted(false)).isEqualTo(2_500);
+        p.observe(10_000, 1_000_000_000L); // 10,000 rows took 1 s: 5,000 fit the target
+        assertThat(p.rowsWanted(false)).isEqualTo(5_000);
         p.observe(10, 2_000_000_000L); // too few rows to measure, but slow: halve the rate
-        assertThat(p.rowsWanted(false)).isEqualTo(1_250);
+        assertThat(p.rowsWanted(false)).isEqualTo(2_500);
         p.observe(100, 1_000_000_000_000L);
         assertThat(p.rowsWanted(false)).isEqualTo(ChunkPlanner.MIN_CHUNK);
         p.observe(10_000_000, 1);
