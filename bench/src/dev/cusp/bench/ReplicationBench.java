@@ -35,10 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * thread at b polls b's node over JDBC (as the node admin) every {@code bench.poll.us}
  * microseconds with one index range read, {@code WHERE last_name = tag AND first_name >= lowest
  * outstanding write}, and notes the time each row was first seen. Latency = first seen at b -
- * due time at a. Two paths, the same rows, the same reader, the same nodes and links:
+ * due time at a. Three paths, the same rows, the same reader, the same nodes and links:
  * <ul>
  * <li>{@code jdbc INSERT} (baseline): {@code INSERT INTO patient (last_name, first_name)} over
  * JDBC at a as the tenant's database user, autocommit: plain MariaDB replication of the write;</li>
+ * <li>{@code jdbc API-shaped tx}: the API's transaction over JDBC (the patient and its
+ * security_log row, one commit), to tell the cost of that shape from the API's own;</li>
  * <li>{@code api POST}: {@code POST /api/v1/t/{tenant}/patients} over HTTPS at a (HTTP/1.1
  * keep-alive, bearer token): the whole Cusp path, the API's own latency included.</li>
  * </ul>
@@ -152,7 +154,7 @@ public final class ReplicationBench {
 
         List<Lat> rows = new ArrayList<>();
         for (int rate : rates) {
-            for (String mode : List.of("jdbc", "api")) {
+            for (String mode : List.of("jdbc", "jdbctx", "api")) {
                 Lat r = latency(mode, rate, warmup, measure, true);
                 System.out.println("   " + r.line());
                 check(r.seen > 0, r.label() + ": no write was seen at b");
@@ -176,6 +178,9 @@ public final class ReplicationBench {
     }
 
     private Writer writer(String mode) throws Exception {
+        if (mode.equals("jdbctx")) {
+            return txShapedWriter();
+        }
         if (mode.equals("jdbc")) {
             String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
                     + "?socketTimeout=60000";
@@ -235,6 +240,64 @@ public final class ReplicationBench {
         };
     }
 
+    /**
+     * The API's transaction over plain JDBC: the patient row and its security_log row in one
+     * transaction, as {@code POST /patients} writes them, without HTTP, JSON or the read-back.
+     * It tells the replication cost of the API's transaction shape from the API's own cost.
+     */
+    private Writer txShapedWriter() throws Exception {
+        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
+                + "?socketTimeout=60000";
+        Connection[] cs = new Connection[WRITERS];
+        PreparedStatement[] ps = new PreparedStatement[WRITERS];
+        PreparedStatement[] logs = new PreparedStatement[WRITERS];
+        for (int i = 0; i < WRITERS; i++) {
+            cs[i] = DriverManager.getConnection(url, tenant.tenant().dbUser(), tenant.dbPassword());
+            cs[i].setAutoCommit(false);
+            ps[i] = cs[i].prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, ?)",
+                    Statement.RETURN_GENERATED_KEYS);
+            logs[i] = cs[i].prepareStatement("INSERT INTO security_log (user_name, site, action, entity, entity_id,"
+                    + " details) VALUES (?, 'a', 'create', 'patient', ?, 'fields: last_name, first_name')");
+        }
+        return new Writer() {
+            @Override
+            public boolean write(int thread, String tag, long k) throws Exception {
+                ps[thread].setString(1, tag);
+                ps[thread].setString(2, seqText(k));
+                ps[thread].executeUpdate();
+                long id;
+                try (ResultSet keys = ps[thread].getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+                logs[thread].setString(1, tenant.adminUser());
+                logs[thread].setLong(2, id);
+                logs[thread].executeUpdate();
+                cs[thread].commit();
+                return true;
+            }
+
+            @Override
+            public void close() {
+                for (Connection c : cs) {
+                    try {
+                        c.close();
+                    } catch (java.sql.SQLException ignored) {
+                        // closing
+                    }
+                }
+            }
+        };
+    }
+
+    static String label(String mode) {
+        return switch (mode) {
+            case "jdbc" -> "jdbc INSERT (baseline)";
+            case "jdbctx" -> "jdbc API-shaped tx";
+            default -> "api POST /patients";
+        };
+    }
+
     static String seqText(long k) {
         return String.format("%09d", k);
     }
@@ -261,7 +324,7 @@ public final class ReplicationBench {
         double drained = Double.NaN;
 
         String label() {
-            return (mode.equals("jdbc") ? "jdbc INSERT (baseline)" : "api POST /patients") + " @" + rate + "/s";
+            return ReplicationBench.label(mode) + " @" + rate + "/s";
         }
 
         double achieved() {
@@ -285,7 +348,7 @@ public final class ReplicationBench {
      * reader at b times when each row is first seen there.
      */
     private Lat latency(String mode, int rate, double warmS, double measS, boolean withReader) throws Exception {
-        String tag = "Rb" + (mode.equals("api") ? "A" : "J") + rate + "p" + (++phases);
+        String tag = "Rb" + (mode.equals("api") ? "A" : mode.equals("jdbc") ? "J" : "T") + rate + "p" + (++phases);
         long interval = (long) (1e9 / rate);
         long origin = System.nanoTime() + 50_000_000L;
         long from = origin + (long) (warmS * 1e9);
@@ -655,8 +718,7 @@ public final class ReplicationBench {
                 "unseen", "not sent", "drain s", "jvm", "db a", "db b", "other"));
         for (Lat r : rows) {
             System.out.println(f("%-7d %-24s %8d %9.0f %8.2f %8.2f %8.2f %9.2f  %9.2f %9.2f  %6d %6d %8d %8.1f  %5.2f"
-                            + " %5.2f %5.2f %5.2f", r.rate, r.mode.equals("jdbc") ? "jdbc INSERT (baseline)"
-                            : "api POST /patients", r.sentInWindow, r.achieved(), BenchKit.pctMs(r.lat, 50),
+                            + " %5.2f %5.2f %5.2f", r.rate, label(r.mode), r.sentInWindow, r.achieved(), BenchKit.pctMs(r.lat, 50),
                     BenchKit.pctMs(r.lat, 90), BenchKit.pctMs(r.lat, 99), max(r.lat), BenchKit.pctMs(r.ack, 50),
                     BenchKit.pctMs(r.ack, 99), r.errors, r.unseen, r.notSent, r.drained, r.cpu[0], r.cpu[1], r.cpu[2],
                     r.cpu[3]));

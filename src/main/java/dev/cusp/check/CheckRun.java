@@ -17,19 +17,27 @@ import java.util.concurrent.Future;
 
 /**
  * One check of some tenants across the group, coordinated by this site. Each table is walked
- * in primary-key ranges sized here to take about {@link #TARGET_NANOS} each; for each range
+ * in primary-key ranges sized by {@link ChunkPlanner} (a time target, no boundary query); for each range
  * this site reads its own {@code @@gtid_current_pos}, computes its checksum, and asks every
  * other site to compute the same range once it has applied that position. A range that
  * differs is checked again at a fresh position (writes going on meanwhile can make it differ
  * for a moment), and when it still differs, its rows' CRCs are compared to name the keys.
  */
 final class CheckRun {
-    static final long TARGET_NANOS = 250_000_000L;
-    static final int FIRST_CHUNK = 1_000;
-    static final int MIN_CHUNK = 100;
-    static final int MAX_CHUNK = 200_000;
     /** A differing chunk with more rows than this is split into sub-ranges before rows are compared. */
     static final int DRILL_ROWS = 1_000;
+
+    /**
+     * Chunks this site computes ahead of the other sites' answers. The checking site does not
+     * wait for each chunk's answers before the next chunk: a site that is slower for a moment
+     * (a busy core) catches up while this one goes on, instead of every chunk taking the
+     * slowest site's time. Each chunk is still computed everywhere at its own position.
+     */
+    static final int PIPELINE = 2;
+
+    /** A chunk computed here and asked of the other sites, its answers not yet collected. */
+    private record Pending(long lo, long hi, Chunk mine, Map<Participant, Future<Chunk>> asked) {
+    }
 
     /** A table that differs: the keys of its differing rows, or null with a reason when rows cannot be named. */
     record Found(TableShape shape, List<Long> keys, String reason) {
@@ -42,6 +50,9 @@ final class CheckRun {
     private final List<Map<String, Object>> differences = new ArrayList<>();
     private final List<Found> found = new ArrayList<>();
     private final List<String> tenantNames = new ArrayList<>();
+    private final ChunkPlanner planner = new ChunkPlanner();
+    /** One lane per other site: its chunks are asked one after another, so it computes one at a time. */
+    private final Map<String, ExecutorService> lanes = new java.util.HashMap<>();
     private final long started = System.nanoTime();
     private int tables;
     private int tablesTotal;
@@ -84,6 +95,8 @@ final class CheckRun {
                     progress(table);
                 }
             }
+        } finally {
+            lanes.values().forEach(ExecutorService::close);
         }
         return this;
     }
@@ -103,39 +116,43 @@ final class CheckRun {
             return;
         }
         List<Long> keys = new ArrayList<>();
-        int n = FIRST_CHUNK;
+        LocalChecksums.Span span = svc.local.span(s);
+        double density = span.density();
         long lo = Long.MIN_VALUE;
+        boolean first = true;
+        java.util.ArrayDeque<Pending> inFlight = new java.util.ArrayDeque<>();
         while (true) {
-            Long end = svc.local.boundary(s, lo, n);
-            long hi = end == null ? Long.MAX_VALUE : end;
-            Map<String, Chunk> at = aligned(ex, s, lo, hi);
-            if (at == null) {
+            // The range's first key that can hold a row here: the table's lowest before the first chunk.
+            long from = span.min() == null ? lo : Math.max(lo, span.min());
+            long want = planner.rowsWanted(first);
+            long width = ChunkPlanner.width(want, density);
+            long hi = span.max() == null ? Long.MAX_VALUE : ChunkPlanner.end(from, width, span.max());
+            while (span.max() != null && width > 1
+                    && svc.local.estimate(s, lo, hi) > ChunkPlanner.ESTIMATE_SLACK * want) {
+                width /= 2; // denser here than planned: halve before it runs
+                hi = ChunkPlanner.end(from, width, span.max());
+                density = Math.min(1, density * 2);
+            }
+            first = false;
+            Pending pd = submit(s, lo, hi);
+            long count = pd.mine().count();
+            planner.observe(count, localNanos);
+            if (hi != Long.MAX_VALUE && count >= ChunkPlanner.MIN_CHUNK) {
+                density = (double) count / ((double) hi - (double) from + 1);
+            }
+            inFlight.add(pd);
+            if (inFlight.size() > PIPELINE && !settle(ex, t, s, inFlight.poll(), keys)) {
                 return;
             }
-            if (!same(at)) {
-                rechecked++;
-                at = aligned(ex, s, lo, hi);
-                if (at == null) {
-                    return;
-                }
-                if (!same(at)) {
-                    Map<String, Object> d = drill(ex, t, s, lo, hi, at);
-                    @SuppressWarnings("unchecked")
-                    List<Map<String, Object>> rs = (List<Map<String, Object>>) d.get("rows");
-                    if (!rs.isEmpty()) {
-                        // Empty: every row matched by the time they were compared (a passing write).
-                        differences.add(d);
-                        rs.forEach(r -> keys.add((Long) r.get("key")));
-                    }
-                }
-            }
-            // Size the next chunk from this one's time here, at most four times larger or half.
-            double factor = localNanos <= 0 ? 2 : (double) TARGET_NANOS / localNanos;
-            n = (int) Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, n * Math.max(0.5, Math.min(4, factor))));
-            if (end == null || hi == Long.MAX_VALUE) {
+            if (hi == Long.MAX_VALUE) {
                 break;
             }
             lo = hi + 1;
+        }
+        while (!inFlight.isEmpty()) {
+            if (!settle(ex, t, s, inFlight.poll(), keys)) {
+                return;
+            }
         }
         if (!keys.isEmpty()) {
             found.add(new Found(s, keys, null));
@@ -152,20 +169,64 @@ final class CheckRun {
     }
 
     private Map<String, Chunk> aligned(ExecutorService ex, TableShape s, long lo, long hi, boolean counted) {
+        return collect(s, submit(s, lo, hi), counted);
+    }
+
+    /**
+     * Collects a chunk's answers and, when they differ, checks it again at a fresh position and
+     * names the differing rows (into {@code keys}). False when the table is missing somewhere.
+     */
+    private boolean settle(ExecutorService ex, Tenant t, TableShape s, Pending pd, List<Long> keys) {
+        Map<String, Chunk> at = collect(s, pd, true);
+        if (at == null) {
+            return false;
+        }
+        if (!same(at)) {
+            rechecked++;
+            at = aligned(ex, s, pd.lo(), pd.hi());
+            if (at == null) {
+                return false;
+            }
+            if (!same(at)) {
+                Map<String, Object> d = drill(ex, t, s, pd.lo(), pd.hi(), at);
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> rs = (List<Map<String, Object>>) d.get("rows");
+                if (!rs.isEmpty()) {
+                    // Empty: every row matched by the time they were compared (a passing write).
+                    differences.add(d);
+                    rs.forEach(r -> keys.add((Long) r.get("key")));
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Reads this site's position, asks the other sites for the range at it, and computes it here. */
+    private Pending submit(TableShape s, long lo, long hi) {
         String pos = svc.local.currentPos();
         Map<Participant, Future<Chunk>> asked = new LinkedHashMap<>();
         for (Participant p : sites) {
             if (!p.local()) {
-                asked.put(p, ex.submit(() -> svc.chunkAt(p, s, lo, hi, pos)));
+                asked.put(p, lane(p).submit(() -> svc.chunkAt(p, s, lo, hi, pos)));
             }
         }
-        Map<String, Chunk> out = new TreeMap<>();
         long t0 = System.nanoTime();
         Chunk mine = svc.local.chunk(s, lo, hi);
         localNanos = System.nanoTime() - t0;
+        return new Pending(lo, hi, mine, asked);
+    }
+
+    private Map<String, Chunk> collect(TableShape s, Pending pd, boolean counted) {
+        long lo = pd.lo();
+        long hi = pd.hi();
+        Chunk mine = pd.mine();
+        Map<String, Chunk> out = new TreeMap<>();
         out.put(sites.get(0).name(), mine);
         List<String> missing = new ArrayList<>();
-        for (var e : asked.entrySet()) {
+        for (var e : pd.asked().entrySet()) {
+            if (!sites.contains(e.getKey())) {
+                continue; // left out since this chunk was asked
+            }
             try {
                 out.put(e.getKey().name(), e.getValue().get());
             } catch (ExecutionException x) {
@@ -193,6 +254,11 @@ final class CheckRun {
             return null;
         }
         return out;
+    }
+
+    private ExecutorService lane(Participant p) {
+        return lanes.computeIfAbsent(p.name(), n -> Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("check-" + n).factory()));
     }
 
     private static boolean same(Map<String, Chunk> at) {
@@ -236,7 +302,7 @@ final class CheckRun {
         String pos = svc.local.currentPos();
         Map<String, Future<Map<Long, Long>>> asked = new LinkedHashMap<>();
         for (Participant p : sites) {
-            asked.put(p.name(), ex.submit(() -> svc.rowsAt(p, s, lo, hi, pos)));
+            asked.put(p.name(), (p.local() ? ex : lane(p)).submit(() -> svc.rowsAt(p, s, lo, hi, pos)));
         }
         Map<String, Map<Long, Long>> bySite = new TreeMap<>();
         for (var e : asked.entrySet()) {

@@ -113,6 +113,53 @@ final class LocalChecksums {
         }
     }
 
+    /** A table's lowest and highest key and its estimated rows (statistics); min and max null when empty. */
+    record Span(Long min, Long max, long estimatedRows) {
+        /** Rows per key between min and max, as the statistics tell. */
+        double density() {
+            if (min == null) {
+                return 0;
+            }
+            double keys = (double) max - (double) min + 1;
+            return Math.max(1, estimatedRows) / keys;
+        }
+    }
+
+    Span span(TableShape s) {
+        String k = TableShape.quote(s.key());
+        String sql = "SELECT MIN(" + k + "), MAX(" + k + "), (SELECT table_rows FROM information_schema.tables"
+                + " WHERE table_schema = ? AND table_name = ?) FROM " + s.qualified();
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, s.db());
+            ps.setString(2, s.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long min = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return new Span(null, null, 0);
+                }
+                return new Span(min, rs.getLong(2), rs.getLong(3));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The optimizer's estimate of the rows with key in [lo, hi] (index dives: no rows are read). */
+    long estimate(TableShape s, long lo, long hi) {
+        String k = TableShape.quote(s.key());
+        String sql = "EXPLAIN SELECT COUNT(*) FROM " + s.qualified() + " WHERE " + k + " BETWEEN ? AND ?";
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, lo);
+            ps.setLong(2, hi);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong("rows") : 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The key {@code n} rows on from {@code lo} (the end of a chunk of n rows), or null when fewer remain. */
     Long boundary(TableShape s, long lo, int n) {
         String k = TableShape.quote(s.key());

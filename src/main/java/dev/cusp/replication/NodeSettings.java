@@ -1,5 +1,6 @@
 package dev.cusp.replication;
 
+import dev.cusp.node.EmbeddedNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,9 @@ import javax.sql.DataSource;
  * otherwise compile by hand on every server: setting, current, required, what was done.
  */
 public final class NodeSettings {
-    private static final List<String> STATIC = List.of("log_bin", "log_slave_updates");
+    /** Not set while the node runs: read-only, or refused while a replication channel runs. */
+    private static final List<String> STATIC = List.of("log_bin", "log_slave_updates", "slave_parallel_threads",
+            "slave_parallel_mode");
 
     private NodeSettings() {
     }
@@ -33,6 +36,8 @@ public final class NodeSettings {
         m.put("log_slave_updates", "ON");
         m.put("binlog_format", "ROW");
         m.put("gtid_ignore_duplicates", "ON");
+        m.put("slave_parallel_threads", Integer.toString(EmbeddedNode.APPLIER_THREADS));
+        m.put("slave_parallel_mode", EmbeddedNode.PARALLEL_MODE);
         m.put("server_id", Long.toString(serverId));
         m.put("gtid_domain_id", Long.toString(domainId));
         m.put("auto_increment_increment", Integer.toString(keys.increment()));
