@@ -328,7 +328,7 @@ class GroupIT {
                 .containsEntry("auto_increment_increment", "1->3:set")
                 .containsEntry("auto_increment_offset", "1->3:set")
                 .containsEntry("log_slave_updates", "ON->ON:ok")
-                .containsEntry("slave_parallel_threads", "8->8:ok")
+                .containsEntry("slave_parallel_threads", "0->0:ok")
                 .containsEntry("slave_parallel_mode", "optimistic->optimistic:ok");
         assertThat(count(c, "SELECT @@GLOBAL.binlog_format = 'ROW'")).isEqualTo(1);
         for (TestSite s : List.of(a, b, c)) {
