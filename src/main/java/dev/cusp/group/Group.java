@@ -560,6 +560,13 @@ public final class Group implements AutoCloseable {
             } else if (!l.receiverRunning() && l.lastErrno() == 1236) {
                 LOG.info("group: restarting the link from {} after error 1236 ({})", src.name(), l.lastError());
                 link(src);
+            } else if ("No".equals(l.receiverState()) && NETWORK_ERRORS.contains(l.ioErrno())) {
+                // MariaDB gives up on some failed reconnects (e.g. 2013 while the source restarts
+                // behind a TCP hop) and leaves the receiver stopped for good: a network error is
+                // never a reason to stop pulling, so start it again.
+                LOG.info("group: restarting the receiver from {} after network error {} ({})", src.name(),
+                        l.ioErrno(), l.lastError());
+                channels.startReceiver(src.name());
             }
         }
         dropStaleAccounts(all);
@@ -599,6 +606,9 @@ public final class Group implements AutoCloseable {
      * last), as the seed's daisy chain; a site down breaks the chain for everyone after it until
      * it returns. A replica: its upstream peer.
      */
+    /** Receiver errors that mean "cannot reach the source right now", never a broken link. */
+    private static final Set<Integer> NETWORK_ERRORS = Set.of(2002, 2003, 2005, 2006, 2013, 2026);
+
     static List<Member> sourcesOf(Member me, List<Member> all, String topology) {
         List<Member> activePeers = all.stream().filter(m -> m.peer() && m.active()).toList();
         if (!me.peer()) {

@@ -57,6 +57,16 @@ public final class ReplicationChannels {
         }
     }
 
+    /** Starts a channel's receiver (IO thread) again, leaving its applier as it is. */
+    public void startReceiver(String channel) {
+        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("START SLAVE " + quoteChannel(channel) + " IO_THREAD");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot start the receiver of channel " + channel + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     public void stop(String channel) {
         try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
             stopQuietly(s, quoteChannel(channel));
