@@ -2,7 +2,6 @@ package dev.cusp.check;
 
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
-import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
@@ -44,29 +43,7 @@ final class LocalChecksums {
      * its own domain in its binary log, not in its replica position.)
      */
     void await(String gtid, Duration timeout) {
-        if (gtid == null || gtid.isBlank()) {
-            return;
-        }
-        GtidPos want = GtidPos.parse(gtid);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 2;
-        while (true) {
-            GtidPos here = GtidPos.parse(currentPos());
-            if (here.covers(want)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new CuspException(ErrorCode.UNAVAILABLE, "has not applied GTID position " + want + " within "
-                        + timeout.toSeconds() + " s (it is at " + here + "): replication is behind or stopped");
-            }
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
-            }
-            sleep = Math.min(100, sleep * 2);
-        }
+        ReplicationChannels.awaitCovered(admin, gtid, timeout);
     }
 
     /**

@@ -87,28 +87,6 @@ record Survey(List<Participant> sites, String alignAt) {
 
     /** Waits until this node's {@code @@gtid_current_pos} covers {@code gtid} in every domain. */
     static void await(DataSource admin, String gtid, Duration timeout) {
-        if (gtid == null || gtid.isBlank()) {
-            return;
-        }
-        GtidPos want = GtidPos.parse(gtid);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 2;
-        while (true) {
-            GtidPos here = GtidPos.parse(ReplicationChannels.currentPos(admin));
-            if (here.covers(want)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new CuspException(ErrorCode.UNAVAILABLE, "has not applied GTID position " + want + " within "
-                        + timeout.toSeconds() + " s (it is at " + here + "): replication is behind or stopped");
-            }
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
-            }
-            sleep = Math.min(100, sleep * 2);
-        }
+        ReplicationChannels.awaitCovered(admin, gtid, timeout);
     }
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -150,5 +151,36 @@ public final class ReplicationChannels {
             throw new IllegalArgumentException("bad channel name " + name);
         }
         return "'" + name + "'";
+    }
+
+    /**
+     * Waits until this node's {@code @@gtid_current_pos} covers {@code gtid} in every domain, polling with a
+     * growing pause (2 to 100 ms). Compared on the current position rather than with {@code MASTER_GTID_WAIT}: a peer holds its own domain in its binary log,
+     * not in its replica position. Throws UNAVAILABLE when the timeout passes.
+     */
+    public static void awaitCovered(DataSource admin, String gtid, Duration timeout) {
+        if (gtid == null || gtid.isBlank()) {
+            return;
+        }
+        GtidPos want = GtidPos.parse(gtid);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleep = 2;
+        while (true) {
+            GtidPos here = GtidPos.parse(currentPos(admin));
+            if (here.covers(want)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new dev.cusp.error.CuspException(dev.cusp.error.ErrorCode.UNAVAILABLE, "has not applied GTID position " + want + " within "
+                        + timeout.toSeconds() + " s (it is at " + here + "): replication is behind or stopped");
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.cusp.error.CuspException(dev.cusp.error.ErrorCode.UNAVAILABLE, "interrupted");
+            }
+            sleep = Math.min(100, sleep * 2);
+        }
     }
 }
