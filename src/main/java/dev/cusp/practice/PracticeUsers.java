@@ -91,10 +91,14 @@ public final class PracticeUsers {
                     c.commit();
                     throw wrong();
                 }
-                try (PreparedStatement up = c.prepareStatement(
-                        "UPDATE practice_user SET failed_logins = 0, locked_until = NULL WHERE id = ?")) {
-                    up.setLong(1, id);
-                    up.executeUpdate();
+                // Only a user with failures on record is written: a plain login changes no row, so
+                // logins at two sites during an outage are not a replication conflict.
+                if (rs.getInt(4) != 0 || locked != null) {
+                    try (PreparedStatement up = c.prepareStatement(
+                            "UPDATE practice_user SET failed_logins = 0, locked_until = NULL WHERE id = ?")) {
+                        up.setLong(1, id);
+                        up.executeUpdate();
+                    }
                 }
                 SecurityLog.write(c, new Actor(userName, site), "login", "practice_user", id, null);
                 c.commit();
