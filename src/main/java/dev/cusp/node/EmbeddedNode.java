@@ -107,6 +107,9 @@ public final class EmbeddedNode implements AutoCloseable {
                 config.serverId(), config.gtidDomainId());
     }
 
+    /** Seconds without data (or heartbeat) after which a replica drops the link and reconnects. */
+    public static final int NET_TIMEOUT_SECONDS = 10;
+
     private List<String> args() {
         List<String> a = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
@@ -129,6 +132,10 @@ public final class EmbeddedNode implements AutoCloseable {
         // which has no SUPER, may create those triggers while the binary log is on.
         a.add("--slave-run-triggers-for-rbr=ENFORCE");
         a.add("--log-bin-trust-function-creators=ON");
+        // A link whose far end vanished without closing (a van out of coverage) is noticed within
+        // 10 s, not MariaDB's default minute: the heartbeat (1 s, see ReplicationChannels) keeps
+        // a healthy idle link alive, and a reconnect stuck in a half-open hop gives up as fast.
+        a.add("--slave-net-timeout=" + NET_TIMEOUT_SECONDS);
         a.add("--sync-binlog=1");
         a.add("--slave-parallel-threads=" + APPLIER_THREADS);
         a.add("--slave-parallel-mode=" + PARALLEL_MODE);

@@ -38,6 +38,7 @@ public final class NodeSettings {
         m.put("gtid_ignore_duplicates", "ON");
         m.put("slave_parallel_threads", Integer.toString(EmbeddedNode.APPLIER_THREADS));
         m.put("slave_parallel_mode", EmbeddedNode.PARALLEL_MODE);
+        m.put("slave_net_timeout", Integer.toString(EmbeddedNode.NET_TIMEOUT_SECONDS));
         m.put("server_id", Long.toString(serverId));
         m.put("gtid_domain_id", Long.toString(domainId));
         m.put("auto_increment_increment", Integer.toString(keys.increment()));

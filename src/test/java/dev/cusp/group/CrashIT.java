@@ -3,7 +3,6 @@ package dev.cusp.group;
 import static dev.cusp.group.GroupIT.addPatient;
 import static dev.cusp.group.GroupIT.awaitConverged;
 import static dev.cusp.group.GroupIT.awaitLinks;
-import static dev.cusp.group.GroupIT.checksums;
 import static dev.cusp.group.GroupIT.count;
 import static dev.cusp.group.GroupIT.invite;
 import static dev.cusp.group.GroupIT.join;

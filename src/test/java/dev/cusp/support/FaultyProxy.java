@@ -54,7 +54,15 @@ public final class FaultyProxy implements AutoCloseable {
                     close(in);
                     continue;
                 }
-                Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket out;
+                try {
+                    out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException refused) {
+                    // The target is down: refuse this one too, as the network would, rather than
+                    // hold it open with nothing behind it.
+                    close(in);
+                    continue;
+                }
                 open.add(in);
                 open.add(out);
                 Thread.ofVirtual().start(() -> pump(in, out));
