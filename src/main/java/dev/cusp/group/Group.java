@@ -865,6 +865,19 @@ public final class Group implements AutoCloseable {
         return known().stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
+    /**
+     * Holds the reconciler off while this site's data is replaced (join, re-seed). Taken under
+     * the reconciler's own lock: a cycle already running (it may be half-way through making a
+     * link) finishes first, and no later one touches the links until {@link #releaseReconciler}.
+     */
+    synchronized void holdReconciler() {
+        busy = true;
+    }
+
+    void releaseReconciler() {
+        busy = false;
+    }
+
     /** True while this site's data is being replaced (join or re-seed). */
     public boolean seeding() {
         return busy;

@@ -44,12 +44,12 @@ final class Joining {
             throw new CuspException(ErrorCode.CONFLICT, "this site hosts " + hosted + " tenants; joining replaces its"
                     + " data with the group's. Back them up and drop them, or join from a fresh site");
         }
-        g.busy = true;
+        g.holdReconciler();
         Map<String, Object> out;
         try {
             out = doJoin(token, force, job);
         } finally {
-            g.busy = false;
+            g.releaseReconciler();
         }
         // The inviting site marked this one active; wait until that change has replicated
         // here, so this site knows its own role (read-only replica or peer) from now on.

@@ -87,7 +87,7 @@ final class Reseeding {
             out.put("backup", dir.toString());
         }
         job.step("re-seeding from " + source.name() + " (" + reachable.get(source) + ")");
-        g.busy = true;
+        g.holdReconciler();
         Seeder.Result r;
         try {
             for (LinkState l : g.channels.states()) {
@@ -95,7 +95,7 @@ final class Reseeding {
             }
             r = g.seedFrom(source, job);
         } finally {
-            g.busy = false;
+            g.releaseReconciler();
         }
         if (me.peer()) {
             g.members.activate(g.siteName(), r.gtidPos());

@@ -90,6 +90,14 @@ public final class TenantPools implements AutoCloseable {
                 } else {
                     connection.close();
                 }
+            } catch (RuntimeException e) {
+                // The tenant's pool was closed while this connection was out (the tenant was
+                // suspended or dropped, here or by replication): HikariCP has already aborted the
+                // connection and fails to hand it back. Nothing is left to release.
+                if (!pool.isClosed()) {
+                    throw e;
+                }
+                LOG.debug("tenant pool closed while a connection was in use: {}", e.toString());
             } finally {
                 turns.release();
             }

@@ -422,17 +422,29 @@ class GroupIT {
                 cLinks.add(routeThroughProxy(replica, source));
             }
         }
+        String t = shared.tenant().name();
+        // Two rows every site will change during the partition: update against update, three ways.
+        long x = addPatient(a, t, login(a, shared), "ThreeWayX");
+        long y = addPatient(a, t, login(a, shared), "ThreeWayY");
         awaitConverged(a, b, c);
         cLinks.forEach(FaultyProxy::cut);
-        String t = shared.tenant().name();
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        Map<TestSite, String> tokens = new java.util.HashMap<>();
         for (TestSite s : List.of(a, b, c)) {
             String token = login(s, shared);
+            tokens.put(s, token);
             for (int i = 0; i < 40; i++) {
                 acknowledged.add(addPatient(s, t, token, "Cut" + s.site.group().siteName() + i));
             }
         }
         assertThat(acknowledged).hasSize(120);
+        // x: c first, then a, then b (newest); y: a, then b, then c (newest). The newest wins.
+        rename(c, t, tokens.get(c), x, "XfromC");
+        rename(a, t, tokens.get(a), y, "YfromA");
+        rename(a, t, tokens.get(a), x, "XfromA");
+        rename(b, t, tokens.get(b), y, "YfromB");
+        rename(b, t, tokens.get(b), x, "XfromB");
+        rename(c, t, tokens.get(c), y, "YfromC");
         String db = shared.tenant().dbName();
         Thread.sleep(1000);
         assertThat(count(c, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name LIKE 'Cuta%'"))
@@ -442,12 +454,40 @@ class GroupIT {
 
         cLinks.forEach(FaultyProxy::restore);
         awaitConverged(a, b, c);
-        String ids = acknowledged.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElseThrow();
+        String ids = acknowledged.stream().map(String::valueOf).reduce((i, j) -> i + "," + j).orElseThrow();
         for (TestSite s : List.of(a, b, c)) {
             assertThat(count(s, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE id IN (" + ids + ")"))
                     .as("every acknowledged write at " + s.site.group().siteName()).isEqualTo(120);
         }
         awaitSameData(db, a, b, c);
+        for (TestSite s : List.of(a, b, c)) {
+            String site = s.site.group().siteName();
+            assertThat(text(s, "SELECT last_name FROM `" + db + "`.patient WHERE id = " + x)).as("x at " + site)
+                    .isEqualTo("XfromB");
+            assertThat(text(s, "SELECT last_name FROM `" + db + "`.patient WHERE id = " + y)).as("y at " + site)
+                    .isEqualTo("YfromC");
+        }
+        // The losing side of each partition is in the conflict log (replicated: the same everywhere):
+        // c's own x, and the a-b side's last y (a's earlier versions may have reached b first).
+        for (String lost : List.of("XfromC", "YfromB")) {
+            assertThat(count(a, "SELECT COUNT(*) FROM `" + db + "`.conflict_log WHERE kind = 'update-update' AND"
+                    + " (local_image LIKE '%\"" + lost + "\"%' OR incoming_image LIKE '%\"" + lost + "\"%')"))
+                    .as("conflict_log keeps " + lost).isPositive();
+        }
+    }
+
+    static void rename(TestSite s, String tenant, String token, long id, String lastName) throws Exception {
+        TestSite.Response r = s.call("PUT", "/api/v1/t/" + tenant + "/patients/" + id, token,
+                Map.of("last_name", lastName));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        Thread.sleep(20); // distinct change times, so "newest" is unambiguous
+    }
+
+    static String text(TestSite s, String sql) throws Exception {
+        try (Connection conn = s.site.node().adminConnection(); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     @Test
