@@ -19,7 +19,7 @@ import java.util.List;
  */
 final class CreationBaseline {
     static final String[] SCHEMA_FILES = {"db/practice/V1__practice_schema.sql",
-        "db/practice/V2__starter_procedure_codes.sql"};
+        "db/practice/V2__starter_procedure_codes.sql", "db/practice/V3__conflict_metadata.sql"};
 
     private CreationBaseline() {
     }
@@ -33,18 +33,30 @@ final class CreationBaseline {
                 check(in != null, "schema file " + file + " not on the class path");
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
+            // As the mariadb client reads a file: statements end with the delimiter, which
+            // DELIMITER lines change (the trigger bodies of V3 hold ';').
+            String delimiter = ";";
             StringBuilder sql = new StringBuilder();
             for (String line : text.split("\n")) {
-                if (line.strip().startsWith("--")) {
+                String t = line.strip();
+                if (t.startsWith("--") || (t.isEmpty() && sql.isEmpty())) {
+                    continue;
+                }
+                if (t.toUpperCase(java.util.Locale.ROOT).startsWith("DELIMITER ")) {
+                    delimiter = t.substring(10).strip();
                     continue;
                 }
                 sql.append(line).append('\n');
-            }
-            for (String stmt : sql.toString().split(";\\s*(\n|$)")) {
-                if (!stmt.isBlank()) {
-                    out.add(stmt.strip());
+                if (t.endsWith(delimiter)) {
+                    String stmt = sql.toString().strip();
+                    stmt = stmt.substring(0, stmt.length() - delimiter.length()).strip();
+                    if (!stmt.isEmpty()) {
+                        out.add(stmt);
+                    }
+                    sql.setLength(0);
                 }
             }
+            check(sql.toString().isBlank(), file + " ends inside a statement: " + sql);
         }
         check(out.size() >= 10, "the schema files gave only " + out.size() + " statements");
         return out;

@@ -106,10 +106,15 @@ public final class TenantService {
         registry.reserve(t);
         Path docs = documents.resolve(db);
         try {
-            createDatabaseAndUser(db, password);
-            String version = migrations.migrate(jdbcUrl(db), db, password);
+            // The first administrator's Argon2id hash (tens of ms of CPU) is computed while the
+            // node makes the schema (mostly waiting on the node).
             String adminPassword = Passwords.generate(20);
-            insertFirstAdmin(db, password, adminPassword);
+            java.util.concurrent.FutureTask<String> adminHash = new java.util.concurrent.FutureTask<>(
+                    () -> Passwords.hash(adminPassword));
+            Thread.ofVirtual().name("tenant-create-hash").start(adminHash);
+            createDatabaseAndUser(db, password);
+            String version = migrations.createFresh(jdbcUrl(db), db, password);
+            insertFirstAdmin(db, password, await(adminHash));
             FilePermissions.privateDir(docs);
             registry.update(name, Tenant.Status.ACTIVE, version);
             LOG.info("tenant {}: created database {} at schema version {}", name, db, version);
@@ -146,12 +151,23 @@ public final class TenantService {
         }
     }
 
-    private void insertFirstAdmin(String db, String dbPassword, String adminPassword) {
+    private static String await(java.util.concurrent.FutureTask<String> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hashing the administrator's password", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot hash the administrator's password: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void insertFirstAdmin(String db, String dbPassword, String adminHash) {
         try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl(db), db, dbPassword);
              PreparedStatement ps = c.prepareStatement(
                      "INSERT INTO practice_user (user_name, password_hash, is_admin) VALUES (?, ?, TRUE)")) {
             ps.setString(1, FIRST_ADMIN);
-            ps.setString(2, Passwords.hash(adminPassword));
+            ps.setString(2, adminHash);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the practice administrator: " + e.getMessage(), e);
