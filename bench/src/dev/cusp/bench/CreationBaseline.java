@@ -24,7 +24,7 @@ final class CreationBaseline {
     private CreationBaseline() {
     }
 
-    /** The practice schema's SQL files, split into statements (comments dropped). */
+    /** The practice schema's SQL files (V1-V3), split into statements as the mariadb client splits a file. */
     static List<String> schemaStatements() throws IOException {
         List<String> out = new ArrayList<>();
         for (String file : SCHEMA_FILES) {
@@ -33,30 +33,7 @@ final class CreationBaseline {
                 check(in != null, "schema file " + file + " not on the class path");
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            // As the mariadb client reads a file: statements end with the delimiter, which
-            // DELIMITER lines change (the trigger bodies of V3 hold ';').
-            String delimiter = ";";
-            StringBuilder sql = new StringBuilder();
-            for (String line : text.split("\n")) {
-                String t = line.strip();
-                if (t.startsWith("--") || (t.isEmpty() && sql.isEmpty())) {
-                    continue;
-                }
-                if (t.toUpperCase(java.util.Locale.ROOT).startsWith("DELIMITER ")) {
-                    delimiter = t.substring(10).strip();
-                    continue;
-                }
-                sql.append(line).append('\n');
-                if (t.endsWith(delimiter)) {
-                    String stmt = sql.toString().strip();
-                    stmt = stmt.substring(0, stmt.length() - delimiter.length()).strip();
-                    if (!stmt.isEmpty()) {
-                        out.add(stmt);
-                    }
-                    sql.setLength(0);
-                }
-            }
-            check(sql.toString().isBlank(), file + " ends inside a statement: " + sql);
+            out.addAll(dev.cusp.tenant.FreshSchema.statements(text));
         }
         check(out.size() >= 10, "the schema files gave only " + out.size() + " statements");
         return out;

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * on the first new database): a script whose text here does not give Flyway's checksum, or a
  * migration that is not a plain SQL file, makes every creation use Flyway, with a warning.
  */
-final class FreshSchema {
+public final class FreshSchema {
     private static final Logger LOG = LoggerFactory.getLogger(FreshSchema.class);
     private static final String LOCATION = "db/practice";
 
@@ -178,7 +178,7 @@ final class FreshSchema {
      * delimiter at the end of a line, which {@code DELIMITER} lines change (trigger bodies hold
      * ';'); comment lines between statements are left out, those inside one kept (as Flyway sends them).
      */
-    static List<String> statements(String text) throws IOException {
+    public static List<String> statements(String text) throws IOException {
         List<String> out = new ArrayList<>();
         String delimiter = ";";
         StringBuilder sql = new StringBuilder();
