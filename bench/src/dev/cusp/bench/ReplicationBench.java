@@ -101,7 +101,7 @@ public final class ReplicationBench {
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
         this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "20"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "3" : "20"));
-        this.partitionSeconds = Double.parseDouble(System.getProperty("bench.partition.seconds", quick ? "10" : "90"));
+        this.partitionSeconds = Double.parseDouble(System.getProperty("bench.partition.seconds", quick ? "10" : "60"));
         this.partitionRate = Integer.parseInt(System.getProperty("bench.partition.rate", "500"));
         this.pollNanos = Long.parseLong(System.getProperty("bench.poll.us", "500")) * 1000;
         this.drainSeconds = quick ? 10 : 30;
