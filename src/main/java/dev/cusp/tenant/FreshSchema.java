@@ -48,22 +48,22 @@ public final class FreshSchema {
     }
 
     /**
-     * Makes the schema in the empty database at {@code jdbcUrl}; false when this site cannot
-     * (see the class comment) and the caller should run Flyway instead.
+     * Makes the schema in the empty database at {@code jdbcUrl} and returns its version; null
+     * when this site cannot (see the class comment) and the caller should run Flyway instead.
      */
-    boolean create(String jdbcUrl, String user, String password) {
+    String create(String jdbcUrl, String user, String password) {
         List<Script> all = scripts(jdbcUrl, user, password);
         if (all == null) {
-            return false;
+            return null;
         }
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement s = c.createStatement()) {
-            List<long[]> times = new ArrayList<>();
-            for (Script sc : all) {
+            long[] millis = new long[all.size()];
+            for (int i = 0; i < all.size(); i++) {
                 long a = System.nanoTime();
-                for (String stmt : sc.statements()) {
+                for (String stmt : all.get(i).statements()) {
                     s.execute(stmt);
                 }
-                times.add(new long[] {(System.nanoTime() - a) / 1_000_000});
+                millis[i] = (System.nanoTime() - a) / 1_000_000;
             }
             s.execute(HISTORY_TABLE);
             s.execute("CREATE INDEX `flyway_schema_history_s_idx` ON `flyway_schema_history` (`success`)");
@@ -78,12 +78,12 @@ public final class FreshSchema {
                     ps.setString(4, sc.script());
                     ps.setInt(5, sc.checksum());
                     ps.setString(6, user);
-                    ps.setLong(7, times.get(i)[0]);
+                    ps.setLong(7, millis[i]);
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
-            return true;
+            return all.get(all.size() - 1).version();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the practice schema: " + e.getMessage(), e);
         }

@@ -64,10 +64,8 @@ public final class PracticeMigrations {
      * scripts cannot be used that way, Flyway does it.
      */
     public String createFresh(String jdbcUrl, String user, String password) {
-        if (locations.size() == 1 && fresh.create(jdbcUrl, user, password)) {
-            return latest();
-        }
-        return migrate(jdbcUrl, user, password);
+        String version = locations.size() == 1 ? fresh.create(jdbcUrl, user, password) : null;
+        return version != null ? version : migrate(jdbcUrl, user, password);
     }
 
     private final FreshSchema fresh = new FreshSchema();

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -109,7 +111,7 @@ public final class TenantService {
             // The first administrator's Argon2id hash (tens of ms of CPU) is computed while the
             // node makes the schema (mostly waiting on the node).
             String adminPassword = Passwords.generate(20);
-            java.util.concurrent.FutureTask<String> adminHash = new java.util.concurrent.FutureTask<>(
+            FutureTask<String> adminHash = new FutureTask<>(
                     () -> Passwords.hash(adminPassword));
             Thread.ofVirtual().name("tenant-create-hash").start(adminHash);
             createDatabaseAndUser(db, password);
@@ -151,13 +153,13 @@ public final class TenantService {
         }
     }
 
-    private static String await(java.util.concurrent.FutureTask<String> task) {
+    private static String await(FutureTask<String> task) {
         try {
             return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while hashing the administrator's password", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("cannot hash the administrator's password: " + e.getCause(), e.getCause());
         }
     }

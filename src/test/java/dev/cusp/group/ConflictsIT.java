@@ -116,6 +116,22 @@ class ConflictsIT {
         awaitStatus(b, st -> st.at("/links/0/state").asText().equals("disconnected"));
     }
 
+    /** During a partition, patient {@code p} is deleted at a (guard overridden) and renamed at b; then the links heal. */
+    static void deleteAtAUpdateAtBWhileParted(TenantService.Created t, long p, String newName) throws Exception {
+        String name = t.tenant().name();
+        String tokenA = login(a, t);
+        String tokenB = login(b, t);
+        partition();
+        assertThat(admin(a, "POST", "/api/v1/admin/group/guard-override", Map.of("minutes", 5,
+                "reason", "conflict test")).status()).isEqualTo(200);
+        TestSite.Response del = a.call("DELETE", "/api/v1/t/" + name + "/patients/" + p, tokenA, null);
+        assertThat(del.status()).as(del.body()).isIn(200, 204);
+        TestSite.Response up = b.call("PUT", "/api/v1/t/" + name + "/patients/" + p, tokenB,
+                Map.of("last_name", newName));
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        heal();
+    }
+
     static void heal() {
         aFromB.restore();
         bFromA.restore();
@@ -173,17 +189,7 @@ class ConflictsIT {
         String name = t.tenant().name();
         long p = addPatient(a, name, login(a, t), "Both");
         awaitConverged(a, b);
-        String tokenA = login(a, t);
-        String tokenB = login(b, t);
-        partition();
-        assertThat(admin(a, "POST", "/api/v1/admin/group/guard-override", Map.of("minutes", 5,
-                "reason", "conflict test")).status()).isEqualTo(200);
-        TestSite.Response del = a.call("DELETE", "/api/v1/t/" + name + "/patients/" + p, tokenA, null);
-        assertThat(del.status()).as(del.body()).isIn(200, 204);
-        TestSite.Response up = b.call("PUT", "/api/v1/t/" + name + "/patients/" + p, tokenB,
-                Map.of("last_name", "UpdatedAtB"));
-        assertThat(up.status()).as(up.body()).isEqualTo(200);
-        heal();
+        deleteAtAUpdateAtBWhileParted(t, p, "UpdatedAtB");
 
         awaitSame(t);
         assertThat(lastName(a, t, p)).as("a delete wins over an update (default)").isNull();
@@ -272,17 +278,7 @@ class ConflictsIT {
         String name = t.tenant().name();
         long p = addPatient(a, name, login(a, t), "Both");
         awaitConverged(a, b);
-        String tokenA = login(a, t);
-        String tokenB = login(b, t);
-        partition();
-        assertThat(admin(a, "POST", "/api/v1/admin/group/guard-override", Map.of("minutes", 5,
-                "reason", "conflict test")).status()).isEqualTo(200);
-        TestSite.Response del = a.call("DELETE", "/api/v1/t/" + name + "/patients/" + p, tokenA, null);
-        assertThat(del.status()).as(del.body()).isIn(200, 204);
-        TestSite.Response up = b.call("PUT", "/api/v1/t/" + name + "/patients/" + p, tokenB,
-                Map.of("last_name", "Kept"));
-        assertThat(up.status()).as(up.body()).isEqualTo(200);
-        heal();
+        deleteAtAUpdateAtBWhileParted(t, p, "Kept");
 
         awaitSame(t);
         assertThat(lastName(a, t, p)).as("conflicts.delete.wins=false: the update wins").isEqualTo("Kept");
