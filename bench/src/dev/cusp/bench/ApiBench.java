@@ -70,6 +70,7 @@ public final class ApiBench {
     private final double jitWarmup;
     private final int[] poolSizes;
     private final int[] clientCounts;
+    private final List<String> ops;
     private final int defaultPool = Settings.POOL_MAX.parser().apply(Settings.POOL_MAX.defaultValue());
 
     ApiBench(boolean quick) {
@@ -82,6 +83,13 @@ public final class ApiBench {
         this.poolSizes = java.util.Arrays.stream(pools.split(",")).mapToInt(Integer::parseInt).toArray();
         this.clientCounts = java.util.Arrays.stream(System.getProperty("bench.clients", "10,50,200").split(","))
                 .mapToInt(Integer::parseInt).toArray();
+        // -Dbench.ops=read (or write) runs one half only: a shorter loop while working on one path.
+        this.ops = List.of(System.getProperty("bench.ops", "read,write").split(","));
+        for (String op : ops) {
+            if (!op.equals("read") && !op.equals("write")) {
+                throw new IllegalArgumentException("bench.ops: 'read', 'write' or 'read,write', not '" + op + "'");
+            }
+        }
     }
 
     int run(Path home) throws Exception {
@@ -118,7 +126,7 @@ public final class ApiBench {
                     tenant = site.tenants().create("bench1", 1);
                     ids = seed(tenant);
                     long w0 = System.nanoTime();
-                    for (String op : List.of("read", "write")) {
+                    for (String op : ops) {
                         BenchKit.Result w = api(op, pool, CLIENTS, site, tenant, ids, dbPid,
                                 op.equals("read") ? jitWarmup : jitWarmup / 2, 0.5, 0);
                         check(w.errors() == 0, "warm-up " + op + ": " + w.errors() + " errors, first: "
@@ -128,7 +136,7 @@ public final class ApiBench {
                 }
                 String jdbcUrl = site.node().jdbcUrl(tenant.tenant().dbName());
                 Rows rows = new Rows(site, tenant, ids, jdbcUrl, dbPid, pool);
-                for (String op : List.of("read", "write")) {
+                for (String op : ops) {
                     if (p == 0) {
                         // Each API row right after its baseline at the same client count: both see
                         // about the same noise from the rest of the machine.
@@ -439,7 +447,7 @@ public final class ApiBench {
         System.out.println("op     clients  mode                             pool.max  db conns      ops/s   p50 ms   p99 ms"
                 + "   max ms   cpu us/op: gen   srv    db  other  stmts/op  vs baseline");
         List<String> verdicts = new ArrayList<>();
-        for (String op : List.of("read", "write")) {
+        for (String op : ops) {
             for (int clients : clientCounts) {
                 BenchKit.Result base = rows.stream().filter(r -> r.op().equals(op) && r.clients() == clients
                         && r.mode().equals("jdbc (baseline)")).findFirst().orElse(null);

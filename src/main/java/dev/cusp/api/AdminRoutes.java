@@ -38,9 +38,9 @@ public final class AdminRoutes {
     }
 
     void register(Javalin app) {
-        app.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok")));
+        app.get("/api/v1/health", ctx -> Json.send(ctx, Map.of("status", "ok")));
         app.post(BASE + "/login", this::login);
-        app.before(BASE + "/*", ctx -> {
+        Before.under(app, BASE, ctx -> {
             if (!ctx.path().equals(BASE + "/login")) {
                 if (!sessions.require(ctx.header("Authorization")).siteAdmin()) {
                     throw new CuspException(ErrorCode.FORBIDDEN, "this needs the site admin; a practice user's token"

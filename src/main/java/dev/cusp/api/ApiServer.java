@@ -73,16 +73,19 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("X-Content-Type-Options", "nosniff");
             ctx.header("Strict-Transport-Security", "max-age=31536000");
         });
-        app.before("/api/v1/*", dev.cusp.version.ClientVersion::check);
-        app.get("/api/v1/openapi.json", ctx -> ctx.json(OpenApi.document()));
-        admin.register(app);
+        Before.under(app, "/api/v1", dev.cusp.version.ClientVersion::check);
+        // Javalin tries a request's routes in the order they were registered: the practice
+        // routes (nearly every request) come first. The query route goes before them, or
+        // POST /t/{tenant}/{entity} would take it; no other routes live under /api/v1/t.
         query.register(app);
         practice.register(app);
+        admin.register(app);
         group.register(app);
         peer.register(app);
         metrics.register(app);
         check.register(app);
         update.register(app);
+        app.get("/api/v1/openapi.json", ctx -> ctx.json(OpenApi.document()));
     }
 
     /** Registers further routes (before {@link #start}). */

@@ -63,7 +63,7 @@ public final class CheckRoutes {
             });
             ctx.status(202).json(job.describe());
         });
-        app.before(PEER + "/*", this::requireMember);
+        Before.under(app, PEER, this::requireMember);
         app.post(PEER + "/chunk", ctx -> {
             JsonNode b = range(ctx);
             ctx.json(check.chunk(b.path("db").asText(), b.path("table").asText(), b.path("lo").asLong(),

@@ -38,15 +38,13 @@ public final class GroupRoutes {
     }
 
     void register(Javalin app) {
-        for (String p : List.of("/api/v1/admin/tenants", "/api/v1/admin/tenants/*")) {
-            app.before(p, ctx -> {
-                if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
-                        && !QueryRoutes.isQuery(ctx.path()) && !DbmRoutes.servedAtReplica(ctx.path())) {
-                    group.requireWritable("manage tenants");
-                }
-            });
-        }
-        app.before("/api/v1/t/*", ctx -> {
+        Before.under(app, "/api/v1/admin/tenants", ctx -> {
+            if (ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
+                    && !QueryRoutes.isQuery(ctx.path()) && !DbmRoutes.servedAtReplica(ctx.path())) {
+                group.requireWritable("manage tenants");
+            }
+        });
+        Before.under(app, "/api/v1/t", ctx -> {
             if (group.seeding()) {
                 throw new CuspException(ErrorCode.UNAVAILABLE, "this site's data is being replaced by a fresh copy"
                         + " (join or re-seed); try again in a minute, or use another site of the group");

@@ -14,7 +14,9 @@ import dev.cusp.error.ErrorCode;
 import io.javalin.http.Context;
 import io.javalin.http.servlet.MaxRequestSize;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** The one JSON mapper, strict on input: duplicate keys and trailing data are errors. */
@@ -28,6 +30,24 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /**
+     * Sends {@code value} as the JSON response, written at once to the servlet's output with its
+     * length. {@code ctx.json} keeps the body as a string that Javalin later copies through its
+     * compression check (a case-blind scan of the content type against a list of excluded types,
+     * made even with compression off): about a twentieth of a practice read's CPU.
+     */
+    public static void send(Context ctx, Object value) {
+        try {
+            byte[] b = MAPPER.writeValueAsBytes(value);
+            HttpServletResponse res = ctx.res();
+            res.setContentType("application/json");
+            res.setContentLength(b.length);
+            res.getOutputStream().write(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the response: " + e.getMessage(), e);
+        }
     }
 
     /** The request body as a JSON object, or a 400 that says what is wrong with it. */

@@ -32,7 +32,7 @@ public final class PeerRoutes {
     }
 
     void register(Javalin app) {
-        app.before(BASE + "/*", ctx -> {
+        Before.under(app, BASE, ctx -> {
             String p = ctx.path();
             if (p.equals(BASE + "/hello") || p.equals(BASE + "/join")) {
                 return;

@@ -95,9 +95,10 @@ public final class PracticeRoutes {
     void register(Javalin app) {
         // Authenticate before anything else the request says is looked at: without a valid
         // token, a caller gets 401, not validation answers about its body, ids or paths.
-        app.before(BASE + "/*", ctx -> {
-            if (!(ctx.method() == HandlerType.POST && LOGIN_PATH.matcher(ctx.path()).matches())) {
-                session(ctx);
+        Before.under(app, "/api/v1/t", ctx -> {
+            String tenant = tenantInPath(ctx.path());
+            if (tenant != null && !(ctx.method() == HandlerType.POST && LOGIN_PATH.matcher(ctx.path()).matches())) {
+                session(ctx, tenant);
             }
         });
         app.post(BASE + "/login", this::login);
@@ -111,7 +112,7 @@ public final class PracticeRoutes {
             Json.only(b, "from", "into");
             long from = Json.id(b, "from");
             long into = Json.id(b, "into");
-            ctx.json(tx(ctx, (c, a) -> DestructiveOperations.mergePatients(c, a, from, into)));
+            Json.send(ctx, tx(ctx, (c, a) -> DestructiveOperations.mergePatients(c, a, from, into)));
         });
         app.post(BASE + "/insurance-plans/combine", ctx -> {
             JsonNode b = Json.body(ctx);
@@ -128,7 +129,7 @@ public final class PracticeRoutes {
                 }
                 merge.add(n.asLong());
             }
-            ctx.json(tx(ctx, (c, a) -> DestructiveOperations.combinePlans(c, a, keep, merge)));
+            Json.send(ctx, tx(ctx, (c, a) -> DestructiveOperations.combinePlans(c, a, keep, merge)));
         });
         app.post(BASE + "/users", ctx -> {
             Sessions.Session s = session(ctx);
@@ -140,7 +141,7 @@ public final class PracticeRoutes {
             String user = Json.text(b, "user_name", true);
             String pw = Json.text(b, "password", true);
             boolean admin = Json.bool(b, "is_admin", false);
-            ctx.status(201).json(tx(ctx, (c, a) -> PracticeUsers.create(c, a, user, pw, admin)));
+            Json.send(ctx.status(201), tx(ctx, (c, a) -> PracticeUsers.create(c, a, user, pw, admin)));
         });
         app.put(BASE + "/users/me/password", ctx -> {
             Sessions.Session s = session(ctx);
@@ -159,28 +160,28 @@ public final class PracticeRoutes {
             if (!s.admin()) {
                 throw new CuspException(ErrorCode.FORBIDDEN, "only a practice administrator can read the security log");
             }
-            ctx.json(read(ctx, (c, a) -> securityLog(c, ctx.queryParamMap())));
+            Json.send(ctx, read(ctx, (c, a) -> securityLog(c, ctx.queryParamMap())));
         });
         app.get(BASE + "/{entity}", ctx -> {
             EntitySpec spec = spec(ctx);
             Map<String, String> params = single(ctx);
-            ctx.json(read(ctx, (c, a) -> Records.search(c, spec, params)));
+            Json.send(ctx, read(ctx, (c, a) -> Records.search(c, spec, params)));
         });
         app.post(BASE + "/{entity}", ctx -> {
             EntitySpec spec = spec(ctx);
             JsonNode body = Json.body(ctx);
-            ctx.status(201).json(tx(ctx, (c, a) -> Records.create(c, a, spec, body)));
+            Json.send(ctx.status(201), tx(ctx, (c, a) -> Records.create(c, a, spec, body)));
         });
         app.get(BASE + "/{entity}/{id}", ctx -> {
             EntitySpec spec = spec(ctx);
             long id = id(ctx);
-            ctx.json(read(ctx, (c, a) -> Records.read(c, spec, id)));
+            Json.send(ctx, read(ctx, (c, a) -> Records.read(c, spec, id)));
         });
         app.put(BASE + "/{entity}/{id}", ctx -> {
             EntitySpec spec = spec(ctx);
             long id = id(ctx);
             JsonNode body = Json.body(ctx);
-            ctx.json(tx(ctx, (c, a) -> Records.update(c, a, spec, id, body)));
+            Json.send(ctx, tx(ctx, (c, a) -> Records.update(c, a, spec, id, body)));
         });
         app.delete(BASE + "/{entity}/{id}", ctx -> {
             EntitySpec spec = spec(ctx);
@@ -209,7 +210,7 @@ public final class PracticeRoutes {
         m.put("expires_in_seconds", sessions.ttl().toSeconds());
         m.put("user", u.userName());
         m.put("is_admin", u.admin());
-        ctx.json(m);
+        Json.send(ctx, m);
     }
 
     /**
@@ -218,11 +219,11 @@ public final class PracticeRoutes {
      */
     private Sessions.Session session(Context ctx) {
         Sessions.Session checked = ctx.attribute(SESSION);
-        if (checked != null) {
-            return checked;
-        }
+        return checked != null ? checked : session(ctx, ctx.pathParam("tenant"));
+    }
+
+    private Sessions.Session session(Context ctx, String tenant) {
         Sessions.Session s = sessions.require(ctx.header("Authorization"));
-        String tenant = ctx.pathParam("tenant");
         if (s.siteAdmin()) {
             throw new CuspException(ErrorCode.FORBIDDEN, "the site admin cannot read practice data; log in as a"
                     + " practice user of " + tenant);
@@ -298,6 +299,30 @@ public final class PracticeRoutes {
             throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is not ready yet");
         }
         return ct.tenant();
+    }
+
+    /**
+     * The {tenant} of a path {@code /api/v1/t/{tenant}/...}, decoded as Javalin decodes path
+     * parameters; null when the path has no part after the tenant (no practice route serves it).
+     */
+    static String tenantInPath(String path) {
+        String prefix = "/api/v1/t/";
+        if (!path.startsWith(prefix)) {
+            return null;
+        }
+        int end = path.indexOf('/', prefix.length());
+        if (end <= prefix.length()) {
+            return null;
+        }
+        String t = path.substring(prefix.length(), end);
+        if (t.indexOf('%') < 0) {
+            return t;
+        }
+        try {
+            return java.net.URLDecoder.decode(t.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return t; // not decodable: matches no practice, so the token check refuses it
+        }
     }
 
     private static EntitySpec spec(Context ctx) {

@@ -227,6 +227,7 @@ public final class TenantPools implements AutoCloseable {
         c.setInitializationFailTimeout(-1);
         c.setScheduledExecutor(housekeeping);
         c.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        c.addDataSourceProperty("useServerPrepStmts", "true");
         c.addDataSourceProperty("cachePrepStmts", "true");
         return new HikariDataSource(c);
     }
