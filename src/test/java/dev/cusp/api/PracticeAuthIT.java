@@ -241,6 +241,34 @@ class PracticeAuthIT {
         assertThat(b.get("/patients/" + secret).status()).isEqualTo(200);
     }
 
+    /**
+     * The token check runs for every spelling of a practice path the routes serve (a trailing
+     * slash, a percent-encoded tenant name), and the site-admin check likewise: the checks test
+     * a path prefix, not the routes' patterns.
+     */
+    @Test
+    void theTokenChecksCoverEverySpellingOfAPath() {
+        Practice a = new Practice("spella");
+        Practice b = new Practice("spellb");
+        long secret = b.patient("Secretive", "Sue");
+        String encoded = "/api/v1/t/%" + Integer.toHexString(b.name.charAt(0)) + b.name.substring(1);
+        for (String path : List.of(b.base + "/patients/" + secret + "/", encoded + "/patients/" + secret,
+                b.base + "/patients/", encoded + "/security-log")) {
+            TestSite.Response other = a.site.call("GET", path, a.token, null);
+            assertError(other, 403, "FORBIDDEN", null, "A's token on " + path);
+            assertThat(other.body()).doesNotContain("Secretive");
+            assertError(a.site.call("GET", path, null, null), 401, "UNAUTHENTICATED", null, "no token on " + path);
+        }
+        // The same spellings serve B's own token.
+        TestSite.Response own = b.site.call("GET", encoded + "/patients/" + secret, b.token, null);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.json().get("last_name").asText()).isEqualTo("Secretive");
+        for (String path : List.of("/api/v1/admin/status/", "/api/v1/admin/tenants/", "/api/v1/admin/group")) {
+            assertError(a.site.call("GET", path, null, null), 401, "UNAUTHENTICATED", null, "no token on " + path);
+            assertError(a.site.call("GET", path, a.token, null), 403, "FORBIDDEN", null, "practice token on " + path);
+        }
+    }
+
     @Test
     void logoutEndsTheTokenAndOnlyThatToken() {
         Practice p = new Practice("authout");
