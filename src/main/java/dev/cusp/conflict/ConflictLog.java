@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,22 @@ public final class ConflictLog {
         this.site = site;
     }
 
+    /**
+     * Puts the session in the node's current auto-increment lane. A session copies the spacing
+     * from the node's globals when it opens: a pooled admin connection older than the group's
+     * last key spacing would number a new row in another site's lane, and that site's own rows
+     * would then collide with it when they replicate (seen in GroupIT's three-way conflicts:
+     * "Duplicate entry '3' for key 'PRIMARY'" in conflict_log, every link broken).
+     */
+    static void useNodeKeySpacing(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET SESSION auto_increment_increment = @@GLOBAL.auto_increment_increment,"
+                    + " auto_increment_offset = @@GLOBAL.auto_increment_offset");
+        }
+    }
+
     static void record(Connection c, String db, Conflict k) throws SQLException {
+        useNodeKeySpacing(c);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + RowImages.q(db) + ".conflict_log"
                 + " (detected_site, kind, table_name, row_id, local_site, local_change, local_image, incoming_site,"
                 + " incoming_change, incoming_image, winner, rule, gtid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -106,6 +122,7 @@ public final class ConflictLog {
      */
     public Map<String, Object> restore(String tenant, String db, long id, Actor actor) {
         try (Connection c = admin.getConnection()) {
+            useNodeKeySpacing(c); // the restore writes a security_log row
             c.setAutoCommit(false);
             try {
                 Map<String, Object> entry;

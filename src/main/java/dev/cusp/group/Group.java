@@ -705,6 +705,10 @@ public final class Group implements AutoCloseable {
             restartNode();
         }
         if (changed) {
+            // Sessions copy auto_increment spacing from the globals when they open: retire the
+            // open ones, the site's own admin pool (the conflict resolver writes through it) as
+            // well as the tenants' pools.
+            softEvict(admin);
             pools.refreshAll();
             LOG.info("group: node settings now {}", rows.stream().filter(r -> !r.action().equals("ok"))
                     .map(r -> r.setting() + "=" + r.required()).toList());
@@ -907,10 +911,15 @@ public final class Group implements AutoCloseable {
     private void restartNode() {
         node.close();
         node.start();
-        if (admin instanceof com.zaxxer.hikari.HikariDataSource h && h.getHikariPoolMXBean() != null) {
+        softEvict(admin);
+        pools.evictAll();
+    }
+
+    /** Retires a pool's open connections as soon as each is idle (no-op for other data sources). */
+    private static void softEvict(javax.sql.DataSource ds) {
+        if (ds instanceof com.zaxxer.hikari.HikariDataSource h && h.getHikariPoolMXBean() != null) {
             h.getHikariPoolMXBean().softEvictConnections();
         }
-        pools.evictAll();
     }
 
     void refreshTrust(List<Member> all) {
