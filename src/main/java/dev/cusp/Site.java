@@ -17,6 +17,7 @@ import dev.cusp.conflict.ConflictLog;
 import dev.cusp.api.QueryRoutes;
 import dev.cusp.group.Group;
 import dev.cusp.group.Members;
+import dev.cusp.group.NodeKeeper;
 import dev.cusp.query.QueryWindow;
 import dev.cusp.query.ReplicaHint;
 import dev.cusp.job.Jobs;
@@ -97,7 +98,7 @@ public final class Site implements AutoCloseable {
                 settings.get(Settings.DB_BUFFER_POOL_MB), home.tls().caCert(), home.tls().siteCert(),
                 home.tls().siteKey(), FilePermissions.read(home.nodeAdminPassword()));
         node = new EmbeddedNode(nc);
-        List<String> extra = new ArrayList<>(Group.nodeArgs(home));
+        List<String> extra = new ArrayList<>(NodeKeeper.savedArgs(home));
         if (!settings.get(Settings.DB_BIND).equals("127.0.0.1")) {
             extra.add("--bind-address=" + settings.get(Settings.DB_BIND));
         }

@@ -32,7 +32,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -98,6 +97,7 @@ public final class Group implements AutoCloseable {
     final Monitor monitor;
     final VersionGate versions;
     private final dev.cusp.conflict.ConflictResolver resolver;
+    private final NodeKeeper nodeKeeper;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -111,6 +111,7 @@ public final class Group implements AutoCloseable {
         this.tenants = tenants;
         this.trust = trust;
         this.tenantChanged = tenantChanged;
+        this.nodeKeeper = new NodeKeeper(home, admin, node, pools);
         this.members = new Members(admin);
         this.invites = new Invites(home.dir().resolve("site/invites.json"));
         this.peers = new PeerClient(home.tls());
@@ -130,26 +131,6 @@ public final class Group implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ lifecycle
-
-    /** The node arguments kept from the group's last decision (key spacing, read-only). */
-    public static List<String> nodeArgs(SiteHome home) {
-        Path f = nodeSettingsFile(home);
-        if (!Files.exists(f)) {
-            return List.of();
-        }
-        try {
-            JsonNode n = JSON.readTree(f.toFile());
-            return List.of("--auto-increment-increment=" + n.path("auto_increment_increment").asInt(1),
-                    "--auto-increment-offset=" + n.path("auto_increment_offset").asInt(1),
-                    "--read-only=" + (n.path("read_only").asBoolean(false) ? "ON" : "OFF"));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + f + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Path nodeSettingsFile(SiteHome home) {
-        return home.dir().resolve("site/node-settings.json");
-    }
 
     /** Reconciles once now (so a replica is read-only before it serves), then every 2 s. */
     public void start(String siteUrl) {
@@ -429,7 +410,7 @@ public final class Group implements AutoCloseable {
                 // restart is a full checkpoint.
                 job.step("restarting the node once, so the imported tablespaces are checkpointed");
                 long t0 = System.nanoTime();
-                restartNode();
+                nodeKeeper.restart();
                 // The restart is part of the seed's cost: count it in the figures.
                 res = new Seeder.Result(res.gtidPos(), res.databases(), res.users(), res.bytes(), res.rows(),
                         res.millis() + (System.nanoTime() - t0) / 1_000_000);
@@ -682,38 +663,7 @@ public final class Group implements AutoCloseable {
     }
 
     List<NodeSettings.Row> applyNodeSettings(boolean writable, KeySpacing keys) {
-        SiteIdentity id = id();
-        List<NodeSettings.Row> rows = NodeSettings.fix(admin, NodeSettings.required(writable, keys, id.serverId(),
-                id.gtidDomainId()));
-        boolean changed = rows.stream().anyMatch(r -> !r.action().equals("ok"));
-        Map<String, Object> persisted = new LinkedHashMap<>();
-        persisted.put("auto_increment_increment", keys.increment());
-        persisted.put("auto_increment_offset", keys.offset());
-        persisted.put("read_only", !writable);
-        try {
-            byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(persisted);
-            Path f = nodeSettingsFile(home);
-            if (!Files.exists(f) || !java.util.Arrays.equals(Files.readAllBytes(f), b)) {
-                FilePermissions.writePrivate(f, b);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        node.extraArgs(nodeArgs(home));
-        if (rows.stream().anyMatch(r -> r.action().equals("restart"))) {
-            LOG.info("group: restarting the node for {}", rows);
-            restartNode();
-        }
-        if (changed) {
-            // Sessions copy auto_increment spacing from the globals when they open: retire the
-            // open ones, the site's own admin pool (the conflict resolver writes through it) as
-            // well as the tenants' pools.
-            softEvict(admin);
-            pools.refreshAll();
-            LOG.info("group: node settings now {}", rows.stream().filter(r -> !r.action().equals("ok"))
-                    .map(r -> r.setting() + "=" + r.required()).toList());
-        }
-        return rows;
+        return nodeKeeper.apply(writable, keys, id());
     }
 
     /** Changes the peers' topology; every site re-links within seconds. */
@@ -905,21 +855,6 @@ public final class Group implements AutoCloseable {
 
     public PeerTrust trust() {
         return trust;
-    }
-
-    /** Restarts the embedded node; pooled connections to the old process are retired. */
-    private void restartNode() {
-        node.close();
-        node.start();
-        softEvict(admin);
-        pools.evictAll();
-    }
-
-    /** Retires a pool's open connections as soon as each is idle (no-op for other data sources). */
-    private static void softEvict(javax.sql.DataSource ds) {
-        if (ds instanceof com.zaxxer.hikari.HikariDataSource h && h.getHikariPoolMXBean() != null) {
-            h.getHikariPoolMXBean().softEvictConnections();
-        }
     }
 
     void refreshTrust(List<Member> all) {
