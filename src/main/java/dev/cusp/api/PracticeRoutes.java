@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The middle tier: practice users log in per tenant and work on their own practice's
@@ -33,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class PracticeRoutes {
     private static final String BASE = "/api/v1/t/{tenant}";
-    private static final Pattern LOGIN_PATH = Pattern.compile("/api/v1/t/[^/]+/login/?");
+    private static final String TENANT_PREFIX = "/api/v1/t/";
     /** Request attribute holding the session the before-handler checked. */
     private static final String SESSION = "cusp.session";
     /**
@@ -97,7 +96,7 @@ public final class PracticeRoutes {
         // token, a caller gets 401, not validation answers about its body, ids or paths.
         Before.under(app, "/api/v1/t", ctx -> {
             String tenant = tenantInPath(ctx.path());
-            if (tenant != null && !(ctx.method() == HandlerType.POST && LOGIN_PATH.matcher(ctx.path()).matches())) {
+            if (tenant != null && !(ctx.method() == HandlerType.POST && isLogin(ctx.path()))) {
                 session(ctx, tenant);
             }
         });
@@ -306,15 +305,14 @@ public final class PracticeRoutes {
      * parameters; null when the path has no part after the tenant (no practice route serves it).
      */
     static String tenantInPath(String path) {
-        String prefix = "/api/v1/t/";
-        if (!path.startsWith(prefix)) {
+        if (!path.startsWith(TENANT_PREFIX)) {
             return null;
         }
-        int end = path.indexOf('/', prefix.length());
-        if (end <= prefix.length()) {
+        int end = path.indexOf('/', TENANT_PREFIX.length());
+        if (end <= TENANT_PREFIX.length()) {
             return null;
         }
-        String t = path.substring(prefix.length(), end);
+        String t = path.substring(TENANT_PREFIX.length(), end);
         if (t.indexOf('%') < 0) {
             return t;
         }
@@ -323,6 +321,16 @@ public final class PracticeRoutes {
         } catch (IllegalArgumentException e) {
             return t; // not decodable: matches no practice, so the token check refuses it
         }
+    }
+
+    /** True for {@code /api/v1/t/{tenant}/login} (with or without a trailing slash). */
+    static boolean isLogin(String path) {
+        int end = path.indexOf('/', TENANT_PREFIX.length());
+        if (!path.startsWith(TENANT_PREFIX) || end <= TENANT_PREFIX.length()) {
+            return false;
+        }
+        String rest = path.substring(end);
+        return rest.equals("/login") || rest.equals("/login/");
     }
 
     private static EntitySpec spec(Context ctx) {

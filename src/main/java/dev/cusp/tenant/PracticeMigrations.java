@@ -20,6 +20,8 @@ public final class PracticeMigrations {
     private static final String BUILT_IN = "classpath:db/practice";
     private static final Pattern VERSION = Pattern.compile("(?:^|/)V([0-9]+)__[^/]*\\.sql$");
     private final List<String> locations;
+    /** The direct path for new tenants (it reads and checks the built-in scripts once). */
+    private final FreshSchema fresh = new FreshSchema();
 
     private PracticeMigrations(List<String> locations) {
         this.locations = List.copyOf(locations);
@@ -67,8 +69,6 @@ public final class PracticeMigrations {
         String version = locations.size() == 1 ? fresh.create(jdbcUrl, user, password) : null;
         return version != null ? version : migrate(jdbcUrl, user, password);
     }
-
-    private final FreshSchema fresh = new FreshSchema();
 
     /** True once a tenant was created with the direct path (and it stays in use). */
     public boolean createsDirectly() {

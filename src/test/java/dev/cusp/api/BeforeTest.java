@@ -32,4 +32,15 @@ class BeforeTest {
         assertThat(PracticeRoutes.tenantInPath("/api/v1/t//patients")).isNull();
         assertThat(PracticeRoutes.tenantInPath("/api/v1/admin/status")).isNull();
     }
+
+    @Test
+    void onlyAPracticesOwnLoginPathIsTheLoginPath() {
+        assertThat(PracticeRoutes.isLogin("/api/v1/t/acme/login")).isTrue();
+        assertThat(PracticeRoutes.isLogin("/api/v1/t/acme/login/")).isTrue();
+        assertThat(PracticeRoutes.isLogin("/api/v1/t/acme/loginx")).isFalse();
+        assertThat(PracticeRoutes.isLogin("/api/v1/t/acme/patients/login")).isFalse();
+        assertThat(PracticeRoutes.isLogin("/api/v1/t//login")).isFalse();
+        assertThat(PracticeRoutes.isLogin("/api/v1/t/login")).isFalse();
+        assertThat(PracticeRoutes.isLogin("/api/v1/admin/login")).isFalse();
+    }
 }
