@@ -1,12 +1,12 @@
 package dev.cusp.group;
 
-import static dev.cusp.group.GroupIT.admin;
-import static dev.cusp.group.GroupIT.awaitConverged;
-import static dev.cusp.group.GroupIT.awaitLinks;
-import static dev.cusp.group.GroupIT.checksums;
-import static dev.cusp.group.GroupIT.cli;
-import static dev.cusp.group.GroupIT.invite;
-import static dev.cusp.group.GroupIT.join;
+import static dev.cusp.group.GroupSites.admin;
+import static dev.cusp.group.GroupSites.awaitConverged;
+import static dev.cusp.group.GroupSites.awaitLinks;
+import static dev.cusp.group.GroupSites.checksums;
+import static dev.cusp.group.GroupSites.cli;
+import static dev.cusp.group.GroupSites.invite;
+import static dev.cusp.group.GroupSites.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -178,7 +178,7 @@ class CheckRepairIT {
         assertThat(r.path("rows_deleted").asInt()).isEqualTo(2);
         assertThat(r.path("after").path("clean").asBoolean()).as(r.toString()).isTrue();
         awaitConverged(a, b, c);
-        GroupIT.awaitSameData(db, a, b, c);
+        GroupSites.awaitSameData(db, a, b, c);
         run = cli(b, "check", "--json");
         assertThat(run[0]).as(run[1] + run[2]).isEqualTo("0");
         assertThat(json(run).path("clean").asBoolean()).isTrue();

@@ -1,14 +1,14 @@
 package dev.cusp.group;
 
-import static dev.cusp.group.GroupIT.admin;
-import static dev.cusp.group.GroupIT.addPatient;
-import static dev.cusp.group.GroupIT.awaitConverged;
-import static dev.cusp.group.GroupIT.awaitLinks;
-import static dev.cusp.group.GroupIT.awaitSameData;
-import static dev.cusp.group.GroupIT.count;
-import static dev.cusp.group.GroupIT.invite;
-import static dev.cusp.group.GroupIT.join;
-import static dev.cusp.group.GroupIT.login;
+import static dev.cusp.group.GroupSites.admin;
+import static dev.cusp.group.GroupSites.addPatient;
+import static dev.cusp.group.GroupSites.awaitConverged;
+import static dev.cusp.group.GroupSites.awaitLinks;
+import static dev.cusp.group.GroupSites.awaitSameData;
+import static dev.cusp.group.GroupSites.count;
+import static dev.cusp.group.GroupSites.invite;
+import static dev.cusp.group.GroupSites.join;
+import static dev.cusp.group.GroupSites.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -207,11 +207,11 @@ class ConflictsIT {
         assertThat(k.path("winner").asText()).isEqualTo("incoming");
         assertThat(k.path("rule").asText()).contains("delete wins");
 
-        String[] listed = GroupIT.cli(a, "conflicts", name);
+        String[] listed = GroupSites.cli(a, "conflicts", name);
         assertThat(listed[0]).as(listed[2]).isEqualTo("0");
         assertThat(listed[1]).contains("delete-update").contains("UpdatedAtB").contains("a won")
                 .contains("cusp conflicts restore " + name + " " + k.path("id").asLong());
-        String[] restored = GroupIT.cli(a, "conflicts", "restore", name, k.path("id").asText());
+        String[] restored = GroupSites.cli(a, "conflicts", "restore", name, k.path("id").asText());
         assertThat(restored[0]).as(restored[2]).isEqualTo("0");
         awaitSame(t);
         assertThat(lastName(a, t, p)).as("the losing update is back everywhere").isEqualTo("UpdatedAtB");
@@ -219,7 +219,7 @@ class ConflictsIT {
         assertThat(conflicts(b, t).get(0).path("status").asText()).isEqualTo("restored");
         assertThat(count(b, "SELECT COUNT(*) FROM `" + t.tenant().dbName() + "`.security_log WHERE action ="
                 + " 'conflict-restore' AND entity_id = " + p)).isEqualTo(1);
-        String[] again = GroupIT.cli(a, "conflicts", "restore", name, k.path("id").asText());
+        String[] again = GroupSites.cli(a, "conflicts", "restore", name, k.path("id").asText());
         assertThat(again[0]).as("restoring twice is refused").isEqualTo("6");
         assertThat(again[2]).contains("already restored");
     }
@@ -293,7 +293,7 @@ class ConflictsIT {
         assertThat(k.at("/incoming/image/last_name").asText()).isEqualTo("Kept");
         assertThat(k.path("rule").asText()).contains("update wins");
 
-        String[] restored = GroupIT.cli(b, "conflicts", "restore", name, k.path("id").asText());
+        String[] restored = GroupSites.cli(b, "conflicts", "restore", name, k.path("id").asText());
         assertThat(restored[0]).as(restored[2]).isEqualTo("0");
         awaitSame(t);
         assertThat(lastName(a, t, p)).as("the losing delete, restored, deletes it everywhere").isNull();
@@ -312,7 +312,7 @@ class ConflictsIT {
         r = admin(a, "GET", "/api/v1/admin/conflicts?tenant=nosuchtenant", null);
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.json().at("/error/field").asText()).isEqualTo("tenant");
-        String[] cli = GroupIT.cli(a, "conflicts", t.tenant().name());
+        String[] cli = GroupSites.cli(a, "conflicts", t.tenant().name());
         assertThat(cli[0]).isEqualTo("0");
         assertThat(cli[1]).contains("No replication conflicts");
     }

@@ -1,12 +1,12 @@
 package dev.cusp.group;
 
-import static dev.cusp.group.GroupIT.addPatient;
-import static dev.cusp.group.GroupIT.awaitConverged;
-import static dev.cusp.group.GroupIT.awaitLinks;
-import static dev.cusp.group.GroupIT.count;
-import static dev.cusp.group.GroupIT.invite;
-import static dev.cusp.group.GroupIT.join;
-import static dev.cusp.group.GroupIT.login;
+import static dev.cusp.group.GroupSites.addPatient;
+import static dev.cusp.group.GroupSites.awaitConverged;
+import static dev.cusp.group.GroupSites.awaitLinks;
+import static dev.cusp.group.GroupSites.count;
+import static dev.cusp.group.GroupSites.invite;
+import static dev.cusp.group.GroupSites.join;
+import static dev.cusp.group.GroupSites.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,7 +90,7 @@ class CrashIT {
             assertThat(count(s, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE id IN (" + ids + ")"))
                     .as("every acknowledged write at " + s.site.group().siteName()).isEqualTo(acked.size());
         }
-        GroupIT.awaitSameData(db, a, b);
+        GroupSites.awaitSameData(db, a, b);
         assertThat(acked.size()).isGreaterThan(70);
     }
 }

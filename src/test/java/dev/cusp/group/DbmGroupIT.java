@@ -1,12 +1,12 @@
 package dev.cusp.group;
 
-import static dev.cusp.group.GroupIT.admin;
-import static dev.cusp.group.GroupIT.awaitConverged;
-import static dev.cusp.group.GroupIT.awaitLinks;
-import static dev.cusp.group.GroupIT.cli;
-import static dev.cusp.group.GroupIT.count;
-import static dev.cusp.group.GroupIT.invite;
-import static dev.cusp.group.GroupIT.join;
+import static dev.cusp.group.GroupSites.admin;
+import static dev.cusp.group.GroupSites.awaitConverged;
+import static dev.cusp.group.GroupSites.awaitLinks;
+import static dev.cusp.group.GroupSites.cli;
+import static dev.cusp.group.GroupSites.count;
+import static dev.cusp.group.GroupSites.invite;
+import static dev.cusp.group.GroupSites.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

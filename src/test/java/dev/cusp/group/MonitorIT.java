@@ -1,14 +1,14 @@
 package dev.cusp.group;
 
-import static dev.cusp.group.GroupIT.admin;
-import static dev.cusp.group.GroupIT.addPatient;
-import static dev.cusp.group.GroupIT.awaitConverged;
-import static dev.cusp.group.GroupIT.awaitLinks;
-import static dev.cusp.group.GroupIT.count;
-import static dev.cusp.group.GroupIT.invite;
-import static dev.cusp.group.GroupIT.join;
-import static dev.cusp.group.GroupIT.login;
-import static dev.cusp.group.GroupIT.waitJob;
+import static dev.cusp.group.GroupSites.admin;
+import static dev.cusp.group.GroupSites.addPatient;
+import static dev.cusp.group.GroupSites.awaitConverged;
+import static dev.cusp.group.GroupSites.awaitLinks;
+import static dev.cusp.group.GroupSites.count;
+import static dev.cusp.group.GroupSites.invite;
+import static dev.cusp.group.GroupSites.join;
+import static dev.cusp.group.GroupSites.login;
+import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -150,11 +150,11 @@ class MonitorIT {
                 "reason", "x"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().at("/error/field").asText()).isEqualTo("minutes");
-        String[] cli = GroupIT.cli(a, "site", "guard-override", "--minutes", "5", "--reason",
+        String[] cli = GroupSites.cli(a, "site", "guard-override", "--minutes", "5", "--reason",
                 "duplicate chart, van away all week");
         assertThat(cli[0]).as(cli[2]).isEqualTo("0");
         assertThat(cli[1]).contains("Deletion guard lifted");
-        String[] status = GroupIT.cli(a, "status");
+        String[] status = GroupSites.cli(a, "status");
         assertThat(status[1]).contains("ALERT since").contains("deletion guard: site b is disconnected")
                 .contains("<- b            disconnected");
         del = a.call("DELETE", "/api/v1/t/" + t.tenant().name() + "/patients/" + p2, token, null);

@@ -32,8 +32,8 @@ class QueryScratchReplicaIT {
         a = fa.get();
         r = fr.get();
         ex.shutdown();
-        assertThat(GroupIT.join(r, GroupIT.invite(a, "replica"), false).path("state").asText()).isEqualTo("succeeded");
-        GroupIT.awaitLinks(r, 1);
+        assertThat(GroupSites.join(r, GroupSites.invite(a, "replica"), false).path("state").asText()).isEqualTo("succeeded");
+        GroupSites.awaitLinks(r, 1);
     }
 
     @AfterAll
@@ -54,10 +54,10 @@ class QueryScratchReplicaIT {
         TenantService.Created t = a.newTenant("scratch");
         String name = t.tenant().name();
         String scratch = t.tenant().dbName() + "_scratch";
-        GroupIT.addPatient(a, name, GroupIT.login(a, t), "Scratchy");
-        GroupIT.awaitConverged(a, r);
-        String atA = GroupIT.login(a, t);
-        String atR = GroupIT.login(r, t);
+        GroupSites.addPatient(a, name, GroupSites.login(a, t), "Scratchy");
+        GroupSites.awaitConverged(a, r);
+        String atA = GroupSites.login(a, t);
+        String atR = GroupSites.login(r, t);
 
         TestSite.Response refused = query(a, name, atA, "CREATE TABLE " + scratch + ".recall (id BIGINT)");
         assertThat(refused.status()).as(refused.body()).isEqualTo(409);
@@ -82,7 +82,7 @@ class QueryScratchReplicaIT {
         assertThat(rows.json().path("logged_to").asText()).isEqualTo("site_log");
 
         // Another caller's session does not see them; the practice's own tables stay read-only.
-        String other = GroupIT.login(r, t);
+        String other = GroupSites.login(r, t);
         assertThat(query(r, name, other, "SELECT * FROM " + scratch + ".recall").status()).isEqualTo(400);
         TestSite.Response own = query(r, name, atR, "INSERT INTO patient (last_name, first_name) VALUES ('x', 'y')");
         assertThat(own.status()).as(own.body()).isEqualTo(400);
@@ -91,6 +91,6 @@ class QueryScratchReplicaIT {
         TestSite.Response drop = query(r, name, atR, "DROP TABLE " + scratch + ".recall");
         assertThat(drop.status()).as(drop.body()).isEqualTo(200);
         assertThat(query(r, name, atR, "SELECT * FROM " + scratch + ".recall").status()).isEqualTo(400);
-        assertThat(GroupIT.count(r, "SELECT COUNT(*) FROM `" + t.tenant().dbName() + "`.patient")).isEqualTo(1);
+        assertThat(GroupSites.count(r, "SELECT COUNT(*) FROM `" + t.tenant().dbName() + "`.patient")).isEqualTo(1);
     }
 }
