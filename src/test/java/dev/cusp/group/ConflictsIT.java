@@ -2,6 +2,7 @@ package dev.cusp.group;
 
 import static dev.cusp.group.GroupSites.admin;
 import static dev.cusp.group.GroupSites.addPatient;
+import static dev.cusp.group.GroupSites.awaitAppliers;
 import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.awaitLinks;
 import static dev.cusp.group.GroupSites.awaitSameData;
@@ -12,6 +13,7 @@ import static dev.cusp.group.GroupSites.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.node.EmbeddedNode;
 import dev.cusp.support.FaultyProxy;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
@@ -55,6 +57,9 @@ class ConflictsIT {
         bFromA = GroupIT.routeThroughProxy(b, a);
         awaitLinks(a, 1);
         awaitLinks(b, 1);
+        // Two sites, one source each: every conflict here is met by parallel appliers.
+        awaitAppliers(a, EmbeddedNode.PARALLEL_APPLIERS);
+        awaitAppliers(b, EmbeddedNode.PARALLEL_APPLIERS);
     }
 
     @AfterAll
@@ -177,6 +182,7 @@ class ConflictsIT {
         assertThat(k.at("/incoming/site").asText()).isEqualTo("a");
         assertThat(k.at("/incoming/image/last_name").asText()).isEqualTo("Primary");
         assertThat(k.path("winner").asText()).isEqualTo("incoming");
+        assertThat(parallelMode(b, "a")).as("back to parallel after the resolution").isEqualTo("optimistic");
         assertThat(admin(a, "GET", "/api/v1/admin/group/alerts?all=true", null).body()).doesNotContain("\"broken\"");
         assertThat(admin(b, "GET", "/api/v1/admin/group/alerts?all=true", null).json().path("alerts").toString())
                 .contains("broken").contains("cleared_at");
@@ -315,5 +321,14 @@ class ConflictsIT {
         String[] cli = GroupSites.cli(a, "conflicts", t.tenant().name());
         assertThat(cli[0]).isEqualTo("0");
         assertThat(cli[1]).contains("No replication conflicts");
+    }
+
+    /** How a channel applies (SHOW SLAVE STATUS Parallel_Mode). */
+    static String parallelMode(TestSite s, String channel) throws Exception {
+        try (Connection c = s.site.node().adminConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SHOW SLAVE '" + channel + "' STATUS")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString("Parallel_Mode");
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.cusp.group;
 
 import static dev.cusp.group.GroupSites.addPatient;
 import static dev.cusp.group.GroupSites.admin;
+import static dev.cusp.group.GroupSites.awaitAppliers;
 import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.awaitLinks;
 import static dev.cusp.group.GroupSites.awaitSameData;
@@ -18,6 +19,7 @@ import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.node.EmbeddedNode;
 import dev.cusp.support.FaultyProxy;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
@@ -157,6 +159,9 @@ class GroupIT {
     void peersReplicateBothWaysAndSixthWriterNeedsForce() throws Exception {
         awaitLinks(a, 1);
         awaitLinks(b, 1);
+        // One source each: parallel appliers.
+        awaitAppliers(a, EmbeddedNode.PARALLEL_APPLIERS);
+        awaitAppliers(b, EmbeddedNode.PARALLEL_APPLIERS);
         // Make the limit bite at three writers instead of six, to test the refusal with three sites.
         try (Connection conn = a.site.node().adminConnection(); Statement st = conn.createStatement()) {
             st.execute("UPDATE cusp.group_setting SET value = '2' WHERE name = 'capacity'");
@@ -186,6 +191,8 @@ class GroupIT {
         assertThat(count(c, "SELECT @@GLOBAL.binlog_format = 'ROW'")).isEqualTo(1);
         for (TestSite s : List.of(a, b, c)) {
             awaitLinks(s, 2);
+            // Two sources relaying each other's domains: one applier thread (EmbeddedNode.PARALLEL_APPLIERS).
+            awaitAppliers(s, 0);
         }
         shared = b.newTenant("mesh");
         awaitConverged(a, b, c);
@@ -309,6 +316,7 @@ class GroupIT {
         JsonNode j = join(r, invite(a, "replica"), false);
         assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
         awaitLinks(r, 1);
+        awaitAppliers(r, EmbeddedNode.PARALLEL_APPLIERS);
         TenantService.Created t = a.newTenant("report");
         long id = addPatient(a, t.tenant().name(), login(a, t), "Reported");
         awaitConverged(a, r);
@@ -397,6 +405,8 @@ class GroupIT {
         awaitLinks(a, 1);
         awaitLinks(b, 1);
         awaitLinks(c, 0);
+        awaitAppliers(a, EmbeddedNode.PARALLEL_APPLIERS);
+        awaitAppliers(b, EmbeddedNode.PARALLEL_APPLIERS);
         JsonNode status = admin(a, "GET", "/api/v1/admin/group", null).json();
         assertThat(status.path("sites").toString()).doesNotContain("\"name\":\"c\"");
         assertThat(admin(c, "GET", "/api/v1/admin/group", null).json().path("state").asText()).isEqualTo("standalone");
@@ -429,6 +439,9 @@ class GroupIT {
         awaitSources(a, "c");
         awaitSources(b, "a");
         awaitSources(c, "b");
+        for (TestSite s : List.of(a, b, c)) {
+            awaitAppliers(s, EmbeddedNode.PARALLEL_APPLIERS);
+        }
         awaitConverged(a, b, c, r);
 
         // b, the middle of a -> b -> c, goes dark: its links in and out are cut.

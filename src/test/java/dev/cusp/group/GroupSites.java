@@ -173,6 +173,23 @@ final class GroupSites {
         throw new AssertionError(s.site.group().siteName() + " does not have " + n + " running links: " + st);
     }
 
+    /**
+     * Waits until a site's node applies with {@code threads} replication workers
+     * ({@code slave_parallel_threads}): parallel with one source, one thread with more.
+     */
+    static void awaitAppliers(TestSite s, int threads) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long now = -1;
+        while (System.nanoTime() < deadline) {
+            now = count(s, "SELECT @@GLOBAL.slave_parallel_threads");
+            if (now == threads) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(s.site.group().siteName() + " applies with " + now + " worker threads, not " + threads);
+    }
+
     /** Waits until a site replicates from exactly the given sources, every link running. */
     static void awaitSources(TestSite s, String... sources) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
