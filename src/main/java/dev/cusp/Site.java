@@ -138,6 +138,7 @@ public final class Site implements AutoCloseable {
                         pools.evict(name);
                     }
                 });
+        tenants.claimsBy(group.tenantClaims());
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),

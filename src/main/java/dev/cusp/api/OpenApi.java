@@ -19,7 +19,9 @@ final class OpenApi {
         paths.put("/api/v1/admin/login", Map.of("post", op("Site-admin login", false, "Login", "Token")));
         paths.put("/api/v1/admin/status", Map.of("get", op("Site, node and tenants", true, null, "Object")));
         paths.put("/api/v1/admin/tenants", Map.of("get", op("List tenants", true, null, "Object"),
-                "post", op("Create a tenant", true, "TenantCreate", "Object")));
+                "post", op("Create a tenant. In a replication group the name and id are first claimed at every"
+                        + " peer: 409 when a peer has either or is making it, 503 while a peer cannot answer", true,
+                        "TenantCreate", "Object")));
         paths.put("/api/v1/admin/tenants/{name}", Map.of("get", op("Show a tenant", true, null, "Object"),
                 "delete", op("Drop a tenant (?confirm=yes, ?backup=false to skip the final backup)", true, null,
                         "Object")));

@@ -84,6 +84,24 @@ public final class PeerRoutes {
             Job job = jobs.start("reseed", j -> group.reseed(from, discard, j));
             ctx.status(202).json(job.describe());
         });
+        app.post(BASE + "/tenants/claim", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "name", "id");
+            String name = Json.text(b, "name", true);
+            JsonNode id = b.get("id");
+            if (id == null || !id.isIntegralNumber() || !id.canConvertToInt()) {
+                throw CuspException.invalid("id", "id must be a whole number");
+            }
+            group.tenantClaims().claimFor(member(ctx).name(), name, id.asInt());
+            ctx.json(Map.of("name", name, "id", id.asInt(), "claimed_by", member(ctx).name()));
+        });
+        app.post(BASE + "/tenants/release", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "name", "id");
+            String name = Json.text(b, "name", true);
+            group.tenantClaims().releaseFor(member(ctx).name(), name, b.path("id").asInt());
+            ctx.json(Map.of("name", name, "released", true));
+        });
         app.get(BASE + "/jobs/{id}", ctx -> ctx.json(jobs.require(ctx.pathParam("id")).describe()));
     }
 

@@ -98,6 +98,7 @@ public final class Group implements AutoCloseable {
     final VersionGate versions;
     private final dev.cusp.conflict.ConflictResolver resolver;
     private final NodeKeeper nodeKeeper;
+    private final TenantClaims claims;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -116,6 +117,7 @@ public final class Group implements AutoCloseable {
         this.invites = new Invites(home.dir().resolve("site/invites.json"));
         this.peers = new PeerClient(home.tls());
         this.channels = new ReplicationChannels(admin);
+        this.claims = new TenantClaims(() -> self, members, peers, tenants);
         this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
                 "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
         this.versions = new VersionGate(peers, admin, dev.cusp.tenant.PracticeMigrations.of(
@@ -186,6 +188,11 @@ public final class Group implements AutoCloseable {
     }
 
     /** Refuses an admin change on a replica, naming where to make it. */
+    /** Claims a new tenant's name and id at every peer before it is made (see {@link TenantClaims}). */
+    public TenantClaims tenantClaims() {
+        return claims;
+    }
+
     public void requireWritable(String what) {
         if (readOnly()) {
             throw new CuspException(ErrorCode.READ_ONLY, "this site is a read-only report replica; " + what

@@ -73,6 +73,11 @@ public final class TenantRegistry {
         return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
     }
 
+    public Optional<Tenant> findById(int id) {
+        List<Tenant> l = query("WHERE tenant_id = ?", id);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
     public Tenant require(String name) {
         return find(name).orElseThrow(() -> CuspException.notFound("no tenant named '" + name
                 + "' on this site; 'cusp tenant list' shows the tenants"));

@@ -99,9 +99,39 @@ public final class TenantService {
                           String host, int port) {
     }
 
+    /**
+     * Asked before a tenant is made, with its name and id: a replication group makes sure no
+     * other site has or is making either (see {@code group.TenantClaims}); it throws when one does.
+     */
+    public interface Claims {
+        Claim claim(String name, int id);
+    }
+
+    /** Held while the tenant is made. */
+    public interface Claim extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private volatile Claims claims = (name, id) -> () -> { };
+
+    /** Who is asked before a tenant is made (the site's replication group). */
+    public void claimsBy(Claims claims) {
+        this.claims = claims;
+    }
+
     public Created create(String name, Integer rawId) {
         TenantNames.requireName(name);
         int id = TenantNames.requireId(rawId);
+        if (registry.find(name).isEmpty() && registry.findById(id).isEmpty()) {
+            try (Claim ignored = claims.claim(name, id)) {
+                return createClaimed(name, id);
+            }
+        }
+        return createClaimed(name, id);
+    }
+
+    private Created createClaimed(String name, int id) {
         String db = Tenant.dbNameFor(name, id);
         String password = Passwords.generate(24);
         Tenant t = new Tenant(name, id, db, db, secrets.seal(password), Tenant.Status.CREATING, null, null);
