@@ -9,6 +9,7 @@ import dev.cusp.bench.ReplicationFigures.Lat;
 import dev.cusp.bench.ReplicationFigures.Partition;
 import dev.cusp.tenant.TenantService;
 import java.net.http.HttpClient;
+import dev.cusp.node.EmbeddedNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -81,6 +82,8 @@ public final class ReplicationBench {
 
     private final boolean quick;
     private final int[] rates;
+    /** Whether the 500/s rows are run a second time with b applying one by one. */
+    private final boolean applierAb;
     private final double warmup;
     private final double measure;
     private final double jitWarmup;
@@ -99,6 +102,7 @@ public final class ReplicationBench {
 
     ReplicationBench(boolean quick) {
         this.quick = quick;
+        this.applierAb = Boolean.parseBoolean(System.getProperty("bench.applier.ab", "true"));
         this.rates = Arrays.stream(System.getProperty("bench.rates", "100,500,2000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
@@ -163,11 +167,42 @@ public final class ReplicationBench {
                 check(r.seen > 0, r.label() + ": no write was seen at b");
                 rows.add(r);
             }
+            if (rate == 500 && applierAb) {
+                // The same three rows with b applying one by one: what the parallel appliers change.
+                applierMode("none");
+                try {
+                    for (String mode : List.of("jdbc", "jdbctx", "api")) {
+                        Lat r = latency(mode, rate, warmup, measure, true);
+                        r.variant = ONE_APPLIER;
+                        System.out.println("   " + r.line());
+                        check(r.seen > 0, r.label() + ": no write was seen at b");
+                        rows.add(r);
+                    }
+                } finally {
+                    applierMode(EmbeddedNode.PARALLEL_MODE);
+                }
+            }
         }
 
         Partition part = partition();
         ReplicationFigures.report(rows, part, measure, drainSeconds, maxLagSeconds, pollNanos);
         return 0;
+    }
+
+    static final String ONE_APPLIER = "b: 1 applier";
+
+    /**
+     * How b applies its channel from a (per channel, so the group's reconciler leaves it): the
+     * product's parallel workers, or {@code none}, one by one as a node with several sources.
+     */
+    private void applierMode(String mode) throws Exception {
+        try (Connection c = b.admin(); Statement st = c.createStatement()) {
+            st.execute("STOP SLAVE 'a'");
+            st.execute("SET GLOBAL `a`.slave_parallel_mode = '" + mode + "'");
+            st.execute("START SLAVE 'a'");
+        }
+        System.out.println("-- b's channel from a now applies " + (mode.equals("none") ? "with one thread"
+                : "with parallel workers (" + mode + ")"));
     }
 
     // ------------------------------------------------------------------ open-loop writers

@@ -37,9 +37,15 @@ final class ReplicationFigures {
         long seen;
         /** Seconds from the end of the window until b held a's whole GTID position again. */
         double drained = Double.NaN;
+        /** How the row differs from the product's own set-up ("" when it does not). */
+        String variant = "";
+
+        String path() {
+            return ReplicationFigures.label(mode) + (variant.isEmpty() ? "" : " [" + variant + "]");
+        }
 
         String label() {
-            return ReplicationFigures.label(mode) + " @" + rate + "/s";
+            return path() + " @" + rate + "/s";
         }
 
         double achieved() {
@@ -47,7 +53,7 @@ final class ReplicationFigures {
         }
 
         String line() {
-            return f("%-34s sent %6d (%6.0f/s)  seen at b: p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms   ack p99 %8.2f ms"
+            return f("%-50s sent %6d (%6.0f/s)  seen at b: p50 %7.2f ms  p99 %8.2f ms  max %8.2f ms   ack p99 %8.2f ms"
                     + "  errors %d  unseen %d  not sent %d  b caught up %.1f s after the window  other cpu %.2f  load %.1f",
                     label(), sentInWindow, achieved(), BenchKit.pctMs(lat, 50), BenchKit.pctMs(lat, 99), max(lat),
                     BenchKit.pctMs(ack, 99), errors, unseen, notSent, drained, cpu[3], load);
@@ -78,12 +84,12 @@ final class ReplicationFigures {
         System.out.println();
         System.out.println("Propagation latency: write at a until the row is first seen at b (ms; from the write's due"
                 + " time, open loop)");
-        System.out.println(f("%-7s %-24s %8s %9s %8s %8s %8s %9s  %9s %9s  %6s %6s %8s %8s  %5s %5s %5s %5s",
+        System.out.println(f("%-7s %-40s %8s %9s %8s %8s %8s %9s  %9s %9s  %6s %6s %8s %8s  %5s %5s %5s %5s",
                 "rate/s", "path", "writes", "achieved", "p50", "p90", "p99", "max", "ack p50", "ack p99", "errors",
                 "unseen", "not sent", "drain s", "jvm", "db a", "db b", "other"));
         for (Lat r : rows) {
-            System.out.println(f("%-7d %-24s %8d %9.0f %8.2f %8.2f %8.2f %9.2f  %9.2f %9.2f  %6d %6d %8d %8.1f  %5.2f"
-                            + " %5.2f %5.2f %5.2f", r.rate, label(r.mode), r.sentInWindow, r.achieved(), BenchKit.pctMs(r.lat, 50),
+            System.out.println(f("%-7d %-40s %8d %9.0f %8.2f %8.2f %8.2f %9.2f  %9.2f %9.2f  %6d %6d %8d %8.1f  %5.2f"
+                            + " %5.2f %5.2f %5.2f", r.rate, r.path(), r.sentInWindow, r.achieved(), BenchKit.pctMs(r.lat, 50),
                     BenchKit.pctMs(r.lat, 90), BenchKit.pctMs(r.lat, 99), max(r.lat), BenchKit.pctMs(r.ack, 50),
                     BenchKit.pctMs(r.ack, 99), r.errors, r.unseen, r.notSent, r.drained, r.cpu[0], r.cpu[1], r.cpu[2],
                     r.cpu[3]));
@@ -122,15 +128,18 @@ final class ReplicationFigures {
             if (!api.mode.equals("api")) {
                 continue;
             }
-            Lat base = rows.stream().filter(r -> r.mode.equals("jdbc") && r.rate == api.rate).findFirst().orElse(null);
+            Lat base = rows.stream().filter(r -> r.mode.equals("jdbc") && r.rate == api.rate
+                    && r.variant.equals(api.variant)).findFirst().orElse(null);
             if (base == null) {
                 continue;
             }
             double d = BenchKit.pctMs(api.lat, 99) - BenchKit.pctMs(base.lat, 99);
             boolean complete = api.unseen == 0 && api.notSent == 0 && api.errors == 0;
-            System.out.println(f("target: @%-5d cusp p99 %.2f ms vs plain p99 %.2f ms: %+.2f ms (target <= +10 ms: %s)%s%s",
-                    api.rate, BenchKit.pctMs(api.lat, 99), BenchKit.pctMs(base.lat, 99), d,
-                    d <= 10 && complete ? "met" : "MISSED", api.rate == 500 ? "   <- the issue's target point" : "",
+            boolean target = api.rate == 500 && api.variant.isEmpty();
+            System.out.println(f("%s @%-5d cusp p99 %.2f ms vs plain p99 %.2f ms: %+.2f ms (target <= +10 ms: %s)%s%s",
+                    api.variant.isEmpty() ? "target:" : "[" + api.variant + "]", api.rate, BenchKit.pctMs(api.lat, 99),
+                    BenchKit.pctMs(base.lat, 99), d, d <= 10 && complete ? "met" : "MISSED",
+                    target ? "   <- the issue's target point" : "",
                     complete ? "" : f(" [cusp kept up with %.0f of %d writes/s]", api.achieved(), api.rate)));
         }
     }

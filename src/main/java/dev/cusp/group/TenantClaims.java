@@ -67,7 +67,7 @@ public final class TenantClaims implements TenantService.Claims {
         try {
             for (Member m : others) {
                 try {
-                    peers.call(m, "POST", PEER_PATH, Map.of("name", name, "id", id), ASK_TIMEOUT);
+                    ask(m, PEER_PATH, name, id);
                 } catch (CuspException e) {
                     if (e.code() == ErrorCode.CONFLICT) {
                         throw e;
@@ -91,10 +91,26 @@ public final class TenantClaims implements TenantService.Claims {
         releaseFor(me, name, id);
         for (Member m : others) {
             try {
-                peers.call(m, "POST", RELEASE_PATH, Map.of("name", name, "id", id), ASK_TIMEOUT);
+                ask(m, RELEASE_PATH, name, id);
             } catch (CuspException e) {
                 // It expires there within TTL.
             }
+        }
+    }
+
+    /**
+     * One question to a peer, asked twice if the first could not get through: a connection the
+     * peer closed when it restarted fails once ("ClosedChannelException"). Both questions may be
+     * asked again (a site's claim is its own to renew; a release is a release).
+     */
+    private void ask(Member m, String path, String name, int id) {
+        try {
+            peers.call(m, "POST", path, Map.of("name", name, "id", id), ASK_TIMEOUT);
+        } catch (CuspException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE) {
+                throw e;
+            }
+            peers.call(m, "POST", path, Map.of("name", name, "id", id), ASK_TIMEOUT);
         }
     }
 

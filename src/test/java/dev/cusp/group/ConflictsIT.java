@@ -275,9 +275,12 @@ class ConflictsIT {
     @Test
     @Order(5)
     void withUpdateWinsTheUpdatedRowSurvivesADeleteEverywhereAndTheDeleteIsRestorable() throws Exception {
-        // The same folders, the same nodes (their ports are kept), the links still through the proxies.
-        a = a.restart(Map.of("site.name", "a", "conflicts.delete.wins", "false"));
-        b = b.restart(Map.of("site.name", "b", "conflicts.delete.wins", "false"));
+        // The same folders, the same nodes and HTTPS ports (as a real site's), the links still through
+        // the proxies.
+        a = a.restart(Map.of("site.name", "a", "port", Integer.toString(a.site.port()), "conflicts.delete.wins",
+                "false"));
+        b = b.restart(Map.of("site.name", "b", "port", Integer.toString(b.site.port()), "conflicts.delete.wins",
+                "false"));
         awaitLinks(a, 1);
         awaitLinks(b, 1);
         TenantService.Created t = a.newTenant("confkeep");
