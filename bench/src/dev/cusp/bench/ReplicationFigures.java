@@ -60,6 +60,52 @@ final class ReplicationFigures {
         }
     }
 
+    /** One path's interleaved windows as one row: counts added, samples merged, cpu averaged. */
+    static Lat merge(List<Lat> parts) {
+        Lat m = new Lat();
+        Lat first = parts.get(0);
+        m.mode = first.mode;
+        m.rate = first.rate;
+        m.variant = first.variant;
+        m.cpu = new double[first.cpu.length];
+        m.drained = 0;
+        List<long[]> lat = new java.util.ArrayList<>();
+        List<long[]> ack = new java.util.ArrayList<>();
+        List<long[]> lag = new java.util.ArrayList<>();
+        for (Lat p : parts) {
+            m.seconds += p.seconds;
+            m.dueInWindow += p.dueInWindow;
+            m.sentInWindow += p.sentInWindow;
+            m.seenInWindow += p.seenInWindow;
+            m.errors += p.errors;
+            m.firstError = m.firstError == null ? p.firstError : m.firstError;
+            m.notSent += p.notSent;
+            m.unseen += p.unseen;
+            m.seen += p.seen;
+            m.load = Math.max(m.load, p.load);
+            m.drained = Math.max(m.drained, p.drained);
+            for (int i = 0; i < m.cpu.length; i++) {
+                m.cpu[i] += p.cpu[i] * p.seconds;
+            }
+            lat.add(p.lat);
+            ack.add(p.ack);
+            lag.add(p.lag);
+        }
+        for (int i = 0; i < m.cpu.length; i++) {
+            m.cpu[i] /= m.seconds;
+        }
+        m.lat = sortedConcat(lat);
+        m.ack = sortedConcat(ack);
+        m.lag = sortedConcat(lag);
+        return m;
+    }
+
+    private static long[] sortedConcat(List<long[]> parts) {
+        long[] all = parts.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+        java.util.Arrays.sort(all);
+        return all;
+    }
+
     static double max(long[] sorted) {
         return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6;
     }

@@ -89,24 +89,47 @@ public final class ReplicationChannels {
 
     public List<LinkState> states() {
         List<LinkState> out = new ArrayList<>();
-        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW ALL SLAVES STATUS")) {
-            while (rs.next()) {
-                int ioErr = rs.getInt("Last_IO_Errno");
-                int sqlErr = rs.getInt("Last_SQL_Errno");
-                long behind = rs.getLong("Seconds_Behind_Master");
-                Long secondsBehind = rs.wasNull() ? null : behind;
-                String io = rs.getString("Slave_IO_Running");
-                out.add(new LinkState(rs.getString("Connection_name"), rs.getString("Master_Host"),
-                        rs.getInt("Master_Port"), "Yes".equals(io),
-                        "Yes".equals(rs.getString("Slave_SQL_Running")), sqlErr != 0 ? sqlErr : ioErr,
-                        sqlErr != 0 ? rs.getString("Last_SQL_Error") : rs.getString("Last_IO_Error"),
-                        secondsBehind, rs.getString("Gtid_IO_Pos"), rs.getString("Gtid_Slave_Pos"), io, ioErr, sqlErr));
+        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
+            String applied;
+            try (ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_current_pos")) {
+                rs.next();
+                applied = rs.getString(1);
+            }
+            try (ResultSet rs = s.executeQuery("SHOW ALL SLAVES STATUS")) {
+                states(rs, applied, out);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return out;
+    }
+
+    /**
+     * Seconds behind the source, as far as this node knows: none when it holds every
+     * transaction the channel has received. MariaDB's parallel appliers report
+     * {@code Seconds_Behind_Master} from the timestamp of the last event applied before an idle
+     * time (MDEV-17516): a link idle for a minute then read "60 s behind" with nothing to apply.
+     */
+    static Long lagSeconds(Long reported, String received, String applied) {
+        if (reported == null || reported == 0 || received == null || applied == null) {
+            return reported;
+        }
+        return GtidPos.parse(applied).covers(GtidPos.parse(received)) ? Long.valueOf(0) : reported;
+    }
+
+    private static void states(ResultSet rs, String applied, List<LinkState> out) throws SQLException {
+        while (rs.next()) {
+            int ioErr = rs.getInt("Last_IO_Errno");
+            int sqlErr = rs.getInt("Last_SQL_Errno");
+            long behind = rs.getLong("Seconds_Behind_Master");
+            Long secondsBehind = lagSeconds(rs.wasNull() ? null : behind, rs.getString("Gtid_IO_Pos"), applied);
+            String io = rs.getString("Slave_IO_Running");
+            out.add(new LinkState(rs.getString("Connection_name"), rs.getString("Master_Host"),
+                    rs.getInt("Master_Port"), "Yes".equals(io),
+                    "Yes".equals(rs.getString("Slave_SQL_Running")), sqlErr != 0 ? sqlErr : ioErr,
+                    sqlErr != 0 ? rs.getString("Last_SQL_Error") : rs.getString("Last_IO_Error"),
+                    secondsBehind, rs.getString("Gtid_IO_Pos"), rs.getString("Gtid_Slave_Pos"), io, ioErr, sqlErr));
+        }
     }
 
     /**
