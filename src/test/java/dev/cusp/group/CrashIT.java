@@ -3,10 +3,10 @@ package dev.cusp.group;
 import static dev.cusp.group.GroupSites.addPatient;
 import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.awaitLinks;
+import static dev.cusp.group.GroupSites.closeAll;
 import static dev.cusp.group.GroupSites.count;
-import static dev.cusp.group.GroupSites.invite;
-import static dev.cusp.group.GroupSites.join;
 import static dev.cusp.group.GroupSites.login;
+import static dev.cusp.group.GroupSites.twoPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,20 +34,14 @@ class CrashIT {
 
     @BeforeAll
     static void start() throws Exception {
-        a = TestSite.start("crash-a", Map.of("site.name", "a"));
-        b = TestSite.start("crash-b", Map.of("site.name", "b"));
-        assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
-        awaitLinks(a, 1);
-        awaitLinks(b, 1);
+        TestSite[] pair = twoPeers("crash");
+        a = pair[0];
+        b = pair[1];
     }
 
     @AfterAll
     static void stop() {
-        for (TestSite s : new TestSite[] {b, a}) {
-            if (s != null) {
-                s.close();
-            }
-        }
+        closeAll(b, a);
     }
 
     @Test

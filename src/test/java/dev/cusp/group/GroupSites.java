@@ -153,6 +153,25 @@ final class GroupSites {
         return resp.json().get("id").asLong();
     }
 
+    /** Two new sites, a and b (labels prefix-a, prefix-b), b joined to a as a peer, both links running. */
+    static TestSite[] twoPeers(String prefix) throws Exception {
+        TestSite a = TestSite.start(prefix + "-a", Map.of("site.name", "a"));
+        TestSite b = TestSite.start(prefix + "-b", Map.of("site.name", "b"));
+        assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
+        awaitLinks(a, 1);
+        awaitLinks(b, 1);
+        return new TestSite[] {a, b};
+    }
+
+    /** Closes the sites given (null ones skipped), in order. */
+    static void closeAll(TestSite... sites) {
+        for (TestSite s : sites) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
     /** Waits for a site's reconciler to have made exactly {@code n} running links. */
     static void awaitLinks(TestSite s, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
