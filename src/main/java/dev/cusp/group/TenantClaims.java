@@ -60,7 +60,8 @@ public final class TenantClaims implements TenantService.Claims {
                 others.add(m);
             }
         }
-        if (others.isEmpty()) {
+        if (others.isEmpty() || registry.find(name).isPresent() || registry.findById(id).isPresent()) {
+            // Nobody to ask, or taken here already: the registry refuses it with this site's words.
             return () -> { };
         }
         hold(me.name(), name, id);

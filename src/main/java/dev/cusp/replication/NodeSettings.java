@@ -77,7 +77,7 @@ public final class NodeSettings {
                 if (current.equalsIgnoreCase(e.getValue())) {
                     rows.add(new Row(e.getKey(), current, e.getValue(), "ok"));
                 } else if (e.getKey().equals(APPLIERS)) {
-                    setWithChannelsStopped(s, e.getKey(), e.getValue());
+                    new ReplicationChannels(admin).setWhileStopped(e.getKey(), e.getValue());
                     rows.add(new Row(e.getKey(), current, e.getValue(), "set"));
                 } else if (STATIC.contains(e.getKey())) {
                     rows.add(new Row(e.getKey(), current, e.getValue(), "restart"));
@@ -91,33 +91,6 @@ public final class NodeSettings {
             throw new IllegalStateException("cannot check the node's settings: " + e.getMessage(), e);
         }
         return rows;
-    }
-
-    /**
-     * MariaDB changes some settings only while no channel runs: stops them all, sets it, and
-     * starts again exactly what ran (a receiver still connecting counts as running; an applier
-     * stopped on an error stays stopped for the conflict resolver).
-     */
-    private static void setWithChannelsStopped(Statement s, String setting, String value) throws SQLException {
-        Map<String, boolean[]> ran = new LinkedHashMap<>();
-        try (ResultSet rs = s.executeQuery("SHOW ALL SLAVES STATUS")) {
-            while (rs.next()) {
-                ran.put(rs.getString("Connection_name"), new boolean[] {!"No".equals(rs.getString("Slave_IO_Running")),
-                        "Yes".equals(rs.getString("Slave_SQL_Running"))});
-            }
-        }
-        s.execute("STOP ALL SLAVES");
-        s.execute("SET GLOBAL " + setting + " = " + value);
-        for (var ch : ran.entrySet()) {
-            String name = ch.getKey().isEmpty() ? "''" : ReplicationChannels.quoteChannel(ch.getKey());
-            boolean io = ch.getValue()[0];
-            boolean sql = ch.getValue()[1];
-            if (io && sql) {
-                s.execute("START SLAVE " + name);
-            } else if (io || sql) {
-                s.execute("START SLAVE " + name + (io ? " IO_THREAD" : " SQL_THREAD"));
-            }
-        }
     }
 
     private static String normalize(String v) {

@@ -68,6 +68,29 @@ public final class ReplicationChannels {
         }
     }
 
+    /**
+     * Sets a global MariaDB changes only while no channel runs: stops them all, sets it, and
+     * starts again exactly what ran (a receiver still connecting counts as running; an applier
+     * stopped on an error stays stopped for the conflict resolver).
+     */
+    public void setWhileStopped(String setting, String value) {
+        List<LinkState> ran = states();
+        try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("STOP ALL SLAVES");
+            s.execute("SET GLOBAL " + setting + " = " + value);
+            for (LinkState l : ran) {
+                String ch = l.channel().isEmpty() ? "''" : quoteChannel(l.channel());
+                boolean io = !"No".equals(l.receiverState());
+                boolean sql = l.applierRunning();
+                if (io || sql) {
+                    s.execute("START SLAVE " + ch + (io && sql ? "" : io ? " IO_THREAD" : " SQL_THREAD"));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set " + setting + " with the channels stopped: " + e.getMessage(), e);
+        }
+    }
+
     public void stop(String channel) {
         try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
             stopQuietly(s, quoteChannel(channel));
@@ -169,7 +192,7 @@ public final class ReplicationChannels {
         }
     }
 
-    static String quoteChannel(String name) {
+    private static String quoteChannel(String name) {
         if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
             throw new IllegalArgumentException("bad channel name " + name);
         }

@@ -123,12 +123,9 @@ public final class TenantService {
     public Created create(String name, Integer rawId) {
         TenantNames.requireName(name);
         int id = TenantNames.requireId(rawId);
-        if (registry.find(name).isEmpty() && registry.findById(id).isEmpty()) {
-            try (Claim ignored = claims.claim(name, id)) {
-                return createClaimed(name, id);
-            }
+        try (Claim ignored = claims.claim(name, id)) {
+            return createClaimed(name, id);
         }
-        return createClaimed(name, id);
     }
 
     private Created createClaimed(String name, int id) {
