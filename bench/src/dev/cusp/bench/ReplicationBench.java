@@ -8,7 +8,6 @@ import dev.cusp.bench.ReplicationFigures.CatchUp;
 import dev.cusp.bench.ReplicationFigures.Lat;
 import dev.cusp.bench.ReplicationFigures.Partition;
 import dev.cusp.tenant.TenantService;
-import java.net.http.HttpClient;
 import dev.cusp.node.EmbeddedNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -255,136 +254,6 @@ public final class ReplicationBench {
         }
     }
 
-    // ------------------------------------------------------------------ open-loop writers
-
-    /** One write of the k-th row of a phase; false or an exception when it failed. */
-    private interface Writer extends AutoCloseable {
-        boolean write(int thread, String tag, long k) throws Exception;
-
-        @Override
-        void close();
-    }
-
-    private Writer writer(String mode) throws Exception {
-        if (mode.equals("jdbctx")) {
-            return txShapedWriter();
-        }
-        if (mode.equals("jdbc")) {
-            String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
-                    + "?socketTimeout=60000";
-            Connection[] cs = new Connection[WRITERS];
-            PreparedStatement[] ps = new PreparedStatement[WRITERS];
-            for (int i = 0; i < WRITERS; i++) {
-                cs[i] = DriverManager.getConnection(url, tenant.tenant().dbUser(), tenant.dbPassword());
-                ps[i] = cs[i].prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, ?)");
-            }
-            return new Writer() {
-                @Override
-                public boolean write(int thread, String tag, long k) throws Exception {
-                    ps[thread].setString(1, tag);
-                    ps[thread].setString(2, seqText(k));
-                    return ps[thread].executeUpdate() == 1;
-                }
-
-                @Override
-                public void close() {
-                    for (Connection c : cs) {
-                        try {
-                            c.close();
-                        } catch (java.sql.SQLException ignored) {
-                            // closing
-                        }
-                    }
-                }
-            };
-        }
-        // One keep-alive TLS connection per writer thread through the bench's own blocking client
-        // (as the api benchmark's rows): the JDK's HttpClient spent more CPU per request than the
-        // site's own write path, on the cores both sites share with it. One login per 4 writers.
-        int tokensNeeded = (WRITERS + WRITERS_PER_TOKEN - 1) / WRITERS_PER_TOKEN;
-        String[] tokens = new String[tokensNeeded];
-        try (HttpClient login = BenchKit.client(a.site().home())) {
-            for (int i = 0; i < tokensNeeded; i++) {
-                tokens[i] = "Bearer " + BenchKit.login(login, a.url(), tenant.tenant().name(), tenant.adminUser(),
-                        tenant.adminPassword());
-            }
-        }
-        javax.net.ssl.SSLContext tls = BenchKit.tls(a.site().home());
-        RawHttps[] https = new RawHttps[WRITERS];
-        for (int i = 0; i < WRITERS; i++) {
-            https[i] = new RawHttps(tls, a.url());
-        }
-        String path = "/api/v1/t/" + tenant.tenant().name() + "/patients";
-        return new Writer() {
-            @Override
-            public boolean write(int thread, String tag, long k) throws Exception {
-                BenchKit.Reply r = https[thread].post(path, tokens[thread / WRITERS_PER_TOKEN],
-                        "{\"last_name\":\"" + tag + "\",\"first_name\":\"" + seqText(k) + "\"}");
-                if (r.status() != 201) {
-                    throw new IllegalStateException("HTTP " + r.status() + " " + r.body());
-                }
-                return true;
-            }
-
-            @Override
-            public void close() {
-                for (RawHttps h : https) {
-                    h.close();
-                }
-            }
-        };
-    }
-
-    /**
-     * The API's transaction over plain JDBC: the patient row and its security_log row in one
-     * transaction, as {@code POST /patients} writes them, without HTTP, JSON or the read-back.
-     * It tells the replication cost of the API's transaction shape from the API's own cost.
-     */
-    private Writer txShapedWriter() throws Exception {
-        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
-                + "?socketTimeout=60000";
-        Connection[] cs = new Connection[WRITERS];
-        PreparedStatement[] ps = new PreparedStatement[WRITERS];
-        PreparedStatement[] logs = new PreparedStatement[WRITERS];
-        for (int i = 0; i < WRITERS; i++) {
-            cs[i] = DriverManager.getConnection(url, tenant.tenant().dbUser(), tenant.dbPassword());
-            cs[i].setAutoCommit(false);
-            ps[i] = cs[i].prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, ?)",
-                    Statement.RETURN_GENERATED_KEYS);
-            logs[i] = cs[i].prepareStatement("INSERT INTO security_log (user_name, site, action, entity, entity_id,"
-                    + " details) VALUES (?, 'a', 'create', 'patient', ?, 'fields: last_name, first_name')");
-        }
-        return new Writer() {
-            @Override
-            public boolean write(int thread, String tag, long k) throws Exception {
-                ps[thread].setString(1, tag);
-                ps[thread].setString(2, seqText(k));
-                ps[thread].executeUpdate();
-                long id;
-                try (ResultSet keys = ps[thread].getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-                logs[thread].setString(1, tenant.adminUser());
-                logs[thread].setLong(2, id);
-                logs[thread].executeUpdate();
-                cs[thread].commit();
-                return true;
-            }
-
-            @Override
-            public void close() {
-                for (Connection c : cs) {
-                    try {
-                        c.close();
-                    } catch (java.sql.SQLException ignored) {
-                        // closing
-                    }
-                }
-            }
-        };
-    }
-
     static String seqText(long k) {
         return String.format("%09d", k);
     }
@@ -415,7 +284,7 @@ public final class ReplicationBench {
         out.mode = mode;
         out.rate = rate;
 
-        try (Writer w = writer(mode)) {
+        try (ReplicationWriters.Writer w = new ReplicationWriters(a, tenant, WRITERS, WRITERS_PER_TOKEN).of(mode)) {
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < WRITERS; i++) {
                 BenchKit.Samples ack = new BenchKit.Samples();

@@ -110,10 +110,10 @@ final class Joining {
         boolean writable = "peer".equals(role);
         KeySpacing keys = writable ? new KeySpacing(grant.path("capacity").asInt(), grant.path("key_offset").asInt())
                 : new KeySpacing(1, 1);
-        // A peer will replicate from every active peer (a mesh; a ring member from one, which the
-        // reconciler corrects to): more sources, fewer appliers, so this errs on the safe side.
-        int sources = writable ? (int) Math.max(1, group.stream().filter(m -> m.peer() && m.active()
-                && !m.name().equals(id.siteName())).count()) : 1;
+        // A replica and a ring member replicate from one site, a mesh peer from every active peer.
+        int sources = !writable || Group.RING.equals(grant.path("topology").asText()) ? 1
+                : (int) Math.max(1, group.stream().filter(m -> m.peer() && m.active()
+                && !m.name().equals(id.siteName())).count());
         List<NodeSettings.Row> table = g.applyNodeSettings(writable, keys, sources);
         job.step("node settings checked: " + table.stream().filter(r -> !r.action().equals("ok"))
                 .map(r -> r.setting() + " " + r.current() + " -> " + r.required()).collect(Collectors.joining(", "))

@@ -1,0 +1,123 @@
+package dev.cusp.group;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.CuspVersion;
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.replication.ReplicationAccounts;
+import dev.cusp.site.SiteIdentity;
+import dev.cusp.tenant.PracticeSchema;
+import dev.cusp.tls.TlsContexts;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The inviting side of a join ({@link Joining} is the joining side): checks the joining site
+ * against the one-time secret, versions, names, identities and the writer limit, creates its
+ * replication account here, records it as joining, and answers what it needs to seed and
+ * replicate.
+ */
+final class Admission {
+    private final Group g;
+
+    Admission(Group g) {
+        this.g = g;
+    }
+
+    Map<String, Object> accept(JsonNode req, String remoteAddress) {
+
+        Invites.Invite inv = g.invites.check(req.path("secret").asText(null));
+        String name = req.path("site").asText("");
+        String version = req.path("version").asText("");
+        if (!CuspVersion.VERSION.equals(version)) {
+            throw new CuspException(ErrorCode.CONFLICT, "version mismatch: this site runs Cusp "
+                    + CuspVersion.VERSION + ", the joining site " + version + "; run the same version on both", "version");
+        }
+        for (String[] s : List.of(new String[] {"control_schema", PracticeSchema.latestControlVersion()},
+                new String[] {"practice_schema", PracticeSchema.latestPracticeVersion()})) {
+            if (!s[1].equals(req.path(s[0]).asText(""))) {
+                throw new CuspException(ErrorCode.CONFLICT, "schema mismatch: " + s[0].replace('_', ' ') + " version "
+                        + s[1] + " here, " + req.path(s[0]).asText("?") + " at the joining site", s[0]);
+            }
+        }
+        ReplicationAccounts.userFor(name);
+        List<Member> all = g.members.all();
+        Optional<Member> existing = all.stream().filter(m -> m.name().equals(name)).findFirst();
+        String caPem = req.path("ca_pem").asText("");
+        X509Certificate ca = TlsContexts.parsePem(caPem);
+        if (existing.isPresent() && !(existing.get().state().equals(Member.JOINING)
+                && existing.get().caPem().equals(caPem))) {
+            throw new CuspException(ErrorCode.CONFLICT, "a site named '" + name + "' is already in the group; give"
+                    + " the new site another name (site.name)", "site");
+        }
+        long serverId = req.path("server_id").asLong();
+        long domain = req.path("gtid_domain_id").asLong();
+        for (Member m : all) {
+            if (!m.name().equals(name) && (m.serverId() == serverId || m.gtidDomainId() == domain)) {
+                throw new CuspException(ErrorCode.CONFLICT, "the joining site's server_id or gtid_domain_id equals"
+                        + " site " + m.name() + "'s; start it from a fresh folder so it draws new ones", "server_id");
+            }
+        }
+        if (req.path("tenants").asInt(0) > 0) {
+            throw new CuspException(ErrorCode.CONFLICT, "the joining site hosts " + req.path("tenants").asInt()
+                    + " tenants; joining replaces its data with the group's. Back them up and drop them, or join"
+                    + " from a fresh site", "tenants");
+        }
+        int capacity = Integer.parseInt(g.members.setting("capacity", Integer.toString(Group.DEFAULT_CAPACITY)));
+        Integer offset = null;
+        if (Member.PEER.equals(inv.role())) {
+            Set<Integer> used = all.stream().filter(m -> m.peer() && !m.name().equals(name))
+                    .map(Member::keyOffset).collect(Collectors.toCollection(TreeSet::new));
+            long writers = used.size() + 1;
+            if (writers > capacity) {
+                if (!req.path("force").asBoolean(false)) {
+                    throw new CuspException(ErrorCode.CONFLICT, "the group has " + used.size() + " writable sites;"
+                            + " more than " + capacity + " is refused: every writer adds conflicts and catch-up work"
+                            + " for all the others (replication best practice). Add it as a report replica, or"
+                            + " join with --force", "force");
+                }
+                capacity = (int) writers;
+                g.members.putSetting("capacity", Integer.toString(capacity));
+            }
+            offset = 1;
+            while (used.contains(offset)) {
+                offset++;
+            }
+        }
+        String upstream = Member.REPLICA.equals(inv.role()) ? g.siteName() : null;
+        String password = ReplicationAccounts.create(g.admin, name, remoteAddress);
+        if (existing.isEmpty()) {
+            int seq = all.stream().mapToInt(Member::joinSeq).max().orElse(0) + 1;
+            g.members.insert(new Member(name, inv.role(), Member.JOINING, req.path("url").asText(),
+                    req.path("node_host").asText(), req.path("node_port").asInt(), TlsContexts.pem(ca), serverId,
+                    domain, offset, upstream, null, seq, version));
+        }
+        g.invites.use(req.path("secret").asText(), name);
+        g.refreshTrust(g.members.all());
+        Group.LOG.info("group: accepted site {} as {} (key offset {}, capacity {})", name, inv.role(), offset, capacity);
+        SiteIdentity id = g.id();
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("site", id.siteName());
+        source.put("node_host", g.nodeHost());
+        source.put("node_port", id.dbPort());
+        source.put("user", ReplicationAccounts.userFor(name));
+        source.put("password", password);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", inv.role());
+        m.put("key_offset", offset);
+        m.put("capacity", capacity);
+        m.put("upstream", upstream);
+        m.put("topology", g.members.setting("topology", Group.MESH));
+        m.put("master_key", g.secrets.export());
+        m.put("source", source);
+        m.put("members", g.members.all().stream().map(GroupJson::describe).toList());
+        return m;
+    
+    }
+}
