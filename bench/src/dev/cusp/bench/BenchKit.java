@@ -492,6 +492,23 @@ final class BenchKit {
         }
     }
 
+    /**
+     * {JIT compilation ms, GC ms} of this JVM since start (NaN where the JVM does not say): a
+     * window's difference tells whether the compiler or the collector ran in it. G1's beans
+     * count its pauses (young, mixed, remark, cleanup); a concurrent collector's would count its
+     * cycles.
+     */
+    static double[] jitAndGcMs() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        double jitMs = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime()
+                : Double.NaN;
+        double gcMs = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMs += Math.max(0, gc.getCollectionTime());
+        }
+        return new double[] {jitMs, gcMs};
+    }
+
     /** The 1-minute load average, or NaN. */
     static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();

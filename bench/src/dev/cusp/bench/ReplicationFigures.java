@@ -34,6 +34,9 @@ final class ReplicationFigures {
         long[] lag = new long[0];
         double[] cpu = new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
         double load;
+        /** JIT compilation and GC time in this JVM during the window(s), ms. */
+        double jitMs;
+        double gcMs;
         long seen;
         /** Seconds from the end of the window until b held a's whole GTID position again. */
         double drained = Double.NaN;
@@ -83,6 +86,8 @@ final class ReplicationFigures {
             m.unseen += p.unseen;
             m.seen += p.seen;
             m.load = Math.max(m.load, p.load);
+            m.jitMs += p.jitMs;
+            m.gcMs += p.gcMs;
             m.drained = Math.max(m.drained, p.drained);
             for (int i = 0; i < m.cpu.length; i++) {
                 m.cpu[i] += p.cpu[i] * p.seconds;
@@ -130,15 +135,15 @@ final class ReplicationFigures {
         System.out.println();
         System.out.println("Propagation latency: write at a until the row is first seen at b (ms; from the write's due"
                 + " time, open loop)");
-        System.out.println(f("%-7s %-40s %8s %9s %8s %8s %8s %9s  %9s %9s  %6s %6s %8s %8s  %5s %5s %5s %5s",
+        System.out.println(f("%-7s %-40s %8s %9s %8s %8s %8s %9s  %9s %9s  %6s %6s %8s %8s  %5s %5s %5s %5s %7s %6s",
                 "rate/s", "path", "writes", "achieved", "p50", "p90", "p99", "max", "ack p50", "ack p99", "errors",
-                "unseen", "not sent", "drain s", "jvm", "db a", "db b", "other"));
+                "unseen", "not sent", "drain s", "jvm", "db a", "db b", "other", "jit ms", "gc ms"));
         for (Lat r : rows) {
             System.out.println(f("%-7d %-40s %8d %9.0f %8.2f %8.2f %8.2f %9.2f  %9.2f %9.2f  %6d %6d %8d %8.1f  %5.2f"
-                            + " %5.2f %5.2f %5.2f", r.rate, r.path(), r.sentInWindow, r.achieved(), BenchKit.pctMs(r.lat, 50),
+                            + " %5.2f %5.2f %5.2f %7.0f %6.0f", r.rate, r.path(), r.sentInWindow, r.achieved(), BenchKit.pctMs(r.lat, 50),
                     BenchKit.pctMs(r.lat, 90), BenchKit.pctMs(r.lat, 99), max(r.lat), BenchKit.pctMs(r.ack, 50),
                     BenchKit.pctMs(r.ack, 99), r.errors, r.unseen, r.notSent, r.drained, r.cpu[0], r.cpu[1], r.cpu[2],
-                    r.cpu[3]));
+                    r.cpu[3], r.jitMs, r.gcMs));
         }
         System.out.println(f("writes: due in the %.0f s window and acknowledged; achieved = writes/s; ack = the writer's own"
                 + " latency (commit at a, or the API's answer); unseen: acknowledged but not seen at b within %.0f s;"
@@ -146,7 +151,7 @@ final class ReplicationFigures {
                 + " until b held a's whole GTID position (each row starts with b caught up).", measure, drainSeconds,
                 maxLagSeconds));
         System.out.println(f("cpu columns in cores during the window: this JVM (writers, reader, both sites), mariadbd of"
-                + " a and b, and every other process (noise). Reader resolution: one poll per %d us plus the query.",
+                + " a and b, and every other process (noise); jit ms and gc ms: this JVM's compiler and collector time in the window(s). Reader resolution: one poll per %d us plus the query.",
                 pollNanos / 1000));
         System.out.println();
         CatchUp c = p.cusp();
