@@ -88,21 +88,27 @@ public final class PeerRoutes {
             JsonNode b = Json.body(ctx);
             Json.only(b, "name", "id");
             String name = Json.text(b, "name", true);
-            JsonNode id = b.get("id");
-            if (id == null || !id.isIntegralNumber() || !id.canConvertToInt()) {
-                throw CuspException.invalid("id", "id must be a whole number");
-            }
-            group.tenantClaims().claimFor(member(ctx).name(), name, id.asInt());
-            ctx.json(Map.of("name", name, "id", id.asInt(), "claimed_by", member(ctx).name()));
+            int id = claimId(b);
+            group.tenantClaims().claimFor(member(ctx).name(), name, id);
+            ctx.json(Map.of("name", name, "id", id, "claimed_by", member(ctx).name()));
         });
         app.post(BASE + "/tenants/release", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "name", "id");
             String name = Json.text(b, "name", true);
-            group.tenantClaims().releaseFor(member(ctx).name(), name, b.path("id").asInt());
+            group.tenantClaims().releaseFor(member(ctx).name(), name, claimId(b));
             ctx.json(Map.of("name", name, "released", true));
         });
         app.get(BASE + "/jobs/{id}", ctx -> ctx.json(jobs.require(ctx.pathParam("id")).describe()));
+    }
+
+    /** The tenant id of a claim or release: a whole number, or 400 naming the field. */
+    private static int claimId(JsonNode body) {
+        JsonNode id = body.get("id");
+        if (id == null || !id.isIntegralNumber() || !id.canConvertToInt()) {
+            throw CuspException.invalid("id", "id must be a whole number");
+        }
+        return id.asInt();
     }
 
     private void snapshot(Context ctx) throws Exception {

@@ -9,11 +9,16 @@ import static dev.cusp.group.GroupSites.count;
 import static dev.cusp.group.GroupSites.login;
 import static dev.cusp.group.GroupSites.twoPeers;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +121,28 @@ class TenantClaimsIT {
 
     @Test
     @Order(3)
+    void aClaimOrReleaseWithoutAWholeNumberIdIsRefusedNamingTheField() {
+        Member atB = a.site.group().member("b").orElseThrow();
+        for (String path : List.of(TenantClaims.PEER_PATH, TenantClaims.RELEASE_PATH)) {
+            for (Object bad : List.of("515151", 1.5, 99_999_999_999L)) {
+                assertThatThrownBy(() -> a.site.group().peers.call(atB, "POST", path, Map.of("name", "x", "id", bad),
+                        Duration.ofSeconds(10)))
+                        .as(path + " with id " + bad)
+                        .isInstanceOfSatisfying(CuspException.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                            assertThat(e.field()).isEqualTo("id");
+                            assertThat(e.getMessage()).contains("id must be a whole number");
+                        });
+            }
+        }
+        // A missing id is refused the same way, and nothing was claimed: "x" can still be made at b.
+        assertThatThrownBy(() -> a.site.group().peers.call(atB, "POST", TenantClaims.RELEASE_PATH,
+                Map.of("name", "x"), Duration.ofSeconds(10)))
+                .isInstanceOfSatisfying(CuspException.class, e -> assertThat(e.field()).isEqualTo("id"));
+    }
+
+    @Test
+    @Order(4)
     void withAPeerUnreachableCreationWaitsAndEverythingElseGoesOn() throws Exception {
         TenantService.Created t = a.newTenant("running");
         awaitConverged(a, b);
