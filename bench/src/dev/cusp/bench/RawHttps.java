@@ -35,6 +35,14 @@ final class RawHttps implements AutoCloseable {
     private final byte[] buf = new byte[16 * 1024];
     private int pos;
     private int limit;
+    /** When the connection last finished a request (System.nanoTime). */
+    private long lastUsed;
+    /**
+     * A connection idle this long is not reused: the site's HTTPS connector closes idle ones
+     * after 30 s (Jetty's default), and a request sent on one it has just closed fails. A real
+     * client would do the same (or retry idempotent requests); a POST is not idempotent.
+     */
+    private static final long REUSE_IDLE_NANOS = 20_000_000_000L;
 
     /** A client of {@code siteUrl} (https://host:port); connects on first use and after a close. */
     RawHttps(SSLContext tls, String siteUrl) {
@@ -54,6 +62,9 @@ final class RawHttps implements AutoCloseable {
     }
 
     private BenchKit.Reply send(String method, String path, String authorization, String json) throws IOException {
+        if (socket != null && System.nanoTime() - lastUsed > REUSE_IDLE_NANOS) {
+            close();
+        }
         if (socket == null) {
             connect();
         }
@@ -73,7 +84,9 @@ final class RawHttps implements AutoCloseable {
         }
         out.flush(); // one write, so one TLS record, per request
         try {
-            return read();
+            BenchKit.Reply r = read();
+            lastUsed = System.nanoTime();
+            return r;
         } catch (IOException | RuntimeException e) {
             close(); // the connection's state is unknown: start a new one next time
             throw e;

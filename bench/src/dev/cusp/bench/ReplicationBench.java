@@ -106,14 +106,14 @@ public final class ReplicationBench {
 
     ReplicationBench(boolean quick) {
         this.quick = quick;
-        this.applierAb = Boolean.parseBoolean(System.getProperty("bench.applier.ab", "true"));
+        this.applierAb = Boolean.parseBoolean(System.getProperty("bench.applier.ab", "false"));
         this.rounds = Integer.parseInt(System.getProperty("bench.rounds", "4"));
         this.rates = Arrays.stream(System.getProperty("bench.rates", "100,500,2000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         this.warmup = Double.parseDouble(System.getProperty("bench.warmup", quick ? "1" : "5"));
         this.measure = Double.parseDouble(System.getProperty("bench.seconds", quick ? "3" : "20"));
         this.jitWarmup = Double.parseDouble(System.getProperty("bench.jit.warmup", quick ? "3" : "10"));
-        this.jitSettleMax = Double.parseDouble(System.getProperty("bench.jit.settle.max", quick ? "3" : "180"));
+        this.jitSettleMax = Double.parseDouble(System.getProperty("bench.jit.settle.max", quick ? "3" : "150"));
         this.partitionSeconds = Double.parseDouble(System.getProperty("bench.partition.seconds", quick ? "10" : "60"));
         this.partitionRate = Integer.parseInt(System.getProperty("bench.partition.rate", "500"));
         this.pollNanos = Long.parseLong(System.getProperty("bench.poll.us", "500")) * 1000;
@@ -188,6 +188,12 @@ public final class ReplicationBench {
     }
 
     static final String ONE_APPLIER = "b: 1 applier";
+    /**
+     * Warm-up before each round's window: a path's HTTPS connections idle past the site's 30 s
+     * keep-alive are opened again here, and the TLS and JDBC set-up code they run is compiled
+     * here rather than in the window (2 s left compilation in the windows).
+     */
+    static final double ROUND_WARMUP_S = 3;
 
     /**
      * A path's writers, opened at first use and kept for the whole benchmark, as clients keep
@@ -210,7 +216,7 @@ public final class ReplicationBench {
      * of compilation in a 5 s window, API p99 176 ms; 0.1 s in a later one, 12.9 ms). A site
      * that serves a practice all day is past this, so the windows measure the steady state:
      * slices of {@link #jitWarmup} s (then a few seconds of each JDBC path, through the writers
-     * the windows use) repeat until one compiles for less than 2% of its length,
+     * the windows use, and the API's connections opened anew) repeat until one compiles for less than 2% of its length,
      * at most {@link #jitSettleMax} s (then the figures say it did not settle).
      *
      * @return what the compiler did, for the report
@@ -227,6 +233,9 @@ public final class ReplicationBench {
                 check(w.errors == 0, mode + " warm-up: " + w.errors + " errors, first: " + w.firstError);
                 jit += w.jitMs;
             }
+            // The windows' writers meet the site again after idling past its keep-alive, so they
+            // open new TLS connections: the warm-up does too, so that code is compiled here.
+            writer("api").reconnect();
             spent += jitWarmup;
             calm = jit < 0.02 * (jitWarmup + 2 * small) * 1000;
             slices.append(slices.isEmpty() ? "" : ", ").append(f("%.0f", jit));
@@ -237,7 +246,7 @@ public final class ReplicationBench {
 
     /**
      * The target point, measured so that every path meets the same machine: {@link #rounds}
-     * rounds, each writing every path for {@code measure / rounds} seconds (after 2 s of warm-up),
+     * rounds, each writing every path for {@code measure / rounds} seconds (after {@link #ROUND_WARMUP_S} s of warm-up),
      * in an order that alternates from round to round; each path's samples are then merged. On
      * this shared machine a single stall of a few hundred ms sets a 20 s window's p99 (at 500/s
      * the 1% worst are 100 writes, 0.2 s of them), so back-to-back windows compared one path's
@@ -269,7 +278,7 @@ public final class ReplicationBench {
                         applierMode(want);
                         mode = want;
                     }
-                    Lat r = latency(path[1], rate, 2, slice, true);
+                    Lat r = latency(path[1], rate, ROUND_WARMUP_S, slice, true);
                     r.variant = path[0];
                     check(r.seen > 0, r.label() + ": no write was seen at b");
                     parts.computeIfAbsent(path[0] + "/" + path[1], k -> new ArrayList<>()).add(r);

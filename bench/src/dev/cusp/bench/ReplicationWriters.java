@@ -20,6 +20,14 @@ final class ReplicationWriters {
     interface Writer extends AutoCloseable {
         boolean write(int thread, String tag, long k) throws Exception;
 
+        /**
+         * Closes the writers' HTTPS connections so that the next writes open new ones (TLS
+         * handshakes), as they do after sitting idle past the site's keep-alive; JDBC writers
+         * keep theirs.
+         */
+        default void reconnect() {
+        }
+
         @Override
         void close();
     }
@@ -155,6 +163,11 @@ final class ReplicationWriters {
                     throw new IllegalStateException("HTTP " + r.status() + " " + r.body());
                 }
                 return true;
+            }
+
+            @Override
+            public void reconnect() {
+                close(); // each RawHttps connects again on its next request
             }
 
             @Override
