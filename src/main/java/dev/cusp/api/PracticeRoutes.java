@@ -202,6 +202,8 @@ public final class PracticeRoutes {
         PracticeUsers.User u;
         try (TenantPools.Lease l = pools.lease(t)) {
             u = PracticeUsers.login(l.connection(), site, user, password, maxFailures, lockout);
+        } catch (SQLException e) {
+            throw raced(t, e);
         }
         String token = sessions.issue(t.name(), u.id(), u.userName(), u.admin());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -243,6 +245,8 @@ public final class PracticeRoutes {
         Tenant t = tenant(s.tenant());
         try (TenantPools.Lease l = pools.lease(t)) {
             return work.run(l.connection(), new Actor(s.userName(), site));
+        } catch (SQLException e) {
+            throw raced(t, e);
         }
     }
 
@@ -274,7 +278,19 @@ public final class PracticeRoutes {
                 }
                 throw e;
             }
+        } catch (SQLException e) {
+            throw raced(t, e);
         }
+    }
+
+    /**
+     * A request whose database work failed may have raced a suspend or a drop, here or at a
+     * peer: the practice's pool is closed then, under any request still running on it. The
+     * answer is then what the practice's state says (423, 404, 503), not an internal error.
+     */
+    private SQLException raced(Tenant t, SQLException e) {
+        tenant(t.name()); // throws when the practice is no longer active; the cache was cleared with its pool
+        return e;
     }
 
     private Tenant tenant(String name) {

@@ -105,8 +105,12 @@ public final class PracticeUsers {
                 return new User(id, userName, rs.getBoolean(3));
             }
         } catch (SQLException | RuntimeException e) {
-            if (!c.getAutoCommit()) {
-                c.rollback();
+            try {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            } catch (SQLException re) {
+                e.addSuppressed(re); // a closed connection cannot roll back: the first failure is the answer
             }
             throw e;
         }

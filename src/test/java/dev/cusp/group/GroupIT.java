@@ -162,6 +162,20 @@ class GroupIT {
         // One source each: parallel appliers.
         awaitAppliers(a, EmbeddedNode.PARALLEL_APPLIERS);
         awaitAppliers(b, EmbeddedNode.PARALLEL_APPLIERS);
+        // A caught-up link is 0 s behind, also after an idle spell: parallel appliers report
+        // Seconds_Behind_Master from the last event applied before it (MariaDB's MDEV-17516).
+        TenantService.Created idle = a.newTenant("idle");
+        addPatient(a, idle.tenant().name(), login(a, idle), "BeforeTheIdleSpell");
+        awaitConverged(a, b);
+        Thread.sleep(3_000);
+        for (TestSite s : List.of(a, b)) {
+            for (JsonNode site : admin(s, "GET", "/api/v1/admin/group", null).json().path("sites")) {
+                for (JsonNode l : site.path("links")) {
+                    assertThat(l.path("seconds_behind").asLong(-1)).as(site.path("name").asText() + " link " + l)
+                            .isZero();
+                }
+            }
+        }
         // Make the limit bite at three writers instead of six, to test the refusal with three sites.
         try (Connection conn = a.site.node().adminConnection(); Statement st = conn.createStatement()) {
             st.execute("UPDATE cusp.group_setting SET value = '2' WHERE name = 'capacity'");
