@@ -90,7 +90,8 @@ public final class ReplicationBench {
     private final double jitWarmup;
     /** The longest the warm-up waits for the JIT compiler to settle, in seconds of API writes (quick: one slice). */
     private final double jitSettleMax;
-    private final Map<String, ReplicationWriters.Writer> writers = new java.util.HashMap<>();
+    /** Every path's writers at a, kept for the whole benchmark (set once the tenant exists). */
+    private ReplicationWriters writers;
     private final double partitionSeconds;
     private final int partitionRate;
     private final long pollNanos;
@@ -154,6 +155,7 @@ public final class ReplicationBench {
         GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
         System.out.println(f("-- b joined a as a peer in %.1f s; links a<-b and b<-a running", joined.wallSeconds()));
         tenant = a.site().tenants().create("rbench", 4711);
+        writers = new ReplicationWriters(a, tenant, WRITERS, WRITERS_PER_TOKEN);
         GroupKit.awaitConverged(Duration.ofSeconds(60), a, b);
         System.out.println(f("-- tenant %s created at a, present at b", tenant.tenant().name()));
 
@@ -181,8 +183,7 @@ public final class ReplicationBench {
         }
 
         Partition part = partition();
-        writers.values().forEach(ReplicationWriters.Writer::close);
-        writers.clear();
+        writers.close();
         ReplicationFigures.report(rows, part, measure, drainSeconds, maxLagSeconds, pollNanos);
         return 0;
     }
@@ -196,28 +197,15 @@ public final class ReplicationBench {
     static final double ROUND_WARMUP_S = 3;
 
     /**
-     * A path's writers, opened at first use and kept for the whole benchmark, as clients keep
-     * their connections and sessions: every window measures writes, not 16 TLS handshakes and a
-     * few password checks, whose CPU and JIT compilations otherwise ran into the windows.
-     */
-    private ReplicationWriters.Writer writer(String mode) throws Exception {
-        ReplicationWriters.Writer w = writers.get(mode);
-        if (w == null) {
-            w = new ReplicationWriters(a, tenant, WRITERS, WRITERS_PER_TOKEN).of(mode);
-            writers.put(mode, w);
-        }
-        return w;
-    }
-
-    /**
      * Writes every path at 500/s until the JIT compiler has settled: the site's request path is
      * far more code than a JDBC write (TLS, HTTP, JSON, routing), and on two busy cores its C2
      * compilations ran on for minutes, taking up to a core in the measured windows (seen: 5 s
      * of compilation in a 5 s window, API p99 176 ms; 0.1 s in a later one, 12.9 ms). A site
      * that serves a practice all day is past this, so the windows measure the steady state:
      * slices of {@link #jitWarmup} s (then a few seconds of each JDBC path, through the writers
-     * the windows use, and the API's connections opened anew) repeat until one compiles for less than 2% of its length,
-     * at most {@link #jitSettleMax} s (then the figures say it did not settle).
+     * the windows use, and the API's connections opened anew) repeat until one compiles for
+     * less than 2% of its length, at most {@link #jitSettleMax} s (then the figures say it did
+     * not settle).
      *
      * @return what the compiler did, for the report
      */
@@ -235,7 +223,7 @@ public final class ReplicationBench {
             }
             // The windows' writers meet the site again after idling past its keep-alive, so they
             // open new TLS connections: the warm-up does too, so that code is compiled here.
-            writer("api").reconnect();
+            writers.of("api").reconnect();
             spent += jitWarmup;
             calm = jit < 0.02 * (jitWarmup + 2 * small) * 1000;
             slices.append(slices.isEmpty() ? "" : ", ").append(f("%.0f", jit));
@@ -322,7 +310,7 @@ public final class ReplicationBench {
      * reader at b times when each row is first seen there.
      */
     private Lat latency(String mode, int rate, double warmS, double measS, boolean withReader) throws Exception {
-        ReplicationWriters.Writer w = writer(mode);
+        ReplicationWriters.Writer w = writers.of(mode);
         String tag = "Rb" + (mode.equals("api") ? "A" : mode.equals("jdbc") ? "J" : "T") + rate + "p" + (++phases);
         long interval = (long) (1e9 / rate);
         long origin = System.nanoTime() + 50_000_000L;

@@ -13,9 +13,12 @@ import java.sql.Statement;
 /**
  * The replication benchmark's three write paths at site a, one connection per writer thread:
  * {@code jdbc} (a single-row INSERT, the plain-replication baseline), {@code jdbctx} (the API's
- * transaction over JDBC) and {@code api} ({@code POST /patients} over HTTPS).
+ * transaction over JDBC) and {@code api} ({@code POST /patients} over HTTPS). Each path's
+ * writers are opened at first use and kept until {@link #close}, as clients keep their
+ * connections and sessions: every window measures writes, not 16 TLS handshakes and a few
+ * password checks, whose CPU and JIT compilations otherwise ran into the windows.
  */
-final class ReplicationWriters {
+final class ReplicationWriters implements AutoCloseable {
     /** One write of the k-th row of a phase; false or an exception when it failed. */
     interface Writer extends AutoCloseable {
         boolean write(int thread, String tag, long k) throws Exception;
@@ -36,6 +39,7 @@ final class ReplicationWriters {
     private final TenantService.Created tenant;
     private final int writers;
     private final int writersPerToken;
+    private final java.util.Map<String, Writer> kept = new java.util.HashMap<>();
 
     ReplicationWriters(Member a, TenantService.Created tenant, int writers, int writersPerToken) {
         this.a = a;
@@ -44,12 +48,24 @@ final class ReplicationWriters {
         this.writersPerToken = writersPerToken;
     }
 
+    /** The path's writers, opened on first use. */
     Writer of(String mode) throws Exception {
-        return switch (mode) {
-            case "jdbc" -> insertWriter();
-            case "jdbctx" -> txShapedWriter();
-            default -> apiWriter();
-        };
+        Writer w = kept.get(mode);
+        if (w == null) {
+            w = switch (mode) {
+                case "jdbc" -> insertWriter();
+                case "jdbctx" -> txShapedWriter();
+                default -> apiWriter();
+            };
+            kept.put(mode, w);
+        }
+        return w;
+    }
+
+    @Override
+    public void close() {
+        kept.values().forEach(Writer::close);
+        kept.clear();
     }
 
     private Connection[] connections(boolean autocommit) throws SQLException {
