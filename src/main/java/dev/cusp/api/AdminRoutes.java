@@ -71,7 +71,9 @@ public final class AdminRoutes {
         // No global lockout: failures from elsewhere never keep the real admin, at an address
         // that has not failed, from logging in.
         String from = PracticeRoutes.clientAddress(ctx);
-        String key = user.length() > 64 ? null : user;
+        // There is one account: every failure counts against it, whatever name was typed, so
+        // spraying names gains nothing.
+        String key = ADMIN_USER;
         LoginThrottle.Attempt attempt = throttle.begin(from, key);
         // The hash is checked whatever the name, so the answer time does not tell the name.
         boolean ok = Passwords.verify(password, adminHash.get()) && ADMIN_USER.equals(user);
@@ -79,7 +81,7 @@ public final class AdminRoutes {
             LOG.info("site-admin login failed from {}", from);
             if (attempt.addressWaits() || attempt.userWaits()) {
                 LOG.warn("site-admin login: failures from {} reached login.max.failures; further attempts by {} wait",
-                        from, attempt.addressWaits() ? "that address" : "that user name");
+                        from, attempt.addressWaits() ? "that address" : "addresses that failed");
             }
             throw new CuspException(ErrorCode.UNAUTHENTICATED, "wrong user name or password");
         }
