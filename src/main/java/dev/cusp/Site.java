@@ -118,17 +118,17 @@ public final class Site implements AutoCloseable {
         SecretBox secrets = SecretBox.open(home.masterKey());
         pools = new TenantPools("127.0.0.1", id.dbPort(), secrets, settings.get(Settings.POOL_MAX),
                 Duration.ofSeconds(settings.get(Settings.POOL_IDLE_SECONDS)));
-        Sessions sessions = new Sessions(Duration.ofMinutes(settings.get(Settings.TOKEN_TTL_MINUTES)));
+        Sessions sessions = new Sessions(Duration.ofMinutes(settings.get(Settings.TOKEN_TTL_MINUTES)),
+                Duration.ofSeconds(settings.get(Settings.TOKEN_RECHECK_SECONDS)));
         TenantRegistry registry = new TenantRegistry(admin);
         PracticeRoutes[] practice = new PracticeRoutes[1];
         tenants = new TenantService(admin, registry, pools, secrets, new NodeTools(nc), home.documents(),
                 home.backups(), "127.0.0.1", id.dbPort(), (name, closed) -> practice[0].tenantChanged(name, closed),
                 dev.cusp.tenant.PracticeMigrations.of(settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)));
-        practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(),
-                settings.get(Settings.LOGIN_MAX_FAILURES), Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)),
+        practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(), loginThrottle(settings),
                 tenants.migrations().latest());
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
-                this::status);
+                this::status, loginThrottle(settings));
         PeerTrust trust = new PeerTrust();
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
@@ -161,6 +161,11 @@ public final class Site implements AutoCloseable {
         String address = settings.get(Settings.ADDRESS);
         group.start("https://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + server.port());
         LOG.info("site {}: serving {} (node 127.0.0.1:{}, home {})", id.siteName(), url, id.dbPort(), home.dir());
+    }
+
+    private static dev.cusp.api.LoginThrottle loginThrottle(Settings settings) {
+        return new dev.cusp.api.LoginThrottle(settings.get(Settings.LOGIN_MAX_FAILURES),
+                Duration.ofMinutes(settings.get(Settings.LOGIN_LOCKOUT_MINUTES)));
     }
 
     private dev.cusp.api.UpdateRoutes updateRoutes(Jobs jobs) {

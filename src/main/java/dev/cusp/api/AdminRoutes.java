@@ -9,29 +9,33 @@ import dev.cusp.tenant.TenantService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** The site-admin API: everything the CLI does goes through here. */
 public final class AdminRoutes {
     private static final String BASE = "/api/v1/admin";
-    private static final int MAX_FAILURES = 5;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminRoutes.class);
+    /** The one site-admin user name; any other name fails like a wrong password. */
+    private static final String ADMIN_USER = "admin";
 
     private final TenantService tenants;
     private final Sessions sessions;
     private final Supplier<String> adminHash;
     private final Supplier<Map<String, Object>> siteStatus;
-    private final AtomicInteger failures = new AtomicInteger();
-    private volatile Instant lockedUntil = Instant.EPOCH;
+    private final LoginThrottle throttle;
 
+    /**
+     * @param throttle the site-admin login's own throttle (by client address, and for the user
+     *                 name), separate from the practices'
+     */
     public AdminRoutes(TenantService tenants, Sessions sessions, Supplier<String> adminHash,
-                       Supplier<Map<String, Object>> siteStatus) {
+                       Supplier<Map<String, Object>> siteStatus, LoginThrottle throttle) {
         this.tenants = tenants;
+        this.throttle = throttle;
         this.sessions = sessions;
         this.adminHash = adminHash;
         this.siteStatus = siteStatus;
@@ -64,19 +68,26 @@ public final class AdminRoutes {
         Json.only(b, "user", "password");
         String user = Json.text(b, "user", true);
         String password = Json.text(b, "password", true);
-        if (lockedUntil.isAfter(Instant.now())) {
-            throw new CuspException(ErrorCode.LOCKED, "site-admin login is locked after " + MAX_FAILURES
-                    + " failures until " + lockedUntil);
-        }
-        if (!"admin".equals(user) || !Passwords.verify(password, adminHash.get())) {
-            if (failures.incrementAndGet() >= MAX_FAILURES) {
-                failures.set(0);
-                lockedUntil = Instant.now().plusSeconds(900);
+        // No global lockout: failures from elsewhere never keep the real admin, at an address
+        // that has not failed, from logging in.
+        String from = PracticeRoutes.clientAddress(ctx);
+        // There is one account: every failure counts against it, whatever name was typed, so
+        // spraying names gains nothing.
+        String key = ADMIN_USER;
+        LoginThrottle.Attempt attempt = throttle.begin(from, key);
+        // The hash is checked whatever the name, so the answer time does not tell the name.
+        boolean ok = Passwords.verify(password, adminHash.get()) && ADMIN_USER.equals(user);
+        if (!ok) {
+            LOG.info("site-admin login failed from {}", from);
+            if (attempt.addressWaits() || attempt.userWaits()) {
+                LOG.warn("site-admin login: failures from {} reached login.max.failures; further attempts by {} wait",
+                        from, attempt.addressWaits() ? "that address" : "addresses that failed");
             }
             throw new CuspException(ErrorCode.UNAUTHENTICATED, "wrong user name or password");
         }
-        failures.set(0);
-        String token = sessions.issue(null, 0, "site-admin", true);
+        throttle.succeeded(from, key);
+        LOG.info("site-admin login from {}", from);
+        String token = sessions.issueSiteAdmin();
         ctx.json(Map.of("token", token, "expires_in_seconds", sessions.ttl().toSeconds()));
     }
 

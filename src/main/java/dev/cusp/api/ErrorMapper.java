@@ -27,7 +27,12 @@ public final class ErrorMapper {
     }
 
     public static void install(Javalin app) {
-        app.exception(CuspException.class, (e, ctx) -> write(ctx, e.code(), e.getMessage(), e.field()));
+        app.exception(CuspException.class, (e, ctx) -> {
+            if (e instanceof LoginThrottle.Throttled t) {
+                ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+            }
+            write(ctx, e.code(), e.getMessage(), e.field());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromStatus(e.getStatus()),
                 e.getStatus() == 413 ? "the request body is too large (see the request.max.bytes setting)"
                         : e.getMessage(), e.getStatus() == 413 ? "body" : null));

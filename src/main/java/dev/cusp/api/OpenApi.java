@@ -100,6 +100,15 @@ final class OpenApi {
                 + " writes elsewhere 409", true, "Query", "QueryResult")));
         paths.put("/api/v1/t/{tenant}/users", Map.of("post", op("Add a practice user (admin)", true, "UserCreate",
                 "Object")));
+        paths.put("/api/v1/t/{tenant}/users/me/password", Map.of("put", op("Change your own password"
+                + " {current_password, new_password}: 204; your other sessions end", true, null, "Object")));
+        paths.put("/api/v1/t/{tenant}/users/{user}", Map.of(
+                "put", op("Set a user's role {is_admin} (admin); the user's sessions end", true, null, "Object"),
+                "delete", op("Delete a user (admin); the user's sessions end", true, null, "Object")));
+        paths.put("/api/v1/t/{tenant}/users/{user}/lock", Map.of("post", op("Lock a user until unlocked (admin); the"
+                + " user's sessions end", true, null, "Object")));
+        paths.put("/api/v1/t/{tenant}/users/{user}/unlock", Map.of("post", op("Unlock a user and forget its failed"
+                + " logins at this site (admin)", true, null, "Object")));
         paths.put("/api/v1/t/{tenant}/security-log", Map.of("get", op("Security log (admin)", true, null, "Object")));
         Map<String, Object> schemas = new LinkedHashMap<>();
         for (EntitySpec e : Entities.ALL) {

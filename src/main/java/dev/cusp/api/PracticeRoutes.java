@@ -7,7 +7,10 @@ import dev.cusp.practice.Actor;
 import dev.cusp.practice.DestructiveOperations;
 import dev.cusp.practice.Entities;
 import dev.cusp.practice.EntitySpec;
+import dev.cusp.practice.PracticeUserAdmin;
 import dev.cusp.practice.PracticeUsers;
+import dev.cusp.practice.SecurityLog;
+import dev.cusp.secret.Passwords;
 import dev.cusp.practice.Records;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantPools;
@@ -18,7 +21,6 @@ import io.javalin.http.HandlerType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * user), in one transaction, and every change is written to the tenant's security log.
  */
 public final class PracticeRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PracticeRoutes.class);
     private static final String BASE = "/api/v1/t/{tenant}";
     private static final String TENANT_PREFIX = "/api/v1/t/";
     /** Request attribute holding the session the before-handler checked. */
@@ -46,8 +49,7 @@ public final class PracticeRoutes {
     private final TenantPools pools;
     private final Sessions sessions;
     private final String site;
-    private final int maxFailures;
-    private final Duration lockout;
+    private final LoginThrottle throttle;
     /** Registry lookups are cached: a hot path reads the tenant on every request. */
     private final Map<String, CachedTenant> cache = new ConcurrentHashMap<>();
 
@@ -61,8 +63,8 @@ public final class PracticeRoutes {
     }
 
     public PracticeRoutes(TenantRegistry registry, TenantPools pools, Sessions sessions, String site,
-                          int maxFailures, Duration lockout) {
-        this(registry, pools, sessions, site, maxFailures, lockout, null);
+                          LoginThrottle throttle) {
+        this(registry, pools, sessions, site, throttle, null);
     }
 
     /**
@@ -71,14 +73,14 @@ public final class PracticeRoutes {
      *                     side to update; null serves every version
      */
     public PracticeRoutes(TenantRegistry registry, TenantPools pools, Sessions sessions, String site,
-                          int maxFailures, Duration lockout, String schemaLatest) {
+                          LoginThrottle throttle, String schemaLatest) {
         this.schemaLatest = schemaLatest;
         this.registry = registry;
         this.pools = pools;
         this.sessions = sessions;
         this.site = site;
-        this.maxFailures = maxFailures;
-        this.lockout = lockout;
+        this.throttle = throttle;
+        sessions.stampsFrom(this::currentStamp);
     }
 
     /** Forgets what it knew of a tenant; when {@code closed} (suspend, drop) its sessions end too. */
@@ -131,10 +133,7 @@ public final class PracticeRoutes {
             Json.send(ctx, tx(ctx, (c, a) -> DestructiveOperations.combinePlans(c, a, keep, merge)));
         });
         app.post(BASE + "/users", ctx -> {
-            Sessions.Session s = session(ctx);
-            if (!s.admin()) {
-                throw new CuspException(ErrorCode.FORBIDDEN, "only a practice administrator can add users");
-            }
+            requireAdmin(ctx, "add users");
             JsonNode b = Json.body(ctx);
             Json.only(b, "user_name", "password", "is_admin");
             String user = Json.text(b, "user_name", true);
@@ -148,17 +147,50 @@ public final class PracticeRoutes {
             Json.only(b, "current_password", "new_password");
             String cur = Json.text(b, "current_password", true);
             String next = Json.text(b, "new_password", true);
-            tx(ctx, (c, a) -> {
-                PracticeUsers.changePassword(c, a, s.userId(), cur, next, maxFailures, lockout);
-                return null;
-            });
+            // A weak new password is refused before the throttle: that answer checks no secret.
+            Passwords.requireStrong("new_password", next, s.userName());
+            String from = clientAddress(ctx);
+            String key = userKey(s.tenant(), s.userName());
+            throttle.begin(from, key);
+            String stamp = (String) tx(ctx, (c, a) -> PracticeUsers.changePassword(c, a, s.userId(), cur, next));
+            throttle.succeeded(from, key);
+            // Every other session of the user ends; the caller's own, which just proved the
+            // current password, goes on with the new stamp.
+            sessions.revokeUser(s.tenant(), s.userId(), ctx.header("Authorization"), stamp);
             ctx.status(204);
         });
-        app.get(BASE + "/security-log", ctx -> {
-            Sessions.Session s = session(ctx);
-            if (!s.admin()) {
-                throw new CuspException(ErrorCode.FORBIDDEN, "only a practice administrator can read the security log");
+        app.put(BASE + "/users/{user}", ctx -> {
+            requireAdmin(ctx, "change a user's role");
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "is_admin");
+            if (b.get("is_admin") == null) {
+                throw CuspException.invalid("is_admin", "is_admin is required");
             }
+            boolean admin = Json.bool(b, "is_admin", false);
+            String user = ctx.pathParam("user");
+            Json.send(ctx, ended(ctx, tx(ctx, (c, a) -> PracticeUserAdmin.setAdmin(c, a, user, admin))));
+        });
+        app.delete(BASE + "/users/{user}", ctx -> {
+            requireAdmin(ctx, "delete users");
+            String user = ctx.pathParam("user");
+            ended(ctx, tx(ctx, (c, a) -> PracticeUserAdmin.delete(c, a, user)));
+            ctx.status(204);
+        });
+        app.post(BASE + "/users/{user}/lock", ctx -> {
+            requireAdmin(ctx, "lock users");
+            String user = ctx.pathParam("user");
+            Json.send(ctx, ended(ctx, tx(ctx, (c, a) -> PracticeUserAdmin.lock(c, a, user))));
+        });
+        app.post(BASE + "/users/{user}/unlock", ctx -> {
+            Sessions.Session s = requireAdmin(ctx, "unlock users");
+            String user = ctx.pathParam("user");
+            String key = userKey(s.tenant(), user);
+            boolean throttled = key != null && throttle.forgetUser(key);
+            Json.send(ctx, ((PracticeUserAdmin.Account) tx(ctx, (c, a) -> PracticeUserAdmin.unlock(c, a, user,
+                    throttled ? "failed logins forgotten at site " + site : null))).json());
+        });
+        app.get(BASE + "/security-log", ctx -> {
+            requireAdmin(ctx, "read the security log");
             Json.send(ctx, read(ctx, (c, a) -> securityLog(c, ctx.queryParamMap())));
         });
         app.get(BASE + "/{entity}", ctx -> {
@@ -198,20 +230,95 @@ public final class PracticeRoutes {
         Json.only(b, "user", "password");
         String user = Json.text(b, "user", true);
         String password = Json.text(b, "password", true);
+        if (user.isBlank() || password.isEmpty()) {
+            throw CuspException.invalid(user.isBlank() ? "user" : "password", "user and password are required");
+        }
         Tenant t = tenant(ctx.pathParam("tenant"));
+        String from = clientAddress(ctx);
+        String key = userKey(t.name(), user);
+        // Before the password is looked at, and the same whether the user exists or not.
+        LoginThrottle.Attempt attempt = throttle.begin(from, key);
         PracticeUsers.User u;
         try (TenantPools.Lease l = pools.lease(t)) {
-            u = PracticeUsers.login(l.connection(), site, user, password, maxFailures, lockout);
+            u = PracticeUsers.login(l.connection(), site, user, password, from);
+        } catch (CuspException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED || e.code() == ErrorCode.INVALID_INPUT) {
+                waitsBegin(t, attempt, from, key == null ? null : user);
+            }
+            throw e;
         } catch (SQLException e) {
             throw raced(t, e);
         }
-        String token = sessions.issue(t.name(), u.id(), u.userName(), u.admin());
+        throttle.succeeded(from, key);
+        String token = sessions.issue(t.name(), u.id(), u.userName(), u.admin(), u.stamp());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("token", token);
         m.put("expires_in_seconds", sessions.ttl().toSeconds());
         m.put("user", u.userName());
         m.put("is_admin", u.admin());
         Json.send(ctx, m);
+    }
+
+    /**
+     * Logs the failure after which an address or a user name must wait between attempts: once
+     * per start of a wait, not per refused attempt, so a flood of attempts writes few rows.
+     */
+    private void waitsBegin(Tenant t, LoginThrottle.Attempt attempt, String from, String user) {
+        if (!attempt.addressWaits() && !attempt.userWaits()) {
+            return;
+        }
+        String who = (attempt.addressWaits() ? "address " + from : "")
+                + (attempt.addressWaits() && attempt.userWaits() ? " and " : "")
+                + (attempt.userWaits() ? "a user name" : "");
+        LOG.warn("practice {}: login.max.failures reached for {} (last failure from {}); further attempts wait",
+                t.name(), who, from);
+        try (TenantPools.Lease l = pools.lease(t)) {
+            SecurityLog.write(l.connection(), new Actor(user == null ? "(over-long user name)" : user, site),
+                    "login_throttled", "practice_user", null, "further attempts by " + who + " wait");
+        } catch (SQLException | RuntimeException e) {
+            // A report replica cannot write, and the refusal itself does not depend on this row.
+            LOG.info("practice {}: login_throttled row not written: {}", t.name(), e.getMessage());
+        }
+    }
+
+    /** Ends the sessions of the user a committed change was about. */
+    private Map<String, Object> ended(Context ctx, Object changed) {
+        PracticeUserAdmin.Account a = (PracticeUserAdmin.Account) changed;
+        sessions.revokeUser(session(ctx).tenant(), a.id(), null, null);
+        return a.json();
+    }
+
+    private Sessions.Session requireAdmin(Context ctx, String what) {
+        Sessions.Session s = session(ctx);
+        if (!s.admin()) {
+            throw new CuspException(ErrorCode.FORBIDDEN, "only a practice administrator can " + what);
+        }
+        return s;
+    }
+
+    /**
+     * What a session's user row looks like now, for {@link Sessions}: read through the
+     * practice's own pool, as every practice request is.
+     */
+    private String currentStamp(Sessions.Session s) {
+        Tenant t = tenant(s.tenant());
+        try (TenantPools.Lease l = pools.lease(t)) {
+            return PracticeUsers.stamp(l.connection(), s.userId());
+        } catch (SQLException e) {
+            raced(t, e);
+            throw new CuspException(ErrorCode.UNAVAILABLE, "could not check the session's user against the"
+                    + " practice's database; try again", null, e);
+        }
+    }
+
+    /** The client's address as the throttle counts it: the TCP peer, never a header. */
+    static String clientAddress(Context ctx) {
+        return LoginThrottle.clientKey(ctx.req().getRemoteAddr());
+    }
+
+    /** The throttle's key for a user name of a practice; null for a name no user can have. */
+    private static String userKey(String tenant, String user) {
+        return user.length() > PracticeUsers.MAX_USER_NAME ? null : tenant + "/" + user;
     }
 
     /**

@@ -12,6 +12,8 @@ public enum ErrorCode {
     CONFLICT(409, 6),
     PAYLOAD_TOO_LARGE(413, 2),
     LOCKED(423, 7),
+    /** Too many failed logins from a client address or for a user: wait the answer's Retry-After. */
+    TOO_MANY_REQUESTS(429, 7),
     READ_ONLY(409, 6),
     SITE_NOT_RUNNING(503, 3),
     SITE_ALREADY_RUNNING(409, 3),

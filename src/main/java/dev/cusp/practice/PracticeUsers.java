@@ -3,23 +3,35 @@ package dev.cusp.practice;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.secret.Passwords;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.SQLIntegrityConstraintViolationException;
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
-/** Practice users: login with lockout after repeated failures, and account management. */
+/**
+ * Practice users: login, and account management. Guessing is slowed by the caller (the API's
+ * login throttle, in memory); nothing here locks a user out on failures, so an outsider cannot
+ * lock out a practice's users by failing on purpose. Only a practice administrator locks a user
+ * ({@link PracticeUserAdmin}).
+ */
 public final class PracticeUsers {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PracticeUsers.class);
-    /** A logged-in practice user. */
-    public record User(long id, String userName, boolean admin) {
+    /** Longest user name (the column's width). */
+    public static final int MAX_USER_NAME = 64;
+
+    /**
+     * A logged-in practice user; {@code stamp} identifies the row's password and role as of the
+     * login, so a session can tell when either has changed ({@link #stamp(Connection, long)}).
+     */
+    public record User(long id, String userName, boolean admin, String stamp) {
     }
 
     private static final String UNKNOWN_USER_HASH = Passwords.hash(Passwords.token());
@@ -28,81 +40,70 @@ public final class PracticeUsers {
     }
 
     /**
-     * Checks a password. A wrong one counts towards the lockout; {@code maxFailures} in a row
-     * lock the user out for {@code lockout}. The answer never says whether the user exists.
+     * Checks a password. The answer is the same 401, after the same work (one Argon2 run, one
+     * security-log row), whether the user does not exist or the password is wrong. That a user
+     * is locked by an administrator is said only to a caller who gave the right password.
+     *
+     * @param from the client's address, for the security log
      */
-    public static User login(Connection c, String site, String userName, String password, int maxFailures,
-                             Duration lockout) throws SQLException {
+    public static User login(Connection c, String site, String userName, String password, String from)
+            throws SQLException {
         if (userName == null || userName.isBlank() || password == null || password.isEmpty()) {
             throw CuspException.invalid(userName == null || userName.isBlank() ? "user" : "password",
                     "user and password are required");
         }
         // On a report replica (read_only) a login still works, but leaves no trace in the
-        // database: failures and lockouts are counted where writes happen, and replicate here.
+        // database: the security log is written where writes happen.
         boolean record;
         try (Statement st = c.createStatement(); ResultSet ro = st.executeQuery("SELECT @@read_only")) {
             ro.next();
             record = !ro.getBoolean(1);
         }
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, password_hash, is_admin, failed_logins,"
-                + " locked_until FROM practice_user WHERE user_name = ?" + (record ? " FOR UPDATE" : ""))) {
-            ps.setString(1, userName);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    // One Argon2 run, as for a real user: the answer time does not tell who exists.
-                    Passwords.verify(password, UNKNOWN_USER_HASH);
-                    if (record) {
-                        SecurityLog.write(c, new Actor(userName, site), "login_failed", "practice_user", null,
-                                "unknown user");
-                    }
-                    c.commit();
-                    throw wrong();
+        try {
+            if (userName.length() > MAX_USER_NAME) {
+                // No user can have such a name; logged (cut to fit the column) so that probing shows.
+                if (record) {
+                    SecurityLog.write(c, new Actor(userName.substring(0, MAX_USER_NAME - 3) + "...", site),
+                            "login_refused", "practice_user", null, "user name of " + userName.length()
+                                    + " characters, from " + from);
                 }
-                long id = rs.getLong(1);
-                Timestamp locked = rs.getTimestamp(5);
-                if (locked != null && locked.toInstant().isAfter(Instant.now())) {
-                    c.commit();
-                    throw new CuspException(ErrorCode.LOCKED, "user " + userName + " is locked out after "
-                            + maxFailures + " failed logins until " + locked.toInstant()
-                            + "; wait, or ask a practice administrator");
-                }
-                boolean ok = Passwords.verify(password, rs.getString(2));
-                if (!ok && !record) {
-                    LOG.info("practice login failed for {} at read-only site {} (not counted here)", userName, site);
-                    c.commit();
-                    throw wrong();
-                }
-                if (!record) {
-                    c.commit();
-                    return new User(rs.getLong(1), userName, rs.getBoolean(3));
-                }
-                if (!ok) {
-                    int failures = rs.getInt(4) + 1;
-                    try (PreparedStatement up = c.prepareStatement(
-                            "UPDATE practice_user SET failed_logins = ?, locked_until = ? WHERE id = ?")) {
-                        up.setInt(1, failures >= maxFailures ? 0 : failures);
-                        up.setTimestamp(2, failures >= maxFailures ? Timestamp.from(Instant.now().plus(lockout)) : null);
-                        up.setLong(3, id);
-                        up.executeUpdate();
-                    }
-                    SecurityLog.write(c, new Actor(userName, site), failures >= maxFailures ? "locked_out"
-                            : "login_failed", "practice_user", id, "failure " + failures + " of " + maxFailures);
-                    c.commit();
-                    throw wrong();
-                }
-                // Only a user with failures on record is written: a plain login changes no row, so
-                // logins at two sites during an outage are not a replication conflict.
-                if (rs.getInt(4) != 0 || locked != null) {
-                    try (PreparedStatement up = c.prepareStatement(
-                            "UPDATE practice_user SET failed_logins = 0, locked_until = NULL WHERE id = ?")) {
-                        up.setLong(1, id);
-                        up.executeUpdate();
-                    }
-                }
-                SecurityLog.write(c, new Actor(userName, site), "login", "practice_user", id, null);
                 c.commit();
-                return new User(id, userName, rs.getBoolean(3));
+                throw CuspException.invalid("user", "user must have at most " + MAX_USER_NAME + " characters");
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, password_hash, is_admin,"
+                    + " locked_until > NOW(3) FROM practice_user WHERE user_name = ?")) {
+                ps.setString(1, userName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    boolean known = rs.next();
+                    // One Argon2 run either way: the answer time does not tell who exists.
+                    boolean ok = Passwords.verify(password, known ? rs.getString(2) : UNKNOWN_USER_HASH) && known;
+                    Long id = known ? rs.getLong(1) : null;
+                    if (!ok) {
+                        if (record) {
+                            SecurityLog.write(c, new Actor(userName, site), "login_failed", "practice_user", id,
+                                    (known ? "wrong password" : "unknown user") + ", from " + from);
+                        } else {
+                            LOG.info("practice login failed at read-only site {} (not logged in the practice)", site);
+                        }
+                        c.commit();
+                        throw wrong();
+                    }
+                    if (rs.getBoolean(4)) {
+                        if (record) {
+                            SecurityLog.write(c, new Actor(userName, site), "login_refused", "practice_user", id,
+                                    "locked by a practice administrator, from " + from);
+                        }
+                        c.commit();
+                        throw new CuspException(ErrorCode.LOCKED, "user " + userName + " is locked by a practice"
+                                + " administrator; ask one to unlock it");
+                    }
+                    if (record) {
+                        SecurityLog.write(c, new Actor(userName, site), "login", "practice_user", id, "from " + from);
+                    }
+                    c.commit();
+                    return new User(id, userName, rs.getBoolean(3), stamp(rs.getString(2), rs.getBoolean(3)));
+                }
             }
         } catch (SQLException | RuntimeException e) {
             try {
@@ -113,6 +114,31 @@ public final class PracticeUsers {
                 e.addSuppressed(re); // a closed connection cannot roll back: the first failure is the answer
             }
             throw e;
+        }
+    }
+
+    /**
+     * A user's stamp as it is now: null when the user no longer exists or is locked. A session
+     * whose stamp differs has outlived a password change or a change of role.
+     */
+    public static String stamp(Connection c, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash, is_admin, locked_until > NOW(3)"
+                + " FROM practice_user WHERE id = ?")) {
+            ps.setLong(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getBoolean(3) ? null : stamp(rs.getString(1), rs.getBoolean(2));
+            }
+        }
+    }
+
+    /** A short digest of what a session depends on; the password hash itself stays in the database. */
+    static String stamp(String passwordHash, boolean admin) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest((passwordHash + (admin ? "|admin" : "|user"))
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
         }
     }
 
@@ -150,47 +176,40 @@ public final class PracticeUsers {
     }
 
     /**
-     * Changes the caller's own password. A wrong current password counts towards the lockout
-     * like a failed login, so a stolen token cannot be used to guess the password.
+     * Changes the caller's own password and answers the new stamp. A wrong current password is
+     * kept in the security log although the request fails; the caller counts it towards the
+     * login throttle, so a stolen token cannot be used to guess the password.
      */
-    public static void changePassword(Connection c, Actor actor, long userId, String current, String next,
-                                      int maxFailures, Duration lockout) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash, failed_logins, locked_until"
+    public static String changePassword(Connection c, Actor actor, long userId, String current, String next)
+            throws SQLException {
+        Passwords.requireStrong("new_password", next, actor.userName());
+        boolean admin;
+        try (PreparedStatement ps = c.prepareStatement("SELECT password_hash, is_admin, locked_until > NOW(3)"
                 + " FROM practice_user WHERE id = ? FOR UPDATE")) {
             ps.setLong(1, userId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new CuspException(ErrorCode.UNAUTHENTICATED, "this user no longer exists; log in again");
+                if (!rs.next() || rs.getBoolean(3)) {
+                    throw new CuspException(ErrorCode.UNAUTHENTICATED, "this user no longer exists or is locked;"
+                            + " log in again");
                 }
-                Timestamp locked = rs.getTimestamp(3);
-                if (locked != null && locked.toInstant().isAfter(Instant.now())) {
-                    throw new CuspException(ErrorCode.LOCKED, "user " + actor.userName() + " is locked out until "
-                            + locked.toInstant() + " after too many wrong passwords");
-                }
+                admin = rs.getBoolean(2);
                 if (!Passwords.verify(current, rs.getString(1))) {
-                    int failures = rs.getInt(2) + 1;
-                    try (PreparedStatement up = c.prepareStatement(
-                            "UPDATE practice_user SET failed_logins = ?, locked_until = ? WHERE id = ?")) {
-                        up.setInt(1, failures >= maxFailures ? 0 : failures);
-                        up.setTimestamp(2, failures >= maxFailures ? Timestamp.from(Instant.now().plus(lockout)) : null);
-                        up.setLong(3, userId);
-                        up.executeUpdate();
-                    }
-                    SecurityLog.write(c, actor, failures >= maxFailures ? "locked_out" : "change_password_failed",
-                            "practice_user", userId, "failure " + failures + " of " + maxFailures);
+                    SecurityLog.write(c, actor, "change_password_failed", "practice_user", userId, "wrong current"
+                            + " password");
                     // Kept although the request fails: the caller's transaction is rolled back.
                     c.commit();
                     throw CuspException.invalid("current_password", "the current password is wrong");
                 }
             }
         }
-        Passwords.requireStrong("new_password", next, actor.userName());
+        String hash = Passwords.hash(next);
         try (PreparedStatement ps = c.prepareStatement("UPDATE practice_user SET password_hash = ?,"
                 + " failed_logins = 0 WHERE id = ?")) {
-            ps.setString(1, Passwords.hash(next));
+            ps.setString(1, hash);
             ps.setLong(2, userId);
             ps.executeUpdate();
         }
-        SecurityLog.write(c, actor, "change_password", "practice_user", userId, null);
+        SecurityLog.write(c, actor, "change_password", "practice_user", userId, "other sessions ended");
+        return stamp(hash, admin);
     }
 }

@@ -33,14 +33,23 @@ public final class Settings {
             "Name of this site, shown in status and written to the security log.");
     public static final Setting<Integer> TOKEN_TTL_MINUTES = Setting.intRange("token.ttl.minutes", 480, 5, 10080,
             "Lifetime of a bearer token issued at login.");
+    public static final Setting<Integer> TOKEN_RECHECK_SECONDS = Setting.intRange("token.recheck.seconds", 10, 0, 300,
+            "How long a practice session trusts what it knows of its user. Changes made through this site's API end"
+            + " the user's sessions at once; a change that reaches this site another way (replicated from another"
+            + " site, or made in the practice's database) ends them at the first request after this many seconds."
+            + " 0 re-reads the user on every request.");
     public static final Setting<Integer> POOL_MAX = Setting.intRange("pool.max", 16, 1, 64,
             "Most database connections one tenant's pool may open (only while that many requests run at once).");
     public static final Setting<Integer> POOL_IDLE_SECONDS = Setting.intRange("pool.idle.seconds", 120, 10, 86400,
             "A tenant pool unused this long is closed, so idle tenants hold no connections.");
     public static final Setting<Integer> LOGIN_MAX_FAILURES = Setting.intRange("login.max.failures", 5, 1, 100,
-            "Failed logins in a row that lock a practice user out.");
+            "Failed logins (practice users and the site admin) from one client address, or for one user name, before"
+            + " each further attempt must wait: 1 s, then doubling up to login.lockout.minutes, answered 429 with"
+            + " Retry-After. A user name's wait binds only addresses that have failed; a successful login ends the"
+            + " waits of its address and user.");
     public static final Setting<Integer> LOGIN_LOCKOUT_MINUTES = Setting.intRange("login.lockout.minutes", 15, 1, 1440,
-            "How long a locked-out practice user must wait.");
+            "Longest wait between login attempts after repeated failures (see login.max.failures). Nothing locks a"
+            + " user out by itself: only a practice administrator locks and unlocks a user.");
     public static final Setting<Integer> REQUEST_MAX_BYTES = Setting.intRange("request.max.bytes", 1_048_576, 1024,
             64 * 1_048_576, "Largest request body the API accepts.");
     public static final Setting<String> ADDRESS = Setting.text("site.address", "localhost",
@@ -80,7 +89,7 @@ public final class Settings {
             + " site of a group must carry the same ones: 'cusp update' refuses otherwise.");
 
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
-            TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
+            TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS);
