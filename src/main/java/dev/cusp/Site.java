@@ -35,6 +35,10 @@ import dev.cusp.site.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.SiteIdentity;
+import dev.cusp.tenant.BackupPaths;
+import dev.cusp.tenant.LegacyBackups;
+import dev.cusp.tenant.PracticeAccounts;
+import dev.cusp.tenant.PracticeJdbc;
 import dev.cusp.tenant.PracticeSchema;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
@@ -114,16 +118,19 @@ public final class Site implements AutoCloseable {
         hc.setMinimumIdle(1);
         admin = new HikariDataSource(hc);
         PracticeSchema.migrateControl(admin);
+        PracticeAccounts.requireTls(admin);
 
         SecretBox secrets = SecretBox.open(home.masterKey());
-        pools = new TenantPools("127.0.0.1", id.dbPort(), secrets, settings.get(Settings.POOL_MAX),
+        PracticeJdbc practiceJdbc = new PracticeJdbc("127.0.0.1", id.dbPort(), home.tls().caCert());
+        pools = new TenantPools(practiceJdbc, secrets, settings.get(Settings.POOL_MAX),
                 Duration.ofSeconds(settings.get(Settings.POOL_IDLE_SECONDS)));
         Sessions sessions = new Sessions(Duration.ofMinutes(settings.get(Settings.TOKEN_TTL_MINUTES)),
                 Duration.ofSeconds(settings.get(Settings.TOKEN_RECHECK_SECONDS)));
         TenantRegistry registry = new TenantRegistry(admin);
         PracticeRoutes[] practice = new PracticeRoutes[1];
         tenants = new TenantService(admin, registry, pools, secrets, new NodeTools(nc), home.documents(),
-                home.backups(), "127.0.0.1", id.dbPort(), (name, closed) -> practice[0].tenantChanged(name, closed),
+                new BackupPaths(home.backups(), BackupPaths.parse(settings.get(Settings.BACKUP_PATHS_ALLOWED))),
+                practiceJdbc, (name, closed) -> practice[0].tenantChanged(name, closed),
                 dev.cusp.tenant.PracticeMigrations.of(settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)));
         practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(), loginThrottle(settings),
                 tenants.migrations().latest());
@@ -139,6 +146,9 @@ public final class Site implements AutoCloseable {
                     }
                 });
         tenants.claimsBy(group.tenantClaims());
+        // Backups older versions left inside the practices' grants: moved in the background (a
+        // copy each), so a site with large ones starts at once.
+        Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),

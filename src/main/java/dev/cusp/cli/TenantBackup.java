@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant backup NAME [--to-file [--file F]]}. */
-@Command(name = "backup", mixinStandardHelpOptions = true, description = "Consistent copy into od_NAME_ID_bak_<timestamp>, or into an SQL file."
+@Command(name = "backup", mixinStandardHelpOptions = true, description = "Consistent copy into bak_NAME_ID_<timestamp>, or into an SQL file."
         + " Backups are not replicated.")
 public final class TenantBackup implements Callable<Integer> {
     @Mixin
@@ -22,7 +22,8 @@ public final class TenantBackup implements Callable<Integer> {
     String name;
     @Option(names = "--to-file", description = "Write an SQL file in the site's backups folder.")
     boolean toFile;
-    @Option(names = "--file", paramLabel = "FILE", description = "Write this SQL file (must not exist).")
+    @Option(names = "--file", paramLabel = "FILE", description = "Write this new SQL file, in the site's backups folder (or one the setting"
+            + " backup.paths.allowed lists).")
     Path file;
     @Spec
     CommandSpec spec;

@@ -9,7 +9,10 @@ import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.replication.Seeder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -81,6 +84,13 @@ final class Reseeding {
                     DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             job.step("saving this site's data, with its " + localOnly + " local-only transaction(s), to " + dir);
             NodeTools tools = new NodeTools(g.node.config());
+            try {
+                // A new folder of its own (owner-only): dumpToFile makes files, never folders.
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw new CuspException(ErrorCode.INTERNAL, "cannot create " + dir + ": " + e.getMessage(), null, e);
+            }
             for (String db : Seeder.estimate(g.admin).databases()) {
                 tools.dumpToFile(db, dir.resolve(db + ".sql"));
             }

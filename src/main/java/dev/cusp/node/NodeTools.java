@@ -8,8 +8,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * any local user could read them from the process list.
  */
 public final class NodeTools {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private final NodeConfig config;
 
     public NodeTools(NodeConfig config) {
@@ -68,17 +78,54 @@ public final class NodeTools {
         }
     }
 
-    /** Dumps {@code database} to an SQL file (owner-only). */
+    /**
+     * Dumps {@code database} to a new SQL file, readable by its owner only. The file is made
+     * here, exclusively and without following a symbolic link at its path ({@code O_EXCL},
+     * {@code O_NOFOLLOW}): the site runs as root and the folder may be shared, so an existing
+     * file or link at that path is refused, never written through. The folder is left as it is.
+     *
+     * @throws CuspException INVALID_INPUT (field {@code file}) when something is already at that path
+     */
     public void dumpToFile(String database, Path file) {
-        FilePermissions.privateDir(file.getParent());
-        List<String> cmd = new ArrayList<>(List.of(config.binary("mariadb-dump").toString(),
+        List<String> cmd = List.of(config.binary("mariadb-dump").toString(),
                 "--defaults-extra-file=" + adminOptionFile(), "--single-transaction", "--routines", "--triggers",
-                "--events", "--databases", database, "--result-file=" + file));
-        run(cmd, null);
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                "--events", "--databases", database);
+        boolean done = false;
+        try (FileChannel out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+                CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> {
+                    try (InputStream err = p.getErrorStream()) {
+                        return new String(err.readAllBytes(), StandardCharsets.UTF_8).trim();
+                    } catch (IOException e) {
+                        return e.getMessage();
+                    }
+                });
+                try (InputStream in = p.getInputStream()) {
+                    in.transferTo(Channels.newOutputStream(out));
+                }
+                if (!p.waitFor(6, TimeUnit.HOURS) || p.exitValue() != 0) {
+                    p.destroyForcibly();
+                    throw new CuspException(ErrorCode.INTERNAL, "mariadb-dump of " + database + " failed: "
+                            + errors.join());
+                }
+                out.force(true);
+                done = true;
+            } finally {
+                if (!done) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw CuspException.invalid("file", file + " already exists (a file or a link); choose a new file name");
+        } catch (NoSuchFileException e) {
+            throw CuspException.invalid("file", "folder " + file.getParent() + " does not exist");
         } catch (IOException e) {
-            throw new CuspException(ErrorCode.INTERNAL, "cannot protect " + file + ": " + e.getMessage());
+            throw new CuspException(ErrorCode.INTERNAL, "cannot write " + file + ": " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CuspException(ErrorCode.INTERNAL, "backup interrupted");
         }
     }
 

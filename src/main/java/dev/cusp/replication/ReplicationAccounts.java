@@ -1,6 +1,7 @@
 package dev.cusp.replication;
 
 import dev.cusp.error.CuspException;
+import dev.cusp.secret.NativePassword;
 import dev.cusp.secret.Passwords;
 import dev.cusp.node.Binlog;
 import java.sql.SQLException;
@@ -32,7 +33,10 @@ public final class ReplicationAccounts {
         try {
             Binlog.withoutBinlog(sourceAdmin, c -> {
                 try (Statement s = c.createStatement()) {
-                    s.execute("CREATE OR REPLACE USER " + account + " IDENTIFIED BY '" + password + "' REQUIRE SSL");
+                    // By hash, like every account Cusp makes: should this statement ever reach a
+                    // binary log (or a general log), it holds no password.
+                    s.execute("CREATE OR REPLACE USER " + account + " " + NativePassword.identifiedBy(password)
+                            + " REQUIRE SSL");
                     s.execute("GRANT REPLICATION SLAVE, BINLOG MONITOR, SLAVE MONITOR ON *.* TO " + account);
                 }
                 return null;

@@ -88,11 +88,17 @@ public final class Settings {
             "More practice schema migrations to apply after the built-in ones (a newer schema, tests). Every"
             + " site of a group must carry the same ones: 'cusp update' refuses otherwise.");
 
+    public static final Setting<String> BACKUP_PATHS_ALLOWED = Setting.text("backup.paths.allowed", "",
+            "|/[^,\\s]{0,400}(,/[^,\\s]{0,400})*", "empty, or absolute folders separated by commas",
+            "Folders besides HOME/backups where 'tenant backup --file' (the admin API's file) may write a backup."
+            + " Empty: HOME/backups only. A backup file is always a new file, readable by the site's user only;"
+            + " it never replaces a file, follows a link or changes the folder.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
-            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS);
+            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
 
     private final Map<String, Object> values;
 

@@ -30,7 +30,7 @@ public final class TenantPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TenantPools.class);
     private static final long CONNECTION_TIMEOUT_MS = 10_000;
 
-    private final String jdbcBase;
+    private final PracticeJdbc jdbc;
     private final SecretBox secrets;
     private final int maxPerTenant;
     private final Duration idleClose;
@@ -104,8 +104,8 @@ public final class TenantPools implements AutoCloseable {
         }
     }
 
-    public TenantPools(String host, int port, SecretBox secrets, int maxPerTenant, Duration idleClose) {
-        this.jdbcBase = "jdbc:mariadb://" + host + ":" + port + "/";
+    public TenantPools(PracticeJdbc jdbc, SecretBox secrets, int maxPerTenant, Duration idleClose) {
+        this.jdbc = jdbc;
         this.secrets = secrets;
         this.maxPerTenant = maxPerTenant;
         this.idleClose = idleClose;
@@ -217,7 +217,7 @@ public final class TenantPools implements AutoCloseable {
     private HikariDataSource create(Tenant t) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("tenant-" + t.name());
-        c.setJdbcUrl(jdbcBase + t.dbName());
+        c.setJdbcUrl(jdbc.url(t.dbName()));
         c.setUsername(t.dbUser());
         c.setPassword(secrets.open(t.sealedPassword()));
         c.setMaximumPoolSize(maxPerTenant);

@@ -45,8 +45,8 @@ public final class TenantService {
     private final NodeTools tools;
     private final Path documents;
     private final Path backups;
-    private final String host;
-    private final int port;
+    private final BackupPaths backupPaths;
+    private final PracticeJdbc jdbc;
     private final BiConsumer<String, Boolean> onTenantChanged;
     private final TenantSeedData seedData;
     private final PracticeMigrations migrations;
@@ -56,7 +56,7 @@ public final class TenantService {
      *                        the tenant is closed (its sessions must end)
      */
     public TenantService(DataSource admin, TenantRegistry registry, TenantPools pools, SecretBox secrets,
-                         NodeTools tools, Path documents, Path backups, String host, int port,
+                         NodeTools tools, Path documents, BackupPaths backupPaths, PracticeJdbc jdbc,
                          BiConsumer<String, Boolean> onTenantChanged, PracticeMigrations migrations) {
         this.admin = admin;
         this.registry = registry;
@@ -64,9 +64,9 @@ public final class TenantService {
         this.secrets = secrets;
         this.tools = tools;
         this.documents = documents;
-        this.backups = backups;
-        this.host = host;
-        this.port = port;
+        this.backups = backupPaths.folder();
+        this.backupPaths = backupPaths;
+        this.jdbc = jdbc;
         this.onTenantChanged = onTenantChanged;
         this.seedData = new TenantSeedData(registry, pools);
         this.migrations = migrations;
@@ -74,6 +74,11 @@ public final class TenantService {
 
     public TenantRegistry registry() {
         return registry;
+    }
+
+    /** How this site connects as a practice's own account (TLS, verified against the site's CA). */
+    public PracticeJdbc jdbc() {
+        return jdbc;
     }
 
     /** The practice schema migrations this site carries. */
@@ -147,7 +152,8 @@ public final class TenantService {
             FilePermissions.privateDir(docs);
             registry.update(name, Tenant.Status.ACTIVE, version);
             LOG.info("tenant {}: created database {} at schema version {}", name, db, version);
-            return new Created(registry.require(name), password, FIRST_ADMIN, adminPassword, docs, host, port);
+            return new Created(registry.require(name), password, FIRST_ADMIN, adminPassword, docs, jdbc.host(),
+                    jdbc.port());
         } catch (RuntimeException e) {
             LOG.warn("tenant {}: creation failed, undoing: {}", name, e.getMessage());
             undoCreate(t, docs);
@@ -160,21 +166,13 @@ public final class TenantService {
     }
 
     private String jdbcUrl(String db) {
-        return "jdbc:mariadb://" + host + ":" + port + "/" + db;
+        return jdbc.url(db);
     }
 
     private void createDatabaseAndUser(String db, String password) {
-        String escaped = db.replace("_", "\\_");
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            for (String h : List.of("127.0.0.1", "localhost")) {
-                String u = "'" + db + "'@'" + h + "'";
-                s.execute("CREATE OR REPLACE USER " + u + " IDENTIFIED BY '" + password + "'");
-                // The tenant's own database, and databases it owns (backups, scratch): od\_x\_1\_%.
-                // Not od\_x\_1% as the seed has it: that would also match tenant x with id 12.
-                s.execute("GRANT ALL PRIVILEGES ON `" + escaped + "`.* TO " + u);
-                s.execute("GRANT ALL PRIVILEGES ON `" + escaped + "\\_%`.* TO " + u);
-            }
+            PracticeAccounts.create(s, db, password);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + db + ": " + e.getMessage(), e);
         }
@@ -206,9 +204,7 @@ public final class TenantService {
     private void undoCreate(Tenant t, Path docs) {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS `" + t.dbName() + "`");
-            for (String h : List.of("127.0.0.1", "localhost")) {
-                s.execute("DROP USER IF EXISTS '" + t.dbUser() + "'@'" + h + "'");
-            }
+            PracticeAccounts.drop(c, t.dbUser());
         } catch (SQLException e) {
             LOG.error("tenant {}: undo failed: {}", t.name(), e.getMessage());
         }
@@ -235,14 +231,15 @@ public final class TenantService {
         return out;
     }
 
-    /** The tenant's databases: its own and the ones it owns (backups, scratch). */
+    /** The tenant's databases: its own, the ones it owns (scratch), and its backups. */
     public List<String> databases(Tenant t) {
         List<String> out = new ArrayList<>();
         try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT schema_name FROM information_schema.schemata WHERE schema_name = ? OR schema_name LIKE ?"
-                        + " ORDER BY schema_name")) {
+                        + " OR schema_name LIKE ? ORDER BY schema_name")) {
             ps.setString(1, t.dbName());
             ps.setString(2, t.dbName().replace("_", "\\_") + "\\_%");
+            ps.setString(3, BackupNames.like(t));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -263,25 +260,20 @@ public final class TenantService {
     }
 
     /**
-     * A consistent copy ({@code --single-transaction}) into {@code od_NAME_N_bak_<timestamp>},
-     * or into an SQL file. Not written to the binary log, so it never replicates.
+     * A consistent copy ({@code --single-transaction}) into {@code bak_NAME_N_<timestamp>}
+     * (see {@link BackupNames}: out of the practice's reach), or into an SQL file. Not written
+     * to the binary log, so it never replicates.
      */
     public Backup backup(String name, boolean toFile, Path file) {
         Tenant t = registry.require(name);
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(STAMP);
         if (toFile || file != null) {
-            Path target = file != null ? file : backups.resolve(t.dbName() + "-" + stamp + ".sql");
-            if (!target.isAbsolute()) {
-                throw CuspException.invalid("file", "backup file must be an absolute path on the site's machine");
-            }
-            if (Files.exists(target)) {
-                throw CuspException.invalid("file", target + " already exists; choose a new file name");
-            }
+            Path target = backupPaths.check(file != null ? file : backups.resolve(t.dbName() + "-" + stamp + ".sql"));
             tools.dumpToFile(t.dbName(), target);
             LOG.info("tenant {}: backed up to {}", name, target);
             return new Backup(null, target);
         }
-        String db = t.dbName() + "_bak_" + stamp;
+        String db = BackupNames.database(t, stamp);
         try {
             Binlog.withoutBinlog(admin, c -> c.createStatement().execute("CREATE DATABASE `" + db
                     + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
@@ -347,11 +339,14 @@ public final class TenantService {
         List<String> dbs = databases(t);
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             for (String db : dbs) {
-                s.execute("DROP DATABASE IF EXISTS `" + db + "`");
+                if (db.startsWith(BackupNames.PREFIX)) {
+                    // This site's own backups: made with the binary log off, dropped the same way.
+                    dropQuietly(db);
+                } else {
+                    s.execute("DROP DATABASE IF EXISTS `" + db + "`");
+                }
             }
-            for (String h : List.of("127.0.0.1", "localhost")) {
-                s.execute("DROP USER IF EXISTS '" + t.dbUser() + "'@'" + h + "'");
-            }
+            PracticeAccounts.drop(c, t.dbUser());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop tenant " + name + ": " + e.getMessage(), e);
         }
@@ -376,8 +371,8 @@ public final class TenantService {
 
     private void setLocked(Tenant t, boolean locked) {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-            for (String h : List.of("127.0.0.1", "localhost")) {
-                s.execute("ALTER USER '" + t.dbUser() + "'@'" + h + "' ACCOUNT " + (locked ? "LOCK" : "UNLOCK"));
+            for (String h : PracticeAccounts.HOSTS) {
+                s.execute("ALTER USER " + PracticeAccounts.account(t.dbUser(), h) + " ACCOUNT " + (locked ? "LOCK" : "UNLOCK"));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot " + (locked ? "lock" : "unlock") + " " + t.dbUser(), e);
@@ -412,7 +407,7 @@ public final class TenantService {
         try {
             Binlog.withoutBinlog(admin, c -> c.createStatement().execute("DROP DATABASE IF EXISTS `" + db + "`"));
         } catch (SQLException e) {
-            LOG.warn("cannot remove partial backup {}: {}", db, e.getMessage());
+            LOG.warn("cannot remove backup database {}: {}", db, e.getMessage());
         }
     }
 

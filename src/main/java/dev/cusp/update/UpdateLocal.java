@@ -49,7 +49,7 @@ public final class UpdateLocal {
         return m;
     }
 
-    /** Backs up each named tenant here into {@code od_NAME_ID_bak_<time>}, with the binary log off. */
+    /** Backs up each named tenant here into {@code bak_NAME_ID_<time>}, with the binary log off. */
     public Map<String, Object> backup(List<String> names) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String n : names) {

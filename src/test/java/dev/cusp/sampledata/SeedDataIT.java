@@ -52,7 +52,7 @@ class SeedDataIT {
     }
 
     static Connection db(TenantService.Created t) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + t.port() + "/" + t.tenant().dbName(),
+        return DriverManager.getConnection(site.site.tenants().jdbc().url(t.tenant().dbName()),
                 t.tenant().dbUser(), t.dbPassword());
     }
 

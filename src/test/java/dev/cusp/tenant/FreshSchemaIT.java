@@ -31,8 +31,8 @@ class FreshSchemaIT {
             s.execute("CREATE DATABASE `" + byFlyway + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         }
         // The tenant's user may use its own od_<name>_<id>_% databases: Flyway makes one the old way.
-        String url = "jdbc:mariadb://127.0.0.1:" + site.site.node().config().port() + "/";
-        Flyway.configure().dataSource(url + byFlyway, direct, password).locations("classpath:db/practice").load()
+        PracticeJdbc url = site.site.tenants().jdbc();
+        Flyway.configure().dataSource(url.url(byFlyway), direct, password).locations("classpath:db/practice").load()
                 .migrate();
 
         for (String q : List.of(
@@ -55,9 +55,9 @@ class FreshSchemaIT {
         assertThat(rows(history.formatted(direct))).hasSize(3).isEqualTo(rows(history.formatted(byFlyway)));
 
         // Flyway sees its own work: it validates, and an update migrates it like any other tenant.
-        Flyway.configure().dataSource(url + direct, direct, password).locations("classpath:db/practice").load()
+        Flyway.configure().dataSource(url.url(direct), direct, password).locations("classpath:db/practice").load()
                 .validate();
-        var r = Flyway.configure().dataSource(url + direct, direct, password)
+        var r = Flyway.configure().dataSource(url.url(direct), direct, password)
                 .locations("classpath:db/practice", "classpath:db/practice-next").load().migrate();
         assertThat(r.migrationsExecuted).isEqualTo(1);
         assertThat(r.targetSchemaVersion).isEqualTo("90");

@@ -23,7 +23,7 @@ class TenantPoolsIT {
         var a = site.newTenant("poola");
         var b = site.newTenant("poolb");
         SecretBox box = SecretBox.open(site.site.home().masterKey());
-        try (TenantPools pools = new TenantPools("127.0.0.1", a.port(), box, 2, Duration.ofSeconds(10))) {
+        try (TenantPools pools = new TenantPools(jdbc(site, a), box, 2, Duration.ofSeconds(10))) {
             assertThat(pools.openPools()).isZero();
             try (TenantPools.Lease l = pools.lease(a.tenant());
                  ResultSet rs = l.connection().createStatement().executeQuery("SELECT CURRENT_USER(), DATABASE()")) {
@@ -50,7 +50,7 @@ class TenantPoolsIT {
         TestSite site = TestSite.shared();
         var a = site.newTenant("poolc");
         SecretBox box = SecretBox.open(site.site.home().masterKey());
-        try (TenantPools pools = new TenantPools("127.0.0.1", a.port(), box, 2, Duration.ofSeconds(10))) {
+        try (TenantPools pools = new TenantPools(jdbc(site, a), box, 2, Duration.ofSeconds(10))) {
             TenantPools.Lease first = pools.lease(a.tenant());
             TenantPools.Lease second = pools.lease(a.tenant());
             CompletableFuture<Boolean> third = CompletableFuture.supplyAsync(() -> {
@@ -74,7 +74,7 @@ class TenantPoolsIT {
         TestSite site = TestSite.shared();
         var a = site.newTenant("poold");
         SecretBox box = SecretBox.open(site.site.home().masterKey());
-        try (TenantPools pools = new TenantPools("127.0.0.1", a.port(), box, 1, Duration.ofSeconds(30))) {
+        try (TenantPools pools = new TenantPools(jdbc(site, a), box, 1, Duration.ofSeconds(30))) {
             long first;
             try (TenantPools.Lease l = pools.lease(a.tenant())) {
                 first = connectionId(l);
@@ -97,5 +97,10 @@ class TenantPoolsIT {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** How the site itself reaches a practice's account: TLS, the site's CA. */
+    private static PracticeJdbc jdbc(TestSite site, dev.cusp.tenant.TenantService.Created t) {
+        return new PracticeJdbc("127.0.0.1", t.port(), site.site.home().tls().caCert());
     }
 }

@@ -117,7 +117,7 @@ class GroupUpdateIT {
     }
 
     static List<String> backups(TestSite s) throws Exception {
-        return column(s, "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '%\\_bak\\_%'"
+        return column(s, "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'bak\\_%'"
                 + " ORDER BY schema_name");
     }
 
@@ -219,7 +219,8 @@ class GroupUpdateIT {
                 assertThat(Long.parseLong(column(s, "SELECT COUNT(*) FROM `" + db + "`.patient").get(0)))
                         .as("data intact at " + site).isEqualTo(patientsBefore.get(t.tenant().name()));
                 // Exactly one backup of this tenant here, made here, with the old schema and all rows.
-                List<String> mine = backups(s).stream().filter(n -> n.startsWith(db + "_bak_")).toList();
+                String prefix = "bak_" + t.tenant().name() + "_" + t.tenant().id() + "_";
+                List<String> mine = backups(s).stream().filter(n -> n.startsWith(prefix)).toList();
                 assertThat(mine).as("one backup of " + db + " at " + site).hasSize(1);
                 assertThat(out[1]).contains(mine.get(0));
                 assertThat(Long.parseLong(column(s, "SELECT COUNT(*) FROM `" + mine.get(0) + "`.patient").get(0)))
@@ -228,7 +229,7 @@ class GroupUpdateIT {
                         + mine.get(0) + "' AND column_name = 'portal_opt_in'")).containsExactly("0");
             }
             // The backups were written with the binary log off: no event names them, so none replicated.
-            assertThat(binlogText(s)).as("binary log of " + site).doesNotContain("_bak_");
+            assertThat(binlogText(s)).as("binary log of " + site).doesNotContain("bak_");
         }
         // The tenants serve again, at every peer, and writes replicate.
         String token = GroupTestAccess.login(b, t1);

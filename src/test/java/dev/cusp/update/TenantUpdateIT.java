@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.api.Json;
 import dev.cusp.support.TestSite;
+import dev.cusp.tenant.BackupNames;
 import dev.cusp.tenant.TenantService;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -126,7 +127,7 @@ class TenantUpdateIT {
                 + older.tenant().dbName() + "' AND column_name = 'portal_opt_in'")).isEmpty();
         // The backup was taken first, on the old schema, with the patient in it.
         List<String> backups = column("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '"
-                + newer.tenant().dbName().replace("_", "\\_") + "\\_bak\\_%'");
+                + BackupNames.like(newer.tenant()) + "'");
         assertThat(backups).hasSize(1);
         assertThat(r[1]).contains(backups.get(0));
         assertThat(column("SELECT COUNT(*) FROM `" + backups.get(0) + "`.patient WHERE last_name = 'Before'"))
@@ -165,7 +166,7 @@ class TenantUpdateIT {
     void aMigrationFailingHalfWayStopsExplainsAndLeavesTheBackups() throws Exception {
         s = s.restart(Map.of("site.name", "host", "practice.migrations.extra", NEXT + "," + BROKEN));
         List<String> before = column("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE"
-                + " '%\\_bak\\_%'");
+                + " 'bak\\_%'");
         String[] r = cli("update");
         assertThat(r[0]).as(r[1] + r[2]).isEqualTo("11");
         String msg = r[2];
@@ -176,7 +177,7 @@ class TenantUpdateIT {
                 .contains(newer.tenant().name()).contains(older.tenant().name())
                 .contains("Backups made before the update, kept").contains("cusp tenant resume fresh");
         List<String> after = column("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE"
-                + " '%\\_bak\\_%'");
+                + " 'bak\\_%'");
         after.removeAll(before);
         assertThat(after).as("one new backup per tenant").hasSize(3);
         for (String b : after) {
