@@ -18,6 +18,7 @@ import dev.cusp.api.QueryRoutes;
 import dev.cusp.group.Group;
 import dev.cusp.group.Members;
 import dev.cusp.group.NodeKeeper;
+import dev.cusp.query.QueryLimits;
 import dev.cusp.query.QueryWindow;
 import dev.cusp.query.ReplicaHint;
 import dev.cusp.job.Jobs;
@@ -153,7 +154,10 @@ public final class Site implements AutoCloseable {
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
                 new PeerRoutes(group, jobs), new MetricsRoutes(group, pools), new QueryRoutes(registry, sessions,
-                new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin))), id.siteName()),
+                new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin)),
+                new QueryLimits(settings.get(Settings.QUERY_CONCURRENT_PER_TENANT),
+                        settings.get(Settings.QUERY_CONCURRENT_SITE)), settings.get(Settings.QUERY_MAX_BYTES)),
+                id.siteName()),
                 new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
                 updateRoutes(jobs))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))

@@ -32,9 +32,10 @@ final class OpenApi {
         paths.put("/api/v1/admin/tenants/{name}/seed-data", Map.of("post", op("Fill an empty tenant with a generated"
                 + " sample practice (same seed and size, same rows); answers rows per table and elapsed_ms", true,
                 "SeedData", "Object")));
-        paths.put("/api/v1/admin/tenants/{name}/query", Map.of("post", op("Query window as the site admin (the CLI):"
-                + " the same checks and limits as /api/v1/t/{tenant}/query, run as the tenant's own database user",
-                true, "Query", "QueryResult")));
+        paths.put("/api/v1/admin/tenants/{name}/query", Map.of("post", op("Query window as the site admin (the CLI),"
+                + " a break-glass action: 'reason' is required and goes, with the statement, to the practice's"
+                + " security log and to the site log; the same checks and limits as /api/v1/t/{tenant}/query, run as"
+                + " the tenant's own database user", true, "AdminQuery", "QueryResult")));
         paths.put("/api/v1/admin/group", Map.of("get", op("The replication group: sites, links, states, lag", true,
                 null, "Object")));
         paths.put("/api/v1/admin/group/invites", Map.of("post", op("One-time join token {role, expires_minutes,"
@@ -139,6 +140,11 @@ final class OpenApi {
                 "sql", Map.of("type", "string", "maxLength", 65536),
                 "max_rows", Map.of("type", "integer", "minimum", 1, "maximum", 10000, "default", 1000),
                 "timeout_seconds", Map.of("type", "integer", "minimum", 1, "maximum", 300, "default", 30))));
+        schemas.put("AdminQuery", Map.of("type", "object", "required", List.of("sql", "reason"), "properties",
+                Map.of("sql", Map.of("type", "string", "maxLength", 65536),
+                        "reason", Map.of("type", "string", "maxLength", 500),
+                        "max_rows", Map.of("type", "integer", "minimum", 1, "maximum", 10000, "default", 1000),
+                        "timeout_seconds", Map.of("type", "integer", "minimum", 1, "maximum", 300, "default", 30))));
         schemas.put("QueryResult", Map.of("type", "object", "properties", Map.of(
                 "statement", Map.of("type", "string"),
                 "columns", Map.of("type", "array", "items", Map.of("type", "object", "properties", Map.of(

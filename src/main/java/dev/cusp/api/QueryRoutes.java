@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.practice.Actor;
+import dev.cusp.query.QueryLimits;
 import dev.cusp.query.QueryWindow;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
@@ -17,13 +18,15 @@ import java.util.regex.Pattern;
 
 /**
  * The query window over HTTP: {@code POST /api/v1/t/{tenant}/query} for a practice administrator
- * and {@code POST /api/v1/admin/tenants/{name}/query} for the site admin (the CLI). Both run the
- * same {@link QueryWindow}, as the practice's own database user. Practice administrators only:
- * the window reads every table, including practice users' password hashes and the security
- * log, which the rest of the API keeps from other practice users.
+ * and {@code POST /api/v1/admin/tenants/{name}/query} for the site admin (the CLI), a break-glass
+ * action with a required {@code reason}. Both run the same {@link QueryWindow}, as the practice's
+ * own database user. Practice administrators only: the window reads every table (but never a
+ * password hash), including the security log, which the rest of the API keeps from other
+ * practice users.
  */
 public final class QueryRoutes {
     private static final Pattern PATHS = Pattern.compile("/api/v1/(t|admin/tenants)/[^/]+/query/?");
+    static final int MAX_REASON = 500;
     private final TenantRegistry registry;
     private final Sessions sessions;
     private final QueryWindow window;
@@ -51,21 +54,44 @@ public final class QueryRoutes {
             if (!s.admin()) {
                 throw new CuspException(ErrorCode.FORBIDDEN, "only a practice administrator can use the query window");
             }
-            run(ctx, tenant, new Actor(s.userName(), site));
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "sql", "max_rows", "timeout_seconds");
+            run(ctx, b, tenant, new Actor(s.userName(), site), null);
         });
         // The admin before-handler (AdminRoutes) has already required the site admin's token.
-        app.post("/api/v1/admin/tenants/{name}/query", ctx -> run(ctx, ctx.pathParam("name"),
-                new Actor("site-admin", site)));
+        // The site admin does not read practice data in the normal course: this is break-glass,
+        // with a stated reason that goes to the practice's security log and the site log.
+        app.post("/api/v1/admin/tenants/{name}/query", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "sql", "max_rows", "timeout_seconds", "reason");
+            run(ctx, b, ctx.pathParam("name"), new Actor("site-admin", site), reason(b));
+        });
     }
 
-    private void run(Context ctx, String name, Actor actor) throws Exception {
-        JsonNode b = Json.body(ctx);
-        Json.only(b, "sql", "max_rows", "timeout_seconds");
+    private void run(Context ctx, JsonNode b, String name, Actor actor, String reason) throws Exception {
         String sql = Json.text(b, "sql", true);
         Integer maxRows = integer(b, "max_rows");
         Integer timeout = integer(b, "timeout_seconds");
         Tenant t = tenant(name);
-        ctx.json(window.run(t, actor, sessionKey(ctx.header("Authorization")), sql, maxRows, timeout));
+        try {
+            ctx.json(window.run(t, actor, reason, sessionKey(ctx.header("Authorization")), sql, maxRows, timeout));
+        } catch (QueryLimits.Busy e) {
+            ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            throw e;
+        }
+    }
+
+    /** Why the site admin reads a practice's data: required, one line, at most {@value #MAX_REASON} characters. */
+    private static String reason(JsonNode b) {
+        String r = Json.text(b, "reason", false);
+        if (r == null || r.isBlank()) {
+            throw CuspException.invalid("reason", "reason is required: the site admin reads a practice's data only"
+                    + " as a logged break-glass action; say why (cusp query TENANT SQL --reason TEXT)");
+        }
+        if (r.length() > MAX_REASON) {
+            throw CuspException.invalid("reason", "reason is longer than " + MAX_REASON + " characters");
+        }
+        return r.strip();
     }
 
     /**

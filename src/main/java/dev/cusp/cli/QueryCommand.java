@@ -14,10 +14,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cusp query TENANT "SQL" [--json] [--max-rows N]}: the query window from the command line. */
+/**
+ * {@code cusp query TENANT "SQL" --reason TEXT [--json] [--max-rows N]}: the query window from the
+ * command line. The site admin reading a practice's data is break-glass: the reason goes to the
+ * practice's security log (with the statement) and to the site log.
+ */
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Run one report statement (SELECT, SHOW"
         + " TABLES, DESCRIBE) in a practice's database, as the practice's own database user, and print the rows."
-        + " The statement is checked first; see the README's Query window section for the rules.")
+        + " This is a break-glass action: --reason is required and is written, with the statement, to the"
+        + " practice's security log, and to the site log. The statement is checked first; see the README's Query"
+        + " window section for the rules.")
 public final class QueryCommand implements Callable<Integer> {
     /** Widest column printed in the table; longer values are cut. */
     private static final int MAX_WIDTH = 60;
@@ -32,6 +38,9 @@ public final class QueryCommand implements Callable<Integer> {
     Integer maxRows;
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit, 1 to 300 s (default 30).")
     Integer timeout;
+    @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why you read this practice's"
+            + " data (required; goes to the practice's security log and the site log).")
+    String reason;
     @Option(names = "--json", description = "Print the answer as one JSON object.")
     boolean json;
     @Spec
@@ -41,6 +50,7 @@ public final class QueryCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sql", sql);
+        body.put("reason", reason);
         if (maxRows != null) {
             body.put("max_rows", maxRows);
         }

@@ -72,6 +72,10 @@ final class ParseFailures {
             msg = c.getMessage();
         }
         msg = msg.lines().findFirst().orElse("").replaceFirst("^net\\.sf\\.jsqlparser\\.parser\\.\\w+: ", "");
+        if (sql.indexOf('\\') >= 0) {
+            return "the statement could not be parsed (" + msg + "); a backslash is an ordinary character in the query"
+                    + " window, not an escape: write a quote inside a string as two quotes ('O''Brien')";
+        }
         return "the statement could not be parsed (" + msg + "); " + ACCEPTED;
     }
 

@@ -24,8 +24,9 @@ import net.sf.jsqlparser.statement.update.Update;
 /**
  * Decides whether one query-window statement may run, from JSqlParser's parse tree, never from
  * patterns in the text. Everything not explicitly understood is refused with a 400 naming the
- * reason (field {@code sql}). What runs is the parser's own rendering of the statement, so the
- * server executes exactly the tree that was checked.
+ * reason (field {@code sql}). What runs is the parser's own rendering of the statement, in a
+ * session whose lexical rules match the parser's ({@link LexicalCheck}), so the server executes
+ * exactly the tree that was checked.
  *
  * <p>The only look at the raw text is for MariaDB executable comments ({@code /*! ... *}{@code /},
  * {@code /*M! ... *}{@code /}): the server runs their content, a parser sees a comment.
@@ -59,8 +60,17 @@ public final class QueryChecker {
         return scratch;
     }
 
-    /** Parses and checks {@code sql}; throws a 400 naming the reason when it may not run. */
+    /**
+     * Parses and checks {@code sql}; throws a 400 naming the reason when it may not run. The text
+     * that runs is then checked to read the same to the server ({@link LexicalCheck}).
+     */
     public CheckedQuery check(String sql) {
+        CheckedQuery q = checkTree(sql);
+        LexicalCheck.verify(q.sql());
+        return q;
+    }
+
+    private CheckedQuery checkTree(String sql) {
         if (sql == null || sql.isBlank()) {
             throw refuse("sql is empty: give one SELECT statement");
         }
@@ -70,8 +80,9 @@ public final class QueryChecker {
         refuseExecutableComments(sql);
         Statements all;
         try {
-            // The server's lexical rules: backslash escapes in strings, '#' starts a comment.
-            all = CCJSqlParserUtil.parseStatements(sql, p -> p.withBackslashEscapeCharacter(true)
+            // The lexical rules of the window's session (LexicalCheck.SQL_MODE): a backslash is an
+            // ordinary character, '#' starts a comment (the rendering that runs has none).
+            all = CCJSqlParserUtil.parseStatements(sql, p -> p.withBackslashEscapeCharacter(false)
                     .withHashLineComments(true));
         } catch (JSQLParserException | RuntimeException e) {
             throw refuse(ParseFailures.reason(sql, e));

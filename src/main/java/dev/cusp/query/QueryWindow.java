@@ -31,27 +31,37 @@ public final class QueryWindow implements AutoCloseable {
     private final BooleanSupplier replica;
     private final Supplier<String> replicaHint;
     private final ScratchSessions sessions;
+    private final QueryLimits limits;
+    private final long maxBytes;
 
     /**
      * @param replica     true while this site is a report replica (read_only)
      * @param replicaHint a report replica of the group to name to users ("site r (https://...)"), or null
+     * @param limits      statements at once, per practice and site-wide
+     * @param maxBytes    largest answer, in bytes of JSON cells (setting query.max.bytes)
      */
-    public QueryWindow(TenantPools pools, BooleanSupplier replica, Supplier<String> replicaHint) {
+    public QueryWindow(TenantPools pools, BooleanSupplier replica, Supplier<String> replicaHint, QueryLimits limits,
+                       long maxBytes) {
         this.pools = pools;
         this.replica = replica;
         this.replicaHint = replicaHint;
         this.sessions = new ScratchSessions(pools);
+        this.limits = limits;
+        this.maxBytes = maxBytes;
     }
 
     /**
      * Checks and runs {@code sql} for {@code actor}.
      *
+     * @param breakGlass null for a practice's own user; for the site admin, why it reads the
+     *                   practice's data (required, written to the practice's security log and
+     *                   the site log)
      * @param sessionKey identifies the caller's query session (its bearer token) for scratch tables
      * @param maxRows    null for the default
      * @param timeout    seconds, null for the default
      */
-    public Map<String, Object> run(Tenant t, Actor actor, String sessionKey, String sql, Integer maxRows,
-                                   Integer timeout) throws SQLException {
+    public Map<String, Object> run(Tenant t, Actor actor, String breakGlass, String sessionKey, String sql,
+                                   Integer maxRows, Integer timeout) throws SQLException {
         int rows = maxRows == null ? DEFAULT_MAX_ROWS : maxRows;
         if (rows < 1 || rows > MAX_ROWS) {
             throw CuspException.invalid("max_rows", "max_rows must be from 1 to " + MAX_ROWS);
@@ -60,32 +70,51 @@ public final class QueryWindow implements AutoCloseable {
         if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
             throw CuspException.invalid("timeout_seconds", "timeout_seconds must be from 1 to " + MAX_TIMEOUT_SECONDS);
         }
+        String action = breakGlass == null ? "query" : "admin-query";
+        String logged = breakGlass == null ? sql : "reason: " + breakGlass + "\n" + sql;
+        if (breakGlass != null) {
+            // The statement's text can hold patients' names and other practice data: it goes to
+            // the practice's own security log (at a report replica, which cannot write that
+            // table, to the site log like every statement there), not into this warning.
+            LOG.warn("tenant {}: the site admin reads the practice's data through the query window (break-glass),"
+                    + " reason: {}; the statement is in the practice's security log", t.name(), oneLine(breakGlass));
+        }
         boolean atReplica = replica.getAsBoolean();
         CheckedQuery q;
         try {
             q = new QueryChecker(t.dbName(), atReplica, atReplica ? null : replicaHint.get()).check(sql);
         } catch (CuspException e) {
-            audit(t, actor, "query-refused", e.getMessage() + "\n" + sql);
+            audit(t, actor, action + "-refused", e.getMessage() + "\n" + logged);
             throw e;
         }
-        String where = audit(t, actor, "query", sql);
-        Map<String, Object> out;
-        if (atReplica && q.scratch()) {
-            out = inSession(t, sessionKey, q, rows, seconds);
-        } else {
-            try (TenantPools.Lease l = pools.lease(t)) {
-                out = QueryRunner.run(l.connection(), q, rows, seconds);
+        try (QueryLimits.Turn turn = limits.enter(t.name())) {
+            String where = audit(t, actor, action, logged);
+            Map<String, Object> out;
+            if (atReplica && q.scratch()) {
+                out = inSession(t, sessionKey, q, rows, seconds);
+            } else {
+                try (TenantPools.Lease l = pools.lease(t)) {
+                    // The session changes (sql_mode) and whatever a statement leaves behind end
+                    // with the connection: it never serves another request.
+                    l.discard();
+                    QueryRunner.prepare(l.connection());
+                    out = QueryRunner.run(l.connection(), q, rows, seconds, maxBytes);
+                }
             }
+            out.put("logged_to", where);
+            return out;
         }
-        out.put("logged_to", where);
-        return out;
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\p{Cntrl}", " ");
     }
 
     private Map<String, Object> inSession(Tenant t, String key, CheckedQuery q, int rows, int seconds)
             throws SQLException {
         ScratchSessions.Held h = sessions.acquire(t.name() + "/" + key, t);
         try {
-            Map<String, Object> out = QueryRunner.run(h.lease.connection(), q, rows, seconds);
+            Map<String, Object> out = QueryRunner.run(h.lease.connection(), q, rows, seconds, maxBytes);
             if (q.verb().equals("CREATE TABLE")) {
                 h.tables.addAll(q.targets());
             } else if (q.verb().equals("DROP TABLE")) {

@@ -1,23 +1,34 @@
 package dev.cusp.query;
 
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.OracleHint;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.UserVariable;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
  * Walks a whole parse tree (every subquery, CTE, join, UNION branch and expression, using
  * JSqlParser's own {@link TablesNamesFinder} traversal) and refuses what a report must not do:
  * names in other databases, {@code INTO} (outfile, dumpfile, variables, tables), variables,
- * locking reads, and functions that wait, lock, read files or write sequences.
+ * locking reads, {@code PROCEDURE ANALYSE}, hints, any function not on the allow-list of
+ * {@link ReportFunctions}, and anything that could return a password hash.
  */
 final class ReferenceScan extends TablesNamesFinder<Void> {
     /**
@@ -27,29 +38,25 @@ final class ReferenceScan extends TablesNamesFinder<Void> {
     private static final Set<String> INFORMATION_SCHEMA = Set.of("TABLES", "COLUMNS", "VIEWS", "ROUTINES",
             "STATISTICS", "KEY_COLUMN_USAGE", "TABLE_CONSTRAINTS", "SCHEMATA", "PARTITIONS", "TRIGGERS",
             "PARAMETERS", "CHECK_CONSTRAINTS", "REFERENTIAL_CONSTRAINTS");
-    private static final Map<String, String> REFUSED_FUNCTIONS = Map.ofEntries(
-            Map.entry("SLEEP", "SLEEP() only holds a connection"),
-            Map.entry("BENCHMARK", "BENCHMARK() only burns the server's CPU"),
-            Map.entry("GET_LOCK", "GET_LOCK() takes a named lock that outlives the query"),
-            Map.entry("RELEASE_LOCK", "named locks are not for reports"),
-            Map.entry("RELEASE_ALL_LOCKS", "named locks are not for reports"),
-            Map.entry("IS_FREE_LOCK", "named locks are not for reports"),
-            Map.entry("IS_USED_LOCK", "named locks are not for reports"),
-            Map.entry("LOAD_FILE", "LOAD_FILE() reads files of the server"),
-            Map.entry("MASTER_POS_WAIT", "it waits on replication"),
-            Map.entry("MASTER_GTID_WAIT", "it waits on replication"),
-            Map.entry("SOURCE_POS_WAIT", "it waits on replication"),
-            Map.entry("BINLOG_GTID_POS", "it reads the server's binary log"),
-            Map.entry("NEXTVAL", "it writes a sequence"),
-            Map.entry("SETVAL", "it writes a sequence"),
-            Map.entry("LASTVAL", "sequences are not for reports"),
-            Map.entry("SYS_EVAL", "it runs programs on the server"),
-            Map.entry("SYS_EXEC", "it runs programs on the server"));
+    /**
+     * Columns that hold password hashes: the practice users' own, and the JSON images of their rows
+     * that the tombstone and conflict tables keep. No statement that names one of these tables may
+     * name such a column (anywhere: a WHERE on it leaks it bit by bit) or use a * wildcard.
+     */
+    private static final Map<String, Set<String>> SECRET_COLUMNS = Map.of(
+            "practice_user", Set.of("password_hash"),
+            "row_tombstone", Set.of("image"),
+            "conflict_log", Set.of("local_image", "incoming_image"));
 
     private final String own;
     private final String scratch;
     private boolean read;
     private boolean namesScratch;
+    private final Set<String> tablesNamed = new HashSet<>();
+    private final Set<String> columnsNamed = new HashSet<>();
+    private String wildcard;
+    /** The {@code *} of {@code COUNT(*)}: an argument, not a list of columns. */
+    private final Set<Object> argumentStars = Collections.newSetFromMap(new IdentityHashMap<>());
 
     ReferenceScan(String own, String scratch) {
         this.own = own;
@@ -65,6 +72,27 @@ final class ReferenceScan extends TablesNamesFinder<Void> {
             throw QueryChecker.refuse("the statement uses SQL the query window cannot check ("
                     + e.getMessage() + ")");
         }
+        refuseSecrets();
+    }
+
+    /** Refuses a statement that could return a password hash (see {@link #SECRET_COLUMNS}). */
+    private void refuseSecrets() {
+        SECRET_COLUMNS.forEach((table, columns) -> {
+            if (!tablesNamed.contains(table)) {
+                return;
+            }
+            for (String c : columns) {
+                if (columnsNamed.contains(c)) {
+                    throw QueryChecker.refuse(table + "." + c + " holds password hashes, which the query window never"
+                            + " reads or returns (not in a WHERE either)");
+                }
+            }
+            if (wildcard != null) {
+                throw QueryChecker.refuse(wildcard + " with " + table + ": name the columns you need; its "
+                        + String.join(", ", columns.stream().sorted().toList()) + " (password hashes) never leave the"
+                        + " query window");
+            }
+        });
     }
 
     boolean namesScratch() {
@@ -90,6 +118,9 @@ final class ReferenceScan extends TablesNamesFinder<Void> {
             return;
         }
         rejectThreePart(t);
+        if (t.getName() != null) {
+            tablesNamed.add(unquote(t.getName()).toLowerCase(Locale.ROOT));
+        }
         String schema = t.getUnquotedSchemaName();
         if (schema == null || schema.isEmpty()) {
             return;
@@ -128,10 +159,13 @@ final class ReferenceScan extends TablesNamesFinder<Void> {
         }
     }
 
-    private static String unquote(String name) {
+    /** A name as the server reads it: backquotes and (ANSI_QUOTES) double quotes removed. */
+    static String unquote(String name) {
         String n = name.trim();
         if (n.length() >= 2 && n.startsWith("`") && n.endsWith("`")) {
             n = n.substring(1, n.length() - 1).replace("``", "`");
+        } else if (n.length() >= 2 && n.startsWith("\"") && n.endsWith("\"")) {
+            n = n.substring(1, n.length() - 1).replace("\"\"", "\"");
         }
         return n;
     }
@@ -144,6 +178,9 @@ final class ReferenceScan extends TablesNamesFinder<Void> {
 
     @Override
     public <S> Void visit(Column c, S context) {
+        if (c.getColumnName() != null) {
+            columnsNamed.add(unquote(c.getColumnName()).toLowerCase(Locale.ROOT));
+        }
         if (c.getTable() != null) {
             table(c.getTable(), read);
         }
@@ -153,18 +190,75 @@ final class ReferenceScan extends TablesNamesFinder<Void> {
     @Override
     public <S> Void visit(Function f, S context) {
         List<String> parts = f.getMultipartName();
-        String name = parts == null || parts.isEmpty() ? String.valueOf(f.getName()) : parts.get(parts.size() - 1);
-        String why = REFUSED_FUNCTIONS.get(unquote(name).toUpperCase(Locale.ROOT));
-        if (why != null) {
-            throw QueryChecker.refuse(unquote(name).toUpperCase(Locale.ROOT) + "() is not allowed in the query"
-                    + " window: " + why);
+        if (parts != null && parts.size() > 1) {
+            throw QueryChecker.refuse(String.join(".", parts) + "(): stored functions are not allowed in the query"
+                    + " window; it runs MariaDB's built-in functions only");
         }
-        if (parts != null && parts.size() == 2) {
-            schema(parts.get(0), String.join(".", parts) + "()", false);
-        } else if (parts != null && parts.size() > 2) {
-            throw QueryChecker.refuse(String.join(".", parts) + "(): names with three parts are not allowed");
+        String name = unquote(parts == null || parts.isEmpty() ? String.valueOf(f.getName()) : parts.get(0));
+        String why = ReportFunctions.refusal(name);
+        if (why != null) {
+            throw QueryChecker.refuse(why);
+        }
+        if (f.getParameters() != null && f.getParameters().size() == 1
+                && f.getParameters().get(0) instanceof AllColumns star) {
+            argumentStars.add(star);
         }
         return super.visit(f, context);
+    }
+
+    @Override
+    public <S> Void visit(AnalyticExpression a, S context) {
+        String why = ReportFunctions.refusal(unquote(String.valueOf(a.getName())));
+        if (why != null) {
+            throw QueryChecker.refuse(why);
+        }
+        if (a.getExpression() instanceof AllColumns star) {
+            argumentStars.add(star);
+        }
+        return super.visit(a, context);
+    }
+
+    @Override
+    public <S> Void visit(AllColumns a, S context) {
+        if (!argumentStars.contains(a)) {
+            wildcard = "*";
+        }
+        return super.visit(a, context);
+    }
+
+    @Override
+    public <S> Void visit(AllTableColumns a, S context) {
+        wildcard = a.toString();
+        return super.visit(a, context);
+    }
+
+    @Override
+    public <S> Void visit(OracleHint h, S context) {
+        throw QueryChecker.refuse("optimizer hints (/*+ ... */) are not allowed in the query window");
+    }
+
+    @Override
+    public <S> Void visit(SetOperationList list, S context) {
+        refuseSelectClauses(list);
+        return super.visit(list, context);
+    }
+
+    @Override
+    public <S> Void visit(ParenthesedSelect ps, S context) {
+        refuseSelectClauses(ps);
+        return super.visit(ps, context);
+    }
+
+    /** Clauses of any SELECT (plain, UNION, parenthesed) that make it more than a read of rows. */
+    private static void refuseSelectClauses(Select s) {
+        if (s.getMySqlProcedureAnalyse() != null) {
+            throw QueryChecker.refuse("PROCEDURE ANALYSE is not allowed in the query window: it runs server code on"
+                    + " the result");
+        }
+        if (s.getForMode() != null || s.getForUpdateTable() != null) {
+            throw QueryChecker.refuse("SELECT ... " + (s.getForMode() == null ? "FOR UPDATE"
+                    : s.getForMode().getValue()) + " locks rows; the query window only reads");
+        }
     }
 
     @Override
@@ -188,10 +282,7 @@ final class ReferenceScan extends TablesNamesFinder<Void> {
             throw QueryChecker.refuse("SELECT ... INTO OUTFILE/DUMPFILE/@variable is not allowed: the query window"
                     + " returns rows, it never writes files or variables");
         }
-        if (ps.getForMode() != null || ps.getForUpdateTable() != null) {
-            throw QueryChecker.refuse("SELECT ... " + (ps.getForMode() == null ? "FOR UPDATE"
-                    : ps.getForMode().getValue()) + " locks rows; the query window only reads");
-        }
+        refuseSelectClauses(ps);
         return super.visit(ps, context);
     }
 }

@@ -68,7 +68,16 @@ public final class ScratchSessions implements AutoCloseable {
                         + " open query sessions with scratch tables; try again when one has been idle for "
                         + IDLE.toMinutes() + " minutes", "sql");
             }
-            h = new Held(t.name(), pools.lease(t));
+            TenantPools.Lease lease = pools.lease(t);
+            // The connection keeps the window's session mode until it is closed for good.
+            lease.discard();
+            try {
+                QueryRunner.prepare(lease.connection());
+            } catch (SQLException | RuntimeException e) {
+                lease.close();
+                throw e;
+            }
+            h = new Held(t.name(), lease);
             byKey.put(key, h);
             LOG.info("tenant {}: query session opened for scratch tables", t.name());
         }
@@ -107,8 +116,8 @@ public final class ScratchSessions implements AutoCloseable {
     }
 
     /**
-     * Drops the session's temporary tables, then gives the connection back to the pool: no
-     * scratch table rides along into another request.
+     * Drops the session's temporary tables, then closes the connection for good (its lease is
+     * discarded): neither a scratch table nor the session mode rides along into another request.
      */
     private static void close(Held h) {
         try (var s = h.lease.connection().createStatement()) {

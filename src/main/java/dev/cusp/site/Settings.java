@@ -52,6 +52,15 @@ public final class Settings {
             + " user out by itself: only a practice administrator locks and unlocks a user.");
     public static final Setting<Integer> REQUEST_MAX_BYTES = Setting.intRange("request.max.bytes", 1_048_576, 1024,
             64 * 1_048_576, "Largest request body the API accepts.");
+    public static final Setting<Integer> QUERY_MAX_BYTES = Setting.intRange("query.max.bytes", 4 * 1_048_576, 65_536,
+            256 * 1_048_576, "Largest answer of the query window, in bytes of JSON cells; a longer one is cut after"
+            + " the last whole row and says so.");
+    public static final Setting<Integer> QUERY_CONCURRENT_PER_TENANT = Setting.intRange("query.concurrent.per.tenant",
+            2, 1, 64, "Query-window statements one practice may run at once; more are answered 503 with"
+            + " Retry-After.");
+    public static final Setting<Integer> QUERY_CONCURRENT_SITE = Setting.intRange("query.concurrent.site", 8, 1, 256,
+            "Query-window statements the whole site runs at once, all practices together; more are answered 503"
+            + " with Retry-After.");
     public static final Setting<String> ADDRESS = Setting.text("site.address", "localhost",
             "[A-Za-z0-9.:-]{1,253}", "a host name or IP address",
             "Name other sites of a replication group use to reach this site's HTTPS port and node. It must be"
@@ -96,7 +105,7 @@ public final class Settings {
 
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
-            REQUEST_MAX_BYTES,
+            REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
 

@@ -23,8 +23,13 @@ class QueryWindowIT {
     static String db;
     static String token;
 
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> SITE_LOG =
+            new ch.qos.logback.core.read.ListAppender<>();
+
     @BeforeAll
     static void setUp() {
+        SITE_LOG.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(QueryWindow.class)).addAppender(SITE_LOG);
         site = TestSite.shared();
         practice = site.newTenant("qw");
         name = practice.tenant().name();
@@ -90,7 +95,7 @@ class QueryWindowIT {
             "SELECT 1 AS x UNION SELECT 2 ORDER BY x",
             "SELECT id FROM " + db + ".keepme WHERE id IN (SELECT id FROM `" + db + "`.keepme)",
             "SELECT ';' AS semicolon /* ; DROP TABLE keepme; */ -- ; DROP TABLE keepme",
-            "SELECT 'it\\'s; DROP TABLE keepme' AS s",
+            "SELECT 'it''s; DROP TABLE keepme' AS s",
             "SELECT table_name FROM information_schema.tables WHERE table_schema = '" + db + "'",
             "SHOW TABLES",
             "DESCRIBE keepme",
@@ -104,6 +109,47 @@ class QueryWindowIT {
         assertThat(query("SELECT ';' AS semicolon /* ; */").json().path("rows").get(0).get(0).asText())
                 .isEqualTo(";");
         assertThat(sql("SELECT COUNT(*) FROM keepme")).isEqualTo("1");
+    }
+
+    @Test
+    void theReviewsStatementRunsNoSleepAndBackslashesAreOrdinary() {
+        // The checker reads a name "a\" and a string; so does the server now (ANSI_QUOTES,
+        // NO_BACKSLASH_ESCAPES): no such column, and SLEEP never runs.
+        TestSite.Response r = query("SELECT \"a\\\", 'x\", SLEEP(3) # ' FROM keepme");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().at("/error/message").asText()).contains("Unknown column 'a\\'");
+        TestSite.Response path = query("SELECT 'C:\\dir\\' AS p, 'it''s' AS q");
+        assertThat(path.status()).as(path.body()).isEqualTo(200);
+        assertThat(path.json().path("rows").toString()).isEqualTo("[[\"C:\\\\dir\\\\\",\"it's\"]]");
+        refused("SELECT 'it\\'s'", "backslash is an ordinary character");
+        TestSite.Response dq = query("SELECT id FROM keepme WHERE id = \"1\"");
+        assertThat(dq.status()).as(dq.body()).isEqualTo(400);
+        assertThat(dq.json().at("/error/message").asText()).contains("double quotes name columns");
+        refused("SELECT * FROM keepme PROCEDURE ANALYSE()", "PROCEDURE ANALYSE");
+        refused("SELECT IS_USED_LOCK('x')", "named locks");
+    }
+
+    @Test
+    void theWindowsSessionModeNeverReachesThePool() throws Exception {
+        assertThat(query("SELECT 1").status()).isEqualTo(200);
+        try (dev.cusp.tenant.TenantPools.Lease l = site.site.pools().lease(practice.tenant());
+             var s = l.connection().createStatement();
+             var rs = s.executeQuery("SELECT @@SESSION.sql_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).doesNotContain("ANSI_QUOTES").doesNotContain("NO_BACKSLASH_ESCAPES");
+        }
+    }
+
+    @Test
+    void passwordHashesNeverComeBack() {
+        refused("SELECT * FROM practice_user", "password hashes");
+        refused("SELECT password_hash FROM practice_user", "password hashes");
+        refused("SELECT user_name FROM practice_user WHERE password_hash LIKE '$%'", "password hashes");
+        TestSite.Response users = query("SELECT user_name, is_admin FROM practice_user");
+        assertThat(users.status()).as(users.body()).isEqualTo(200);
+        TestSite.Response grants = query("SHOW GRANTS");
+        assertThat(grants.status()).as(grants.body()).isEqualTo(200);
+        assertThat(grants.body()).contains("IDENTIFIED").contains("<password hash hidden>").doesNotContain("PASSWORD '*");
     }
 
     @Test
@@ -228,26 +274,56 @@ class QueryWindowIT {
     }
 
     @Test
-    void theSiteAdminRunsItThroughTheCliAsThePracticeUser() throws Exception {
+    void theSiteAdminRunsItThroughTheCliAsThePracticeUserOnlyWithAReason() throws Exception {
         String admin = Files.readString(site.site.home().cliToken()).trim();
+        TestSite.Response noReason = site.call("POST", "/api/v1/admin/tenants/" + name + "/query", admin,
+                Map.of("sql", "SELECT 1"));
+        assertThat(noReason.status()).as(noReason.body()).isEqualTo(400);
+        assertThat(noReason.json().at("/error/field").asText()).isEqualTo("reason");
+        String marker = "ticket-" + System.nanoTime();
         TestSite.Response r = site.call("POST", "/api/v1/admin/tenants/" + name + "/query", admin,
-                Map.of("sql", "SELECT CURRENT_USER() AS u, DATABASE() AS d"));
+                Map.of("sql", "SELECT CURRENT_USER() AS u, DATABASE() AS d", "reason", marker + " practice asked"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode row = r.json().path("rows").get(0);
         assertThat(row.get(0).asText()).startsWith(practice.tenant().dbUser() + "@");
         assertThat(row.get(1).asText()).isEqualTo(db);
         TestSite.Response practiceToken = site.call("POST", "/api/v1/admin/tenants/" + name + "/query", token,
-                Map.of("sql", "SELECT 1"));
+                Map.of("sql", "SELECT 1", "reason", "x"));
         assertThat(practiceToken.status()).isEqualTo(403);
+        TestSite.Response hashes = site.call("POST", "/api/v1/admin/tenants/" + name + "/query", admin,
+                Map.of("sql", "SELECT * FROM practice_user", "reason", marker));
+        assertThat(hashes.status()).as(hashes.body()).isEqualTo(400);
 
-        String[] out = cli("query", name, "SELECT id, 'a b' AS label FROM keepme", "--max-rows", "5");
+        // The practice sees it in its own security log: who, why, what.
+        String log = sql("SELECT action, user_name, details FROM security_log WHERE details LIKE '%" + marker
+                + "%' ORDER BY id");
+        assertThat(log).startsWith("admin-query\tsite-admin\treason: " + marker + " practice asked")
+                .contains("SELECT CURRENT_USER()").contains("admin-query-refused\tsite-admin");
+        // The site log warns, naming the practice and the reason, not the statement.
+        String siteLog = siteLog();
+        assertThat(siteLog).contains("WARN tenant " + name + ": the site admin reads the practice's data")
+                .contains(marker + " practice asked");
+        assertThat(siteLog.lines().filter(l -> l.contains(marker)).noneMatch(l -> l.contains("CURRENT_USER")))
+                .isTrue();
+
+        String[] out = cli("query", name, "SELECT id, 'a b' AS label FROM keepme", "--max-rows", "5", "--reason",
+                "support " + marker);
         assertThat(out[0]).as(out[2]).isEqualTo("0");
         assertThat(out[1]).contains("id  label").contains("--  -----").contains(" 1  a b").contains("(1 row");
-        String[] bad = cli("query", name, "SELECT 1; DROP TABLE keepme");
+        String[] bad = cli("query", name, "SELECT 1; DROP TABLE keepme", "--reason", "x");
         assertThat(bad[0]).isEqualTo("2");
         assertThat(bad[2]).contains("one statement at a time");
-        String[] json = cli("query", name, "SELECT 1 AS one", "--json");
+        String[] json = cli("query", name, "SELECT 1 AS one", "--json", "--reason", "x");
         assertThat(dev.cusp.api.Json.MAPPER.readTree(json[1]).path("rows").toString()).isEqualTo("[[1]]");
+        String[] without = cli("query", name, "SELECT 1");
+        assertThat(without[0]).isEqualTo("2");
+        assertThat(without[2]).contains("--reason");
+    }
+
+    /** What the query window has written to the site log since the class started, as lines "LEVEL message". */
+    static String siteLog() {
+        return SITE_LOG.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage())
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     static String[] cli(String... args) {
