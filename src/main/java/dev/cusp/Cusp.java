@@ -46,6 +46,9 @@ public final class Cusp implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Read once, when the JDK's TLS classes load: set before anything touches TLS. The HTTPS
+        // server also refuses renegotiation itself (ApiServer); this covers every other TLS use.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         int code = run(System.out, System.err, args);
         if (!(args.length > 0 && args[0].equals("up") && code == 0 && !java.util.Arrays.asList(args).contains("--detach"))) {
             System.exit(code);

@@ -84,6 +84,11 @@ public final class Site implements AutoCloseable {
      * @param firstAdminPassword receives the site-admin password if this start created it
      */
     public static Site start(SiteHome home, Settings settings, java.util.function.Consumer<String> firstAdminPassword) {
+        // The JDK reads this once, at its first server-side TLS handshake: set before the HTTPS
+        // server starts, in every JVM that runs a site (the launcher and Cusp.main set it too).
+        // A renegotiation a client starts then fails with an alert inside the handshake; Jetty's
+        // own refusal (ApiServer) only closes the connection afterwards, which a client can race.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         Site s = new Site(home, settings);
         try {
             s.doStart(firstAdminPassword);

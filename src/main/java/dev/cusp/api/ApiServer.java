@@ -6,6 +6,7 @@ import dev.cusp.tls.CertificateAuthority;
 import dev.cusp.tls.PeerTrust;
 import dev.cusp.tls.TlsContexts;
 import io.javalin.json.JavalinJackson;
+import java.time.Duration;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -24,6 +25,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * replication group present theirs (mutual TLS, checked by {@link PeerTrust} during the
  * handshake and required by the peer routes); the CLI, browsers and practice applications
  * present none and authenticate with tokens.
+ *
+ * <p>Slow or greedy clients are bounded: a header deadline and a cap on connections per client
+ * address ({@link ConnectionGuard}), an idle timeout, a minimum request body rate; TLS 1.2
+ * renegotiation is refused.
  */
 public final class ApiServer implements AutoCloseable {
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -46,6 +51,10 @@ public final class ApiServer implements AutoCloseable {
         ssl.setIncludeCipherSuites(CIPHERS);
         ssl.setWantClientAuth(true);
         ssl.setSniRequired(false);
+        // A client-initiated TLS 1.2 renegotiation costs the server a full handshake per request
+        // of the client's choosing (a denial-of-service lever): refused, the connection closed.
+        // TLS 1.3 has no renegotiation. Cusp.main also sets jdk.tls.rejectClientInitiatedRenegotiation.
+        ssl.setRenegotiationAllowed(false);
         app = Javalin.create(c -> {
             c.useVirtualThreads = true;
             c.showJavalinBanner = false;
@@ -57,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
             // The only listener: TLS. There is no plain-HTTP connector to fall back to.
             c.jetty.addConnector((server, http) -> {
                 HttpConfiguration hc = new HttpConfiguration(http);
+                hc.setMinRequestDataRate(settings.get(Settings.HTTP_MIN_REQUEST_BYTES_PER_SECOND));
                 SecureRequestCustomizer src = new SecureRequestCustomizer();
                 src.setSniHostCheck(false);
                 hc.addCustomizer(src);
@@ -64,6 +74,10 @@ public final class ApiServer implements AutoCloseable {
                         new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(hc));
                 sc.setHost(settings.get(Settings.BIND));
                 sc.setPort(settings.get(Settings.PORT));
+                sc.setIdleTimeout(settings.get(Settings.HTTP_IDLE_TIMEOUT_SECONDS) * 1000L);
+                sc.addBean(new ConnectionGuard(sc.getScheduler(),
+                        Duration.ofSeconds(settings.get(Settings.HTTP_HEADER_TIMEOUT_SECONDS)),
+                        settings.get(Settings.HTTP_MAX_CONNECTIONS_PER_ADDRESS)));
                 return sc;
             });
         });

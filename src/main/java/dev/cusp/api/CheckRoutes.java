@@ -3,7 +3,6 @@ package dev.cusp.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.check.CheckService;
 import dev.cusp.error.CuspException;
-import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Group;
 import dev.cusp.group.Member;
 import dev.cusp.job.Job;
@@ -11,7 +10,6 @@ import dev.cusp.job.Jobs;
 import dev.cusp.tenant.Tenant;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,9 @@ import java.util.Map;
  * Data check and repair across the replication group. Admin routes ({@code POST
  * /api/v1/admin/group/check} and {@code /repair}, token-protected like all of
  * {@code /api/v1/admin}) start jobs; the peer routes ({@code /api/v1/peer/check/...}, mutual
- * TLS from a member site only) are the work every other site does when the checking site asks.
+ * TLS from an active member, replicas included: a check may start at one) are the work every
+ * other site does when the checking site asks. A rewrite only re-writes the authority's rows
+ * as they are, so replication carries them.
  */
 public final class CheckRoutes {
     private static final String ADMIN = "/api/v1/admin/group";
@@ -63,17 +63,16 @@ public final class CheckRoutes {
             });
             ctx.status(202).json(job.describe());
         });
-        Before.under(app, PEER, this::requireMember);
         app.post(PEER + "/chunk", ctx -> {
             JsonNode b = range(ctx);
             ctx.json(check.chunk(b.path("db").asText(), b.path("table").asText(), b.path("lo").asLong(),
                     b.path("hi").asLong(), Json.text(b, "wait_gtid", false)));
-        });
+        }, PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/rows", ctx -> {
             JsonNode b = range(ctx);
             ctx.json(check.rows(b.path("db").asText(), b.path("table").asText(), b.path("lo").asLong(),
                     b.path("hi").asLong(), Json.text(b, "wait_gtid", false)));
-        });
+        }, PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/rewrite", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "db", "table", "keys");
@@ -87,7 +86,7 @@ public final class CheckRoutes {
                 keys.add(k.asLong());
             }
             ctx.json(check.rewrite(db, table, keys));
-        });
+        }, PeerAccess.ACTIVE_MEMBER);
     }
 
     private static JsonNode range(Context ctx) {
@@ -102,19 +101,5 @@ public final class CheckRoutes {
             }
         }
         return b;
-    }
-
-    /** The peer check routes answer member sites only (the client certificate of a member's CA). */
-    private void requireMember(Context ctx) {
-        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (!(certs instanceof X509Certificate[] chain) || chain.length == 0) {
-            throw new CuspException(ErrorCode.UNAUTHENTICATED, "peer routes need the calling site's client"
-                    + " certificate (mutual TLS)");
-        }
-        String site = group.trust().siteOf(chain[0]).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN,
-                "the client certificate is not from a site of this replication group"));
-        if (group.member(site).isEmpty()) {
-            throw new CuspException(ErrorCode.FORBIDDEN, "site " + site + " is not in this replication group");
-        }
     }
 }

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * Database maintenance ({@code cusp dbm}). Admin routes (the site admin's token, like all of
  * {@code /api/v1/admin}): the method list, checks as jobs, and the one-site fix. Peer routes
- * ({@code /api/v1/peer/dbm/...}, mutual TLS from a member only, enforced by {@link PeerRoutes}):
- * the checks and fixes another site asks this one to run.
+ * ({@code /api/v1/peer/dbm/...}, mutual TLS from an active member, enforced by {@link
+ * PeerAccess}): the checks and fixes another site asks this one to run. A replica may ask too:
+ * its fixes run at the peer it names.
  */
 public final class DbmRoutes {
     private static final Pattern AT_REPLICA = Pattern.compile("/api/v1/admin/tenants/[^/]+/dbm/(check|fix)/?");
@@ -69,13 +70,13 @@ public final class DbmRoutes {
                 results.put(e.getKey(), e.getValue().describe());
             }
             ctx.json(Map.of("results", results));
-        });
+        }, PeerAccess.ACTIVE_MEMBER);
         app.post("/api/v1/peer/dbm/fix", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "method", "allow_unsafe", "requested_by");
             ctx.json(dbm.localFix(Json.text(b, "tenant", true), Json.text(b, "method", true),
                     Json.bool(b, "allow_unsafe", false), Json.text(b, "requested_by", false)));
-        });
+        }, PeerAccess.ACTIVE_MEMBER);
     }
 
     private void startCheck(io.javalin.http.Context ctx, List<Tenant> tenants, JsonNode b) {

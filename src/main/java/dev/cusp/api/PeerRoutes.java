@@ -12,17 +12,20 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.OutputStream;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Routes other sites of the replication group call ({@code /api/v1/peer/...}). Apart from
- * {@code hello} (public facts) and {@code join} (authenticated by a one-time invitation
- * secret), every route needs mutual TLS: a client certificate signed by the CA of a site in
- * the group. Practice and admin tokens mean nothing here.
+ * Routes other sites of the replication group call ({@code /api/v1/peer/...}). Each declares
+ * which sites may call it ({@link PeerAccess}, enforced before the handler): apart from
+ * {@code hello} (public facts), {@code join} (a one-time invitation secret, and the joining
+ * site's certificate, pinned for the rest of its join) and {@code membership} (answers a
+ * certificate about itself), every route needs mutual TLS from a site of the group in the
+ * role and state it declares. Practice and admin tokens mean nothing here.
  */
 public final class PeerRoutes {
-    private static final String BASE = "/api/v1/peer";
-    private static final String CALLER = "cusp.peer";
+    private static final String BASE = PeerAccess.BASE;
     private final Group group;
     private final Jobs jobs;
 
@@ -32,14 +35,11 @@ public final class PeerRoutes {
     }
 
     void register(Javalin app) {
-        Before.under(app, BASE, ctx -> {
-            String p = ctx.path();
-            if (p.equals(BASE + "/hello") || p.equals(BASE + "/join")) {
-                return;
-            }
-            ctx.attribute(CALLER, caller(ctx));
-        });
-        app.get(BASE + "/hello", ctx -> ctx.json(group.hello()));
+        PeerAccess.install(app, group);
+        app.get(BASE + "/hello", ctx -> ctx.json(group.hello()), PeerAccess.OPEN);
+        // Whether the presented certificate's site is a member here: how a site told "you were
+        // removed" checks the news with the site that sent it. Tells a certificate only about itself.
+        app.get(BASE + "/membership", ctx -> ctx.json(membership(ctx)), PeerAccess.OPEN);
         app.post(BASE + "/join", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "secret", "site", "version", "control_schema", "practice_schema", "url", "node_host",
@@ -47,8 +47,8 @@ public final class PeerRoutes {
             Json.text(b, "secret", true);
             Json.text(b, "site", true);
             Json.text(b, "ca_pem", true);
-            ctx.json(group.accept(b, ctx.req().getRemoteAddr()));
-        });
+            ctx.json(group.accept(b, ctx.req().getRemoteAddr(), PeerAccess.clientCertificate(ctx).orElse(null)));
+        }, PeerAccess.OPEN);
         app.post(BASE + "/join/complete", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "site", "seed_gtid");
@@ -58,10 +58,12 @@ public final class PeerRoutes {
             }
             group.complete(site, Json.text(b, "seed_gtid", true));
             ctx.json(Map.of("site", site, "state", "active"));
-        });
-        app.get(BASE + "/snapshot", this::snapshot);
-        app.post(BASE + "/links", ctx -> ctx.json(group.grantLink(member(ctx).name(), ctx.req().getRemoteAddr())));
-        app.get(BASE + "/status", ctx -> ctx.json(group.localStatus()));
+        }, PeerAccess.JOINING_OR_ACTIVE);
+        // A joining site seeds from the site that admitted it; an active one re-seeds (Reseeding).
+        app.get(BASE + "/snapshot", this::snapshot, PeerAccess.JOINING_OR_ACTIVE);
+        app.post(BASE + "/links", ctx -> ctx.json(group.grantLink(member(ctx).name(), ctx.req().getRemoteAddr())),
+                PeerAccess.ACTIVE_MEMBER);
+        app.get(BASE + "/status", ctx -> ctx.json(group.localStatus()), PeerAccess.ACTIVE_MEMBER);
         app.post(BASE + "/remove", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "site");
@@ -71,11 +73,13 @@ public final class PeerRoutes {
                         + " site with 'cusp site remove' at a peer", "site");
             }
             ctx.json(group.remove(site));
-        });
+        }, PeerAccess.JOINING_OR_ACTIVE);
+        // Only a peer removes sites ('cusp site remove' refuses at a replica); the told site
+        // checks the news with that peer before it stands alone (Group.removedByPeer).
         app.post(BASE + "/removed", ctx -> {
             group.removedByPeer(member(ctx).name());
             ctx.json(Map.of("site", group.siteName(), "state", "standalone"));
-        });
+        }, PeerAccess.ACTIVE_PEER);
         app.post(BASE + "/reseed", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "from", "discard_local");
@@ -83,7 +87,7 @@ public final class PeerRoutes {
             boolean discard = b.path("discard_local").asBoolean(false);
             Job job = jobs.start("reseed", j -> group.reseed(from, discard, j));
             ctx.status(202).json(job.describe());
-        });
+        }, PeerAccess.ACTIVE_PEER);
         app.post(BASE + "/tenants/claim", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "name", "id");
@@ -91,15 +95,17 @@ public final class PeerRoutes {
             int id = claimId(b);
             group.tenantClaims().claimFor(member(ctx).name(), name, id);
             ctx.json(Map.of("name", name, "id", id, "claimed_by", member(ctx).name()));
-        });
+        }, PeerAccess.ACTIVE_PEER);
         app.post(BASE + "/tenants/release", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "name", "id");
             String name = Json.text(b, "name", true);
             group.tenantClaims().releaseFor(member(ctx).name(), name, claimId(b));
             ctx.json(Map.of("name", name, "released", true));
-        });
-        app.get(BASE + "/jobs/{id}", ctx -> ctx.json(jobs.require(ctx.pathParam("id")).describe()));
+        }, PeerAccess.ACTIVE_PEER);
+        // Only remote re-seeds run as jobs another site follows, and only peers start them.
+        app.get(BASE + "/jobs/{id}", ctx -> ctx.json(jobs.require(ctx.pathParam("id")).describe()),
+                PeerAccess.ACTIVE_PEER);
     }
 
     /** The tenant id of a claim or release: a whole number, or 400 naming the field. */
@@ -124,20 +130,20 @@ public final class PeerRoutes {
         }
     }
 
-    private Member member(Context ctx) {
-        Member m = ctx.attribute(CALLER);
-        return m;
+    private static Member member(Context ctx) {
+        return ctx.attribute(PeerAccess.CALLER);
     }
 
-    private Member caller(Context ctx) {
-        Object certs = ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (!(certs instanceof X509Certificate[] chain) || chain.length == 0) {
-            throw new CuspException(ErrorCode.UNAUTHENTICATED, "peer routes need the calling site's client"
-                    + " certificate (mutual TLS)");
-        }
-        String site = group.trust().siteOf(chain[0]).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN,
-                "the client certificate is not from a site of this replication group"));
-        return group.member(site).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN, "site " + site
-                + " is not in this replication group"));
+    private Map<String, Object> membership(Context ctx) {
+        X509Certificate cert = PeerAccess.clientCertificate(ctx).orElseThrow(() -> new CuspException(
+                ErrorCode.UNAUTHENTICATED, "membership answers a site about its own certificate: present one"));
+        Optional<Member> m = group.trust().siteOf(cert).flatMap(group::member);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("member", m.isPresent());
+        m.ifPresent(x -> {
+            out.put("site", x.name());
+            out.put("state", x.state());
+        });
+        return out;
     }
 }

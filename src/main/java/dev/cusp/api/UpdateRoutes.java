@@ -17,7 +17,8 @@ import java.util.List;
  * /api/v1/admin/update} (where the update site is; start {@code cusp update}, or hand the
  * update site on with {@code {"designate": SITE}}) and {@code POST
  * /api/v1/admin/tenants/{name}/update}. Peer routes ({@code /api/v1/peer/update/...}, mutual
- * TLS from a member, checked by {@link PeerRoutes}) are each site's part of an update.
+ * TLS from an active peer, checked by {@link PeerAccess}: the update site is one) are each
+ * site's part of an update.
  */
 public final class UpdateRoutes {
     /** One kind for both: a group update and a tenant update must not run at once. */
@@ -53,12 +54,12 @@ public final class UpdateRoutes {
             Job job = jobs.start(KIND, j -> update.run(list, j));
             ctx.status(202).json(job.describe());
         });
-        app.get("/api/v1/peer/update/info", ctx -> ctx.json(local.info()));
+        app.get("/api/v1/peer/update/info", ctx -> ctx.json(local.info()), PeerAccess.ACTIVE_PEER);
         app.post("/api/v1/peer/update/backup", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenants");
             ctx.json(local.backup(names(b)));
-        });
+        }, PeerAccess.ACTIVE_PEER);
         app.post("/api/v1/peer/update/verify", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "wait_gtid", "timeout_seconds", "tenants");
@@ -67,7 +68,7 @@ public final class UpdateRoutes {
                 throw CuspException.invalid("timeout_seconds", "timeout_seconds must be a whole number");
             }
             ctx.json(local.verify(Json.text(b, "wait_gtid", false), t.asInt(30), names(b)));
-        });
+        }, PeerAccess.ACTIVE_PEER);
     }
 
     private static List<String> names(JsonNode b) {

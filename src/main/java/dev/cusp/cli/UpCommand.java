@@ -81,6 +81,7 @@ public final class UpCommand implements Callable<Integer> {
         Files.deleteIfExists(home.urlFile());
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("cusp.java", ProcessHandle.current().info().command().orElse("java")));
+        cmd.add("-Djdk.tls.rejectClientInitiatedRenegotiation=true");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cusp.Cusp", "up", "--home",
                 home.dir().toString()));
         if (port != null) {

@@ -30,7 +30,7 @@ final class Admission {
         this.g = g;
     }
 
-    Map<String, Object> accept(JsonNode req, String remoteAddress) {
+    Map<String, Object> accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
 
         Invites.Invite inv = g.invites.check(req.path("secret").asText(null));
         String name = req.path("site").asText("");
@@ -51,6 +51,7 @@ final class Admission {
         Optional<Member> existing = all.stream().filter(m -> m.name().equals(name)).findFirst();
         String caPem = req.path("ca_pem").asText("");
         X509Certificate ca = TlsContexts.parsePem(caPem);
+        requireSignedBy(clientCert, ca);
         if (existing.isPresent() && !(existing.get().state().equals(Member.JOINING)
                 && existing.get().caPem().equals(caPem))) {
             throw new CuspException(ErrorCode.CONFLICT, "a site named '" + name + "' is already in the group; give"
@@ -98,7 +99,7 @@ final class Admission {
                     req.path("node_host").asText(), req.path("node_port").asInt(), TlsContexts.pem(ca), serverId,
                     domain, offset, upstream, null, seq, version));
         }
-        g.invites.use(req.path("secret").asText(), name);
+        g.invites.use(req.path("secret").asText(), name, TlsContexts.fingerprint(clientCert));
         g.refreshTrust(g.members.all());
         Group.LOG.info("group: accepted site {} as {} (key offset {}, capacity {})", name, inv.role(), offset, capacity);
         SiteIdentity id = g.id();
@@ -118,6 +119,24 @@ final class Admission {
         m.put("source", source);
         m.put("members", g.members.all().stream().map(GroupJson::describe).toList());
         return m;
-    
+    }
+
+    /**
+     * The certificate presented with the secret must be the joining site's own, signed by the CA
+     * it asks the group to trust: whoever holds the secret must also hold that key, and the rest
+     * of the join answers only this certificate (pinned with the invitation).
+     */
+    private static void requireSignedBy(X509Certificate leaf, X509Certificate ca) {
+        if (leaf == null) {
+            throw new CuspException(ErrorCode.UNAUTHENTICATED, "a join needs the joining site's certificate (mutual"
+                    + " TLS): the rest of the join is pinned to it");
+        }
+        try {
+            leaf.checkValidity();
+            leaf.verify(ca.getPublicKey());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new CuspException(ErrorCode.FORBIDDEN, "the client certificate presented with the join is not a"
+                    + " valid certificate signed by the CA the joining site sent (ca_pem)", "ca_pem");
+        }
     }
 }

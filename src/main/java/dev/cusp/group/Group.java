@@ -269,8 +269,16 @@ public final class Group implements AutoCloseable {
      * identities and the writer limit, creates its replication account here, and records it
      * as joining. Returns what it needs to seed and replicate.
      */
-    public synchronized Map<String, Object> accept(JsonNode req, String remoteAddress) {
-        return new Admission(this).accept(req, remoteAddress);
+    public synchronized Map<String, Object> accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
+        return new Admission(this).accept(req, remoteAddress, clientCert);
+    }
+
+    /**
+     * True when this site admitted {@code site} with a certificate of this SHA-256: a joining
+     * site is answered only here, and only with the certificate it joined with.
+     */
+    public boolean joinPinned(String site, String certSha256) {
+        return invites.pinFor(site).map(certSha256::equals).orElse(false);
     }
 
     /** The joining site has loaded its seed and replicates: it becomes active everywhere. */
@@ -691,8 +699,27 @@ public final class Group implements AutoCloseable {
         }
     }
 
-    /** Another site removed this one: stop replicating and stand alone. */
+    /**
+     * Another site says it removed this one: stop replicating and stand alone, once that site,
+     * asked at its recorded address, confirms it no longer lists this one. A stolen certificate
+     * alone cannot detach a site: the real peer would still answer "member".
+     */
     public synchronized void removedByPeer(String by) {
+        Member sender = member(by).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN, "site " + by
+                + " is not in this replication group"));
+        JsonNode m;
+        try {
+            m = peers.call(sender, "GET", "/api/v1/peer/membership", null, Duration.ofSeconds(5));
+        } catch (CuspException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "site " + by + " says it removed this site, but it"
+                    + " cannot confirm at " + sender.url() + " (" + e.getMessage() + "); this site stays in the group");
+        }
+        if (m.path("member").asBoolean(true)) {
+            LOG.warn("group: a caller with site {}'s certificate said this site was removed, but {} still lists it;"
+                    + " staying in the group", by, by);
+            throw new CuspException(ErrorCode.CONFLICT, "site " + by + " still lists " + siteName() + " as a member"
+                    + " at " + sender.url() + "; the removal is not confirmed, so this site stays in the group");
+        }
         LOG.info("group: site {} removed this site from the group", by);
         becomeStandalone("removed by " + by);
     }

@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One-time join invitations issued by this site, kept in an owner-only file (never in the
@@ -29,8 +31,14 @@ public final class Invites {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Path file;
 
-    /** A stored invitation. */
-    public record Invite(String secretSha256, String role, String expiresAt, String usedAt, String usedBy) {
+    /**
+     * A stored invitation.
+     *
+     * @param pinnedCert SHA-256 of the client certificate the joining site presented with the
+     *                   secret: the only certificate this site answers for it until it is active
+     */
+    public record Invite(String secretSha256, String role, String expiresAt, String usedAt, String usedBy,
+                         String pinnedCert) {
     }
 
     public Invites(Path file) {
@@ -44,7 +52,7 @@ public final class Invites {
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         List<Invite> all = new ArrayList<>(load());
         all.removeIf(i -> Instant.parse(i.expiresAt()).isBefore(Instant.now().minus(Duration.ofDays(7))));
-        all.add(new Invite(sha256(secret), role, Instant.now().plus(validFor).toString(), null, null));
+        all.add(new Invite(sha256(secret), role, Instant.now().plus(validFor).toString(), null, null, null));
         save(all);
         return secret;
     }
@@ -73,15 +81,21 @@ public final class Invites {
                 + " was copied whole, or ask for a new one with 'cusp invite'");
     }
 
-    /** Marks the secret used by {@code site}. */
-    public synchronized void use(String secret, String site) {
+    /** Marks the secret used by {@code site}, pinning the join to the certificate it presented. */
+    public synchronized void use(String secret, String site, String certSha256) {
         String h = sha256(secret);
         List<Invite> all = new ArrayList<>();
         for (Invite i : load()) {
             all.add(i.secretSha256().equals(h) ? new Invite(i.secretSha256(), i.role(), i.expiresAt(),
-                    Instant.now().toString(), site) : i);
+                    Instant.now().toString(), site, certSha256) : i);
         }
         save(all);
+    }
+
+    /** The certificate {@code site} presented with the last invitation it used here, if any. */
+    public synchronized Optional<String> pinFor(String site) {
+        return load().stream().filter(i -> site.equals(i.usedBy()) && i.pinnedCert() != null)
+                .max(Comparator.comparing(i -> Instant.parse(i.usedAt()))).map(Invite::pinnedCert);
     }
 
     private List<Invite> load() {

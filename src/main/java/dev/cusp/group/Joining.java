@@ -70,7 +70,8 @@ final class Joining {
         SiteIdentity id = g.id();
         job.step("checking " + token.site() + " at " + token.url() + " against the token's CA fingerprint");
         PinnedTrust pin = new PinnedTrust(token.caFingerprint());
-        HttpClient pinned = PeerClient.pinned(pin);
+        // Presents this site's certificate: the inviting site pins the rest of the join to it.
+        HttpClient pinned = PeerClient.pinned(pin, g.home.tls());
         JsonNode hello = PeerClient.send(pinned, token.site(), token.url(), "GET", "/api/v1/peer/hello", null,
                 Duration.ofSeconds(10));
         if (!CuspVersion.VERSION.equals(hello.path("version").asText())) {

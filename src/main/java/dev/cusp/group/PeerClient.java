@@ -36,10 +36,13 @@ public final class PeerClient {
     public record Reply(int status, JsonNode body) {
     }
 
-    /** A one-off client for a join: no client certificate, server pinned by CA fingerprint. */
-    public static HttpClient pinned(PinnedTrust trust) {
-        return HttpClient.newBuilder().sslContext(TlsContexts.pinned(trust)).connectTimeout(Duration.ofSeconds(5))
-                .build();
+    /**
+     * A one-off client for a join: server pinned by CA fingerprint, presenting this site's
+     * certificate (the inviting site pins the rest of the join to it).
+     */
+    public static HttpClient pinned(PinnedTrust trust, CertificateAuthority own) {
+        return HttpClient.newBuilder().sslContext(TlsContexts.pinned(trust, own))
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public JsonNode call(Member m, String method, String path, Object body, Duration timeout) {

@@ -61,6 +61,17 @@ public final class Settings {
     public static final Setting<Integer> QUERY_CONCURRENT_SITE = Setting.intRange("query.concurrent.site", 8, 1, 256,
             "Query-window statements the whole site runs at once, all practices together; more are answered 503"
             + " with Retry-After.");
+    public static final Setting<Integer> HTTP_HEADER_TIMEOUT_SECONDS = Setting.intRange("http.header.timeout.seconds",
+            20, 1, 600, "A client must finish the TLS handshake and a request's headers within this many seconds,"
+            + " however slowly it trickles bytes; otherwise its connection is closed.");
+    public static final Setting<Integer> HTTP_IDLE_TIMEOUT_SECONDS = Setting.intRange("http.idle.timeout.seconds", 30,
+            1, 3600, "A connection on which no byte moves for this many seconds is closed.");
+    public static final Setting<Integer> HTTP_MIN_REQUEST_BYTES_PER_SECOND = Setting.intRange(
+            "http.min.request.bytes.per.second", 1024, 0, 1_000_000_000, "A request body arriving slower than"
+            + " this on average is refused with 408 and its connection closed (0: no minimum).");
+    public static final Setting<Integer> HTTP_MAX_CONNECTIONS_PER_ADDRESS = Setting.intRange(
+            "http.max.connections.per.address", 256, 1, 100_000, "Most HTTPS connections one client address may"
+            + " hold open at once; a further one is closed as soon as it opens.");
     public static final Setting<String> ADDRESS = Setting.text("site.address", "localhost",
             "[A-Za-z0-9.:-]{1,253}", "a host name or IP address",
             "Name other sites of a replication group use to reach this site's HTTPS port and node. It must be"
@@ -106,6 +117,8 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
+            HTTP_HEADER_TIMEOUT_SECONDS, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MIN_REQUEST_BYTES_PER_SECOND,
+            HTTP_MAX_CONNECTIONS_PER_ADDRESS,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
 

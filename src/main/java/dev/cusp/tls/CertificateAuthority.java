@@ -71,46 +71,88 @@ public final class CertificateAuthority {
         return dir.resolve("ca.key");
     }
 
-    /** Creates the CA and site certificate unless they exist. Returns true if it created them. */
+    /**
+     * Longest validity of a site certificate: browsers and other TLS clients refuse server
+     * certificates valid for more than 825 days, counted from notBefore (which is set an hour
+     * back, for clocks that differ a little).
+     */
+    public static final Duration MAX_SITE_VALIDITY = Duration.ofDays(825);
+    private static final Duration SITE_VALIDITY = Duration.ofDays(824);
+    private static final Duration BACKDATE = Duration.ofHours(1);
+    /** A site certificate this close to its end is re-issued at start. */
+    private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+    /**
+     * Creates the CA and site certificate unless they exist, and re-issues the site certificate
+     * (from the same CA, so peers that pin the CA notice nothing) when it is missing, valid for
+     * longer than {@link #MAX_SITE_VALIDITY} (issued before that limit was kept) or close to its
+     * end. Returns true if it created or re-issued anything.
+     */
     public boolean ensure(String siteName, String address) {
-        if (Files.exists(caCert()) && Files.exists(siteCert()) && Files.exists(siteKey())) {
+        boolean haveCa = Files.exists(caCert()) && Files.exists(caKey());
+        if (haveCa && Files.exists(siteCert()) && Files.exists(siteKey()) && !needsNewSiteCertificate()) {
             return false;
         }
         FilePermissions.privateDir(dir);
         try {
-            KeyPair ca = rsa();
-            X500Name caName = new X500Name("CN=Cusp CA " + siteName + ",O=Cusp");
-            Instant now = Instant.now();
-            X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(caName, serial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(3650))),
-                    caName, ca.getPublic());
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            cab.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-            cab.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            cab.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
-            X509Certificate caCertificate = sign(cab, ca.getPrivate());
-
+            X509Certificate caCertificate;
+            PrivateKey caPrivate;
+            if (haveCa) {
+                caCertificate = load(caCert());
+                caPrivate = loadKey(caKey());
+            } else {
+                KeyPair ca = rsa();
+                X500Name caName = new X500Name("CN=Cusp CA " + siteName + ",O=Cusp");
+                Instant now = Instant.now();
+                X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(caName, serial(),
+                        Date.from(now.minus(BACKDATE)), Date.from(now.plus(Duration.ofDays(3650))),
+                        caName, ca.getPublic());
+                JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+                cab.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+                cab.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                cab.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
+                caCertificate = sign(cab, ca.getPrivate());
+                caPrivate = ca.getPrivate();
+            }
             KeyPair site = rsa();
-            X509v3CertificateBuilder sb = new JcaX509v3CertificateBuilder(caCertificate, serial(),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(825))),
-                    new X500Name("CN=" + siteName + ",O=Cusp"), site.getPublic());
-            sb.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            sb.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            sb.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCertificate));
-            sb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames(address)));
-            X509Certificate siteCertificate = sign(sb, ca.getPrivate());
-
-            FilePermissions.writePrivate(caKey(), pem(ca.getPrivate()));
+            X509Certificate siteCertificate = issueSite(siteName, address, site, caCertificate, caPrivate);
+            if (!haveCa) {
+                FilePermissions.writePrivate(caKey(), pem(caPrivate));
+            }
             FilePermissions.writePrivate(siteKey(), pem(site.getPrivate()));
             FilePermissions.writePrivate(siteCert(), pem(siteCertificate));
-            FilePermissions.writePrivate(caCert(), pem(caCertificate));
+            if (!haveCa) {
+                FilePermissions.writePrivate(caCert(), pem(caCertificate));
+            }
             return true;
         } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("cannot create the site's certificates in " + dir, e);
         }
+    }
+
+    private boolean needsNewSiteCertificate() {
+        X509Certificate c = load(siteCert());
+        Duration span = Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
+        return span.compareTo(MAX_SITE_VALIDITY) > 0
+                || c.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
+    }
+
+    private static X509Certificate issueSite(String siteName, String address, KeyPair site, X509Certificate ca,
+                                             PrivateKey caKey)
+            throws GeneralSecurityException, IOException, org.bouncycastle.operator.OperatorCreationException {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder sb = new JcaX509v3CertificateBuilder(ca, serial(),
+                Date.from(now.minus(BACKDATE)), Date.from(now.plus(SITE_VALIDITY)),
+                new X500Name("CN=" + siteName + ",O=Cusp"), site.getPublic());
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        sb.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        sb.addExtension(Extension.keyUsage, true,
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        sb.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+        sb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames(address)));
+        return sign(sb, caKey);
     }
 
     /** SHA-256 fingerprint of the CA certificate, as colon-free lowercase hex. */

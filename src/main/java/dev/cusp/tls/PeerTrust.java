@@ -9,11 +9,15 @@ import java.util.Optional;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Which client certificates the site's HTTPS server accepts: those signed by the CA of a site
- * in its replication group, and nothing else. The set changes while the site runs (sites join
- * and leave), so the server asks this object at every handshake. Clients without a
- * certificate (the CLI, browsers, practice applications) are not affected: the server only
- * asks for one, and the peer routes require it.
+ * Which client certificates belong to a site of the replication group: those signed by the
+ * CA of a site in it. The set changes while the site runs (sites join and leave).
+ *
+ * <p>The TLS handshake lets any client certificate through ({@link #checkClientTrusted}); the
+ * handshake still proves the client holds the certificate's key. What a certificate may do is
+ * decided per route by {@code api.PeerAccess} through {@link #siteOf}: so a joining site can
+ * present its certificate with its one-time secret before its CA is trusted (the join is pinned
+ * to it), and a certificate of no member gets a 403 naming why, not a bare handshake failure.
+ * Clients without a certificate (the CLI, browsers, practice applications) are not affected.
  */
 public final class PeerTrust implements X509TrustManager {
     private volatile Map<String, X509Certificate> casBySite = Map.of();
@@ -46,9 +50,11 @@ public final class PeerTrust implements X509TrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        if (chain == null || chain.length == 0 || siteOf(chain[0]).isEmpty()) {
-            throw new CertificateException("the client certificate is not from a site of this replication group");
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("no client certificate");
         }
+        // Any certificate passes here: a client certificate grants nothing by itself, and every
+        // route that reads one checks it (PeerAccess: siteOf; a join: signed by the CA it sends).
     }
 
     @Override

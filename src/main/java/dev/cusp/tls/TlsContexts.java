@@ -49,9 +49,12 @@ public final class TlsContexts {
         }
     }
 
-    /** A client context that trusts whatever {@code pinned} accepts, with no client certificate. */
-    public static SSLContext pinned(PinnedTrust pinned) {
-        return context(null, new TrustManager[] {pinned});
+    /**
+     * A client context that trusts whatever {@code pinned} accepts and presents {@code own}'s
+     * site certificate, although the server does not know its CA yet (a join).
+     */
+    public static SSLContext pinned(PinnedTrust pinned, CertificateAuthority own) {
+        return context(alwaysPresent(keyManagers(own)), new TrustManager[] {pinned});
     }
 
     public static String pem(X509Certificate c) {

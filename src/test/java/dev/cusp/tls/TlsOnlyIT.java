@@ -103,6 +103,51 @@ class TlsOnlyIT {
     }
 
     @Test
+    void siteCertificateIsValidForAtMost825Days() {
+        X509Certificate leaf = CertificateAuthority.load(site.site.home().tls().siteCert());
+        java.time.Duration valid = java.time.Duration.between(leaf.getNotBefore().toInstant(),
+                leaf.getNotAfter().toInstant());
+        assertThat(valid).isLessThanOrEqualTo(java.time.Duration.ofDays(825));
+    }
+
+    @Test
+    void clientInitiatedRenegotiationIsRefused() throws Exception {
+        String plain = sClient(false);
+        assertThat(plain).as("without renegotiation the request is served").contains("HTTP/1.1 200");
+        String renegotiated = sClient(true);
+        assertThat(renegotiated).as("openssl asked to renegotiate").contains("RENEGOTIATING");
+        assertThat(renegotiated).as("and the server hung up instead of serving the next request")
+                .doesNotContain("HTTP/1.1 200");
+    }
+
+    /**
+     * {@code openssl s_client -tls1_2}: optionally "R" (renegotiate), then an HTTP request;
+     * returns what it printed. The pauses let the renegotiation run before the request is sent.
+     */
+    private static String sClient(boolean renegotiate) throws Exception {
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2",
+                "-CAfile", site.site.home().tls().caCert().toString()).redirectErrorStream(true).start();
+        try (OutputStream in = p.getOutputStream()) {
+            Thread.sleep(1000);
+            if (renegotiate) {
+                in.write("R\n".getBytes(StandardCharsets.US_ASCII));
+                in.flush();
+                Thread.sleep(1500);
+            }
+            in.write("GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            Thread.sleep(1500);
+        } catch (java.io.IOException closedByServer) {
+            // openssl exited already: the server closed the connection.
+        }
+        if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void databaseNodeServesTlsWithTheSiteCertificate() throws Exception {
         var created = site.newTenant("tlsdb");
         String url = "jdbc:mariadb://127.0.0.1:" + created.port() + "/" + created.tenant().dbName()

@@ -1,0 +1,271 @@
+package dev.cusp.group;
+
+import static dev.cusp.group.GroupSites.admin;
+import static dev.cusp.group.GroupSites.invite;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.CuspVersion;
+import dev.cusp.api.Json;
+import dev.cusp.support.TestSite;
+import dev.cusp.tenant.PracticeSchema;
+import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.tls.TlsContexts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every peer route, called by every kind of site certificate, at one real site ("a", founder of
+ * its group): an active peer, an active report replica, a site in the middle of its join (with
+ * the certificate it joined with, and with another one of its own CA), a removed site, a site of
+ * no group, and no certificate at all. Each route must answer exactly the callers it declares
+ * and refuse the rest with 403 (401 without a certificate) and a JSON error naming why.
+ *
+ * <p>The other sites are certificates only (their CA and key made here, their membership rows
+ * written at "a"): what an attacker holding one member's certificate has.
+ */
+class PeerAccessIT {
+    static TestSite a;
+    static Path certs;
+    static final Map<String, HttpClient> CLIENTS = new LinkedHashMap<>();
+
+    /** A peer route and a request that does no harm once allowed (most fail validation: 400). */
+    record Route(String method, String path, String body, Set<String> allowed) {
+    }
+
+    private static final Set<String> PEERS = Set.of("pb");
+    private static final Set<String> ACTIVE = Set.of("pb", "rr");
+    private static final Set<String> JOINING_OR_ACTIVE = Set.of("pb", "rr", "jj");
+    private static final String BAD = "{\"unexpected\":1}";
+
+    /** Who may call what: written out here, not read from the declarations it checks. */
+    static final List<Route> ROUTES = List.of(
+            new Route("GET", "/api/v1/peer/status", null, ACTIVE),
+            new Route("POST", "/api/v1/peer/links", "{}", ACTIVE),
+            new Route("GET", "/api/v1/peer/snapshot", null, JOINING_OR_ACTIVE),
+            new Route("POST", "/api/v1/peer/join/complete", BAD, JOINING_OR_ACTIVE),
+            new Route("POST", "/api/v1/peer/remove", BAD, JOINING_OR_ACTIVE),
+            new Route("POST", "/api/v1/peer/removed", "{}", PEERS),
+            new Route("POST", "/api/v1/peer/reseed", "{\"discard_local\":true,\"unexpected\":1}", PEERS),
+            new Route("POST", "/api/v1/peer/tenants/claim", BAD, PEERS),
+            new Route("POST", "/api/v1/peer/tenants/release", BAD, PEERS),
+            new Route("GET", "/api/v1/peer/jobs/00000000-0000-0000-0000-000000000000", null, PEERS),
+            new Route("POST", "/api/v1/peer/check/chunk", BAD, ACTIVE),
+            new Route("POST", "/api/v1/peer/check/rows", BAD, ACTIVE),
+            new Route("POST", "/api/v1/peer/check/rewrite", BAD, ACTIVE),
+            new Route("POST", "/api/v1/peer/dbm/check", BAD, ACTIVE),
+            new Route("POST", "/api/v1/peer/dbm/fix", BAD, ACTIVE),
+            new Route("GET", "/api/v1/peer/update/info", null, PEERS),
+            new Route("POST", "/api/v1/peer/update/backup", BAD, PEERS),
+            new Route("POST", "/api/v1/peer/update/verify", BAD, PEERS));
+
+    @BeforeAll
+    static void start() throws Exception {
+        a = TestSite.start("peer-access", Map.of("site.name", "a"));
+        certs = Files.createTempDirectory(a.site.home().dir(), "callers");
+        // Founds the group: "a" becomes its first, active peer.
+        String token = invite(a, "peer");
+        for (String site : List.of("pb", "rr", "xx", "jj", "ot")) {
+            ca(site).ensure(site, "127.0.0.1");
+            CLIENTS.put(site, client(ca(site)));
+        }
+        // A second certificate of jj's own CA (another key): not the one jj joined with.
+        Path jj2 = certs.resolve("jj2");
+        Files.createDirectories(jj2);
+        for (String f : List.of("ca.pem", "ca.key")) {
+            Files.copy(certs.resolve("jj").resolve(f), jj2.resolve(f));
+        }
+        new CertificateAuthority(jj2).ensure("jj", "127.0.0.1");
+        CLIENTS.put("jj2", client(new CertificateAuthority(jj2)));
+        CLIENTS.put("none", TestSite.client(a.site.home()));
+
+        record("pb", "peer", 2);
+        record("rr", "replica", null);
+        record("xx", "peer", 3);
+        // jj joins through the real route, with the invitation's secret and its own certificate.
+        TestSite.Response joined = post("jj", "/api/v1/peer/join", Json.MAPPER.writeValueAsString(joinRequest(token)));
+        assertThat(joined.status()).as(joined.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> call("pb", "GET", "/api/v1/peer/status", null).status() == 200
+                && call("rr", "GET", "/api/v1/peer/status", null).status() == 200);
+        // xx is removed the way an admin does it; it cannot be told (its address answers nothing).
+        TestSite.Response removed = admin(a, "DELETE", "/api/v1/admin/group/sites/xx", null);
+        assertThat(removed.status()).as(removed.body()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    @Test
+    void everyPeerRouteAnswersOnlyTheCallersItDeclares() {
+        List<String> wrong = new ArrayList<>();
+        for (Route r : ROUTES) {
+            for (String caller : CLIENTS.keySet()) {
+                TestSite.Response resp = call(caller, r.method(), r.path(), r.body());
+                String code = resp.json().at("/error/code").asText();
+                String message = resp.json().at("/error/message").asText();
+                boolean refused = resp.status() == 403 || resp.status() == 401;
+                if (r.allowed().contains(caller)) {
+                    if (refused) {
+                        wrong.add(caller + " " + r.method() + " " + r.path() + " refused: " + resp.body());
+                    }
+                    continue;
+                }
+                String expectedCode = caller.equals("none") ? "UNAUTHENTICATED" : "FORBIDDEN";
+                if (!refused || !code.equals(expectedCode) || !message.matches(reason(caller))) {
+                    wrong.add(caller + " " + r.method() + " " + r.path() + " -> " + resp.status() + " " + resp.body());
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void openRoutesAnswerEveryone() throws Exception {
+        for (String caller : CLIENTS.keySet()) {
+            assertThat(call(caller, "GET", "/api/v1/peer/hello", null).json().path("site").asText()).isEqualTo("a");
+        }
+        assertThat(call("pb", "GET", "/api/v1/peer/membership", null).json().path("member").asBoolean()).isTrue();
+        assertThat(call("xx", "GET", "/api/v1/peer/membership", null).json().path("member").asBoolean()).isFalse();
+        assertThat(call("ot", "GET", "/api/v1/peer/membership", null).json().path("member").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aRemovalIsConfirmedWithTheSenderBeforeTheSiteStandsAlone() throws Exception {
+        // pb's certificate is accepted, but pb itself (at its recorded address) does not confirm.
+        TestSite.Response told = call("pb", "POST", "/api/v1/peer/removed", "{}");
+        assertThat(told.status()).as(told.body()).isIn(409, 503);
+        assertThat(told.json().at("/error/message").asText()).contains("stays in the group");
+        assertThat(admin(a, "GET", "/api/v1/admin/group", null).json().path("state").asText())
+                .isNotEqualTo("standalone");
+    }
+
+    @Test
+    void aJoinNeedsTheJoiningSitesOwnCertificate() throws Exception {
+        CertificateAuthority kk = ca("kk");
+        kk.ensure("kk", "127.0.0.1");
+        Map<String, Object> req = joinRequest(invite(a, "replica"));
+        req.put("site", "kk");
+        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(kk.caCert())));
+        req.put("server_id", 900_003);
+        req.put("gtid_domain_id", 900_003);
+        String body = Json.MAPPER.writeValueAsString(req);
+        TestSite.Response noCert = post("none", "/api/v1/peer/join", body);
+        assertThat(noCert.status()).as(noCert.body()).isEqualTo(401);
+        // The secret with another site's certificate (not signed by the CA it sends): refused.
+        TestSite.Response otherCert = post("ot", "/api/v1/peer/join", body);
+        assertThat(otherCert.status()).as(otherCert.body()).isEqualTo(403);
+        assertThat(otherCert.json().at("/error/field").asText()).isEqualTo("ca_pem");
+        // Neither refusal used the secret: kk's own certificate joins with it.
+        TestSite.Response ok = send(client(kk), "POST", "/api/v1/peer/join", body);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+
+    /** What a refusal of {@code caller} says. */
+    private static String reason(String caller) {
+        return switch (caller) {
+            case "none" -> ".*client certificate.*";
+            case "rr" -> "site rr is a replica; .* answers peer sites only";
+            case "jj" -> "site jj is joining; .* answers active sites only";
+            case "jj2" -> "site jj is (joining; .*|still joining, and this site did not admit it with this certificate.*)";
+            case "xx", "ot" -> "the client certificate is not from a site of this replication group";
+            default -> "(?!)";
+        };
+    }
+
+    private static Map<String, Object> joinRequest(String token) throws Exception {
+        JoinToken t = JoinToken.decode(token);
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("secret", t.secret());
+        req.put("site", "jj");
+        req.put("version", CuspVersion.VERSION);
+        req.put("control_schema", PracticeSchema.latestControlVersion());
+        req.put("practice_schema", PracticeSchema.latestPracticeVersion());
+        req.put("url", "https://127.0.0.1:9");
+        req.put("node_host", "127.0.0.1");
+        req.put("node_port", 9);
+        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(certs.resolve("jj/ca.pem"))));
+        req.put("server_id", 900_002);
+        req.put("gtid_domain_id", 900_002);
+        req.put("tenants", 0);
+        return req;
+    }
+
+    /** Writes a member row at "a" as a join would have (the row replicates in a real group). */
+    private static void record(String site, String role, Integer offset) throws Exception {
+        try (Connection c = a.site.node().adminConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO cusp.site (name, role, state, url, node_host, node_port, ca_pem, server_id,"
+                        + " gtid_domain_id, key_offset, upstream, seed_gtid, join_seq, version)"
+                        + " VALUES (?, ?, 'active', 'https://127.0.0.1:9', '127.0.0.1', 9, ?, ?, ?, ?, ?, NULL, ?, ?)")) {
+            int n = site.hashCode() & 0xffff;
+            ps.setString(1, site);
+            ps.setString(2, role);
+            ps.setString(3, TlsContexts.pem(CertificateAuthority.load(certs.resolve(site).resolve("ca.pem"))));
+            ps.setLong(4, 800_000 + n);
+            ps.setLong(5, 800_000 + n);
+            ps.setObject(6, offset);
+            ps.setString(7, role.equals("replica") ? "a" : null);
+            ps.setInt(8, 10 + n);
+            ps.setString(9, CuspVersion.VERSION);
+            ps.executeUpdate();
+        }
+    }
+
+    private static CertificateAuthority ca(String site) {
+        return new CertificateAuthority(certs.resolve(site));
+    }
+
+    /** A client presenting {@code own}'s site certificate and trusting only a's CA. */
+    private static HttpClient client(CertificateAuthority own) {
+        return HttpClient.newBuilder().sslContext(TlsContexts.client(own,
+                CertificateAuthority.load(a.site.home().tls().caCert()), true)).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    private static TestSite.Response post(String caller, String path, String body) {
+        return call(caller, "POST", path, body);
+    }
+
+    private static TestSite.Response call(String caller, String method, String path, String body) {
+        return send(CLIENTS.get(caller), method, path, body);
+    }
+
+    private static TestSite.Response send(HttpClient client, String method, String path, String body) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(a.url + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build();
+        try {
+            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+            JsonNode n;
+            try {
+                n = Json.MAPPER.readTree(r.body().isBlank() ? "{}" : r.body());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                n = Json.MAPPER.createObjectNode();
+            }
+            return new TestSite.Response(r.statusCode(), r.body().length() > 300 ? r.body().substring(0, 300)
+                    : r.body(), n);
+        } catch (Exception e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        }
+    }
+}
