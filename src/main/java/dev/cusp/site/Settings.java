@@ -54,6 +54,9 @@ public final class Settings {
 
     public static final Setting<Integer> MONITOR_LAG_SECONDS = Setting.intRange("monitor.lag.seconds", 30, 1, 86400,
             "A replication link further behind than this many seconds is reported as lagging.");
+    public static final Setting<Integer> MONITOR_STUCK_SECONDS = Setting.intRange("monitor.stuck.seconds", 8, 2,
+            86400, "A running applier that has applied nothing for this many seconds while received changes wait is"
+            + " reported stuck (STUCK_APPLIER): a lock held at this site, or one very large transaction.");
     public static final Setting<String> MONITOR_FENCE = Setting.text("monitor.fence", "fence", "fence|warn",
             "fence or warn", "When this site's replication is broken: fence refuses writes here (503, naming the"
             + " healthy sites) until it is repaired; warn only alerts.");
@@ -82,7 +85,7 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
-            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
+            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS);
 
     private final Map<String, Object> values;
