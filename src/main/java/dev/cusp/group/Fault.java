@@ -48,7 +48,7 @@ public enum Fault {
     PURGED_BINLOG(Health.BROKEN, false,
             "{source} no longer has the binary log {site} needs (purged, error 1236): {site} cannot catch up by"
                     + " replication.",
-            "keeps binary logs while a member still needs them (binlog.retain.max.gb), so only a manual PURGE"
+            "keeps binary logs while a member still needs them (binlog.retain.max.mb), so only a manual PURGE"
                     + " or the disk budget causes this",
             "cusp reseed {site}"),
     REPLICATION_AUTH(Health.BROKEN, true,
@@ -77,6 +77,11 @@ public enum Fault {
             "a check at {site} found rows that differ between sites: a change was made behind replication's back.",
             null,
             "cusp repair TENANT --from SITE (the site whose data is right)"),
+    BINLOG_BUDGET(Health.DISCONNECTED, false,
+            "binary logs that a member has not applied yet approach or pass binlog.retain.max.mb at {site}: past"
+                    + " it the oldest are deleted and that member needs a re-seed.",
+            "keeps every binary log a member still needs up to the budget, and warns at 80% of it",
+            "bring the member back online so it catches up, or raise binlog.retain.max.mb"),
     APPLIER_ERROR(Health.BROKEN, false,
             "the applier at {site} stopped on an error Cusp does not know how to mend.",
             null,

@@ -100,6 +100,8 @@ public final class Group implements AutoCloseable {
     private final NodeKeeper nodeKeeper;
     private final TenantClaims claims;
     private final LinkMends mends = new LinkMends();
+    final BinlogKeeper binlogs;
+    private final ScheduledExecutorService binlogLoop;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -127,6 +129,13 @@ public final class Group implements AutoCloseable {
         this.resolver = new dev.cusp.conflict.ConflictResolver(admin, home.identity().siteName(),
                 "auto".equals(settings.get(Settings.CONFLICTS_RESOLVE)),
                 Boolean.parseBoolean(settings.get(Settings.CONFLICTS_DELETE_WINS)));
+        this.binlogs = new BinlogKeeper(this, Duration.ofDays(settings.get(Settings.BINLOG_RETAIN_DAYS)),
+                settings.get(Settings.BINLOG_RETAIN_MAX_MB) * 1048576L);
+        this.binlogLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "binlog-keeper");
+            t.setDaemon(true);
+            return t;
+        });
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-reconciler");
             t.setDaemon(true);
@@ -153,10 +162,21 @@ public final class Group implements AutoCloseable {
                 LOG.warn("group: reconcile failed: {}", e.getMessage());
             }
         }, 2, 2, TimeUnit.SECONDS);
+        // Its own thread: it asks every member over the network, which must not delay the links.
+        binlogLoop.scheduleWithFixedDelay(() -> {
+            try {
+                if (!busy) {
+                    binlogs.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("group: binary log keeping failed: {}", e.getMessage());
+            }
+        }, 60, 60, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() {
+        binlogLoop.shutdownNow();
         loop.shutdownNow();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);

@@ -86,6 +86,7 @@ public final class Monitor {
     private final Map<String, Progress> progress = new HashMap<>();
     private final Map<String, LinkHealth.Memory> memory = new HashMap<>();
     private final Map<String, String> rememberedDetail = new HashMap<>();
+    private final java.util.Set<String> siteKeys = ConcurrentHashMap.newKeySet();
     private volatile Map<String, Boolean> writablePeers = Map.of();
     private volatile List<String> otherSites = List.of();
     private volatile Instant overrideUntil = Instant.EPOCH;
@@ -228,7 +229,7 @@ public final class Monitor {
             }
         }
         for (Alert a : List.copyOf(active.values())) {
-            if (!seen.containsKey(a.link()) && !CHECK.equals(a.link())) {
+            if (!seen.containsKey(a.link()) && !CHECK.equals(a.link()) && !siteKeys.contains(a.link())) {
                 clear(a, now);
             }
         }
@@ -238,15 +239,11 @@ public final class Monitor {
         String fix = l.fault().fix(site, l.source());
         Alert a = new Alert(java.util.UUID.randomUUID().toString(), l.source(), l.health().label(), l.code(),
                 l.since(), "replication of " + site + " from " + l.source() + " is " + l.health().label() + " ("
-                + l.code() + "): " + l.detail() + ". " + capital(l.fault().explanation(site, l.source())),
+                + l.code() + "): " + l.detail() + ". Why: " + l.fault().explanation(site, l.source()),
                 fix, null);
         active.put(l.source(), a);
         LOG.warn("monitor: {} (fix: {})", a.message(), fix);
         notify("raised", a);
-    }
-
-    private static String capital(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private void clear(Alert a, Instant now) {
@@ -325,6 +322,33 @@ public final class Monitor {
         active.put(CHECK, n);
         LOG.warn("monitor: {} (fix: {})", n.message(), n.fix());
         notify("raised", n);
+    }
+
+    /**
+     * Raises (or keeps) an alert about the site rather than one link, e.g. the binary log budget;
+     * it stays until {@link #clearSiteAlert}. Raised again only when its message changes.
+     */
+    synchronized void siteAlert(String key, Fault f, String message, String fix) {
+        Alert a = active.get(key);
+        if (a != null && a.message().equals(message)) {
+            return;
+        }
+        if (a != null) {
+            clear(a, Instant.now());
+        }
+        Alert n = new Alert(java.util.UUID.randomUUID().toString(), key, "warning", f.code(), Instant.now(), message,
+                fix, null);
+        active.put(key, n);
+        siteKeys.add(key);
+        LOG.warn("monitor: {} (fix: {})", message, fix);
+        notify("raised", n);
+    }
+
+    synchronized void clearSiteAlert(String key) {
+        Alert a = active.get(key);
+        if (a != null) {
+            clear(a, Instant.now());
+        }
     }
 
     /** The site's state: its worst link's (or diverged after a check found differences), healthy when none. */

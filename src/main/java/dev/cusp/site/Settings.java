@@ -65,6 +65,13 @@ public final class Settings {
             "empty, an https:// URL, or an http:// URL on this machine (localhost)",
             "Optional URL that receives every replication alert raised or cleared, as JSON (POST).");
 
+    public static final Setting<Integer> BINLOG_RETAIN_DAYS = Setting.intRange("binlog.retain.days", 14, 0, 3650,
+            "Binary logs no member needs any more are deleted this many days after their last write. Logs a member"
+            + " has not applied yet are kept longer, up to binlog.retain.max.mb.");
+    public static final Setting<Integer> BINLOG_RETAIN_MAX_MB = Setting.intRange("binlog.retain.max.mb", 20480, 1,
+            16_777_216, "Disk budget of the binary logs, in MiB: past it the oldest are deleted even if a member has"
+            + " not applied them (that member then needs 'cusp reseed'); an alert warns at 80%.");
+
     public static final Setting<String> SEED_FORMAT = Setting.text("seed.format", "auto", "auto|sql", "auto or sql",
             "How this site is seeded when it joins or is re-seeded: auto copies InnoDB tablespaces where every"
             + " table allows it (then restarts the node once), sql always loads an SQL dump.");
@@ -86,6 +93,7 @@ public final class Settings {
             TOKEN_TTL_MINUTES, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
+            BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS);
 
     private final Map<String, Object> values;

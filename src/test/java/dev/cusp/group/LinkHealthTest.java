@@ -110,7 +110,7 @@ class LinkHealthTest {
         // Every fault a link can show is reachable from some combination.
         List<String> linkFaults = new ArrayList<>();
         for (Fault f : Fault.values()) {
-            if (f != Fault.VERSION_MISMATCH && f != Fault.DATA_DIVERGED) {
+            if (f != Fault.VERSION_MISMATCH && f != Fault.DATA_DIVERGED && f != Fault.BINLOG_BUDGET) {
                 linkFaults.add(f.code());
             }
         }
@@ -202,6 +202,21 @@ class LinkHealthTest {
         assertThat(s.memory()).isEqualTo(Memory.NONE);
         // Nothing remembered: shown as seen.
         assertThat(LinkHealth.settle(Memory.NONE, Verdict.HEALTHY, false).shown()).isEqualTo(Verdict.HEALTHY);
+    }
+
+    /** The README's troubleshooting table lists every fault with its fixing command, and nothing else. */
+    @Test
+    void theReadmeTroubleshootingTableIsTheCatalogue() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Troubleshooting"));
+        section = section.substring(0, section.indexOf("\n## ", 5));
+        List<String> rows = section.lines().filter(l -> l.startsWith("| `")).toList();
+        assertThat(rows).hasSize(Fault.values().length);
+        for (Fault f : Fault.values()) {
+            assertThat(rows).as(f.code()).anyMatch(r -> r.startsWith("| `" + f.code() + "` |")
+                    && r.contains(f.fix("SITE", "SOURCE").replace("|", "\\|"))
+                    && r.contains(f.explanation("SITE", "SOURCE")));
+        }
     }
 
     @Test
