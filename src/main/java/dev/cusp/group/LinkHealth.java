@@ -19,11 +19,15 @@ public final class LinkHealth {
     public enum Receiver {
         RUNNING, CONNECTING, STOPPED;
 
+        /**
+         * Only "No" is stopped: MariaDB also shows "Preparing" while a receiver starts, and
+         * "Connecting" while it retries; both are on their way to the source.
+         */
         public static Receiver of(String slaveIoRunning) {
             if ("Yes".equals(slaveIoRunning)) {
                 return RUNNING;
             }
-            return "Connecting".equals(slaveIoRunning) ? CONNECTING : STOPPED;
+            return slaveIoRunning == null || "No".equals(slaveIoRunning) ? STOPPED : CONNECTING;
         }
     }
 

@@ -171,6 +171,15 @@ class LinkHealthTest {
     }
 
     @Test
+    void onlyNoIsAStoppedReceiver() {
+        assertThat(Receiver.of("Yes")).isEqualTo(Receiver.RUNNING);
+        assertThat(Receiver.of("No")).isEqualTo(Receiver.STOPPED);
+        assertThat(Receiver.of(null)).isEqualTo(Receiver.STOPPED);
+        assertThat(Receiver.of("Connecting")).isEqualTo(Receiver.CONNECTING);
+        assertThat(Receiver.of("Preparing")).isEqualTo(Receiver.CONNECTING);
+    }
+
+    @Test
     void anErrorFaultStaysShownAcrossARestartUntilTheLinkRunsCleanTwice() {
         Verdict purged = Verdict.of(Fault.PURGED_BINLOG);
         Verdict connecting = Verdict.of(Fault.SOURCE_UNREACHABLE);
