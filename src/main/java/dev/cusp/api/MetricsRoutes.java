@@ -26,6 +26,7 @@ public final class MetricsRoutes {
     private final Group group;
     private final MultiGauge linkState;
     private final MultiGauge linkBehind;
+    private final MultiGauge linkFault;
 
     public MetricsRoutes(Group group, TenantPools pools) {
         this.group = group;
@@ -47,6 +48,9 @@ public final class MetricsRoutes {
                 .description("Replication alerts not yet cleared").register(registry);
         linkState = MultiGauge.builder("cusp.replication.link.state")
                 .description("1 for the state each link from a source is in").register(registry);
+        linkFault = MultiGauge.builder("cusp.replication.link.fault")
+                .description("1 for each link that is not healthy, labelled with its fault code (see the README's"
+                        + " troubleshooting table)").register(registry);
         linkBehind = MultiGauge.builder("cusp.replication.link.seconds.behind")
                 .description("Seconds the applier is behind the source (absent when unknown)").baseUnit("seconds")
                 .register(registry);
@@ -69,6 +73,13 @@ public final class MetricsRoutes {
             }
         }
         linkState.register(states, true);
+        List<MultiGauge.Row<?>> faults = new ArrayList<>();
+        for (Monitor.Link l : links.values()) {
+            if (l.fault() != null) {
+                faults.add(MultiGauge.Row.of(Tags.of("source", l.source(), "code", l.code()), 1));
+            }
+        }
+        linkFault.register(faults, true);
         List<MultiGauge.Row<?>> behind = new ArrayList<>();
         Object raw = group.localStatus().get("links");
         if (raw instanceof List<?> list) {

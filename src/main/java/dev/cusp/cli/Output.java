@@ -79,13 +79,17 @@ final class Output {
                         a.path("message").asText(), a.path("fix").asText());
             }
             for (JsonNode l : s.path("links")) {
-                out.printf("      <- %-12s %-12s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",
-                        l.path("channel").asText(), l.path("state").asText("?"), l.path("receiver").asText(),
+                out.printf("      <- %-12s %-12s%s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",
+                        l.path("channel").asText(), l.path("state").asText("?"), l.path("code").isTextual()
+                                ? " " + l.path("code").asText() : "", l.path("receiver").asText(),
                         l.path("applier").asText(),
                         l.path("seconds_behind").isNull() ? "?" : l.path("seconds_behind").asText(),
                         l.path("transactions_behind").isNull() ? "?" : l.path("transactions_behind").asText(),
                         l.path("last_error").isNull() ? "" : "  error " + l.path("last_errno").asText() + ": "
                                 + l.path("last_error").asText());
+                if (l.path("fix").isTextual()) {
+                    out.printf("         %s%n         fix: %s%n", l.path("explanation").asText(), l.path("fix").asText());
+                }
             }
         }
     }

@@ -15,6 +15,7 @@ import dev.cusp.replication.NodeSettings;
 import dev.cusp.replication.PhysicalSnapshot;
 import dev.cusp.replication.ReplicationAccounts;
 import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.replication.ReplicationErrors;
 import dev.cusp.replication.ReplicationSource;
 import dev.cusp.replication.Seeder;
 import dev.cusp.secret.SecretBox;
@@ -98,6 +99,9 @@ public final class Group implements AutoCloseable {
     private final dev.cusp.conflict.ConflictResolver resolver;
     private final NodeKeeper nodeKeeper;
     private final TenantClaims claims;
+    private final LinkMends mends = new LinkMends();
+    final BinlogKeeper binlogs;
+    private final ScheduledExecutorService binlogLoop;
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -118,12 +122,20 @@ public final class Group implements AutoCloseable {
         this.channels = new ReplicationChannels(admin);
         this.claims = new TenantClaims(() -> self, members, peers, tenants);
         this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
+                settings.get(Settings.MONITOR_STUCK_SECONDS),
                 "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
         this.versions = new VersionGate(peers, admin, dev.cusp.tenant.PracticeMigrations.of(
                 settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)).latest());
         this.resolver = new dev.cusp.conflict.ConflictResolver(admin, home.identity().siteName(),
                 "auto".equals(settings.get(Settings.CONFLICTS_RESOLVE)),
                 Boolean.parseBoolean(settings.get(Settings.CONFLICTS_DELETE_WINS)));
+        this.binlogs = new BinlogKeeper(this, Duration.ofDays(settings.get(Settings.BINLOG_RETAIN_DAYS)),
+                settings.get(Settings.BINLOG_RETAIN_MAX_MB) * 1048576L);
+        this.binlogLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "binlog-keeper");
+            t.setDaemon(true);
+            return t;
+        });
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-reconciler");
             t.setDaemon(true);
@@ -150,10 +162,21 @@ public final class Group implements AutoCloseable {
                 LOG.warn("group: reconcile failed: {}", e.getMessage());
             }
         }, 2, 2, TimeUnit.SECONDS);
+        // Its own thread: it asks every member over the network, which must not delay the links.
+        binlogLoop.scheduleWithFixedDelay(() -> {
+            try {
+                if (!busy) {
+                    binlogs.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("group: binary log keeping failed: {}", e.getMessage());
+            }
+        }, 60, 60, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() {
+        binlogLoop.shutdownNow();
         loop.shutdownNow();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
@@ -420,7 +443,7 @@ public final class Group implements AutoCloseable {
             Map<String, Boolean> others = new LinkedHashMap<>();
             all.stream().filter(m -> m.active() && !m.name().equals(me)).forEach(m -> others.put(m.name(), m.peer()));
             List<dev.cusp.replication.LinkState> states = channels.states();
-            monitor.update(states, others);
+            monitor.update(states, others, versions.holds());
             // After the monitor: a conflict is shown (and fenced) for a cycle before it is resolved.
             resolver.cycle(states);
         }
@@ -468,10 +491,14 @@ public final class Group implements AutoCloseable {
             }
             if (l == null) {
                 link(src);
-            } else if (!l.receiverRunning() && l.lastErrno() == 1236) {
-                LOG.info("group: restarting the link from {} after error 1236 ({})", src.name(), l.lastError());
+            } else if (mends.due(l)) {
+                // Re-made from scratch: a new account at the source (a refused one is replaced), the
+                // relay log dropped, and fetching again from the position this node has applied.
+                LOG.info("group: re-making the link from {} after error {} ({})", src.name(), l.lastErrno(),
+                        l.lastError());
+                monitor.beforeMend(l);
                 link(src);
-            } else if ("No".equals(l.receiverState()) && NETWORK_ERRORS.contains(l.ioErrno())) {
+            } else if ("No".equals(l.receiverState()) && ReplicationErrors.network(l.ioErrno())) {
                 // MariaDB gives up on some failed reconnects (e.g. 2013 while the source restarts
                 // behind a TCP hop) and leaves the receiver stopped for good: a network error is
                 // never a reason to stop pulling, so start it again.
@@ -517,9 +544,6 @@ public final class Group implements AutoCloseable {
      * last), as the seed's daisy chain; a site down breaks the chain for everyone after it until
      * it returns. A replica: its upstream peer.
      */
-    /** Receiver errors that mean "cannot reach the source right now", never a broken link. */
-    private static final Set<Integer> NETWORK_ERRORS = Set.of(2002, 2003, 2005, 2006, 2013, 2026);
-
     static List<Member> sourcesOf(Member me, List<Member> all, String topology) {
         List<Member> activePeers = all.stream().filter(m -> m.peer() && m.active()).toList();
         if (!me.peer()) {

@@ -34,6 +34,10 @@ final class GroupStatus {
             d.put("state", h == null ? "unknown" : h.health().label());
             d.put("state_since", h == null ? null : h.since().toString());
             d.put("detail", h == null ? null : h.detail());
+            d.put("code", h == null ? null : h.code());
+            d.put("explanation", h == null || h.fault() == null ? null : h.fault().explanation(g.siteName(),
+                    l.channel()));
+            d.put("fix", h == null || h.fault() == null ? null : h.fault().fix(g.siteName(), l.channel()));
             return d;
         }).toList());
         m.put("fenced", g.monitor.fenced().orElse(null));

@@ -1,7 +1,9 @@
 package dev.cusp.group;
 
 import dev.cusp.api.Json;
+import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
+import dev.cusp.replication.ReplicationErrors;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * back, and decides the two protections built on those states: fencing (writes refused while
  * replication here is broken) and the deletion guard (destructive operations refused while a
  * writable peer is disconnected). Alerts go to the API, the log and an optional webhook.
+ *
+ * <p>A link's state and fault come from {@link LinkHealth} (a pure function of what MariaDB
+ * shows, keyed by error number) and name a {@link Fault} of the catalogue; every alert carries
+ * the fault's code and fixing command.
  */
 public final class Monitor {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -39,18 +46,23 @@ public final class Monitor {
         }
     }
 
-    /** One link as the monitor sees it. */
-    public record Link(String source, Health health, Instant since, String detail) {
+    /** One link as the monitor sees it: its state and, unless healthy, the fault that explains it. */
+    public record Link(String source, Health health, Instant since, String detail, Fault fault) {
+        /** The fault's code, null when healthy. */
+        public String code() {
+            return fault == null ? null : fault.code();
+        }
     }
 
-    /** An alert: what happened, since when, and what fixes it. */
-    public record Alert(String id, String link, String state, Instant since, String message, String fix,
+    /** An alert: what happened (with the fault's code), since when, and what fixes it. */
+    public record Alert(String id, String link, String state, String code, Instant since, String message, String fix,
                         Instant clearedAt) {
         Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);
             m.put("link", link);
             m.put("state", state);
+            m.put("code", code);
             m.put("since", since.toString());
             m.put("message", message);
             m.put("fix", fix);
@@ -59,14 +71,22 @@ public final class Monitor {
         }
     }
 
+    /** How far a link's applier had got, and when it last moved: a stuck applier is one that stopped moving. */
+    private record Progress(long applied, Instant movedAt) {
+    }
+
     private final String site;
-    private final int lagSeconds;
+    private final LinkHealth.Limits limits;
     private final boolean fence;
     private final String webhook;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Link> links = new ConcurrentHashMap<>();
     private final Map<String, Alert> active = new ConcurrentHashMap<>();
     private final Deque<Alert> cleared = new ArrayDeque<>();
+    private final Map<String, Progress> progress = new HashMap<>();
+    private final Map<String, LinkHealth.Memory> memory = new HashMap<>();
+    private final Map<String, String> rememberedDetail = new HashMap<>();
+    private final java.util.Set<String> siteKeys = ConcurrentHashMap.newKeySet();
     private volatile Map<String, Boolean> writablePeers = Map.of();
     private volatile List<String> otherSites = List.of();
     private volatile Instant overrideUntil = Instant.EPOCH;
@@ -75,50 +95,65 @@ public final class Monitor {
     private static final String CHECK = "check";
 
     public Monitor(String site, int lagSeconds, boolean fence, String webhook) {
+        this(site, lagSeconds, DEFAULT_STUCK_SECONDS, fence, webhook);
+    }
+
+    /** Seconds an applier may sit still while changes wait before it is reported stuck (monitor.stuck.seconds). */
+    public static final int DEFAULT_STUCK_SECONDS = 8;
+
+    public Monitor(String site, int lagSeconds, int stuckSeconds, boolean fence, String webhook) {
         this.site = site;
-        this.lagSeconds = lagSeconds;
+        this.limits = new LinkHealth.Limits(lagSeconds, stuckSeconds);
         this.fence = fence;
         this.webhook = webhook == null || webhook.isBlank() ? null : webhook;
     }
 
-    /** The state of one link, from MariaDB's view of it. */
-    Health classify(LinkState l) {
-        if (!l.applierRunning() && l.sqlErrno() != 0) {
-            return Health.BROKEN;
+    /** What the monitor reads of a link at {@code now}; keeps track of the applier's progress. */
+    private LinkHealth.Observation observe(LinkState l, Instant now) {
+        GtidPos received = GtidPos.parse(l.gtidIoPos());
+        GtidPos applied = GtidPos.parse(l.appliedPos());
+        boolean waiting = !received.seqByDomain().isEmpty() && !applied.covers(received);
+        long sum = 0;
+        for (Long d : received.seqByDomain().keySet()) {
+            sum += applied.seq(d);
         }
-        if (!l.receiverRunning() && l.ioErrno() != 0 && !reachability(l.ioErrno())) {
-            return Health.BROKEN;
-        }
-        if (!l.receiverRunning() || !l.applierRunning()) {
-            return Health.DISCONNECTED;
-        }
-        if (l.secondsBehind() != null && l.secondsBehind() > lagSeconds) {
-            return Health.LAGGING;
-        }
-        return Health.HEALTHY;
+        Progress before = progress.get(l.channel());
+        Progress after = before == null || before.applied() != sum || !waiting ? new Progress(sum, now) : before;
+        progress.put(l.channel(), after);
+        long idle = waiting ? Duration.between(after.movedAt(), now).toSeconds() : 0;
+        return new LinkHealth.Observation(LinkHealth.Receiver.of(l.receiverState()), l.applierRunning(),
+                l.ioErrno(), l.sqlErrno(), l.secondsBehind(), waiting, idle);
     }
 
-    /** A missing row, a duplicate key, or the practice triggers' conflict signal (see dev.cusp.conflict). */
-    private static boolean rowConflict(String detail) {
-        return detail.startsWith("error 1032:") || detail.startsWith("error 1062:") || detail.startsWith("error 1644:");
-    }
-
-    /** Errors of the network or of a source that is down: the receiver retries by itself. */
-    private static boolean reachability(int errno) {
-        return errno == 2003 || errno == 2002 || errno == 2005 || errno == 2006 || errno == 2013 || errno == 2026
-                || errno == 1158 || errno == 1159 || errno == 1160 || errno == 1161;
-    }
-
-    private String detail(LinkState l, Health h) {
-        return switch (h) {
-            case BROKEN -> "error " + l.lastErrno() + ": " + l.lastError();
-            case DISCONNECTED -> l.receiverRunning() || l.applierRunning()
-                    ? (l.lastErrno() != 0 ? "cannot reach the source (" + l.lastErrno() + ": " + l.lastError() + ")"
-                    : "cannot reach the source; retrying every 2 s")
-                    : "stopped by an administrator (STOP SLAVE)";
-            case LAGGING -> l.secondsBehind() + " s behind (threshold " + lagSeconds + " s)";
-            default -> "replicating";
+    private String detail(LinkState l, LinkHealth.Observation o, LinkHealth.Verdict v) {
+        if (v.fault() == null) {
+            return "replicating";
+        }
+        return switch (v.fault()) {
+            case SOURCE_UNREACHABLE -> l.ioErrno() != 0 ? "cannot reach the source (" + l.ioErrno() + ": "
+                    + l.lastError() + ")" : "cannot reach the source; retrying every 2 s";
+            case LINK_STOPPED -> "stopped by an administrator (STOP SLAVE)";
+            case LAGGING -> l.secondsBehind() + " s behind (threshold " + limits.lagSeconds() + " s)";
+            case STUCK_APPLIER -> "the applier has applied nothing for " + o.idleSeconds() + " s while "
+                    + GtidPos.parse(l.appliedPos()).behind(GtidPos.parse(l.gtidIoPos()))
+                    + " received transaction(s) wait (threshold " + limits.stuckSeconds() + " s)";
+            default -> "error " + l.lastErrno() + ": " + l.lastError();
         };
+    }
+
+    /**
+     * The reconciler is about to mend a link (restart it after an error): the error it saw is
+     * remembered, so the look right after the restart, which finds no error yet, does not read
+     * as healthy.
+     */
+    synchronized void beforeMend(LinkState l) {
+        LinkHealth.Observation o = observe(l, Instant.now());
+        LinkHealth.Verdict v = LinkHealth.classify(o, limits);
+        if (v.fault() != null && v.fault().fromError()) {
+            memory.put(l.channel(), LinkHealth.settle(memory.getOrDefault(l.channel(), LinkHealth.Memory.NONE), v,
+                    false).memory());
+            rememberedDetail.put(l.channel(), detail(l, o, v));
+        }
     }
 
     /**
@@ -126,16 +161,57 @@ public final class Monitor {
      * writable; used to name the sites to write at and to find disconnected writers.
      */
     synchronized void update(List<LinkState> states, Map<String, Boolean> peers) {
+        update(states, peers, Map.of());
+    }
+
+    /**
+     * As {@link #update(List, Map)}, with the sources whose link is held because they run
+     * another Cusp version ({@code holds}: source to reason); such a link has no channel, so it
+     * is shown from the hold (VERSION_MISMATCH).
+     */
+    synchronized void update(List<LinkState> states, Map<String, Boolean> peers, Map<String, String> holds) {
         writablePeers = Map.copyOf(peers);
         otherSites = List.copyOf(peers.keySet());
         Instant now = Instant.now();
         Map<String, Link> seen = new LinkedHashMap<>();
         for (LinkState l : states) {
-            Health h = classify(l);
+            LinkHealth.Observation o = observe(l, now);
+            LinkHealth.Verdict v = LinkHealth.classify(o, limits);
+            LinkHealth.Settled s = LinkHealth.settle(memory.getOrDefault(l.channel(), LinkHealth.Memory.NONE), v,
+                    ReplicationErrors.network(l.ioErrno()));
+            String detail;
+            if (s.shown() == v) {
+                detail = detail(l, o, v);
+                if (v.fault() != null && v.fault().fromError()) {
+                    rememberedDetail.put(l.channel(), detail);
+                }
+            } else {
+                detail = rememberedDetail.getOrDefault(l.channel(), "error") + " (the link was restarted and has"
+                        + " not run cleanly since)";
+            }
+            if (s.memory().fault() == null) {
+                memory.remove(l.channel());
+                rememberedDetail.remove(l.channel());
+            } else {
+                memory.put(l.channel(), s.memory());
+            }
+            Health h = s.shown().health();
+            Fault f = s.shown().fault();
             Link before = links.get(l.channel());
-            Instant since = before != null && before.health() == h ? before.since() : now;
-            seen.put(l.channel(), new Link(l.channel(), h, since, detail(l, h)));
+            Instant since = before != null && before.health() == h && before.fault() == f ? before.since() : now;
+            seen.put(l.channel(), new Link(l.channel(), h, since, detail, f));
         }
+        for (var hold : holds.entrySet()) {
+            if (!seen.containsKey(hold.getKey())) {
+                Link before = links.get(hold.getKey());
+                Instant since = before != null && before.fault() == Fault.VERSION_MISMATCH ? before.since() : now;
+                seen.put(hold.getKey(), new Link(hold.getKey(), Fault.VERSION_MISMATCH.health(), since, hold.getValue(),
+                        Fault.VERSION_MISMATCH));
+            }
+        }
+        progress.keySet().retainAll(seen.keySet());
+        memory.keySet().retainAll(seen.keySet());
+        rememberedDetail.keySet().retainAll(seen.keySet());
         links.clear();
         links.putAll(seen);
         for (Link l : seen.values()) {
@@ -144,7 +220,8 @@ public final class Monitor {
                 if (a != null) {
                     clear(a, now);
                 }
-            } else if (a == null || !a.state().equals(l.health().label())) {
+            } else if (a == null || !a.state().equals(l.health().label()) || !java.util.Objects.equals(a.code(),
+                    l.code())) {
                 if (a != null) {
                     clear(a, now);
                 }
@@ -152,27 +229,17 @@ public final class Monitor {
             }
         }
         for (Alert a : List.copyOf(active.values())) {
-            if (!seen.containsKey(a.link()) && !CHECK.equals(a.link())) {
+            if (!seen.containsKey(a.link()) && !CHECK.equals(a.link()) && !siteKeys.contains(a.link())) {
                 clear(a, now);
             }
         }
     }
 
     private void raise(Link l) {
-        String fix = switch (l.health()) {
-            case BROKEN -> (rowConflict(l.detail()) ? "usually nothing: a row conflict is resolved by the rule within"
-                    + " seconds (conflicts.resolve=auto) and listed by 'cusp conflicts'. If it stays broken: " : "")
-                    + "cusp reseed " + site + " (re-seeds this site from the most up-to-date peer; it refuses if"
-                    + " this site holds changes no other site has)";
-            case DISCONNECTED -> "nothing if " + l.source() + " is offline on purpose (a van on the road): it catches"
-                    + " up when it returns. Otherwise check that " + l.source() + " runs ('cusp status' there) and that"
-                    + " this site can reach its node";
-            case LAGGING -> "usually nothing: it catches up by itself. If the lag keeps growing, check the load and"
-                    + " the network at " + site;
-            default -> "cusp check";
-        };
-        Alert a = new Alert(java.util.UUID.randomUUID().toString(), l.source(), l.health().label(), l.since(),
-                "replication of " + site + " from " + l.source() + " is " + l.health().label() + ": " + l.detail(),
+        String fix = l.fault().fix(site, l.source());
+        Alert a = new Alert(java.util.UUID.randomUUID().toString(), l.source(), l.health().label(), l.code(),
+                l.since(), "replication of " + site + " from " + l.source() + " is " + l.health().label() + " ("
+                + l.code() + "): " + l.detail() + ". Why: " + l.fault().explanation(site, l.source()),
                 fix, null);
         active.put(l.source(), a);
         LOG.warn("monitor: {} (fix: {})", a.message(), fix);
@@ -181,7 +248,7 @@ public final class Monitor {
 
     private void clear(Alert a, Instant now) {
         active.remove(a.link());
-        Alert done = new Alert(a.id(), a.link(), a.state(), a.since(), a.message(), a.fix(), now);
+        Alert done = new Alert(a.id(), a.link(), a.state(), a.code(), a.since(), a.message(), a.fix(), now);
         cleared.addFirst(done);
         while (cleared.size() > KEEP_CLEARED) {
             cleared.removeLast();
@@ -248,12 +315,40 @@ public final class Monitor {
         if (a != null) {
             clear(a, Instant.now());
         }
-        Alert n = new Alert(java.util.UUID.randomUUID().toString(), CHECK, Health.DIVERGED.label(), Instant.now(),
+        Alert n = new Alert(java.util.UUID.randomUUID().toString(), CHECK, Health.DIVERGED.label(),
+                Fault.DATA_DIVERGED.code(), Instant.now(),
                 "check at " + site + ": " + divergence, "cusp repair " + (tenants.size() == 1 ? tenants.iterator().next()
                 + " " : "") + "--from SITE (the site whose data is right)", null);
         active.put(CHECK, n);
         LOG.warn("monitor: {} (fix: {})", n.message(), n.fix());
         notify("raised", n);
+    }
+
+    /**
+     * Raises (or keeps) an alert about the site rather than one link, e.g. the binary log budget;
+     * it stays until {@link #clearSiteAlert}. Raised again only when its message changes.
+     */
+    synchronized void siteAlert(String key, Fault f, String message, String fix) {
+        Alert a = active.get(key);
+        if (a != null && a.message().equals(message)) {
+            return;
+        }
+        if (a != null) {
+            clear(a, Instant.now());
+        }
+        Alert n = new Alert(java.util.UUID.randomUUID().toString(), key, "warning", f.code(), Instant.now(), message,
+                fix, null);
+        active.put(key, n);
+        siteKeys.add(key);
+        LOG.warn("monitor: {} (fix: {})", message, fix);
+        notify("raised", n);
+    }
+
+    synchronized void clearSiteAlert(String key) {
+        Alert a = active.get(key);
+        if (a != null) {
+            clear(a, Instant.now());
+        }
     }
 
     /** The site's state: its worst link's (or diverged after a check found differences), healthy when none. */

@@ -150,7 +150,8 @@ public final class EmbeddedNode implements AutoCloseable {
         a.add("--sync-binlog=1");
         a.add("--slave-parallel-threads=" + DEFAULT_APPLIERS);
         a.add("--slave-parallel-mode=" + PARALLEL_MODE);
-        a.add("--binlog-expire-logs-seconds=" + 14 * 24 * 3600);
+        // Off: the group's BinlogKeeper deletes binary logs, only those no member still needs.
+        a.add("--binlog-expire-logs-seconds=0");
         a.add("--innodb-buffer-pool-size=" + config.bufferPoolMb() + "M");
         a.add("--character-set-server=utf8mb4");
         a.add("--collation-server=utf8mb4_unicode_ci");

@@ -10,8 +10,10 @@ package dev.cusp.replication;
  * @param receiverState   Yes, Connecting (cannot reach the source, retrying) or No
  * @param ioErrno         the receiver's last error, 0 if none
  * @param sqlErrno        the applier's last error, 0 if none
+ * @param appliedPos      this node's {@code @@gtid_current_pos} when the channel was read: what it holds
  */
 public record LinkState(String channel, String sourceHost, int sourcePort, boolean receiverRunning,
                         boolean applierRunning, int lastErrno, String lastError, Long secondsBehind,
-                        String gtidIoPos, String gtidSlavePos, String receiverState, int ioErrno, int sqlErrno) {
+                        String gtidIoPos, String gtidSlavePos, String receiverState, int ioErrno, int sqlErrno,
+                        String appliedPos) {
 }

@@ -151,7 +151,8 @@ public final class ReplicationChannels {
                     rs.getInt("Master_Port"), "Yes".equals(io),
                     "Yes".equals(rs.getString("Slave_SQL_Running")), sqlErr != 0 ? sqlErr : ioErr,
                     sqlErr != 0 ? rs.getString("Last_SQL_Error") : rs.getString("Last_IO_Error"),
-                    secondsBehind, rs.getString("Gtid_IO_Pos"), rs.getString("Gtid_Slave_Pos"), io, ioErr, sqlErr));
+                    secondsBehind, rs.getString("Gtid_IO_Pos"), rs.getString("Gtid_Slave_Pos"), io, ioErr, sqlErr,
+                    applied));
         }
     }
 

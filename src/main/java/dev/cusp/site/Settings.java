@@ -83,6 +83,9 @@ public final class Settings {
 
     public static final Setting<Integer> MONITOR_LAG_SECONDS = Setting.intRange("monitor.lag.seconds", 30, 1, 86400,
             "A replication link further behind than this many seconds is reported as lagging.");
+    public static final Setting<Integer> MONITOR_STUCK_SECONDS = Setting.intRange("monitor.stuck.seconds", 8, 2,
+            86400, "A running applier that has applied nothing for this many seconds while received changes wait is"
+            + " reported stuck (STUCK_APPLIER): a lock held at this site, or one very large transaction.");
     public static final Setting<String> MONITOR_FENCE = Setting.text("monitor.fence", "fence", "fence|warn",
             "fence or warn", "When this site's replication is broken: fence refuses writes here (503, naming the"
             + " healthy sites) until it is repaired; warn only alerts.");
@@ -90,6 +93,13 @@ public final class Settings {
             "|https://[^\\s]{1,2000}|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?(/[^\\s]{0,2000})?",
             "empty, an https:// URL, or an http:// URL on this machine (localhost)",
             "Optional URL that receives every replication alert raised or cleared, as JSON (POST).");
+
+    public static final Setting<Integer> BINLOG_RETAIN_DAYS = Setting.intRange("binlog.retain.days", 14, 0, 3650,
+            "Binary logs no member needs any more are deleted this many days after their last write. Logs a member"
+            + " has not applied yet are kept longer, up to binlog.retain.max.mb.");
+    public static final Setting<Integer> BINLOG_RETAIN_MAX_MB = Setting.intRange("binlog.retain.max.mb", 20480, 1,
+            16_777_216, "Disk budget of the binary logs, in MiB: past it the oldest are deleted even if a member has"
+            + " not applied them (that member then needs 'cusp reseed'); an alert warns at 80%.");
 
     public static final Setting<String> SEED_FORMAT = Setting.text("seed.format", "auto", "auto|sql", "auto or sql",
             "How this site is seeded when it joins or is re-seeded: auto copies InnoDB tablespaces where every"
@@ -119,7 +129,8 @@ public final class Settings {
             REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
             HTTP_HEADER_TIMEOUT_SECONDS, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MIN_REQUEST_BYTES_PER_SECOND,
             HTTP_MAX_CONNECTIONS_PER_ADDRESS,
-            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
+            ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
+            BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
 
     private final Map<String, Object> values;
