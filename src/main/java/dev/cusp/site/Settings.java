@@ -56,7 +56,7 @@ public final class Settings {
             256 * 1_048_576, "Largest answer of the query window, in bytes of JSON cells; a longer one is cut after"
             + " the last whole row and says so.");
     public static final Setting<Integer> QUERY_CONCURRENT_PER_TENANT = Setting.intRange("query.concurrent.per.tenant",
-            2, 1, 64, "Query-window statements one practice may run at once; more are answered 503 with"
+            2, 1, 64, "Query-window statements one practice may run at once; more are answered 429 with"
             + " Retry-After.");
     public static final Setting<Integer> QUERY_CONCURRENT_SITE = Setting.intRange("query.concurrent.site", 8, 1, 256,
             "Query-window statements the whole site runs at once, all practices together; more are answered 503"
