@@ -193,9 +193,10 @@ public final class Site implements AutoCloseable {
      * {@link SiteHome#initialize}, and this finds nothing to do. With port 0 (tests) the port
      * exists only now that the server is bound: the certificate is re-issued here (the one it
      * replaces goes on the list as superseded) and handed to the HTTPS server and the node. No
-     * client has used the first one: nobody could know the port before {@link #url} was written.
-     * Binding earlier instead would leave a site that is still starting its node accepting
-     * connections it cannot answer, where today a client is refused at once.
+     * HTTPS client has seen the first one (nobody knew the port before {@link #url} is written);
+     * node connections made meanwhile keep it, new ones get the new one. Binding earlier instead
+     * would leave a site that is still starting its node accepting HTTPS connections it cannot
+     * answer, where now a client is refused at once and tries again.
      */
     private void publishRevocations(String siteName, String address) {
         if (home.tls().ensure(siteName, address, CertificateAuthority.crlUrl(address, server.port()))) {
