@@ -22,6 +22,8 @@ import dev.cusp.query.QueryLimits;
 import dev.cusp.query.QueryWindow;
 import dev.cusp.query.ReplicaHint;
 import dev.cusp.job.Jobs;
+import dev.cusp.api.TlsRoutes;
+import dev.cusp.tls.CertificateAuthority;
 import dev.cusp.tls.PeerTrust;
 import dev.cusp.api.Sessions;
 import dev.cusp.error.CuspException;
@@ -166,7 +168,10 @@ public final class Site implements AutoCloseable {
                 new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
                 updateRoutes(jobs))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
-                .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName())).start();
+                .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
+                .with(new TlsRoutes(home.tls().revocations())).start();
+        String address = settings.get(Settings.ADDRESS);
+        publishRevocations(id.siteName(), address);
 
         String host = settings.get(Settings.BIND);
         if (host.equals("0.0.0.0") || host.equals("::")) {
@@ -177,9 +182,30 @@ public final class Site implements AutoCloseable {
         sessions.registerSiteAdmin(cliToken);
         FilePermissions.writePrivate(home.cliToken(), cliToken);
         FilePermissions.writePrivate(home.urlFile(), url);
-        String address = settings.get(Settings.ADDRESS);
         group.start("https://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + server.port());
         LOG.info("site {}: serving {} (node 127.0.0.1:{}, home {})", id.siteName(), url, id.dbPort(), home.dir());
+    }
+
+    /**
+     * Makes the site certificate name this site's revocation list at the address clients use,
+     * then signs the list. The certificate is needed before the port is known (the node starts
+     * first and presents it), so with a fixed port it is issued with the right address in
+     * {@link SiteHome#initialize}, and this finds nothing to do. With port 0 (tests) the port
+     * exists only now that the server is bound: the certificate is re-issued here (the one it
+     * replaces goes on the list as superseded) and handed to the HTTPS server and the node. No
+     * HTTPS client has seen the first one (nobody knew the port before {@link #url} is written);
+     * node connections made meanwhile keep it, new ones get the new one. Binding earlier instead
+     * would leave a site that is still starting its node accepting HTTPS connections it cannot
+     * answer, where now a client is refused at once and tries again.
+     */
+    private void publishRevocations(String siteName, String address) {
+        if (home.tls().ensure(siteName, address, CertificateAuthority.crlUrl(address, server.port()))) {
+            LOG.info("site {}: certificate re-issued to name its revocation list at {}", siteName,
+                    CertificateAuthority.crlUrl(address, server.port()));
+            server.reloadTls();
+            node.reloadTls();
+        }
+        home.tls().revocations().publish();
     }
 
     private static dev.cusp.api.LoginThrottle loginThrottle(Settings settings) {

@@ -40,12 +40,17 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final QueryRoutes query;
+    private final SslContextFactory.Server ssl;
+    private final CertificateAuthority tls;
+    private final PeerTrust peers;
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
                      PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
                      QueryRoutes query, CheckRoutes check, UpdateRoutes update) {
         this.query = query;
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        this.tls = tls;
+        this.peers = peers;
+        this.ssl = new SslContextFactory.Server();
         ssl.setSslContext(TlsContexts.server(tls, peers));
         ssl.setIncludeProtocols(PROTOCOLS);
         ssl.setIncludeCipherSuites(CIPHERS);
@@ -112,6 +117,21 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer with(ConflictRoutes conflicts) {
         conflicts.register(app);
         return this;
+    }
+
+    /** Registers the revocation list route (before {@link #start}). */
+    public ApiServer with(TlsRoutes crl) {
+        crl.register(app);
+        return this;
+    }
+
+    /** Presents the site certificate now in {@code HOME/tls} to new connections (it was re-issued). */
+    public void reloadTls() {
+        try {
+            ssl.reload(f -> f.setSslContext(TlsContexts.server(tls, peers)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load the re-issued site certificate: " + e.getMessage(), e);
+        }
     }
 
     public ApiServer start() {

@@ -4,6 +4,7 @@ import dev.cusp.CuspVersion;
 import dev.cusp.practice.Entities;
 import dev.cusp.practice.EntitySpec;
 import dev.cusp.practice.Field;
+import dev.cusp.tls.RevocationList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,11 @@ final class OpenApi {
                 + " for a job at another site)", true, null, "Object")));
         paths.put("/metrics", Map.of("get", op("Prometheus text format: replication health and resources", false, null,
                 "Object")));
+        paths.put(RevocationList.PATH, Map.of("get", Map.of("summary", "The site CA's certificate revocation list"
+                + " (DER, signed by the CA, valid 7 days, signed again daily): the address site certificates name in"
+                + " their CRL Distribution Points; no token", "responses", Map.of("200", Map.of("description", "ok",
+                "content", Map.of(RevocationList.CONTENT_TYPE, Map.of("schema", Map.of("type", "string",
+                        "format", "binary"))))))));
         paths.put("/api/v1/t/{tenant}/login", Map.of("post", op("Practice user login", false, "Login", "Token")));
         paths.put("/api/v1/t/{tenant}/patients/merge", Map.of("post", op("Merge patient 'from' into 'into'", true,
                 "Merge", "Object")));

@@ -50,7 +50,7 @@ final class Admission {
         List<Member> all = g.members.all();
         Optional<Member> existing = all.stream().filter(m -> m.name().equals(name)).findFirst();
         String caPem = req.path("ca_pem").asText("");
-        X509Certificate ca = TlsContexts.parsePem(caPem);
+        X509Certificate ca = caCertificate(caPem);
         requireSignedBy(clientCert, ca);
         if (existing.isPresent() && !(existing.get().state().equals(Member.JOINING)
                 && existing.get().caPem().equals(caPem))) {
@@ -122,6 +122,26 @@ final class Admission {
     }
 
     /**
+     * The joining site's CA as sent: a PEM certificate that is a CA (the group trusts what it
+     * signs). Anything else is the caller's mistake (400 naming ca_pem), whatever the parser
+     * throws on it.
+     */
+    private static X509Certificate caCertificate(String pem) {
+        X509Certificate ca;
+        try {
+            ca = TlsContexts.parsePem(pem);
+        } catch (RuntimeException e) {
+            throw CuspException.invalid("ca_pem", "ca_pem is not a PEM X.509 certificate; send the joining site's"
+                    + " HOME/tls/ca.pem");
+        }
+        if (ca == null || ca.getBasicConstraints() < 0) {
+            throw CuspException.invalid("ca_pem", "ca_pem is not a CA certificate (no basic constraints CA:true);"
+                    + " send the joining site's HOME/tls/ca.pem, not its site certificate");
+        }
+        return ca;
+    }
+
+    /**
      * The certificate presented with the secret must be the joining site's own, signed by the CA
      * it asks the group to trust: whoever holds the secret must also hold that key, and the rest
      * of the join answers only this certificate (pinned with the invitation).
@@ -134,7 +154,8 @@ final class Admission {
         try {
             leaf.checkValidity();
             leaf.verify(ca.getPublicKey());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            // RuntimeException: a provider may throw one on a key or signature it cannot use.
             throw new CuspException(ErrorCode.FORBIDDEN, "the client certificate presented with the join is not a"
                     + " valid certificate signed by the CA the joining site sent (ca_pem)", "ca_pem");
         }

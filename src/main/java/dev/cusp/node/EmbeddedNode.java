@@ -85,6 +85,16 @@ public final class EmbeddedNode implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(null), ADMIN_USER, config.adminPassword());
     }
 
+    /** Makes the node read its certificate and key files again (they were re-issued); new connections get them. */
+    public void reloadTls() {
+        try (Connection c = adminConnection(); Statement s = c.createStatement()) {
+            s.execute("FLUSH SSL");
+        } catch (SQLException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "the node cannot load the re-issued site certificate: "
+                    + e.getMessage(), null, e);
+        }
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:mariadb://127.0.0.1:" + config.port() + "/" + (database == null ? "" : database);
     }

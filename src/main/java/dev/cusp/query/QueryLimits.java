@@ -10,8 +10,9 @@ import java.util.concurrent.Semaphore;
  * How many query-window statements run at once: per practice and for the whole site. A report
  * holds a database connection, server CPU and up to {@code query.max.bytes} of answer while it
  * runs; without a limit one practice's reports could take them from every other practice. A
- * statement over a limit is not queued: it is answered 503 with {@code Retry-After} at once,
- * so a waiting request never holds an HTTP worker either.
+ * statement over a limit is not queued: it is answered at once with {@code Retry-After}, so a
+ * waiting request never holds an HTTP worker either: 429 when the practice is over its own limit
+ * (its own doing: it should wait for its other statements), 503 when the whole site is busy.
  */
 public final class QueryLimits {
     /** Seconds a refused caller is told to wait. */
@@ -38,14 +39,14 @@ public final class QueryLimits {
     public Turn enter(String tenant) {
         Semaphore mine = tenantSlots.computeIfAbsent(tenant, t -> new Semaphore(perTenant));
         if (!mine.tryAcquire()) {
-            throw new Busy("practice '" + tenant + "' already runs " + perTenant + " query-window statement"
-                    + (perTenant == 1 ? "" : "s") + " at once (setting query.concurrent.per.tenant); try again when"
+            throw new Busy(ErrorCode.TOO_MANY_REQUESTS, "practice '" + tenant + "' already runs " + perTenant
+                    + " query-window statement" + (perTenant == 1 ? "" : "s") + " at once (setting query.concurrent.per.tenant); try again when"
                     + " one has finished");
         }
         if (!siteSlots.tryAcquire()) {
             mine.release();
-            throw new Busy("this site already runs " + site + " query-window statements at once (setting"
-                    + " query.concurrent.site); try again in a few seconds");
+            throw new Busy(ErrorCode.UNAVAILABLE, "this site already runs " + site + " query-window statements at"
+                    + " once (setting query.concurrent.site); try again in a few seconds");
         }
         return new Turn() {
             private boolean closed;
@@ -66,12 +67,12 @@ public final class QueryLimits {
         return site - siteSlots.availablePermits();
     }
 
-    /** Over a limit: 503, and the API adds {@code Retry-After}. */
+    /** Over a limit: 429 (the practice's) or 503 (the site's); the API adds {@code Retry-After}. */
     public static final class Busy extends CuspException {
         private static final long serialVersionUID = 1L;
 
-        Busy(String message) {
-            super(ErrorCode.UNAVAILABLE, message);
+        Busy(ErrorCode code, String message) {
+            super(code, message);
         }
 
         public int retryAfterSeconds() {

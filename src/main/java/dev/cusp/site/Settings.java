@@ -56,7 +56,7 @@ public final class Settings {
             256 * 1_048_576, "Largest answer of the query window, in bytes of JSON cells; a longer one is cut after"
             + " the last whole row and says so.");
     public static final Setting<Integer> QUERY_CONCURRENT_PER_TENANT = Setting.intRange("query.concurrent.per.tenant",
-            2, 1, 64, "Query-window statements one practice may run at once; more are answered 503 with"
+            2, 1, 64, "Query-window statements one practice may run at once; more are answered 429 with"
             + " Retry-After.");
     public static final Setting<Integer> QUERY_CONCURRENT_SITE = Setting.intRange("query.concurrent.site", 8, 1, 256,
             "Query-window statements the whole site runs at once, all practices together; more are answered 503"
@@ -74,8 +74,9 @@ public final class Settings {
             + " hold open at once; a further one is closed as soon as it opens.");
     public static final Setting<String> ADDRESS = Setting.text("site.address", "localhost",
             "[A-Za-z0-9.:-]{1,253}", "a host name or IP address",
-            "Name other sites of a replication group use to reach this site's HTTPS port and node. It must be"
-            + " in the site certificate: localhost, this machine's host name, or the value set at first start.");
+            "Name other sites of a replication group use to reach this site's HTTPS port and node. The site"
+            + " certificate names it, and its revocation list at https://ADDRESS:PORT/api/v1/tls/crl; a change"
+            + " (of either) re-issues the certificate from the same CA at the next start.");
     public static final Setting<String> DB_BIND = Setting.text("db.bind", "127.0.0.1",
             "[0-9a-fA-F.:]+", "an IP address",
             "Address the embedded node listens on. Keep loopback unless sites on other machines replicate from"

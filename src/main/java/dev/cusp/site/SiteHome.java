@@ -145,7 +145,11 @@ public final class SiteHome {
                 throw new UncheckedIOException(e);
             }
         }
-        tls().ensure(identity().siteName(), settings.get(Settings.ADDRESS));
+        // With a fixed port the certificate names its revocation list's address now; with port 0
+        // the port is known only once the server is bound, and Site.start completes it then.
+        int port = settings.get(Settings.PORT);
+        String address = settings.get(Settings.ADDRESS);
+        tls().ensure(identity().siteName(), address, port == 0 ? null : CertificateAuthority.crlUrl(address, port));
         if (!Files.exists(nodeAdminPassword())) {
             FilePermissions.writePrivate(nodeAdminPassword(), Passwords.generate(32));
         }

@@ -35,6 +35,7 @@ class OpenApiIT {
         assertThat(doc.at("/paths").has("/api/v1/admin/tenants/{name}/dbm/fix")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/admin/dbm/methods")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/admin/conflicts")).isTrue();
+        assertThat(doc.at("/paths").has("/api/v1/tls/crl")).isTrue();
         assertThat(doc.at("/paths").has("/api/v1/admin/conflicts/{tenant}/{id}/restore")).isTrue();
     }
 }

@@ -30,9 +30,14 @@ class SlowClientsIT {
     private static final int MAX_PER_ADDRESS = 8;
     static TestSite site;
     static int port;
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> GUARD_LOG =
+            new ch.qos.logback.core.read.ListAppender<>();
 
     @BeforeAll
     static void start() {
+        GUARD_LOG.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConnectionGuard.class))
+                .addAppender(GUARD_LOG);
         site = TestSite.start("slow-clients", Map.of("http.header.timeout.seconds", "4",
                 "http.max.connections.per.address", Integer.toString(MAX_PER_ADDRESS)));
         port = URI.create(site.url).getPort();
@@ -102,6 +107,9 @@ class SlowClientsIT {
             }
             assertThat(held.size()).as("connections one address holds").isLessThanOrEqualTo(MAX_PER_ADDRESS);
             assertThat(refused).isGreaterThanOrEqualTo(6);
+            // Every refusal is not a line in the site log: one per address and minute, the rest counted.
+            assertThat(GUARD_LOG.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("more than http.max.connections.per.address"))).hasSize(1);
         } finally {
             for (SSLSocket s : held) {
                 s.close();

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,6 +179,63 @@ class PeerAccessIT {
         // Neither refusal used the secret: kk's own certificate joins with it.
         TestSite.Response ok = send(client(kk), "POST", "/api/v1/peer/join", body);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aJoinWithABadCaPemOrClientCertificateIsRefusedNamingCaPemNeverA500() throws Exception {
+        CertificateAuthority ll = ca("ll");
+        ll.ensure("ll", "127.0.0.1");
+        Map<String, Object> req = joinRequest(invite(a, "replica"));
+        req.put("site", "ll");
+        req.put("server_id", 900_004);
+        req.put("gtid_domain_id", 900_004);
+        HttpClient llClient = client(ll);
+        String pemHead = "-----BEGIN CERTIFICATE-----\n";
+        String pemTail = "\n-----END CERTIFICATE-----\n";
+        for (String bad : List.of("not a certificate", pemHead + "AAAA" + pemTail,
+                pemHead + java.util.Base64.getEncoder().encodeToString(new byte[] {0x30, (byte) 0x82, 0x7f, 0x7f, 1, 2})
+                        + pemTail,
+                pemHead + java.util.Base64.getEncoder().encodeToString("garbage inside a PEM frame".getBytes()) + pemTail,
+                // A real certificate, but not a CA: ll's own site certificate.
+                Files.readString(ll.siteCert()))) {
+            req.put("ca_pem", bad);
+            TestSite.Response r = send(llClient, "POST", "/api/v1/peer/join", Json.MAPPER.writeValueAsString(req));
+            assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.json().at("/error/field").asText()).as(r.body()).isEqualTo("ca_pem");
+        }
+        // A client certificate of the CA sent, but expired: refused naming ca_pem, not a 500.
+        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(ll.caCert())));
+        TestSite.Response expired = send(expiredClient(ll), "POST", "/api/v1/peer/join",
+                Json.MAPPER.writeValueAsString(req));
+        assertThat(expired.status()).as(expired.body()).isEqualTo(403);
+        assertThat(expired.json().at("/error/field").asText()).isEqualTo("ca_pem");
+        // None of it used the invitation: ll's own certificate joins with it.
+        TestSite.Response ok = send(llClient, "POST", "/api/v1/peer/join", Json.MAPPER.writeValueAsString(req));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+
+    /** A client presenting a certificate signed by {@code own}'s CA whose validity ended yesterday. */
+    private static HttpClient expiredClient(CertificateAuthority own) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair kp = g.generateKeyPair();
+        X509Certificate ca = CertificateAuthority.load(own.caCert());
+        java.time.Instant now = java.time.Instant.now();
+        var b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(ca, java.math.BigInteger.valueOf(now
+                .toEpochMilli()), java.util.Date.from(now.minus(Duration.ofDays(30))), java.util.Date.from(
+                now.minus(Duration.ofDays(1))), new javax.security.auth.x500.X500Principal("CN=ll,O=Cusp"),
+                kp.getPublic());
+        X509Certificate leaf = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(b.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(
+                        CertificateAuthority.loadKey(certs.resolve("ll").resolve("ca.key")))));
+        // Beside a copy of the CA, as a site's own folder: TlsContexts presents it whatever the server asks for.
+        Path dir = certs.resolve("ll-expired");
+        Files.createDirectories(dir);
+        Files.copy(own.caCert(), dir.resolve("ca.pem"));
+        Files.writeString(dir.resolve("site.pem"), TlsContexts.pem(leaf));
+        Files.writeString(dir.resolve("site.key"), "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder()
+                .encodeToString(kp.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        return client(new CertificateAuthority(dir));
     }
 
     /** What a refusal of {@code caller} says. */

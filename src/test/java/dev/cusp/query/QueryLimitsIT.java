@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One practice's heavy reports cannot exhaust the site: answers are capped in bytes while they
- * stream, and the statements a practice runs at once are limited (the excess answered 503 with
- * Retry-After) while another practice's request is served.
+ * stream, and the statements a practice runs at once are limited (the excess answered 429 with
+ * Retry-After: the practice's own doing, not the site's) while another practice's request is served.
  */
 class QueryLimitsIT {
     static final TestSite SITE = TestSite.shared();
@@ -55,7 +55,7 @@ class QueryLimitsIT {
     }
 
     @Test
-    void aPracticesStatementsOverItsLimitAre503WithRetryAfterAndOthersAreServed() throws Exception {
+    void aPracticesStatementsOverItsLimitAre429WithRetryAfterAndOthersAreServed() throws Exception {
         TenantService.Created busy = SITE.newTenant("busy");
         TenantService.Created other = SITE.newTenant("calm");
         String busyToken = SITE.login(busy);
@@ -79,10 +79,10 @@ class QueryLimitsIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> waiting(s) == perTenant);
 
                 HttpResponse<String> over = post("/api/v1/t/" + name + "/query", busyToken, "{\"sql\": \"SELECT 1\"}");
-                assertThat(over.statusCode()).as(over.body()).isEqualTo(503);
+                assertThat(over.statusCode()).as(over.body()).isEqualTo(429);
                 assertThat(over.headers().firstValue("Retry-After")).hasValue("5");
                 JsonNode error = Json.MAPPER.readTree(over.body()).path("error");
-                assertThat(error.path("code").asText()).isEqualTo("UNAVAILABLE");
+                assertThat(error.path("code").asText()).isEqualTo("TOO_MANY_REQUESTS");
                 assertThat(error.path("message").asText()).contains("query.concurrent.per.tenant");
 
                 TestSite.Response served = query(other.tenant().name(), otherToken, "SELECT COUNT(*) FROM patient",

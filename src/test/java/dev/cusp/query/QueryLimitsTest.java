@@ -14,7 +14,9 @@ class QueryLimitsTest {
         QueryLimits.Turn a1 = limits.enter("a");
         QueryLimits.Turn a2 = limits.enter("a");
         assertThatThrownBy(() -> limits.enter("a")).isInstanceOfSatisfying(QueryLimits.Busy.class, b -> {
-            assertThat(b.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            // The practice's own doing: 429, not the 503 of a site that cannot serve.
+            assertThat(b.code()).isEqualTo(ErrorCode.TOO_MANY_REQUESTS);
+            assertThat(b.code().httpStatus()).isEqualTo(429);
             assertThat(b.retryAfterSeconds()).isPositive();
             assertThat(b.getMessage()).contains("query.concurrent.per.tenant");
         });
@@ -32,7 +34,11 @@ class QueryLimitsTest {
         QueryLimits.Turn a = limits.enter("a");
         QueryLimits.Turn b = limits.enter("b");
         QueryLimits.Turn c = limits.enter("c");
-        assertThatThrownBy(() -> limits.enter("d")).hasMessageContaining("query.concurrent.site");
+        assertThatThrownBy(() -> limits.enter("d")).isInstanceOfSatisfying(QueryLimits.Busy.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.code().httpStatus()).isEqualTo(503);
+            assertThat(e.getMessage()).contains("query.concurrent.site");
+        });
         // A refusal by the site limit gives the practice's turn back.
         b.close();
         QueryLimits.Turn d1 = limits.enter("d");

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -20,23 +19,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * testssl.sh (Debian's package; its command is {@code testssl}) against a running site: no
- * finding rated MEDIUM or worse. It trusts the site's CA ({@code --add-ca}), as every client of
- * a site is told to. Slow (one to two minutes), so tagged; skipped where testssl is not installed.
+ * finding rated MEDIUM or worse, with no exception. It trusts the site's CA ({@code --add-ca}), as
+ * every client of a site is told to. testssl only looks for the certificate's revocation list
+ * address unless it may phone out; {@link RevocationListIT} fetches the list and verifies the
+ * certificate against it the way testssl would. Slow (one to two minutes), so tagged; skipped
+ * where testssl is not installed.
  */
 @Tag("slow")
 class TestsslIT {
     /** Severities that fail the test. */
     private static final Set<String> FAILING = Set.of("MEDIUM", "HIGH", "CRITICAL");
-    /**
-     * Findings accepted, each with its reason. A site's certificate comes from its own private CA,
-     * which clients pin; a site is taken out of trust by removing it from the group (peers) or by
-     * replacing the CA (clients), not by a revocation list: a CRL or OCSP address would have to be
-     * served by this same HTTPS server (a client cannot check the server with the server) or over
-     * plain HTTP, which a site does not offer.
-     */
-    private static final Map<String, String> ACCEPTED = Map.of(
-            "cert_revocation", "private per-site CA without CRL or OCSP: see the class comment");
-
     @Test
     void testsslFindsNothingMediumOrWorse() throws Exception {
         Optional<String> testssl = command("testssl", "testssl.sh");
@@ -56,7 +48,7 @@ class TestsslIT {
         List<String> bad = new ArrayList<>();
         for (JsonNode f : Json.MAPPER.readTree(json.toFile())) {
             String id = f.path("id").asText();
-            if (FAILING.contains(f.path("severity").asText()) && !ACCEPTED.containsKey(id)) {
+            if (FAILING.contains(f.path("severity").asText())) {
                 bad.add(f.path("severity").asText() + " " + id + ": " + f.path("finding").asText());
             }
         }
