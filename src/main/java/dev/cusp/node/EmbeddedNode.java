@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -63,6 +64,8 @@ public final class EmbeddedNode implements AutoCloseable {
     private SiteDB db;
 
     private volatile List<String> extraArgs = List.of();
+    /** The OS account mariadbd runs as (Cusp runs as root); null when it runs as Cusp's own user. */
+    private volatile DbOsUser dbUser;
 
     public EmbeddedNode(NodeConfig config) {
         this.config = config;
@@ -97,6 +100,7 @@ public final class EmbeddedNode implements AutoCloseable {
         OrphanReaper.reap(config.pidFile(), config.dataDir());
         requirePortFree();
         DbOsUser dbUser = DbOsUser.runningAsRoot() ? DbOsUser.ensure(config.dbOsUser()) : null;
+        this.dbUser = dbUser;
         NodeFolders.prepare(config, dbUser);
         NodeLauncher launcher = dbUser == null ? null : NodeLauncher.plan(config, dbUser);
         DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
@@ -122,6 +126,16 @@ public final class EmbeddedNode implements AutoCloseable {
         revokePublicTestGrants();
         LOG.info("node: MariaDB ready on 127.0.0.1:{} (server_id {}, gtid_domain_id {}{})", config.port(),
                 config.serverId(), config.gtidDomainId(), dbUser == null ? "" : ", OS user " + dbUser.name());
+    }
+
+    /**
+     * A file the server itself must read (a peer's CA for {@code MASTER_SSL_CA}) where it can:
+     * when it runs as the db OS user, a copy in the node's tls folder, readable by that user's
+     * group and inside the folder its mount namespace shows; otherwise {@code file} itself.
+     */
+    public Path serverCopy(String name, Path file) {
+        DbOsUser u = dbUser;
+        return u == null ? file : NodeFolders.serverCopy(config, u, name, file);
     }
 
     /** Seconds without data (or heartbeat) after which a replica drops the link and reconnects. */

@@ -66,6 +66,21 @@ final class NodeFolders {
         }
     }
 
+    /** A copy of {@code from} as {@code tls/<name>.pem}, for the server to read. */
+    static Path serverCopy(NodeConfig config, DbOsUser dbUser, String name, Path from) {
+        if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("not a file name for the node's tls folder: " + name);
+        }
+        Path to = config.tlsDir().resolve(name + ".pem");
+        try {
+            copy(from, to, dbUser);
+            return to;
+        } catch (IOException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "cannot copy " + from + " for the node: " + e.getMessage(),
+                    null, e);
+        }
+    }
+
     /** A copy readable by root and the db user's group only, replaced in one step. */
     private static void copy(Path from, Path to, DbOsUser dbUser) throws IOException {
         Path tmp = to.resolveSibling(to.getFileName() + ".tmp");

@@ -47,11 +47,15 @@ final class NodeLauncher {
             return new NodeLauncher(null);
         }
         if (DbOsUser.run(List.of("unshare", "--mount", "--propagation", "private", "true")).exit() != 0) {
+            // The site home itself is owner-only, so moving it does not help when it is the
+            // closed folder; a folder above it can be avoided by moving the home.
+            boolean home = blocked.equals(node.getParent());
             throw new CuspException(ErrorCode.UNAVAILABLE, "the OS user " + user.name() + " that runs MariaDB cannot"
                     + " enter " + blocked + ", above the node folder " + node + ", and this machine does not allow"
-                    + " a private mount namespace (unshare --mount) to bind the node folder past it; put the site's"
-                    + " --home under a folder every user may enter (e.g. /var/lib/cusp or /srv/cusp), or run Cusp as"
-                    + " an unprivileged user");
+                    + " a private mount namespace (unshare --mount; a container needs CAP_SYS_ADMIN) to bind the node"
+                    + " folder past it; " + (home ? "" : "put the site's --home under a folder every user may enter"
+                    + " (e.g. /srv or /var/lib), ") + "allow mount namespaces, or run Cusp as an unprivileged user"
+                    + " (MariaDB then runs as that user)");
         }
         LOG.info("node: {} cannot enter {}; mariadbd runs in a private mount namespace that binds only {}",
                 user.name(), blocked, node);
