@@ -108,7 +108,7 @@ public final class Site implements AutoCloseable {
         SiteIdentity id = home.identity();
         NodeConfig nc = new NodeConfig(home.node(), id.dbPort(), id.serverId(), id.gtidDomainId(),
                 settings.get(Settings.DB_BUFFER_POOL_MB), home.tls().caCert(), home.tls().siteCert(),
-                home.tls().siteKey(), FilePermissions.read(home.nodeAdminPassword()));
+                home.tls().siteKey(), FilePermissions.read(home.nodeAdminPassword()), settings.get(Settings.DB_OS_USER));
         node = new EmbeddedNode(nc);
         List<String> extra = new ArrayList<>(NodeKeeper.savedArgs(home));
         if (!settings.get(Settings.DB_BIND).equals("127.0.0.1")) {

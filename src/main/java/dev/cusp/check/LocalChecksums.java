@@ -4,6 +4,7 @@ import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.tenant.Tenant;
+import dev.cusp.tenant.TenantObjects;
 import dev.cusp.tenant.TenantRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -72,22 +74,40 @@ final class LocalChecksums {
         }
     }
 
+    /** Work on one connection, once the table is held as a base table. */
+    @FunctionalInterface
+    private interface OnTable<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} as the admin account on a practice table proven and held a base table
+     * ({@link TenantObjects}): a view in its place would run the practice's code as admin.
+     */
+    private <T> T onTable(TableShape s, OnTable<T> work) {
+        try (Connection c = admin.getConnection()) {
+            return TenantObjects.withBaseTables(c, s.db(), List.of(s.table()), () -> work.run(c));
+        } catch (SQLException e) {
+            throw new IllegalStateException("checksum of " + s.db() + "." + s.table() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The checksum of the rows with key in [lo, hi] (the whole table when it has no usable key). */
     Chunk chunk(TableShape s, long lo, long hi) {
         String sql = "SELECT COUNT(*), COALESCE(BIT_XOR(" + s.rowCrc() + "), 0) FROM " + s.qualified()
                 + (s.chunked() ? " WHERE " + TableShape.quote(s.key()) + " BETWEEN ? AND ?" : "");
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (s.chunked()) {
-                ps.setLong(1, lo);
-                ps.setLong(2, hi);
+        return onTable(s, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (s.chunked()) {
+                    ps.setLong(1, lo);
+                    ps.setLong(2, hi);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Chunk(rs.getLong(1), rs.getLong(2), s.columnSignature());
+                }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Chunk(rs.getLong(1), rs.getLong(2), s.columnSignature());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("checksum of " + s.db() + "." + s.table() + " failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** A table's lowest and highest key and its estimated rows (statistics); min and max null when empty. */
@@ -106,35 +126,35 @@ final class LocalChecksums {
         String k = TableShape.quote(s.key());
         String sql = "SELECT MIN(" + k + "), MAX(" + k + "), (SELECT table_rows FROM information_schema.tables"
                 + " WHERE table_schema = ? AND table_name = ?) FROM " + s.qualified();
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, s.db());
-            ps.setString(2, s.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long min = rs.getLong(1);
-                if (rs.wasNull()) {
-                    return new Span(null, null, 0);
+        return onTable(s, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, s.db());
+                ps.setString(2, s.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long min = rs.getLong(1);
+                    if (rs.wasNull()) {
+                        return new Span(null, null, 0);
+                    }
+                    return new Span(min, rs.getLong(2), rs.getLong(3));
                 }
-                return new Span(min, rs.getLong(2), rs.getLong(3));
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** The optimizer's estimate of the rows with key in [lo, hi] (index dives: no rows are read). */
     long estimate(TableShape s, long lo, long hi) {
         String k = TableShape.quote(s.key());
         String sql = "EXPLAIN SELECT COUNT(*) FROM " + s.qualified() + " WHERE " + k + " BETWEEN ? AND ?";
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, lo);
-            ps.setLong(2, hi);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong("rows") : 0;
+        return onTable(s, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong("rows") : 0L;
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** The key {@code n} rows on from {@code lo} (the end of a chunk of n rows), or null when fewer remain. */
@@ -142,15 +162,15 @@ final class LocalChecksums {
         String k = TableShape.quote(s.key());
         String sql = "SELECT " + k + " FROM " + s.qualified() + " WHERE " + k + " >= ? ORDER BY " + k
                 + " LIMIT 1 OFFSET ?";
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, lo);
-            ps.setInt(2, n - 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
+        return onTable(s, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, lo);
+                ps.setInt(2, n - 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : null;
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** Every row's CRC in [lo, hi], by key. */
@@ -158,18 +178,18 @@ final class LocalChecksums {
         String k = TableShape.quote(s.key());
         String sql = "SELECT " + k + ", " + s.rowCrc() + " FROM " + s.qualified() + " WHERE " + k
                 + " BETWEEN ? AND ? ORDER BY " + k;
-        Map<Long, Long> out = new LinkedHashMap<>();
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, lo);
-            ps.setLong(2, hi);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getLong(1), rs.getLong(2));
+        return onTable(s, c -> {
+            Map<Long, Long> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, lo);
+                ps.setLong(2, hi);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getLong(1), rs.getLong(2));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
+            return out;
+        });
     }
 }

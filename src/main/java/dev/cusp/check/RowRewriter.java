@@ -1,5 +1,6 @@
 package dev.cusp.check;
 
+import dev.cusp.tenant.TenantObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +48,8 @@ final class RowRewriter {
             // not re-stamped as new changes, so every site ends with the same bytes.
             st.execute("SET @cusp_keep_stamps = 1");
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(read)) {
+            // Read and written by the admin account, and the statements replicate: only a base table.
+            try (PreparedStatement ps = held(c, s, read)) {
                 for (long key : keys) {
                     ps.setLong(1, key);
                     String values = null;
@@ -87,5 +89,10 @@ final class RowRewriter {
         out.put("rewritten", rewritten);
         out.put("deleted", deleted);
         return out;
+    }
+
+    private static PreparedStatement held(Connection c, TableShape s, String sql) throws SQLException {
+        TenantObjects.hold(c, s.db(), List.of(s.table()));
+        return c.prepareStatement(sql);
     }
 }

@@ -38,6 +38,9 @@ public final class ConflictsCommand implements Callable<Integer> {
             Output.json(out, r);
             return 0;
         }
+        for (JsonNode u : r.path("unreadable")) {
+            out.printf("%s: conflicts not listed: %s%n", u.path("tenant").asText(), u.path("reason").asText());
+        }
         if (r.path("count").asInt() == 0) {
             out.println("No replication conflicts" + (tenant == null ? "." : " in " + tenant + "."));
             return 0;

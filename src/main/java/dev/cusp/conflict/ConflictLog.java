@@ -4,6 +4,7 @@ import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
+import dev.cusp.tenant.TenantObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,6 +47,10 @@ public final class ConflictLog {
 
     static void record(Connection c, String db, Conflict k) throws SQLException {
         useNodeKeySpacing(c);
+        TenantObjects.withBaseTables(c, db, List.of("conflict_log"), () -> insert(c, db, k));
+    }
+
+    private static Void insert(Connection c, String db, Conflict k) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + RowImages.q(db) + ".conflict_log"
                 + " (detected_site, kind, table_name, row_id, local_site, local_change, local_image, incoming_site,"
                 + " incoming_change, incoming_image, winner, rule, gtid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -64,18 +69,25 @@ public final class ConflictLog {
             ps.setString(13, k.gtid());
             ps.executeUpdate();
         }
+        return null;
     }
 
-    /** Every conflict of the tenant database {@code db}, newest first. */
+    /**
+     * Every conflict of the tenant database {@code db}, newest first. CONFLICT when the practice
+     * has put something other than a table in the log's place (see {@link TenantObjects}).
+     */
     public List<Map<String, Object>> list(String tenant, String db) {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT * FROM "
-                + RowImages.q(db) + ".conflict_log ORDER BY detected_at DESC, id DESC")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(describe(tenant, rs));
+        try (Connection c = admin.getConnection()) {
+            TenantObjects.withBaseTables(c, db, List.of("conflict_log"), () -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + RowImages.q(db)
+                        + ".conflict_log ORDER BY detected_at DESC, id DESC"); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(describe(tenant, rs));
+                    }
                 }
-            }
+                return null;
+            });
         } catch (SQLException e) {
             if (e.getErrorCode() == 1146) {
                 return out; // a practice schema older than v3 has no conflict log yet
@@ -125,6 +137,7 @@ public final class ConflictLog {
             useNodeKeySpacing(c); // the restore writes a security_log row
             c.setAutoCommit(false);
             try {
+                TenantObjects.hold(c, db, List.of("conflict_log"));
                 Map<String, Object> entry;
                 try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + RowImages.q(db)
                         + ".conflict_log WHERE id = ? FOR UPDATE")) {
@@ -147,6 +160,9 @@ public final class ConflictLog {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> image = (Map<String, Object>) loser.get("image");
                 String table = (String) entry.get("table");
+                // The conflict's table and the security log are written by the admin account:
+                // only as base tables (a practice may have put a view with its code in their place).
+                TenantObjects.hold(c, db, List.of(table, "security_log"));
                 String done;
                 if ("delete".equals(loser.get("change"))) {
                     RowImages.delete(c, db, table, ((Number) entry.get("row_id")).longValue());

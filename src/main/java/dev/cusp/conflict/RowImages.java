@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cusp.tenant.TenantObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +19,9 @@ import java.util.stream.Collectors;
 /**
  * Whole-row images of a practice table as JSON objects (MariaDB's own {@code JSON_OBJECT}, the
  * same rendering the delete trigger keeps in {@code row_tombstone}), and writing one back.
- * Tables and columns come from {@code information_schema} and are quoted; values are bound.
+ * Tables and columns come from {@code information_schema} and are quoted; values are bound. Every
+ * read and write is of a base table, held so while it runs ({@link TenantObjects}): the admin
+ * account runs these, and a view in a table's place would run the practice's code as admin.
  */
 final class RowImages {
     static final List<String> STAMPS = List.of("changed_at", "changed_by", "base_at", "base_by");
@@ -57,13 +60,15 @@ final class RowImages {
             throws SQLException {
         String obj = columns(c, db, table).stream().map(col -> "'" + col.replace("'", "''") + "', " + q(col))
                 .collect(Collectors.joining(", "));
-        try (PreparedStatement ps = c.prepareStatement("SELECT JSON_OBJECT(" + obj + ") FROM " + q(db) + "."
-                + q(table) + " WHERE " + q(column) + " = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        return TenantObjects.withBaseTables(c, db, List.of(table), () -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT JSON_OBJECT(" + obj + ") FROM " + q(db) + "."
+                    + q(table) + " WHERE " + q(column) + " = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
             }
-        }
+        });
     }
 
     static Map<String, Object> parse(String json) {
@@ -115,24 +120,30 @@ final class RowImages {
         String marks = cols.stream().map(x -> "?").collect(Collectors.joining(", "));
         String updates = cols.stream().filter(x -> !x.equals("id")).map(x -> q(x) + " = VALUES(" + q(x) + ")")
                 .collect(Collectors.joining(", "));
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(db) + "." + q(table) + " (" + names
-                + ") VALUES (" + marks + ") ON DUPLICATE KEY UPDATE " + updates)) {
-            for (int i = 0; i < cols.size(); i++) {
-                Object v = image.get(cols.get(i));
-                if (v == null) {
-                    ps.setNull(i + 1, java.sql.Types.VARCHAR);
-                } else {
-                    ps.setString(i + 1, v instanceof java.math.BigDecimal d ? d.toPlainString() : v.toString());
+        String sql = "INSERT INTO " + q(db) + "." + q(table) + " (" + names + ") VALUES (" + marks
+                + ") ON DUPLICATE KEY UPDATE " + updates;
+        TenantObjects.withBaseTables(c, db, List.of(table), () -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < cols.size(); i++) {
+                    Object v = image.get(cols.get(i));
+                    if (v == null) {
+                        ps.setNull(i + 1, java.sql.Types.VARCHAR);
+                    } else {
+                        ps.setString(i + 1, v instanceof java.math.BigDecimal d ? d.toPlainString() : v.toString());
+                    }
                 }
+                return ps.executeUpdate();
             }
-            ps.executeUpdate();
-        }
+        });
     }
 
     static void delete(Connection c, String db, String table, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(db) + "." + q(table) + " WHERE id = ?")) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        }
+        TenantObjects.withBaseTables(c, db, List.of(table), () -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + q(db) + "." + q(table)
+                    + " WHERE id = ?")) {
+                ps.setLong(1, id);
+                return ps.executeUpdate();
+            }
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.cusp.conflict;
 
+import dev.cusp.tenant.TenantObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -115,18 +116,21 @@ final class RowSteps {
      */
     private Step missing(Connection c, ApplierStop st, String from) throws SQLException {
         List<Map<String, Object>> back = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT image FROM " + RowImages.q(st.db())
-                + ".row_tombstone t WHERE table_name = ? AND deleted_by = @@global.server_id AND id = (SELECT MAX(id)"
-                + " FROM " + RowImages.q(st.db()) + ".row_tombstone u WHERE u.table_name = t.table_name AND"
-                + " u.row_id = t.row_id) AND NOT EXISTS (SELECT 1 FROM " + RowImages.q(st.db()) + "."
-                + RowImages.q(st.table()) + " x WHERE x.id = t.row_id) ORDER BY id DESC LIMIT 500")) {
-            ps.setString(1, st.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    back.add(RowImages.parse(rs.getString(1)));
+        TenantObjects.withBaseTables(c, st.db(), List.of("row_tombstone", st.table()), () -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT image FROM " + RowImages.q(st.db())
+                    + ".row_tombstone t WHERE table_name = ? AND deleted_by = @@global.server_id AND id = (SELECT"
+                    + " MAX(id) FROM " + RowImages.q(st.db()) + ".row_tombstone u WHERE u.table_name = t.table_name"
+                    + " AND u.row_id = t.row_id) AND NOT EXISTS (SELECT 1 FROM " + RowImages.q(st.db()) + "."
+                    + RowImages.q(st.table()) + " x WHERE x.id = t.row_id) ORDER BY id DESC LIMIT 500")) {
+                ps.setString(1, st.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        back.add(RowImages.parse(rs.getString(1)));
+                    }
                 }
             }
-        }
+            return null;
+        });
         if (back.isEmpty()) {
             return null;
         }
@@ -193,24 +197,28 @@ final class RowSteps {
     }
 
     private static void setStamps(Connection c, ApplierStop st, long id, String at, String by) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + RowImages.q(st.db()) + "." + RowImages.q(st.table())
-                + " SET changed_at = ?, changed_by = ? WHERE id = ?")) {
-            ps.setString(1, "-".equals(at) ? null : at);
-            ps.setString(2, "-".equals(by) ? null : by);
-            ps.setLong(3, id);
-            ps.executeUpdate();
-        }
+        TenantObjects.withBaseTables(c, st.db(), List.of(st.table()), () -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + RowImages.q(st.db()) + "."
+                    + RowImages.q(st.table()) + " SET changed_at = ?, changed_by = ? WHERE id = ?")) {
+                ps.setString(1, "-".equals(at) ? null : at);
+                ps.setString(2, "-".equals(by) ? null : by);
+                ps.setLong(3, id);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     private static String tombstone(Connection c, String db, String table, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT image FROM " + RowImages.q(db) + ".row_tombstone"
-                + " WHERE table_name = ? AND row_id = ? ORDER BY id DESC LIMIT 1")) {
-            ps.setString(1, table);
-            ps.setLong(2, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+        return TenantObjects.withBaseTables(c, db, List.of("row_tombstone"), () -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT image FROM " + RowImages.q(db) + ".row_tombstone"
+                    + " WHERE table_name = ? AND row_id = ? ORDER BY id DESC LIMIT 1")) {
+                ps.setString(1, table);
+                ps.setLong(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
             }
-        }
+        });
     }
 
     private static String keyColumn(Connection c, ApplierStop st) throws SQLException {

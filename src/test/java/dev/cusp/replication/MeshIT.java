@@ -43,7 +43,8 @@ class MeshIT {
                 TestNode source = NODES.get(s);
                 String pw = ReplicationAccounts.create(source.admin, names[r], "127.0.0.1");
                 ch.start(new ReplicationSource(names[s], "localhost", source.node.config().port(),
-                        ReplicationAccounts.userFor(names[r]), pw, source.home.tls().caCert()), replica.domain());
+                        ReplicationAccounts.userFor(names[r]), pw,
+                        replica.node.serverCopy("ca-" + names[s], source.home.tls().caCert())), replica.domain());
             }
         }
     }

@@ -33,7 +33,7 @@ class ReplicationLinkIT {
         String pw = ReplicationAccounts.create(a.admin, "replb", "127.0.0.1");
         ReplicationChannels channels = new ReplicationChannels(b.admin);
         channels.start(new ReplicationSource("repla", "localhost", a.node.config().port(),
-                ReplicationAccounts.userFor("replb"), pw, a.home.tls().caCert()), b.domain());
+                ReplicationAccounts.userFor("replb"), pw, b.node.serverCopy("ca-a", a.home.tls().caCert())), b.domain());
         try (Connection c = a.admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE od_link_1");
             s.execute("CREATE TABLE od_link_1.t (id BIGINT PRIMARY KEY AUTO_INCREMENT, v VARCHAR(20))");
@@ -67,7 +67,7 @@ class ReplicationLinkIT {
         String pw = ReplicationAccounts.create(b.admin, "wrongca", "127.0.0.1");
         ReplicationChannels channels = new ReplicationChannels(a.admin);
         channels.start(new ReplicationSource("wrongca", "localhost", b.node.config().port(),
-                ReplicationAccounts.userFor("wrongca"), pw, a.home.tls().caCert()), a.domain());
+                ReplicationAccounts.userFor("wrongca"), pw, a.node.serverCopy("ca-a", a.home.tls().caCert())), a.domain());
         await().atMost(Duration.ofSeconds(30)).until(() -> channels.states().stream()
                 .anyMatch(s -> s.channel().equals("wrongca") && s.lastErrno() != 0));
         LinkState st = channels.states().stream().filter(s -> s.channel().equals("wrongca")).findFirst().orElseThrow();

@@ -75,7 +75,7 @@ class SeederIT {
         String pw = ReplicationAccounts.create(a.admin, "seedb", "127.0.0.1");
         ReplicationChannels channels = new ReplicationChannels(b.admin);
         channels.start(new ReplicationSource("seeda", "localhost", a.node.config().port(),
-                ReplicationAccounts.userFor("seedb"), pw, a.home.tls().caCert()), b.domain());
+                ReplicationAccounts.userFor("seedb"), pw, b.node.serverCopy("ca-a", a.home.tls().caCert())), b.domain());
         try (Connection c = a.admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO od_seed_1.patient (name) SELECT CONCAT('q', seq) FROM od_seed_1.seq_1_to_100");
             s.execute("INSERT INTO cusp.tenant VALUES ('later')");
