@@ -83,7 +83,7 @@ public final class ConflictLog {
                 try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + RowImages.q(db)
                         + ".conflict_log ORDER BY detected_at DESC, id DESC"); ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(describe(tenant, rs));
+                        out.add(withoutSecrets(describe(tenant, rs)));
                     }
                 }
                 return null;
@@ -116,6 +116,32 @@ public final class ConflictLog {
         m.put("restored_at", rs.getString("restored_at"));
         m.put("restored_by", rs.getString("restored_by"));
         return m;
+    }
+
+    /** Columns whose values a listing never shows: a practice user's password hash is the practice's alone. */
+    static final java.util.Set<String> SECRET_COLUMNS = java.util.Set.of("password_hash");
+
+    /**
+     * The listing goes to the site admin (and the CLI), who must never see a practice user's
+     * password hash: a conflict on {@code practice_user} keeps both row images, hash included, so
+     * that restore can write the losing version back; the listing shows that the hash differs or
+     * not, never its value.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> withoutSecrets(Map<String, Object> entry) {
+        for (String side : List.of("local", "incoming")) {
+            Object v = entry.get(side);
+            if (v instanceof Map<?, ?> version && version.get("image") instanceof Map<?, ?> image) {
+                Map<String, Object> shown = new LinkedHashMap<>((Map<String, Object>) image);
+                for (String k : SECRET_COLUMNS) {
+                    if (shown.containsKey(k) && shown.get(k) != null) {
+                        shown.put(k, "<hidden>");
+                    }
+                }
+                ((Map<String, Object>) version).put("image", shown);
+            }
+        }
+        return entry;
     }
 
     private static Map<String, Object> version(ResultSet rs, String side) throws SQLException {

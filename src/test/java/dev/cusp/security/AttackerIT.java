@@ -57,7 +57,7 @@ class AttackerIT {
 
     private static boolean isPublic(String method, String path) {
         return path.equals("/api/v1/health") || path.equals("/api/v1/openapi.json") || path.equals("/metrics")
-                || path.endsWith("/login");
+                || path.equals("/api/v1/tls/crl") || path.endsWith("/login");
     }
 
     @Test
@@ -180,5 +180,22 @@ class AttackerIT {
                 Map.of("sql", "SHOW GRANTS"));
         assertThat(grants.status()).isEqualTo(200);
         assertThat(grants.body()).containsIgnoringCase("GRANT").doesNotContainPattern("\\*[0-9A-Fa-f]{40}");
+    }
+
+    @Test
+    void theSiteAdminNeverSeesAPracticeUsersPasswordHash() throws Exception {
+        // A conflict on practice_user keeps both row images, hash included (restore needs them).
+        String hash = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$" + "h".repeat(43);
+        String image = "{\"id\": 1, \"user_name\": \"admin\", \"password_hash\": \"" + hash + "\"}";
+        var w = site.mariadb(b.tenant().dbUser(), b.dbPassword(), "INSERT INTO " + b.tenant().dbName()
+                + ".conflict_log (detected_site, kind, table_name, row_id, local_site, local_change, local_image,"
+                + " incoming_site, incoming_change, incoming_image, winner, rule, gtid) VALUES ('x', 'update-update',"
+                + " 'practice_user', 1, 'x', 'update', '" + image + "', 'y', 'update', '" + image + "', 'local',"
+                + " 'newest change wins', '0-1-1')");
+        assertThat(w.exit()).as(w.output()).isZero();
+        String admin = java.nio.file.Files.readString(site.site.home().cliToken()).trim();
+        var r = site.call("GET", "/api/v1/admin/conflicts?tenant=" + b.tenant().name(), admin, null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("practice_user").contains("<hidden>").doesNotContain("argon2id");
     }
 }
