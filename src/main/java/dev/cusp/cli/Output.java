@@ -78,8 +78,8 @@ final class Output {
                 out.printf("      deletion guard: %s%n", s.path("deletion_guard").asText());
             }
             for (JsonNode a : s.path("alerts")) {
-                out.printf("      ALERT %s since %s: %s%n        fix: %s%n", a.path("code").asText("?"),
-                        a.path("since").asText(), a.path("message").asText(), a.path("fix").asText());
+                out.printf("      ALERT since %s: [%s] %s%n        fix: %s%n", a.path("since").asText(),
+                        a.path("code").asText("?"), a.path("message").asText(), a.path("fix").asText());
             }
             for (JsonNode l : s.path("links")) {
                 out.printf("      <- %-12s %-12s%s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",

@@ -116,7 +116,7 @@ class ClonedSiteIT {
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         assertThat(atA.get().path("link").asText()).isEqualTo("clone:b");
         assertThat(atA.get().path("message").asText()).contains("site b answers with server_id " + aId.serverId());
-        assertThat(cli(b, "status")[1]).contains("ALERT CLONED_SITE").contains("FENCED");
+        assertThat(cli(b, "status")[1]).contains("[CLONED_SITE]").contains("FENCED");
         assertThat(a.call("GET", "/metrics", null, null).body())
                 .contains("cusp_site_fault{code=\"CLONED_SITE\",subject=\"clone:b\"} 1.0");
         // Nothing of a's reaches the copy meanwhile.

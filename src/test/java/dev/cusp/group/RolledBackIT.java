@@ -136,7 +136,7 @@ class RolledBackIT {
                 Map.of("last_name", "Held", "first_name", "x"));
         assertThat(w.status()).as(w.body()).isEqualTo(503);
         assertThat(admin(a, "GET", "/api/v1/admin/group", null).body()).contains("\"code\":\"ERRANT_GTID\"");
-        assertThat(cli(b, "status")[1]).contains("ALERT ERRANT_GTID");
+        assertThat(cli(b, "status")[1]).contains("[ERRANT_GTID]");
         assertThat(b.call("GET", "/metrics", null, null).body())
                 .contains("cusp_site_fault{code=\"ERRANT_GTID\",subject=\"errant:b\"} 1.0");
 

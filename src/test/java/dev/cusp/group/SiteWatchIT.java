@@ -119,7 +119,7 @@ class SiteWatchIT {
         }
         assertThat(GroupSites.Json.tree(a.site.group().localStatus()).at("/clock_offsets/b").asDouble())
                 .isBetween(4.0, 6.0);
-        assertThat(cli(a, "status")[1]).contains("ALERT CLOCK_SKEW").containsPattern("clock \\+[45]\\.[0-9] s");
+        assertThat(cli(a, "status")[1]).contains("[CLOCK_SKEW]").containsPattern("clock \\+[45]\\.[0-9] s");
         assertThat(a.call("GET", "/metrics", null, null).body())
                 .contains("cusp_site_fault{code=\"CLOCK_SKEW\",subject=\"clock:b\"} 1.0");
         assertThat(GroupSites.Json.tree(a.site.group().localStatus()).path("fenced").isNull())
@@ -158,7 +158,7 @@ class SiteWatchIT {
             assertThat(x.path("message").asText()).contains("disk space is low at b").contains("documents")
                     .contains(threshold + " MB");
             assertThat(x.path("fix").asText()).contains("free disk space at b");
-            assertThat(cli(b, "status")[1]).contains("ALERT DISK_LOW");
+            assertThat(cli(b, "status")[1]).contains("[DISK_LOW]");
             assertThat(b.call("GET", "/metrics", null, null).body())
                     .contains("cusp_site_fault{code=\"DISK_LOW\",subject=\"disk\"} 1.0");
         } finally {
