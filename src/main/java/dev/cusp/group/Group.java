@@ -177,7 +177,8 @@ public final class Group implements AutoCloseable {
                 LOG.warn("group: reconcile failed: {}", e.getMessage());
             }
         }, 2, 2, TimeUnit.SECONDS);
-        // Its own thread: it asks every member over the network, which must not delay the links.
+        // The site watch and the binary log keeper have threads of their own: they ask every member
+        // over the network, which must not delay the links.
         watchLoop.scheduleWithFixedDelay(() -> {
             try {
                 disk.run();
