@@ -27,6 +27,7 @@ public final class MetricsRoutes {
     private final MultiGauge linkState;
     private final MultiGauge linkBehind;
     private final MultiGauge linkFault;
+    private final MultiGauge siteFault;
 
     public MetricsRoutes(Group group, TenantPools pools) {
         this.group = group;
@@ -51,6 +52,10 @@ public final class MetricsRoutes {
         linkFault = MultiGauge.builder("cusp.replication.link.fault")
                 .description("1 for each link that is not healthy, labelled with its fault code (see the README's"
                         + " troubleshooting table)").register(registry);
+        siteFault = MultiGauge.builder("cusp.site.fault")
+                .description("1 for each fault of the site itself (not of one link) active now, labelled with its"
+                        + " code and the alert's subject: a clone, a roll-back, errant transactions, clock skew, low disk,"
+                        + " the binary log budget").register(registry);
         linkBehind = MultiGauge.builder("cusp.replication.link.seconds.behind")
                 .description("Seconds the applier is behind the source (absent when unknown)").baseUnit("seconds")
                 .register(registry);
@@ -80,6 +85,10 @@ public final class MetricsRoutes {
             }
         }
         linkFault.register(faults, true);
+        List<MultiGauge.Row<?>> site = new ArrayList<>();
+        group.monitor().siteFaults().forEach((key, code) -> site.add(MultiGauge.Row.of(Tags.of("code", code,
+                "subject", key), 1)));
+        siteFault.register(site, true);
         List<MultiGauge.Row<?>> behind = new ArrayList<>();
         Object raw = group.localStatus().get("links");
         if (raw instanceof List<?> list) {

@@ -66,6 +66,9 @@ final class Output {
                 out.printf("      Cusp %s  gtid %s%n", s.path("version").asText("?"),
                         s.path("gtid_current_pos").asText().isEmpty() ? "(empty)" : s.path("gtid_current_pos").asText());
             }
+            if (s.path("clock_offset_seconds").isNumber()) {
+                out.printf("      clock %+.1f s against this site's%n", s.path("clock_offset_seconds").asDouble());
+            }
             s.path("version_holds").fields().forEachRemaining(h -> out.printf("      VERSION HOLD <- %s: %s%n",
                     h.getKey(), h.getValue().asText()));
             if (!s.path("fenced").isNull() && !s.path("fenced").isMissingNode()) {
@@ -75,8 +78,8 @@ final class Output {
                 out.printf("      deletion guard: %s%n", s.path("deletion_guard").asText());
             }
             for (JsonNode a : s.path("alerts")) {
-                out.printf("      ALERT since %s: %s%n        fix: %s%n", a.path("since").asText(),
-                        a.path("message").asText(), a.path("fix").asText());
+                out.printf("      ALERT since %s: [%s] %s%n        fix: %s%n", a.path("since").asText(),
+                        a.path("code").asText("?"), a.path("message").asText(), a.path("fix").asText());
             }
             for (JsonNode l : s.path("links")) {
                 out.printf("      <- %-12s %-12s%s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",

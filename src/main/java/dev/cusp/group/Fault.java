@@ -82,6 +82,37 @@ public enum Fault {
                     + " it the oldest are deleted and that member needs a re-seed.",
             "keeps every binary log a member still needs up to the budget, and warns at 80% of it",
             "bring the member back online so it catches up, or raise binlog.retain.max.mb"),
+    CLONED_SITE(Health.BROKEN, false,
+            "{source} has the same server_id, gtid_domain_id or key offset as another member of the group (a copy of"
+                    + " a site's folder or VM started as a site, or an edited site/identity.json): its changes would mix"
+                    + " with that member's under one identity.",
+            "refuses writes at the copy and replicates neither from it nor to it",
+            "stop {source}; start it again with its own site/identity.json, or from a fresh folder and 'cusp join'"
+                    + " it as a new site ('cusp site remove {source}' first if its own identity is lost)"),
+    ROLLED_BACK(Health.BROKEN, false,
+            "{source} holds fewer of its own changes than other members have from it, or its GTID position went"
+                    + " backwards: it was restored from an old snapshot or disk image.",
+            "refuses writes at {source} until it is re-seeded",
+            "cusp reseed {source} (add --discard-local if it made changes since the snapshot: they are saved to a"
+                    + " backup first)"),
+    ERRANT_GTID(Health.BROKEN, false,
+            "{source} holds transactions in another member's GTID domain that it did not receive by replication"
+                    + " (errant GTIDs): a change was made at its node under another site's identity.",
+            "refuses writes at {source} until it is re-seeded",
+            "cusp reseed {source} --discard-local (its errant transactions are saved to a backup first)"),
+    CLOCK_SKEW(Health.LAGGING, false,
+            "the clocks of {site} and {source} differ by more than monitor.clock.skew.seconds: conflicts are decided"
+                    + " by change times, so the site whose clock runs ahead wins conflicts it should lose.",
+            null,
+            "make both machines keep time by NTP (e.g. 'timedatectl set-ntp true'), then check 'cusp status' again;"
+                    + " the alert clears when the clocks agree"),
+    DISK_LOW(Health.LAGGING, false,
+            "a disk of {site} (database and binary logs, or documents) has less free space than"
+                    + " monitor.disk.min.free.percent or monitor.disk.min.free.mb: when it fills, the database stops"
+                    + " writing and replication breaks.",
+            null,
+            "free disk space at {site} (old backups in HOME/backups, files that are not Cusp's) or give it more;"
+                    + " binary logs kept for an absent member go when it is back or 'cusp site remove'd"),
     APPLIER_ERROR(Health.BROKEN, false,
             "the applier at {site} stopped on an error Cusp does not know how to mend.",
             null,
@@ -132,9 +163,22 @@ public enum Fault {
         return fill(fix, site, source);
     }
 
+    /**
+     * True for the faults of a site rather than a link, which make the site itself unsafe to
+     * write at: while one names this site, its writes are refused (fenced).
+     */
+    public boolean holdsWrites() {
+        return this == CLONED_SITE || this == ROLLED_BACK || this == ERRANT_GTID;
+    }
+
+    /** True for the faults of a whole site (raised by its watches), false for those of one link. */
+    public boolean ofSite() {
+        return holdsWrites() || this == CLOCK_SKEW || this == DISK_LOW || this == BINLOG_BUDGET;
+    }
+
     /** A fault that came from an error number (as opposed to a state such as lag or a stop). */
     boolean fromError() {
-        return health == Health.BROKEN;
+        return health == Health.BROKEN && !holdsWrites();
     }
 
     private static String fill(String text, String site, String source) {

@@ -102,6 +102,13 @@ public final class Group implements AutoCloseable {
     private final LinkMends mends = new LinkMends();
     final BinlogKeeper binlogs;
     private final ScheduledExecutorService binlogLoop;
+    final PeerWatch watch;
+    private final DiskWatch disk;
+    private final ScheduledExecutorService watchLoop;
+    /** This site's wall clock: the system's; a test may shift it to play a machine whose clock is wrong. */
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    /** The alert key of this site's own identity clash (CLONED_SITE found by the reconciler). */
+    static final String IDENTITY = "identity";
 
     public Group(SiteHome home, Settings settings, DataSource admin, EmbeddedNode node, SecretBox secrets,
                  TenantPools pools, TenantRegistry tenants, PeerTrust trust,
@@ -131,6 +138,14 @@ public final class Group implements AutoCloseable {
                 Boolean.parseBoolean(settings.get(Settings.CONFLICTS_DELETE_WINS)));
         this.binlogs = new BinlogKeeper(this, Duration.ofDays(settings.get(Settings.BINLOG_RETAIN_DAYS)),
                 settings.get(Settings.BINLOG_RETAIN_MAX_MB) * 1048576L);
+        this.watch = new PeerWatch(this, settings.get(Settings.MONITOR_CLOCK_SKEW_SECONDS));
+        this.disk = new DiskWatch(this, settings.get(Settings.MONITOR_DISK_MIN_FREE_PERCENT),
+                settings.get(Settings.MONITOR_DISK_MIN_FREE_MB));
+        this.watchLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "site-watch");
+            t.setDaemon(true);
+            return t;
+        });
         this.binlogLoop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "binlog-keeper");
             t.setDaemon(true);
@@ -162,7 +177,20 @@ public final class Group implements AutoCloseable {
                 LOG.warn("group: reconcile failed: {}", e.getMessage());
             }
         }, 2, 2, TimeUnit.SECONDS);
-        // Its own thread: it asks every member over the network, which must not delay the links.
+        // The site watch and the binary log keeper have threads of their own: they ask every member
+        // over the network, which must not delay the links.
+        watchLoop.scheduleWithFixedDelay(() -> {
+            try {
+                disk.run();
+            } catch (RuntimeException e) {
+                LOG.warn("group: disk check failed: {}", e.getMessage());
+            }
+            try {
+                watch.run();
+            } catch (RuntimeException e) {
+                LOG.warn("group: site watch failed: {}", e.getMessage());
+            }
+        }, 1, 2, TimeUnit.SECONDS);
         binlogLoop.scheduleWithFixedDelay(() -> {
             try {
                 if (!busy) {
@@ -176,6 +204,8 @@ public final class Group implements AutoCloseable {
 
     @Override
     public void close() {
+        watchLoop.shutdownNow();
+        watch.close();
         binlogLoop.shutdownNow();
         loop.shutdownNow();
         try {
@@ -187,6 +217,16 @@ public final class Group implements AutoCloseable {
 
     SiteIdentity id() {
         return home.identity();
+    }
+
+    /** This site's wall clock, as its peers see it in its status answer. */
+    java.time.Clock clock() {
+        return clock;
+    }
+
+    /** Shifts this site's clock: the seam a test uses to play a machine whose clock is wrong. */
+    void clock(java.time.Clock c) {
+        this.clock = c;
     }
 
     public String siteName() {
@@ -437,6 +477,22 @@ public final class Group implements AutoCloseable {
         if (!mine.active()) {
             return;
         }
+        Optional<String> clash = IdentityClash.local(id(), mine, all);
+        if (clash.isPresent()) {
+            // A copy of a member: nothing it holds or writes may reach the others, nor theirs it.
+            monitor.siteAlert(IDENTITY, Fault.CLONED_SITE, clash.get(), Fault.CLONED_SITE.fix(me, me), true);
+            for (LinkState l : channels.states()) {
+                LOG.warn("group: removing the link from {}: {}", l.channel(), clash.get());
+                channels.remove(l.channel());
+            }
+            // Read-only as a report replica is, before it serves: a practice's own writes (a login's
+            // trace in its security log) would otherwise carry the other member's identity and be
+            // ignored there as its own, and the sites would part silently. Kept across a restart.
+            applyNodeSettings(false, new KeySpacing(1, 1), 0);
+            monitor.update(List.of(), Map.of());
+            return;
+        }
+        monitor.clearSiteAlert(IDENTITY);
         try {
             linkAndConfigure(mine, all);
         } finally {
@@ -452,8 +508,10 @@ public final class Group implements AutoCloseable {
     private void linkAndConfigure(Member mine, List<Member> all) {
         String me = mine.name();
         int capacity = Integer.parseInt(members.setting("capacity", Integer.toString(DEFAULT_CAPACITY)));
-        boolean writable = mine.peer();
-        KeySpacing keys = writable && mine.keyOffset() != null
+        // A site held by a fault of its own (ROLLED_BACK, ERRANT_GTID) keeps its key spacing but
+        // its node is read-only until it is re-seeded.
+        boolean writable = mine.peer() && !monitor.holdsWrites();
+        KeySpacing keys = mine.peer() && mine.keyOffset() != null
                 ? new KeySpacing(Math.max(capacity, mine.keyOffset()), mine.keyOffset()) : new KeySpacing(1, 1);
         Map<String, Member> wanted = new LinkedHashMap<>();
         for (Member src : sourcesOf(mine, all, members.setting("topology", MESH))) {
@@ -477,7 +535,8 @@ public final class Group implements AutoCloseable {
         versions.retain(wanted.keySet());
         for (Member src : wanted.values()) {
             LinkState l = have.get(src.name());
-            if (versions.check(src).isPresent()) {
+            if (versions.check(src).isPresent() || watch.clones().contains(src.name())) {
+                // Held: another Cusp version, or a clone of a member (CLONED_SITE, raised by the watch).
                 if (l != null) {
                     channels.remove(src.name());
                 }

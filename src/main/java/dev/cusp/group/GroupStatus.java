@@ -3,7 +3,6 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.replication.GtidPos;
-import dev.cusp.replication.ReplicationChannels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,12 +18,20 @@ final class GroupStatus {
     /** This site's own replication state: what {@code /peer/status} returns to the others. */
     static Map<String, Object> local(Group g) {
         Map<String, Object> m = new LinkedHashMap<>();
+        // First: a peer estimates the offset of this clock from the middle of its round trip.
+        m.put("clock_ms", g.clock().millis());
         m.put("site", g.siteName());
         Member me = g.self;
         m.put("role", me == null ? "standalone" : me.role());
         m.put("version", dev.cusp.CuspVersion.VERSION);
+        m.put("server_id", g.id().serverId());
         m.put("gtid_domain_id", g.id().gtidDomainId());
-        m.put("gtid_current_pos", ReplicationChannels.currentPos(g.admin));
+        m.put("seed_gtid", me == null ? null : me.seedGtid());
+        m.put("seeding", g.seeding());
+        NodePositions p = NodePositions.read(g.admin);
+        m.put("gtid_current_pos", p.current());
+        m.put("gtid_binlog_pos", p.binlog());
+        m.put("clock_offsets", g.watch.clockOffsets());
         m.put("read_only", g.readOnly());
         Map<String, Monitor.Link> health = g.monitor.links();
         m.put("health", g.monitor.siteHealth().label());
@@ -98,6 +105,8 @@ final class GroupStatus {
             e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
             e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
             e.put("alerts", st.path("alerts"));
+            // This site's estimate of that site's clock (CLOCK_SKEW when beyond monitor.clock.skew.seconds).
+            e.put("clock_offset_seconds", g.watch.clockOffsets().get(m.name()));
             e.put("version_holds", st.path("version_holds"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {

@@ -87,6 +87,8 @@ public final class Monitor {
     private final Map<String, LinkHealth.Memory> memory = new HashMap<>();
     private final Map<String, String> rememberedDetail = new HashMap<>();
     private final java.util.Set<String> siteKeys = ConcurrentHashMap.newKeySet();
+    /** Site alerts that hold this site's writes (a clone, a roll-back, errant transactions): key to reason. */
+    private final Map<String, String> holds = new ConcurrentHashMap<>();
     private volatile Map<String, Boolean> writablePeers = Map.of();
     private volatile List<String> otherSites = List.of();
     private volatile Instant overrideUntil = Instant.EPOCH;
@@ -329,6 +331,20 @@ public final class Monitor {
      * it stays until {@link #clearSiteAlert}. Raised again only when its message changes.
      */
     synchronized void siteAlert(String key, Fault f, String message, String fix) {
+        siteAlert(key, f, message, fix, false);
+    }
+
+    /**
+     * As {@link #siteAlert(String, Fault, String, String)}; {@code holdsWritesHere}: the fault
+     * is this site's own (a clone, a roll-back, errant transactions) and its writes are refused
+     * until the alert is cleared. Such an alert's state is broken, any other's a warning.
+     */
+    synchronized void siteAlert(String key, Fault f, String message, String fix, boolean holdsWritesHere) {
+        if (holdsWritesHere) {
+            holds.put(key, message + " (fix: " + fix + ")");
+        } else {
+            holds.remove(key);
+        }
         Alert a = active.get(key);
         if (a != null && a.message().equals(message)) {
             return;
@@ -336,8 +352,8 @@ public final class Monitor {
         if (a != null) {
             clear(a, Instant.now());
         }
-        Alert n = new Alert(java.util.UUID.randomUUID().toString(), key, "warning", f.code(), Instant.now(), message,
-                fix, null);
+        Alert n = new Alert(java.util.UUID.randomUUID().toString(), key, holdsWritesHere ? Health.BROKEN.label()
+                : "warning", f.code(), Instant.now(), message, fix, null);
         active.put(key, n);
         siteKeys.add(key);
         LOG.warn("monitor: {} (fix: {})", message, fix);
@@ -345,14 +361,41 @@ public final class Monitor {
     }
 
     synchronized void clearSiteAlert(String key) {
+        holds.remove(key);
         Alert a = active.get(key);
         if (a != null) {
             clear(a, Instant.now());
         }
     }
 
-    /** The site's state: its worst link's (or diverged after a check found differences), healthy when none. */
+    /** Clears every site alert whose key starts with {@code prefix} and is not in {@code keep}. */
+    synchronized void clearSiteAlerts(String prefix, java.util.Set<String> keep) {
+        for (String k : List.copyOf(active.keySet())) {
+            if (k.startsWith(prefix) && siteKeys.contains(k) && !keep.contains(k)) {
+                clearSiteAlert(k);
+            }
+        }
+    }
+
+    /** The codes of the site alerts active now (not the links'), by key: for /metrics. */
+    public Map<String, String> siteFaults() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        active.forEach((k, a) -> {
+            if (siteKeys.contains(k) && a.code() != null) {
+                out.put(k, a.code());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The site's state: broken while a fault of the site itself holds its writes, else its worst
+     * link's (or diverged after a check found differences), healthy when none.
+     */
     public Health siteHealth() {
+        if (!holds.isEmpty()) {
+            return Health.BROKEN;
+        }
         Health worst = links.values().stream().map(Link::health).max(Enum::compareTo).orElse(Health.HEALTHY);
         return divergence != null && worst.compareTo(Health.DIVERGED) < 0 ? Health.DIVERGED : worst;
     }
@@ -372,10 +415,23 @@ public final class Monitor {
         return out;
     }
 
+    /**
+     * True while a fault of this site itself (a clone, a roll-back, errant transactions) holds
+     * its writes and fencing is on: the reconciler then keeps the node read-only as well, so a
+     * practice's own writes through its database account (a login's trace) are refused too.
+     */
+    public boolean holdsWrites() {
+        return fence && !holds.isEmpty();
+    }
+
     /** Why writes are refused here, if they are: replication here is broken and fencing is on. */
     public Optional<String> fenced() {
         if (!fence) {
             return Optional.empty();
+        }
+        Optional<String> held = holds.values().stream().findFirst();
+        if (held.isPresent()) {
+            return Optional.of("writes are refused at site " + site + ": " + held.get() + "; reads go on.");
         }
         List<Link> broken = links.values().stream().filter(l -> l.health() == Health.BROKEN).toList();
         if (broken.isEmpty()) {

@@ -7,7 +7,6 @@ import dev.cusp.job.Job;
 import dev.cusp.node.NodeTools;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
-import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.replication.Seeder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +53,10 @@ final class Reseeding {
         for (Member m : candidates) {
             try {
                 JsonNode st = g.peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(5));
-                reachable.put(m, GtidPos.parse(st.path("gtid_current_pos").asText("")));
+                // The binary log position where a member reports it: it holds every transaction there,
+                // whoever wrote it (the current position hides one made under another site's server_id).
+                reachable.put(m, GtidPos.parse(st.path(st.path("gtid_binlog_pos").isTextual() ? "gtid_binlog_pos"
+                        : "gtid_current_pos").asText("")));
             } catch (CuspException e) {
                 job.step(m.name() + " is not reachable: " + e.getMessage());
             }
@@ -66,9 +68,19 @@ final class Reseeding {
             int c = Long.compare(a.getValue().seq(domain), b.getValue().seq(domain));
             return c != 0 ? c : Long.compare(a.getValue().total(), b.getValue().total());
         }).orElseThrow().getKey();
-        GtidPos mine = GtidPos.parse(ReplicationChannels.currentPos(g.admin));
-        long elsewhere = reachable.values().stream().mapToLong(p -> p.seq(domain)).max().orElse(0);
-        long localOnly = mine.seq(domain) - elsewhere;
+        // Local-only: in any domain, transactions beyond what every reachable site holds. In this
+        // site's own domain they are its unreplicated changes; in another's, errant ones (ERRANT_GTID).
+        GtidPos mine = NodePositions.read(g.admin).binlogPos();
+        long localOnly = 0;
+        List<String> where = new java.util.ArrayList<>();
+        for (var d : mine.seqByDomain().entrySet()) {
+            long elsewhere = reachable.values().stream().mapToLong(p -> p.seq(d.getKey())).max().orElse(0);
+            if (d.getValue() > elsewhere) {
+                localOnly += d.getValue() - elsewhere;
+                where.add("GTID domain " + d.getKey() + (d.getKey() == domain ? " (this site's)" : "") + ", "
+                        + (elsewhere + 1) + " to " + d.getValue());
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("site", g.siteName());
         out.put("source", source.name());
@@ -76,8 +88,7 @@ final class Reseeding {
         if (localOnly > 0) {
             if (!discardLocal) {
                 throw new CuspException(ErrorCode.CONFLICT, "this site holds " + localOnly + " transaction(s) that no"
-                        + " reachable site has (GTID domain " + domain + ", " + (elsewhere + 1) + " to "
-                        + mine.seq(domain) + "); a re-seed would lose them. Bring the other sites back first, or"
+                        + " reachable site has (" + String.join("; ", where) + "); a re-seed would lose them. Bring the other sites back first, or"
                         + " re-run with --discard-local to save them to a backup and discard them", "discard_local");
             }
             Path dir = g.home.backups().resolve("reseed-" + LocalDateTime.now().format(
@@ -104,11 +115,14 @@ final class Reseeding {
                 g.channels.remove(l.channel());
             }
             r = g.seedFrom(source, job);
+            // Before the reconciler and the peers' watch see this site again: its new seed is what
+            // tells them its positions start afresh, not that it went back in time (ROLLED_BACK).
+            if (me.peer()) {
+                g.members.activate(g.siteName(), r.gtidPos());
+                g.self = g.members.find(g.siteName()).orElse(me);
+            }
         } finally {
             g.releaseReconciler();
-        }
-        if (me.peer()) {
-            g.members.activate(g.siteName(), r.gtidPos());
         }
         g.reconcile();
         job.step("re-seeded; replication resumes within seconds");

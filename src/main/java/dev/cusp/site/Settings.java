@@ -99,6 +99,15 @@ public final class Settings {
             "empty, an https:// URL, or an http:// URL on this machine (localhost)",
             "Optional URL that receives every replication alert raised or cleared, as JSON (POST).");
 
+    public static final Setting<Integer> MONITOR_CLOCK_SKEW_SECONDS = Setting.intRange("monitor.clock.skew.seconds", 2,
+            1, 3600, "A peer whose clock differs from this site's by more than this many seconds (measured over the"
+            + " peer channel) raises CLOCK_SKEW: conflicts are decided by change times.");
+    public static final Setting<Integer> MONITOR_DISK_MIN_FREE_PERCENT = Setting.intRange(
+            "monitor.disk.min.free.percent", 10, 0, 100, "DISK_LOW is raised while a disk this site writes to (database"
+            + " and binary logs, documents, the site folder) has less free space than this percentage of its size.");
+    public static final Setting<Integer> MONITOR_DISK_MIN_FREE_MB = Setting.intRange("monitor.disk.min.free.mb", 1024,
+            0, 16_777_216, "DISK_LOW is also raised while such a disk has less than this many MiB free.");
+
     public static final Setting<Integer> BINLOG_RETAIN_DAYS = Setting.intRange("binlog.retain.days", 14, 0, 3650,
             "Binary logs no member needs any more are deleted this many days after their last write. Logs a member"
             + " has not applied yet are kept longer, up to binlog.retain.max.mb.");
@@ -135,6 +144,7 @@ public final class Settings {
             HTTP_HEADER_TIMEOUT_SECONDS, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_MIN_REQUEST_BYTES_PER_SECOND,
             HTTP_MAX_CONNECTIONS_PER_ADDRESS,
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
+            MONITOR_CLOCK_SKEW_SECONDS, MONITOR_DISK_MIN_FREE_PERCENT, MONITOR_DISK_MIN_FREE_MB,
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
 

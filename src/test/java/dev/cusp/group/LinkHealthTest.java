@@ -110,7 +110,7 @@ class LinkHealthTest {
         // Every fault a link can show is reachable from some combination.
         List<String> linkFaults = new ArrayList<>();
         for (Fault f : Fault.values()) {
-            if (f != Fault.VERSION_MISMATCH && f != Fault.DATA_DIVERGED && f != Fault.BINLOG_BUDGET) {
+            if (f != Fault.VERSION_MISMATCH && f != Fault.DATA_DIVERGED && !f.ofSite()) {
                 linkFaults.add(f.code());
             }
         }
