@@ -38,6 +38,12 @@ public final class ErrorMapper {
                         : e.getMessage(), e.getStatus() == 413 ? "body" : null));
         app.exception(SQLException.class, (e, ctx) -> sql(ctx, e));
         app.exception(Exception.class, (e, ctx) -> {
+            if (e instanceof org.eclipse.jetty.http.BadMessageException bad) {
+                // Jetty refuses a request it cannot read (a body slower than
+                // http.min.request.bytes.per.second, a malformed body): the client's doing, not ours.
+                write(ctx, fromStatus(bad.getCode()), "the request could not be read: " + bad.getReason(), "body");
+                return;
+            }
             if (e.getCause() instanceof CuspException ce) {
                 write(ctx, ce.code(), ce.getMessage(), ce.field());
                 return;

@@ -71,8 +71,11 @@ public final class Settings {
     public static final Setting<Integer> HTTP_IDLE_TIMEOUT_SECONDS = Setting.intRange("http.idle.timeout.seconds", 30,
             1, 3600, "A connection on which no byte moves for this many seconds is closed.");
     public static final Setting<Integer> HTTP_MIN_REQUEST_BYTES_PER_SECOND = Setting.intRange(
-            "http.min.request.bytes.per.second", 1024, 0, 1_000_000_000, "A request body arriving slower than"
-            + " this on average is refused with 408 and its connection closed (0: no minimum).");
+            "http.min.request.bytes.per.second", 0, 0, 1_000_000_000, "A request body arriving slower than"
+            + " this on average is refused with 400 and its connection closed (0: no minimum). Off by default:"
+            + " Jetty measures from the body's first byte to each read, so a small body the site reads a moment"
+            + " late (a busy machine) counts as slow; slow clients are bounded by http.header.timeout.seconds,"
+            + " http.idle.timeout.seconds and http.max.connections.per.address instead.");
     public static final Setting<Integer> HTTP_MAX_CONNECTIONS_PER_ADDRESS = Setting.intRange(
             "http.max.connections.per.address", 256, 1, 100_000, "Most HTTPS connections one client address may"
             + " hold open at once; a further one is closed as soon as it opens.");
