@@ -9,6 +9,7 @@ import dev.cusp.bench.ReplicationFigures.Lat;
 import dev.cusp.bench.ReplicationFigures.Partition;
 import dev.cusp.tenant.TenantService;
 import dev.cusp.node.EmbeddedNode;
+import dev.cusp.support.FaultyProxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
