@@ -615,8 +615,7 @@ public final class ReplicationBench {
      * write makes (a patient and its security_log row), from 16 connections as fast as they go.
      */
     private long[] writeTxShaped(long n) throws Exception {
-        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
-                + "?socketTimeout=60000";
+        String url = a.site().tenants().jdbc().url(tenant.tenant().dbName()) + "&socketTimeout=60000";
         AtomicLong next = new AtomicLong();
         String[] error = new String[1];
         List<Thread> threads = new ArrayList<>();
