@@ -124,7 +124,7 @@ public final class ApiBench {
                 long dbPid = BenchKit.mariadbPid(site);
                 if (tenant == null) {
                     tenant = site.tenants().create("bench1", 1);
-                    ids = seed(tenant);
+                    ids = seed(site, tenant);
                     long w0 = System.nanoTime();
                     for (String op : ops) {
                         BenchKit.Result w = api(op, pool, CLIENTS, site, tenant, ids, dbPid,
@@ -134,7 +134,9 @@ public final class ApiBench {
                     }
                     System.out.println(f("-- JIT warm-up done in %.0f s", (System.nanoTime() - w0) / 1e9));
                 }
-                String jdbcUrl = site.node().jdbcUrl(tenant.tenant().dbName());
+                // The practice's own account, over TLS as the site's tenant pools connect (the
+                // account requires it).
+                String jdbcUrl = site.tenants().jdbc().url(tenant.tenant().dbName());
                 Rows rows = new Rows(site, tenant, ids, jdbcUrl, dbPid, pool);
                 for (String op : ops) {
                     if (p == 0) {
@@ -214,9 +216,9 @@ public final class ApiBench {
     }
 
     /** Seeds patients directly over JDBC as the tenant's user; returns their ids. */
-    private long[] seed(TenantService.Created t) throws Exception {
+    private long[] seed(Site site, TenantService.Created t) throws Exception {
         long t0 = System.nanoTime();
-        String url = "jdbc:mariadb://" + t.host() + ":" + t.port() + "/" + t.tenant().dbName();
+        String url = site.tenants().jdbc().url(t.tenant().dbName());
         try (Connection c = java.sql.DriverManager.getConnection(url, t.tenant().dbUser(), t.dbPassword())) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (last_name, first_name, birth_date,"

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.Site;
 import dev.cusp.api.Json;
 import dev.cusp.replication.GtidPos;
+import dev.cusp.support.FaultyProxy;
+import dev.cusp.support.GroupChecks;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ import java.util.concurrent.Future;
  * What the replication and seeding benchmarks need on top of {@link BenchKit}: several real
  * sites in this JVM, joined into a group through the admin API as an operator would (invite,
  * join, the join job polled to its end), and GTID positions, checksums and proxies to look at
- * and disturb their replication. Modelled on {@code GroupIT}.
+ * and disturb their replication. Modelled on {@code GroupIT}; what it reads from a site and the
+ * proxy are the tests' own ({@link GroupChecks}, {@link FaultyProxy} in src/testkit).
  */
 final class GroupKit {
     private GroupKit() {
@@ -127,21 +130,15 @@ final class GroupKit {
     /** Waits until a site has exactly {@code n} replication links, all receiving and applying. */
     static void awaitLinks(Member m, int n, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode st = null;
+        GroupChecks.Links links = null;
         while (System.nanoTime() < deadline) {
-            st = Json.MAPPER.valueToTree(m.site().group().localStatus());
-            long running = 0;
-            for (JsonNode l : st.path("links")) {
-                if (l.path("receiver").asText().equals("running") && l.path("applier").asText().equals("running")) {
-                    running++;
-                }
-            }
-            if (running == n && st.path("links").size() == n) {
+            links = GroupChecks.links(m.site());
+            if (links.allRunning(n)) {
                 return;
             }
             BenchKit.sleep(200);
         }
-        throw new BenchKit.BenchFailure(m.name() + " does not have " + n + " running links: " + st);
+        throw new BenchKit.BenchFailure(m.name() + " does not have " + n + " running links: " + links.status());
     }
 
     static String scalar(Connection c, String sql) throws java.sql.SQLException {
@@ -173,9 +170,7 @@ final class GroupKit {
         while (System.nanoTime() < deadline) {
             seen.clear();
             for (Member m : members) {
-                try (Connection c = m.admin()) {
-                    seen.put(m.name(), GtidPos.parse(gtidPos(c)).toString());
-                }
+                seen.put(m.name(), GtidPos.parse(GroupChecks.gtidCurrentPos(m.site())).toString());
             }
             if (seen.values().stream().distinct().count() == 1) {
                 return seen.values().iterator().next();
@@ -187,42 +182,12 @@ final class GroupKit {
 
     /** CHECKSUM TABLE ... EXTENDED of every base table of a database, by table name. */
     static Map<String, Long> checksums(Member m, String db) throws Exception {
-        Map<String, Long> out = new TreeMap<>();
-        try (Connection conn = m.admin(); Statement st = conn.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                    + db + "' AND table_type = 'BASE TABLE'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String t : tables) {
-                try (ResultSet rs = st.executeQuery("CHECKSUM TABLE `" + db + "`.`" + t + "` EXTENDED")) {
-                    rs.next();
-                    out.put(t, rs.getLong(2));
-                }
-            }
-        }
-        return out;
+        return GroupChecks.checksums(m.site(), db);
     }
 
-    /**
-     * Routes the channel {@code replica} pulls from {@code source} through a new proxy, as
-     * GroupIT does: STOP SLAVE, CHANGE MASTER ... TO MASTER_PORT = proxy, START SLAVE. The site's
-     * reconciler leaves a running channel's port alone.
-     */
+    /** Routes the channel {@code replica} pulls from {@code source} through a new proxy, as GroupIT does. */
     static FaultyProxy routeThroughProxy(Member replica, Member source) throws Exception {
-        FaultyProxy p = new FaultyProxy(source.site().node().config().port());
-        try (Connection conn = replica.admin(); Statement st = conn.createStatement()) {
-            String ch = "'" + source.name() + "'";
-            st.execute("STOP SLAVE " + ch);
-            st.execute("CHANGE MASTER " + ch + " TO MASTER_PORT = " + p.port());
-            st.execute("START SLAVE " + ch);
-        } catch (RuntimeException | java.sql.SQLException e) {
-            p.close();
-            throw e;
-        }
-        return p;
+        return GroupChecks.routeThroughProxy(replica.site(), source.site());
     }
 
     /** CPU meter for a window: this JVM, each node's mariadbd, and the rest of the machine. */

@@ -9,6 +9,7 @@ import dev.cusp.bench.ReplicationFigures.Lat;
 import dev.cusp.bench.ReplicationFigures.Partition;
 import dev.cusp.tenant.TenantService;
 import dev.cusp.node.EmbeddedNode;
+import dev.cusp.support.FaultyProxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -614,8 +615,7 @@ public final class ReplicationBench {
      * write makes (a patient and its security_log row), from 16 connections as fast as they go.
      */
     private long[] writeTxShaped(long n) throws Exception {
-        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
-                + "?socketTimeout=60000";
+        String url = a.site().tenants().jdbc().url(tenant.tenant().dbName()) + "&socketTimeout=60000";
         AtomicLong next = new AtomicLong();
         String[] error = new String[1];
         List<Thread> threads = new ArrayList<>();

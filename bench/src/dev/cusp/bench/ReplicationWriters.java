@@ -69,8 +69,8 @@ final class ReplicationWriters implements AutoCloseable {
     }
 
     private Connection[] connections(boolean autocommit) throws SQLException {
-        String url = "jdbc:mariadb://" + tenant.host() + ":" + tenant.port() + "/" + tenant.tenant().dbName()
-                + "?socketTimeout=60000";
+        // The practice's own account requires TLS: the site's own address for it, verified.
+        String url = a.site().tenants().jdbc().url(tenant.tenant().dbName()) + "&socketTimeout=60000";
         Connection[] cs = new Connection[writers];
         for (int i = 0; i < writers; i++) {
             cs[i] = DriverManager.getConnection(url, tenant.tenant().dbUser(), tenant.dbPassword());

@@ -100,7 +100,7 @@ public final class SeedingBench {
 
         TenantService.Created tenant = a.site().tenants().create("large", 5150);
         String tdb = tenant.tenant().dbName();
-        PracticeDataGenerator.Result gen = generate(tenant);
+        PracticeDataGenerator.Result gen = generate(a, tenant);
         System.out.println(f("-- practice %s: %d patients, %d rows in %d tables, generated in %.1f s", tdb, patients,
                 gen.totalRows(), gen.rows().size(), gen.elapsedMs() / 1000.0));
 
@@ -149,10 +149,10 @@ public final class SeedingBench {
         return 0;
     }
 
-    private PracticeDataGenerator.Result generate(TenantService.Created t) throws Exception {
+    private PracticeDataGenerator.Result generate(Member a, TenantService.Created t) throws Exception {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("bench-seed-data");
-        hc.setJdbcUrl("jdbc:mariadb://" + t.host() + ":" + t.port() + "/" + t.tenant().dbName());
+        hc.setJdbcUrl(a.site().tenants().jdbc().url(t.tenant().dbName()));
         hc.setUsername(t.tenant().dbUser());
         hc.setPassword(t.dbPassword());
         hc.setMaximumPoolSize(1);

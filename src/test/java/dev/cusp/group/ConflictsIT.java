@@ -10,7 +10,9 @@ import static dev.cusp.group.GroupSites.count;
 import static dev.cusp.group.GroupSites.invite;
 import static dev.cusp.group.GroupSites.join;
 import static dev.cusp.group.GroupSites.login;
+import static dev.cusp.group.GroupSites.nextChangeTime;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.node.EmbeddedNode;
@@ -77,16 +79,16 @@ class ConflictsIT {
     }
 
     static JsonNode awaitStatus(TestSite s, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        JsonNode st = null;
-        while (System.nanoTime() < deadline) {
-            st = dev.cusp.api.Json.MAPPER.valueToTree(s.site.group().localStatus());
-            if (done.test(st)) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                JsonNode st = dev.cusp.api.Json.MAPPER.valueToTree(s.site.group().localStatus());
+                last.set(st);
                 return st;
-            }
-            Thread.sleep(100);
+            }, done);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("condition not reached: " + last.get(), e);
         }
-        throw new AssertionError("condition not reached: " + st);
     }
 
     static boolean healthy(JsonNode st) {
@@ -153,7 +155,7 @@ class ConflictsIT {
             s.execute("SET SESSION sql_log_bin = 0");
             s.execute("INSERT INTO `" + db + "`.patient (id, last_name, first_name) VALUES (900001, 'Local', 'b')");
         }
-        Thread.sleep(5);
+        nextChangeTime();
         try (Connection c = a.site.node().adminConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO `" + db + "`.patient (id, last_name, first_name) VALUES (900001, 'Primary', 'a')");
         }
@@ -243,7 +245,7 @@ class ConflictsIT {
         TestSite.Response up = a.call("PUT", "/api/v1/t/" + name + "/patients/" + p, tokenA,
                 Map.of("last_name", "FromA", "city", "Springfield"));
         assertThat(up.status()).as(up.body()).isEqualTo(200);
-        Thread.sleep(5);
+        nextChangeTime();
         up = b.call("PUT", "/api/v1/t/" + name + "/patients/" + p, tokenB, Map.of("last_name", "FromB"));
         assertThat(up.status()).as(up.body()).isEqualTo(200);
         heal();

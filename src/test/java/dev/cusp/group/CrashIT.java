@@ -8,11 +8,13 @@ import static dev.cusp.group.GroupSites.count;
 import static dev.cusp.group.GroupSites.login;
 import static dev.cusp.group.GroupSites.twoPeers;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,9 +68,12 @@ class CrashIT {
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         JsonNode st = MonitorIT.awaitStatus(a, s -> s.at("/links/0/state").asText().equals("disconnected"));
         assertThat(st.at("/links/0/detail").asText()).contains("cannot reach the source");
-        Thread.sleep(1000);
+        // a keeps taking writes while b's node is down, and again once b is back.
+        int whileDown = acked.size();
+        await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= whileDown + 20);
         b = b.restart(Map.of("site.name", "b"));
-        Thread.sleep(1000);
+        int afterRestart = acked.size();
+        await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= afterRestart + 20);
         run.set(false);
         loadA.join();
         String tokenB2 = login(b, t);

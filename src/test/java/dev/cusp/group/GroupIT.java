@@ -17,10 +17,12 @@ import static dev.cusp.group.GroupSites.rename;
 import static dev.cusp.group.GroupSites.text;
 import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.support.FaultyProxy;
+import dev.cusp.support.GroupChecks;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.nio.file.Files;
@@ -87,14 +89,8 @@ class GroupIT {
 
     /** Routes the channel {@code replica} pulls from {@code source} through a new proxy. */
     static FaultyProxy routeThroughProxy(TestSite replica, TestSite source) throws Exception {
-        FaultyProxy p = new FaultyProxy(source.site.node().config().port());
+        FaultyProxy p = GroupChecks.routeThroughProxy(replica.site, source.site);
         PROXIES.add(p);
-        try (Connection conn = replica.site.node().adminConnection(); Statement st = conn.createStatement()) {
-            String ch = "'" + source.site.group().siteName() + "'";
-            st.execute("STOP SLAVE " + ch);
-            st.execute("CHANGE MASTER " + ch + " TO MASTER_PORT = " + p.port());
-            st.execute("START SLAVE " + ch);
-        }
         return p;
     }
 
@@ -167,15 +163,18 @@ class GroupIT {
         TenantService.Created idle = a.newTenant("idle");
         addPatient(a, idle.tenant().name(), login(a, idle), "BeforeTheIdleSpell");
         awaitConverged(a, b);
-        Thread.sleep(3_000);
-        for (TestSite s : List.of(a, b)) {
-            for (JsonNode site : admin(s, "GET", "/api/v1/admin/group", null).json().path("sites")) {
-                for (JsonNode l : site.path("links")) {
-                    assertThat(l.path("seconds_behind").asLong(-1)).as(site.path("name").asText() + " link " + l)
-                            .isZero();
-                }
-            }
-        }
+        // Still 0 s behind all through a 3 s idle spell (the link's status is polled throughout).
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> {
+                    for (TestSite s : List.of(a, b)) {
+                        for (JsonNode site : admin(s, "GET", "/api/v1/admin/group", null).json().path("sites")) {
+                            for (JsonNode l : site.path("links")) {
+                                assertThat(l.path("seconds_behind").asLong(-1))
+                                        .as(site.path("name").asText() + " link " + l).isZero();
+                            }
+                        }
+                    }
+                });
         // Make the limit bite at three writers instead of six, to test the refusal with three sites.
         try (Connection conn = a.site.node().adminConnection(); Statement st = conn.createStatement()) {
             st.execute("UPDATE cusp.group_setting SET value = '2' WHERE name = 'capacity'");
@@ -294,9 +293,11 @@ class GroupIT {
         rename(b, t, tokens.get(b), x, "XfromB");
         rename(c, t, tokens.get(c), y, "YfromC");
         String db = shared.tenant().dbName();
-        Thread.sleep(1000);
-        assertThat(count(c, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name LIKE 'Cuta%'"))
-                .as("c is cut off from a").isZero();
+        // b has a's writes (its link from a was not cut); c still has none of them a second on.
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(b, "SELECT COUNT(*) FROM `" + db
+                + "`.patient WHERE last_name LIKE 'Cuta%'") > 0);
+        await("c cut off from a").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> count(c, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name LIKE 'Cuta%'") == 0);
         JsonNode status = admin(a, "GET", "/api/v1/admin/group", null).json();
         assertThat(status.toString()).contains("\"receiver\":\"stopped\"");
 
@@ -467,12 +468,13 @@ class GroupIT {
         String t = shared == null ? null : shared.tenant().name();
         TenantService.Created ringTenant = a.newTenant("ring");
         long fromA = addPatient(a, ringTenant.tenant().name(), login(a, ringTenant), "RingFromA");
-        Thread.sleep(2000);
         String db = ringTenant.tenant().dbName();
-        assertThat(count(c, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '" + db + "'"))
-                .as("a's change cannot reach c while b is down: c pulls only from b").isZero();
-        assertThat(count(r, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE id = " + fromA))
-                .as("a's replica is not held back").isEqualTo(1);
+        // (The tenant's database may not exist at r yet: an unknown database is "not yet".)
+        await("a's replica is not held back").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> count(r, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE id = " + fromA) == 1);
+        await("a's change cannot reach c while b is down: c pulls only from b").during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(3)).until(() -> count(c,
+                        "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '" + db + "'") == 0);
 
         intoB.restore();
         outOfB.restore();
@@ -489,12 +491,10 @@ class GroupIT {
         c.site.tenants().suspend(ringTenant.tenant().name());
         awaitConverged(a, b, c, r);
         // Other sites learn of it from the replicated registry at their next reconcile (2 s).
-        TestSite.Response locked = null;
-        for (int i = 0; i < 40 && (locked == null || locked.status() != 423); i++) {
-            Thread.sleep(250);
-            locked = a.call("POST", "/api/v1/t/" + ringTenant.tenant().name() + "/login", null,
-                    Map.of("user", ringTenant.adminUser(), "password", ringTenant.adminPassword()));
-        }
+        TestSite.Response locked = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                .until(() -> a.call("POST", "/api/v1/t/" + ringTenant.tenant().name() + "/login", null,
+                        Map.of("user", ringTenant.adminUser(), "password", ringTenant.adminPassword())),
+                        resp -> resp.status() == 423);
         assertThat(locked.status()).as(locked.body()).isEqualTo(423);
         c.site.tenants().drop(ringTenant.tenant().name(), false);
         awaitConverged(a, b, c, r);

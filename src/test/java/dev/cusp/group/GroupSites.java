@@ -1,8 +1,10 @@
 package dev.cusp.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.support.GroupChecks;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.nio.file.Files;
@@ -10,11 +12,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What the group tests do to their sites: the admin API with the local CLI token, invites and
@@ -46,42 +48,30 @@ final class GroupSites {
     }
 
     static JsonNode waitJob(TestSite s, String id, String site) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode j = admin(s, "GET", "/api/v1/admin/jobs/" + id + (site == null ? "" : "?site=" + site), null)
-                    .json();
-            if (!j.path("state").asText().equals("running")) {
-                return j;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("job " + id + " did not finish");
+        String path = "/api/v1/admin/jobs/" + id + (site == null ? "" : "?site=" + site);
+        return await("job " + id + " to finish").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
+                .until(() -> admin(s, "GET", path, null).json(), j -> !j.path("state").asText().equals("running"));
     }
 
     static String pos(TestSite s) throws Exception {
-        try (Connection conn = s.site.node().adminConnection(); Statement st = conn.createStatement();
-             ResultSet rs = st.executeQuery("SELECT @@gtid_current_pos")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return GroupChecks.gtidCurrentPos(s.site);
     }
 
     /** Waits until every given site holds the same GTID position (all changes everywhere). */
     static void awaitConverged(TestSite... sites) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         Map<String, String> seen = new TreeMap<>();
-        while (System.nanoTime() < deadline) {
-            seen.clear();
-            for (TestSite s : sites) {
-                seen.put(s.site.group().siteName(), dev.cusp.replication.GtidPos.parse(pos(s)).toString());
-            }
-            if (seen.values().stream().distinct().count() == 1) {
-                return;
-            }
-            Thread.sleep(250);
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                seen.clear();
+                for (TestSite s : sites) {
+                    seen.put(s.site.group().siteName(), dev.cusp.replication.GtidPos.parse(pos(s)).toString());
+                }
+                return seen.values().stream().distinct().count() == 1;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("sites did not converge: " + seen + "\n" + admin(sites[0], "GET",
+                    "/api/v1/admin/group", null).body(), e);
         }
-        throw new AssertionError("sites did not converge: " + seen + "\n" + admin(sites[0], "GET",
-                "/api/v1/admin/group", null).body());
     }
 
     /**
@@ -90,45 +80,24 @@ final class GroupSites {
      * version back right after, so a check between the two sees the loser for a moment.
      */
     static Map<String, Long> awaitSameData(String db, TestSite... sites) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Map<String, Map<String, Long>> seen = new TreeMap<>();
-        while (true) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             seen.clear();
             for (TestSite s : sites) {
                 seen.put(s.site.group().siteName(), checksums(s, db));
             }
-            if (seen.values().stream().distinct().count() == 1 || System.nanoTime() > deadline) {
-                break;
+            Map<String, Long> first = seen.get(sites[0].site.group().siteName());
+            for (TestSite s : sites) {
+                assertThat(seen.get(s.site.group().siteName())).as("CHECKSUM TABLE of every table of " + db + ", "
+                        + s.site.group().siteName() + " vs " + sites[0].site.group().siteName()).isEqualTo(first);
             }
-            Thread.sleep(250);
-        }
-        Map<String, Long> first = seen.get(sites[0].site.group().siteName());
-        for (TestSite s : sites) {
-            assertThat(seen.get(s.site.group().siteName())).as("CHECKSUM TABLE of every table of " + db + ", "
-                    + s.site.group().siteName() + " vs " + sites[0].site.group().siteName()).isEqualTo(first);
-        }
-        return first;
+        });
+        return seen.get(sites[0].site.group().siteName());
     }
 
     /** CHECKSUM TABLE of every table of a database, by table name. */
     static Map<String, Long> checksums(TestSite s, String db) throws Exception {
-        Map<String, Long> out = new TreeMap<>();
-        try (Connection conn = s.site.node().adminConnection(); Statement st = conn.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                    + db + "' AND table_type = 'BASE TABLE'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String t : tables) {
-                try (ResultSet rs = st.executeQuery("CHECKSUM TABLE `" + db + "`.`" + t + "` EXTENDED")) {
-                    rs.next();
-                    out.put(t, rs.getLong(2));
-                }
-            }
-        }
-        return out;
+        return GroupChecks.checksums(s.site, db);
     }
 
     static long count(TestSite s, String sql) throws Exception {
@@ -174,22 +143,11 @@ final class GroupSites {
 
     /** Waits for a site's reconciler to have made exactly {@code n} running links. */
     static void awaitLinks(TestSite s, int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode st = null;
-        while (System.nanoTime() < deadline) {
-            st = Json.tree(s.site.group().localStatus());
-            long running = 0;
-            for (JsonNode l : st.path("links")) {
-                if (l.path("receiver").asText().equals("running") && l.path("applier").asText().equals("running")) {
-                    running++;
-                }
-            }
-            if (running == n && st.path("links").size() == n) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(s.site.group().siteName() + " does not have " + n + " running links: " + st);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            GroupChecks.Links links = GroupChecks.links(s.site);
+            assertThat(links.allRunning(n)).as(s.site.group().siteName() + " does not have " + n + " running links: "
+                    + links.status()).isTrue();
+        });
     }
 
     /**
@@ -197,36 +155,19 @@ final class GroupSites {
      * ({@code slave_parallel_threads}): parallel with one source, one thread with more.
      */
     static void awaitAppliers(TestSite s, int threads) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        long now = -1;
-        while (System.nanoTime() < deadline) {
-            now = count(s, "SELECT @@GLOBAL.slave_parallel_threads");
-            if (now == threads) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(s.site.group().siteName() + " applies with " + now + " worker threads, not " + threads);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(count(s, "SELECT @@GLOBAL.slave_parallel_threads"))
+                        .as(s.site.group().siteName() + "'s replication worker threads").isEqualTo(threads));
     }
 
     /** Waits until a site replicates from exactly the given sources, every link running. */
     static void awaitSources(TestSite s, String... sources) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode st = null;
-        while (System.nanoTime() < deadline) {
-            st = Json.tree(s.site.group().localStatus());
-            java.util.Set<String> running = new java.util.TreeSet<>();
-            for (JsonNode l : st.path("links")) {
-                if (l.path("receiver").asText().equals("running") && l.path("applier").asText().equals("running")) {
-                    running.add(l.path("channel").asText());
-                }
-            }
-            if (running.equals(new java.util.TreeSet<>(List.of(sources))) && st.path("links").size() == sources.length) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(s.site.group().siteName() + " does not replicate from " + List.of(sources) + ": " + st);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            GroupChecks.Links links = GroupChecks.links(s.site);
+            assertThat(links.total() == sources.length && links.running().equals(new TreeSet<>(List.of(sources))))
+                    .as(s.site.group().siteName() + " does not replicate from " + List.of(sources) + ": "
+                            + links.status()).isTrue();
+        });
     }
 
     /** Runs the real CLI against a site's folder; returns exit code and output. */
@@ -250,7 +191,18 @@ final class GroupSites {
         TestSite.Response r = s.call("PUT", "/api/v1/t/" + tenant + "/patients/" + id, token,
                 Map.of("last_name", lastName));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        Thread.sleep(20); // distinct change times, so "newest" is unambiguous
+        nextChangeTime(); // distinct change times, so "newest" is unambiguous
+    }
+
+    /**
+     * Returns once this machine's clock, which every site's node stamps a change with
+     * ({@code changed_at = NOW(6)}), is past the millisecond of the call: a change made after
+     * this is strictly newer than every change made before it, however the sites interleave.
+     */
+    static void nextChangeTime() {
+        long now = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1))
+                .until(() -> System.currentTimeMillis() > now);
     }
 
     static String text(TestSite s, String sql) throws Exception {

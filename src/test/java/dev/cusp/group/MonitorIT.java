@@ -10,6 +10,7 @@ import static dev.cusp.group.GroupSites.join;
 import static dev.cusp.group.GroupSites.login;
 import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -88,16 +89,16 @@ class MonitorIT {
     }
 
     static JsonNode awaitStatus(TestSite s, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode st = null;
-        while (System.nanoTime() < deadline) {
-            st = dev.cusp.api.Json.MAPPER.valueToTree(s.site.group().localStatus());
-            if (done.test(st)) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                JsonNode st = dev.cusp.api.Json.MAPPER.valueToTree(s.site.group().localStatus());
+                last.set(st);
                 return st;
-            }
-            Thread.sleep(250);
+            }, done);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("condition not reached: " + last.get(), e);
         }
-        throw new AssertionError("condition not reached: " + st);
     }
 
     @Test
@@ -167,12 +168,9 @@ class MonitorIT {
         assertThat(admin(a, "GET", "/api/v1/admin/group/alerts?all=true", null).json().at("/alerts/0/cleared_at")
                 .asText()).isNotBlank();
         awaitConverged(a, b);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (HOOKED.stream().noneMatch(h -> h.contains("\"cleared\"")) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(HOOKED).anyMatch(h -> h.contains("\"cleared\"")));
         assertThat(HOOKED).anyMatch(h -> h.contains("\"raised\"") && h.contains("disconnected"));
-        assertThat(HOOKED).anyMatch(h -> h.contains("\"cleared\""));
     }
 
     @Test

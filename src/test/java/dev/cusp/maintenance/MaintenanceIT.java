@@ -1,6 +1,7 @@
 package dev.cusp.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.api.Json;
@@ -55,16 +56,11 @@ class MaintenanceIT {
     static JsonNode check(String tenant) throws Exception {
         TestSite.Response r = admin("POST", "/api/v1/admin/tenants/" + tenant + "/dbm/check", Map.of());
         assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode j = admin("GET", "/api/v1/admin/jobs/" + r.json().path("id").asText(), null).json();
-            if (!j.path("state").asText().equals("running")) {
-                assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
-                return j.path("result");
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("dbm check did not finish");
+        String job = "/api/v1/admin/jobs/" + r.json().path("id").asText();
+        JsonNode j = await("dbm check to finish").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> admin("GET", job, null).json(), done -> !done.path("state").asText().equals("running"));
+        assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
+        return j.path("result");
     }
 
     /** Method -> keys found at this site, for one tenant. */

@@ -2,6 +2,7 @@ package dev.cusp.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cusp.support.TestSite;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.Arrays;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -122,29 +124,55 @@ class TlsOnlyIT {
 
     /**
      * {@code openssl s_client -tls1_2}: optionally "R" (renegotiate), then an HTTP request;
-     * returns what it printed. The pauses let the renegotiation run before the request is sent.
+     * returns what it printed. Each step waits for openssl to report the one before it: the
+     * handshake ("Verify return code"), the renegotiation (the server's certificate checked
+     * again, or openssl gone because the server hung up), the answer (or openssl gone).
      */
     private static String sClient(boolean renegotiate) throws Exception {
         Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2",
                 "-CAfile", site.site.home().tls().caCert().toString()).redirectErrorStream(true).start();
+        StringBuffer printed = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (InputStream out = p.getInputStream()) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = out.read(buf)) >= 0; ) {
+                    printed.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            } catch (java.io.IOException gone) {
+                // openssl exited.
+            }
+        });
+        Duration step = Duration.ofSeconds(20);
         try (OutputStream in = p.getOutputStream()) {
-            Thread.sleep(1000);
+            await("openssl's handshake").atMost(step)
+                    .until(() -> !p.isAlive() || printed.indexOf("Verify return code") >= 0);
             if (renegotiate) {
+                int checks = occurrences(printed, "verify return:");
                 in.write("R\n".getBytes(StandardCharsets.US_ASCII));
                 in.flush();
-                Thread.sleep(1500);
+                await("the renegotiation to end").atMost(step)
+                        .until(() -> !p.isAlive() || occurrences(printed, "verify return:") > checks);
             }
             in.write("GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             in.flush();
-            Thread.sleep(1500);
+            await("the answer").atMost(step).until(() -> !p.isAlive() || printed.indexOf("HTTP/1.1 ") >= 0);
         } catch (java.io.IOException closedByServer) {
             // openssl exited already: the server closed the connection.
         }
         if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        reader.join();
+        return printed.toString();
+    }
+
+    private static int occurrences(CharSequence text, String what) {
+        int n = 0;
+        for (int i = text.toString().indexOf(what); i >= 0; i = text.toString().indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cusp.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.api.Json;
@@ -76,25 +77,22 @@ class GroupUpdateIT {
      * pre-check reads the monitor, and refuses on it.
      */
     static void awaitHealthy() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        int clean = 0;
         Map<String, JsonNode> seen = new java.util.TreeMap<>();
-        while (clean < 6 && System.nanoTime() < deadline) {
-            boolean all = true;
-            for (TestSite s : new TestSite[] {a, b, r}) {
-                JsonNode st = Json.MAPPER.valueToTree(s.site.group().localStatus());
-                seen.put(s.site.group().siteName(), st);
-                boolean linksHealthy = st.path("links").size() == 1;
-                for (JsonNode l : st.path("links")) {
-                    linksHealthy &= "healthy".equals(l.path("state").asText())
-                            && "running".equals(l.path("receiver").asText());
-                }
-                all &= st.path("health").asText().equals("healthy") && linksHealthy;
-            }
-            clean = all ? clean + 1 : 0;
-            Thread.sleep(clean > 0 ? 1000 : 250);
-        }
-        assertThat(clean).as(seen.toString()).isEqualTo(6);
+        await().atMost(Duration.ofSeconds(90)).during(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    boolean all = true;
+                    for (TestSite s : new TestSite[] {a, b, r}) {
+                        JsonNode st = Json.MAPPER.valueToTree(s.site.group().localStatus());
+                        seen.put(s.site.group().siteName(), st);
+                        boolean linksHealthy = st.path("links").size() == 1;
+                        for (JsonNode l : st.path("links")) {
+                            linksHealthy &= "healthy".equals(l.path("state").asText())
+                                    && "running".equals(l.path("receiver").asText());
+                        }
+                        all &= st.path("health").asText().equals("healthy") && linksHealthy;
+                    }
+                    assertThat(all).as("every site and link healthy: " + seen).isTrue();
+                });
     }
 
     static List<String> column(TestSite s, String sql) throws Exception {
@@ -157,11 +155,9 @@ class GroupUpdateIT {
         sql(b, "SET SESSION sql_log_bin = 0",
                 "INSERT INTO `" + db + "`.patient (id, last_name, first_name) VALUES (900001, 'Local', 'b')");
         sql(a, "INSERT INTO `" + db + "`.patient (id, last_name, first_name) VALUES (900001, 'Primary', 'a')");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Json.MAPPER.valueToTree(b.site.group().localStatus()).at("/links/0/state").asText().equals("broken")) {
-            assertThat(System.nanoTime()).as("b's link from a breaks").isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        await("b's link from a breaks").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Json.MAPPER.valueToTree(b.site.group().localStatus()).at("/links/0/state").asText()
+                        .equals("broken"));
         String[] out = GroupTestAccess.cli(a, "update");
         assertThat(out[0]).as(out[1] + out[2]).isEqualTo("6");
         assertThat(out[2]).contains("update refused, nothing was changed").contains("site b: the link from a is broken")

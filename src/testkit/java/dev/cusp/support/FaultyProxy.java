@@ -1,4 +1,4 @@
-package dev.cusp.bench;
+package dev.cusp.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP proxy on loopback that can cut the link it carries: {@link #cut()} closes every open
  * connection and refuses new ones until {@link #restore()}. Put between two database nodes,
- * it is a network partition as the nodes see it. (A copy of the test suite's
- * {@code dev.cusp.support.FaultyProxy}: the benchmarks do not depend on test classes.)
+ * it is a network partition as the nodes see it. Shared by the tests and the benchmarks
+ * (src/testkit compiles into both), so a fix to it reaches both.
  */
-final class FaultyProxy implements AutoCloseable {
+public final class FaultyProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -55,7 +55,15 @@ final class FaultyProxy implements AutoCloseable {
                     close(in);
                     continue;
                 }
-                Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket out;
+                try {
+                    out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException refused) {
+                    // The target is down: refuse this one too, as the network would, rather than
+                    // hold it open with nothing behind it.
+                    close(in);
+                    continue;
+                }
                 open.add(in);
                 open.add(out);
                 Thread.ofVirtual().start(() -> pump(in, out));
