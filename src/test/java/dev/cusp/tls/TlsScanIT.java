@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * where testssl is not installed.
  */
 @Tag("slow")
-class TestsslIT {
+class TlsScanIT {
     /** Severities that fail the test. */
     private static final Set<String> FAILING = Set.of("MEDIUM", "HIGH", "CRITICAL");
     @Test
