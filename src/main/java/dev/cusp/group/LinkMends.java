@@ -6,6 +6,7 @@ import dev.cusp.replication.ReplicationErrors.Kind;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Which broken links the reconciler re-makes from scratch, and how often. Re-making a link asks
@@ -18,23 +19,70 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * A real purge (1236 again and again) cannot be mended this way; the link is then tried again
  * only every {@link #BACKOFF}, not every cycle, and the monitor keeps showing PURGED_BINLOG.
+ * A re-made link still refused, or with a corrupt relay log again, is re-made at the next
+ * cycle, then after 4, 8, 16 s and so on up to {@link #BACKOFF}: the README promises a
+ * refused account is mended within seconds. A link that ran cleanly after a re-make
+ * ({@link LinkHealth#CLEAN_LOOKS} looks in a row) was mended: its next error is a new fault and
+ * is re-made at once, not held back by the old one's back-off.
  */
 final class LinkMends {
     static final Duration BACKOFF = Duration.ofSeconds(30);
-    private final Map<String, Long> lastMend = new ConcurrentHashMap<>();
+    /** The first retry of a refused account or a corrupt relay log: the next reconcile cycle (every 2 s). */
+    static final Duration QUICK = Duration.ofSeconds(2);
 
-    /** True when the link has an error a re-made link mends and it was not re-made in the last {@link #BACKOFF}. */
+    /** The last re-make of a channel, how many in a row did not mend it, and the clean looks since. */
+    private record Mend(long at, int times, int cleanLooks) {
+    }
+
+    private final Map<String, Mend> mended = new ConcurrentHashMap<>();
+    private final LongSupplier nanos;
+
+    LinkMends() {
+        this(System::nanoTime);
+    }
+
+    LinkMends(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
+
+    /**
+     * True when the link has an error a re-made link mends and its back-off has passed; the
+     * caller then re-makes it. Called on every reconcile cycle for every link, so it also sees
+     * the links that run cleanly.
+     */
     boolean due(LinkState l) {
+        Mend last = mended.get(l.channel());
         if (!mendable(l)) {
+            if (last != null) {
+                int clean = runsCleanly(l) ? last.cleanLooks() + 1 : 0;
+                if (clean >= LinkHealth.CLEAN_LOOKS) {
+                    mended.remove(l.channel());
+                } else {
+                    mended.put(l.channel(), new Mend(last.at(), last.times(), clean));
+                }
+            }
             return false;
         }
-        long now = System.nanoTime();
-        Long last = lastMend.get(l.channel());
-        if (last != null && now - last < BACKOFF.toNanos()) {
+        long now = nanos.getAsLong();
+        if (last != null && now - last.at() < backoff(l, last.times()).toNanos()) {
             return false;
         }
-        lastMend.put(l.channel(), now);
+        mended.put(l.channel(), new Mend(now, last == null ? 1 : last.times() + 1, 0));
         return true;
+    }
+
+    /** How long after {@code times} re-makes that did not mend it the link may be re-made again. */
+    static Duration backoff(LinkState l, int times) {
+        if (ReplicationErrors.kind(l.ioErrno()) == Kind.PURGED_BINLOG) {
+            return BACKOFF;
+        }
+        Duration d = QUICK.multipliedBy(1L << Math.min(times - 1, 4));
+        return d.compareTo(BACKOFF) < 0 ? d : BACKOFF;
+    }
+
+    /** Receiving and applying, with no error: what a mended link does. */
+    static boolean runsCleanly(LinkState l) {
+        return "Yes".equals(l.receiverState()) && l.applierRunning() && l.ioErrno() == 0 && l.sqlErrno() == 0;
     }
 
     static boolean mendable(LinkState l) {
