@@ -53,8 +53,8 @@ class ResolverRunsNoPracticeCodeIT {
     }
 
     static Connection practice(TenantService.Created t) throws Exception {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + site.site.node().config().port() + "/"
-                + t.tenant().dbName(), t.tenant().dbUser(), t.dbPassword());
+        return DriverManager.getConnection(site.site.tenants().jdbc().url(t.tenant().dbName()), t.tenant().dbUser(),
+                t.dbPassword());
     }
 
     static List<String> ranAs() throws Exception {

@@ -71,8 +71,8 @@ class AdminRunsNoPracticeCodeIT {
     }
 
     static Connection practice(TenantService.Created t) throws Exception {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + site.site.node().config().port() + "/"
-                + t.tenant().dbName(), t.tenant().dbUser(), t.dbPassword());
+        return DriverManager.getConnection(site.site.tenants().jdbc().url(t.tenant().dbName()), t.tenant().dbUser(),
+                t.dbPassword());
     }
 
     /** Every account the practice's function ran as, read by the practice itself. */
