@@ -269,7 +269,7 @@ final class OpenApiSchemas {
         s.put("Merged", obj(List.of("kept", "merged_id", "moved"), props("kept", OpenApiOp.ref("Patient"),
                 "merged_id", integer, "moved", Map.of("type", "object", "description", "rows moved, per table"))));
         s.put("Combine", closed(List.of("keep", "merge"), props("keep", id, "merge", Map.of("type", "array",
-                "minItems", 1, "items", id))));
+                "minItems", 1, "uniqueItems", true, "items", id, "description", "not containing keep"))));
         s.put("Combined", obj(List.of("kept", "deleted_plan_ids", "patient_plans_moved",
                 "duplicate_patient_plans_removed"), props("kept", OpenApiOp.ref("InsurancePlan"),
                 "deleted_plan_ids", Map.of("type", "array", "items", integer), "patient_plans_moved", integer,
