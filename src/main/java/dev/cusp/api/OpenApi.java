@@ -114,7 +114,7 @@ final class OpenApi {
         put(tenant + "/dbm/fix", "post", op("Fix at ONE site {methods, site?, allow_unsafe?}: refused (409) when the"
                 + " sites' results differ, (403) for replication-unsafe methods without allow_unsafe; logged to the"
                 + " security log; answers each site's findings afterwards").admin()
-                .body(OpenApiSchemas.closed(List.of("methods"), props("methods", methods(), "site", STRING,
+                .body(OpenApiSchemas.closed(List.of("methods"), props("methods", nonEmpty(methods()), "site", STRING,
                         "allow_unsafe", BOOL)), true)
                 .answers(200, "Object", "each site's findings after the fix"));
         put(ADMIN + "/dbm/methods", "get", op("Database maintenance methods: name, table, what each finds and fixes,"
@@ -321,6 +321,12 @@ final class OpenApi {
                 .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants, "wait_gtid",
                         Map.of("type", "string"), "timeout_seconds", Map.of("type", "integer"))), true)
                 .answers(200, "Object", "what each tenant's schema is here"));
+    }
+
+    private static Map<String, Object> nonEmpty(Map<String, Object> array) {
+        Map<String, Object> m = new LinkedHashMap<>(array);
+        m.put("minItems", 1);
+        return m;
     }
 
     private static Map<String, Object> methods() {

@@ -99,7 +99,8 @@ final class OpenApiOp {
     Map<String, Object> build(String path, String method) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("operationId", operationId(path, method));
-        o.put("summary", summary.length() <= 100 ? summary : summary.substring(0, summary.lastIndexOf(' ', 97)) + "...");
+        o.put("summary", summary.length() <= 100 ? summary
+                : summary.substring(0, summary.lastIndexOf(' ', 97)) + "...");
         if (summary.length() > 100) {
             o.put("description", summary);
         }
@@ -142,7 +143,8 @@ final class OpenApiOp {
     private static Map<String, Object> pathParam(String path, String name) {
         Map<String, Object> schema;
         String description;
-        boolean tenantName = name.equals("tenant") || (name.equals("name") && path.startsWith("/api/v1/admin/tenants/"));
+        boolean tenantName = name.equals("tenant")
+                || (name.equals("name") && path.startsWith("/api/v1/admin/tenants/"));
         if (tenantName) {
             schema = Map.of("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$");
             description = "a tenant (practice) name";

@@ -18,7 +18,8 @@ import java.util.Map;
  */
 final class OpenApiSchemas {
     /** A local date and time as a request may give it (seconds and fraction optional), no offset. */
-    static final String LOCAL_DATE_TIME_IN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?$";
+    static final String LOCAL_DATE_TIME_IN =
+            "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?$";
     /** A local date and time as the server writes it: always seconds, the column's fraction digits. */
     static final String LOCAL_DATE_TIME_OUT = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?$";
     /** Not blank: at least one character that is not white space. */
@@ -261,6 +262,8 @@ final class OpenApiSchemas {
                 "row_count", integer,
                 "max_rows", integer,
                 "truncated", bool,
+                "message", Map.of("type", "string", "description", "when truncated: why, and what to do"),
+                "note", Map.of("type", "string", "description", "at a report replica: what scratch tables are"),
                 "affected_rows", Map.of("type", "integer", "description", "for a scratch write at a report replica"),
                 "elapsed_ms", integer,
                 "logged_to", Map.of("type", "string", "enum", List.of("security_log", "site_log")))));

@@ -176,7 +176,18 @@ public final class TestSite {
     /** Sends a body as given; request and answer are checked against the OpenAPI document. */
     public Response raw(String method, String path, String token, String rawBody) {
         Response r = send(method, path, token, rawBody);
-        contract().check(method, path, token, rawBody, true, r.status(), r.contentType(), r.body());
+        contract().check(method, path, token, rawBody, true, false, r.status(), r.contentType(), r.body());
+        return r;
+    }
+
+    /**
+     * As {@link #call}, for a practice migrated to a practice schema newer than this build's
+     * (an update test): its records may carry fields this build's document does not list yet.
+     */
+    public Response callOnNewerSchema(String method, String path, String token, Object body) {
+        String raw = json(body);
+        Response r = send(method, path, token, raw);
+        contract().check(method, path, token, raw, true, true, r.status(), r.contentType(), r.body());
         return r;
     }
 
@@ -187,7 +198,7 @@ public final class TestSite {
      */
     public Response rawUnchecked(String method, String path, String token, String rawBody) {
         Response r = send(method, path, token, rawBody);
-        contract().check(method, path, token, rawBody, false, r.status(), r.contentType(), r.body());
+        contract().check(method, path, token, rawBody, false, false, r.status(), r.contentType(), r.body());
         return r;
     }
 
