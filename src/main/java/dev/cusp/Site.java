@@ -281,6 +281,11 @@ public final class Site implements AutoCloseable {
         return pools;
     }
 
+    /** The HTTPS API server (its routes are what the OpenAPI document is checked against). */
+    public ApiServer api() {
+        return server;
+    }
+
     @Override
     public synchronized void close() {
         if (group != null) {

@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
     private final SslContextFactory.Server ssl;
     private final CertificateAuthority tls;
     private final PeerTrust peers;
+    private final RouteTable routes = new RouteTable();
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
                      PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
@@ -68,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
             // attacker-influenced text over TLS invites BREACH-style attacks.
             c.http.disableCompression();
             c.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+            c.appData(RouteTable.KEY, routes);
             // The only listener: TLS. There is no plain-HTTP connector to fall back to.
             c.jetty.addConnector((server, http) -> {
                 HttpConfiguration hc = new HttpConfiguration(http);
@@ -86,6 +88,7 @@ public final class ApiServer implements AutoCloseable {
                 return sc;
             });
         });
+        routes.bind(app);
         ErrorMapper.install(app);
         app.before(ctx -> {
             ctx.header("Cache-Control", "no-store");
@@ -105,6 +108,11 @@ public final class ApiServer implements AutoCloseable {
         check.register(app);
         update.register(app);
         app.get("/api/v1/openapi.json", ctx -> ctx.json(OpenApi.document()));
+    }
+
+    /** The routes this server serves (every one registered, the record types spelled out). */
+    public java.util.List<RouteTable.Route> routes() {
+        return routes.routes();
     }
 
     /** Registers further routes (before {@link #start}). */

@@ -5,6 +5,7 @@ import dev.cusp.error.ErrorCode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.router.EndpointNotFound;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +34,15 @@ public final class ErrorMapper {
             }
             write(ctx, e.code(), e.getMessage(), e.field());
         });
+        app.exception(EndpointNotFound.class, (e, ctx) -> {
+            CuspException wrong = RouteTable.of(ctx).wrongMethod(ctx);
+            if (wrong != null) {
+                write(ctx, wrong.code(), wrong.getMessage(), null);
+                return;
+            }
+            write(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path()
+                    + "; the API is described at /api/v1/openapi.json", null);
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromStatus(e.getStatus()),
                 e.getStatus() == 413 ? "the request body is too large (see the request.max.bytes setting)"
                         : e.getMessage(), e.getStatus() == 413 ? "body" : null));
@@ -60,8 +70,7 @@ public final class ErrorMapper {
                         + "; the API is described at /api/v1/openapi.json", null);
             }
         });
-        app.error(405, ctx -> write(ctx, ErrorCode.INVALID_INPUT, ctx.method() + " is not allowed on " + ctx.path(),
-                null));
+
     }
 
     private static void sql(Context ctx, SQLException e) {

@@ -1,5 +1,10 @@
 package dev.cusp.api;
 
+import static dev.cusp.api.OpenApiOp.JSON;
+import static dev.cusp.api.OpenApiOp.op;
+import static dev.cusp.api.OpenApiOp.ref;
+import static dev.cusp.api.OpenApiSchemas.props;
+
 import dev.cusp.CuspVersion;
 import dev.cusp.practice.Entities;
 import dev.cusp.practice.EntitySpec;
@@ -9,247 +14,334 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The OpenAPI 3.1 document of the API, built from the same entity specs that serve it. */
+/**
+ * The OpenAPI 3.1 document of the API, built from the same entity specs that serve and validate
+ * the practice records. OpenApiIT checks it against the routes the server registers (each one
+ * documented, nothing documented that is not served), and every integration test's requests
+ * and answers are validated against it.
+ */
 final class OpenApi {
+    private static final String ADMIN = "/api/v1/admin";
+    private static final String PEER = "/api/v1/peer";
+    private static final String T = "/api/v1/t/{tenant}";
+    private static final Map<String, Object> STRING = Map.of("type", "string", "minLength", 1);
+    private static final Map<String, Object> BOOL = Map.of("type", "boolean");
+
+    private final Map<String, Map<String, Object>> paths = new LinkedHashMap<>();
+
     private OpenApi() {
     }
 
     static Map<String, Object> document() {
-        Map<String, Object> paths = new LinkedHashMap<>();
-        paths.put("/api/v1/health", Map.of("get", op("Liveness", false, null, "Ok")));
-        paths.put("/api/v1/admin/login", Map.of("post", op("Site-admin login", false, "Login", "Token")));
-        paths.put("/api/v1/admin/status", Map.of("get", op("Site, node and tenants", true, null, "Object")));
-        paths.put("/api/v1/admin/tenants", Map.of("get", op("List tenants", true, null, "Object"),
-                "post", op("Create a tenant. In a replication group the name and id are first claimed at every"
-                        + " peer: 409 when a peer has either or is making it, 503 while a peer cannot answer", true,
-                        "TenantCreate", "Object")));
-        paths.put("/api/v1/admin/tenants/{name}", Map.of("get", op("Show a tenant", true, null, "Object"),
-                "delete", op("Drop a tenant (?confirm=yes, ?backup=false to skip the final backup)", true, null,
-                        "Object")));
-        for (String verb : List.of("backup", "suspend", "resume")) {
-            paths.put("/api/v1/admin/tenants/{name}/" + verb, Map.of("post", op(verb + " a tenant", true, null,
-                    "Object")));
-        }
-        paths.put("/api/v1/admin/tenants/{name}/seed-data", Map.of("post", op("Fill an empty tenant with a generated"
-                + " sample practice (same seed and size, same rows); answers rows per table and elapsed_ms", true,
-                "SeedData", "Object")));
-        paths.put("/api/v1/admin/tenants/{name}/query", Map.of("post", op("Query window as the site admin (the CLI),"
-                + " a break-glass action: 'reason' is required and goes, with the statement, to the practice's"
-                + " security log and to the site log; the same checks and limits as /api/v1/t/{tenant}/query, run as"
-                + " the tenant's own database user", true, "AdminQuery", "QueryResult")));
-        paths.put("/api/v1/admin/group", Map.of("get", op("The replication group: sites, links, states, lag", true,
-                null, "Object")));
-        paths.put("/api/v1/admin/group/invites", Map.of("post", op("One-time join token {role, expires_minutes,"
-                + " topology}", true, null, "Object")));
-        paths.put("/api/v1/admin/group/join", Map.of("post", op("Join the group of a token {token, force}: 202, a job",
-                true, null, "Object")));
-        paths.put("/api/v1/admin/group/sites/{name}", Map.of("delete", op("Remove a site from the group", true, null,
-                "Object")));
-        paths.put("/api/v1/admin/group/leave", Map.of("post", op("Leave the group", true, null, "Object")));
-        paths.put("/api/v1/admin/group/topology", Map.of("put", op("Set the peers' topology {topology: mesh|ring}",
-                true, null, "Object")));
-        paths.put("/api/v1/admin/group/reseed", Map.of("post", op("Re-seed a site {site, from, discard_local}: 202,"
-                + " a job", true, null, "Object")));
-        paths.put("/api/v1/admin/group/check", Map.of("post", op("Compare tenant tables at every active site by chunked"
-                + " checksums at an aligned GTID position {tenant?}: 202, a job whose result names the differing rows",
-                true, null, "Object")));
-        paths.put("/api/v1/admin/group/repair", Map.of("post", op("Check, re-write every differing row at one peer"
-                + " {tenant?, from} so replication fixes the other sites, check again: 202, a job", true, null,
-                "Object")));
-        paths.put("/api/v1/admin/conflicts", Map.of("get", op("Replication conflicts of every tenant (?tenant=NAME for"
-                + " one), the whole group's: {site, count, conflicts: [{id, tenant, kind, table, row_id, local: {site,"
-                + " change, image}, incoming: {site, change, image}, winner, rule, gtid, detected_site, detected_at,"
-                + " status}]}", true, null, "Object")));
-        paths.put("/api/v1/admin/conflicts/{tenant}/{id}/restore", Map.of("post", op("Write the losing version of a"
-                + " conflict back here as a normal replicated change and mark it restored (409 when already restored)",
-                true, null, "Object")));
-        paths.put("/api/v1/admin/group/alerts", Map.of("get", op("Replication alerts (?all=true with cleared ones)",
-                true, null, "Object")));
-        paths.put("/api/v1/admin/group/guard-override", Map.of("post", op("Lift the deletion guard for a while"
-                + " {minutes, reason}", true, null, "Object")));
-        paths.put("/api/v1/admin/dbm/methods", Map.of("get", op("Database maintenance methods: name, table, what each"
-                + " finds and fixes, replication_safe and why", true, null, "Object")));
-        paths.put("/api/v1/admin/dbm/check", Map.of("post", op("Run the maintenance checks {tenant?, methods?,"
-                + " all_sites?} here or at every active site (aligned GTID position) and compare per method: 202, a job",
-                true, null, "Object")));
-        paths.put("/api/v1/admin/tenants/{name}/dbm/check", Map.of("post", op("The maintenance checks for one tenant"
-                + " {methods?, all_sites?}: 202, a job", true, null, "Object")));
-        paths.put("/api/v1/admin/tenants/{name}/dbm/fix", Map.of("post", op("Fix at ONE site {methods, site?,"
-                + " allow_unsafe?}: refused (409) when the sites' results differ, (403) for replication-unsafe methods"
-                + " without allow_unsafe; logged to the security log; answers each site's findings afterwards", true,
-                null, "Object")));
-        paths.put("/api/v1/admin/update", Map.of("get", op("The group's update site, this site's Cusp version and"
-                + " newest practice schema", true, null, "Object"), "post", op("At the update site: check every site"
-                + " (versions, links healthy and caught up, nothing fenced), back up every tenant at every site (binary"
-                + " log off), migrate each tenant once, verify every site, resume: 202, a job. {designate: SITE} hands"
-                + " the update site role to another peer instead. 409 at another site, naming the update site; a failed"
-                + " job's error (UPDATE_FAILED) says what was migrated, what was left and where the backups are", true,
-                null, "Object")));
-        paths.put("/api/v1/admin/tenants/{name}/update", Map.of("post", op("The same update for one tenant, in its"
-                + " own window; the others stay on their schema versions: 202, a job", true, null, "Object")));
-        paths.put("/api/v1/admin/jobs/{id}", Map.of("get", op("A long job's steps, progress and result (?site=NAME"
-                + " for a job at another site)", true, null, "Object")));
-        paths.put("/metrics", Map.of("get", op("Prometheus text format: replication health and resources", false, null,
-                "Object")));
-        paths.put(RevocationList.PATH, Map.of("get", Map.of("summary", "The site CA's certificate revocation list"
-                + " (DER, signed by the CA, valid 7 days, signed again daily): the address site certificates name in"
-                + " their CRL Distribution Points; no token", "responses", Map.of("200", Map.of("description", "ok",
-                "content", Map.of(RevocationList.CONTENT_TYPE, Map.of("schema", Map.of("type", "string",
-                        "format", "binary"))))))));
-        paths.put("/api/v1/t/{tenant}/login", Map.of("post", op("Practice user login", false, "Login", "Token")));
-        paths.put("/api/v1/t/{tenant}/patients/merge", Map.of("post", op("Merge patient 'from' into 'into'", true,
-                "Merge", "Object")));
-        paths.put("/api/v1/t/{tenant}/insurance-plans/combine", Map.of("post", op(
-                "Combine the plans in 'merge' into 'keep'", true, "Combine", "Object")));
-        paths.put("/api/v1/t/{tenant}/query", Map.of("post", op("Query window (practice administrators): one"
-                + " checked statement (SELECT, SHOW TABLES, DESCRIBE, SHOW GRANTS; at a report replica also scratch"
-                + " CREATE/DROP TABLE, INSERT, UPDATE, DELETE); refused statements answer 400 (field sql), scratch"
-                + " writes elsewhere 409", true, "Query", "QueryResult")));
-        paths.put("/api/v1/t/{tenant}/users", Map.of("post", op("Add a practice user (admin)", true, "UserCreate",
-                "Object")));
-        paths.put("/api/v1/t/{tenant}/users/me/password", Map.of("put", op("Change your own password"
-                + " {current_password, new_password}: 204; your other sessions end", true, null, "Object")));
-        paths.put("/api/v1/t/{tenant}/users/{user}", Map.of(
-                "put", op("Set a user's role {is_admin} (admin); the user's sessions end", true, null, "Object"),
-                "delete", op("Delete a user (admin); the user's sessions end", true, null, "Object")));
-        paths.put("/api/v1/t/{tenant}/users/{user}/lock", Map.of("post", op("Lock a user until unlocked (admin); the"
-                + " user's sessions end", true, null, "Object")));
-        paths.put("/api/v1/t/{tenant}/users/{user}/unlock", Map.of("post", op("Unlock a user and forget its failed"
-                + " logins at this site (admin)", true, null, "Object")));
-        paths.put("/api/v1/t/{tenant}/security-log", Map.of("get", op("Security log (admin)", true, null, "Object")));
-        Map<String, Object> schemas = new LinkedHashMap<>();
-        for (EntitySpec e : Entities.ALL) {
-            String name = schemaName(e);
-            schemas.put(name, schema(e));
-            paths.put("/api/v1/t/{tenant}/" + e.path(), Map.of(
-                    "get", op("Search " + e.path() + " (q: prefix of " + String.join(", ", e.search()) + "; filters: "
-                            + String.join(", ", e.filters()) + "; page, size <= 200)", true, null, "Object"),
-                    "post", op("Create a " + e.label(), true, name, name)));
-            paths.put("/api/v1/t/{tenant}/" + e.path() + "/{id}", Map.of(
-                    "get", op("Read a " + e.label(), true, null, name),
-                    "put", op("Change the given fields of a " + e.label(), true, name, name),
-                    "delete", op("Delete a " + e.label() + " (refused while in use)", true, null, null)));
-        }
-        schemas.put("Object", Map.of("type", "object"));
-        schemas.put("Ok", Map.of("type", "object"));
-        schemas.put("Login", Map.of("type", "object", "required", List.of("user", "password"), "properties",
-                Map.of("user", Map.of("type", "string"), "password", Map.of("type", "string"))));
-        schemas.put("Token", Map.of("type", "object", "properties", Map.of("token", Map.of("type", "string"),
-                "expires_in_seconds", Map.of("type", "integer"))));
-        schemas.put("TenantCreate", Map.of("type", "object", "required", List.of("name", "id"), "properties",
-                Map.of("name", Map.of("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$"),
-                        "id", Map.of("type", "integer", "minimum", 1, "maximum", 999_999_999))));
-        schemas.put("SeedData", Map.of("type", "object", "required", List.of("patients"), "properties",
-                Map.of("patients", Map.of("type", "integer", "minimum", 1, "maximum", 200_000),
-                        "seed", Map.of("type", "integer", "default", 1))));
-        schemas.put("Query", Map.of("type", "object", "required", List.of("sql"), "properties", Map.of(
-                "sql", Map.of("type", "string", "maxLength", 65536),
-                "max_rows", Map.of("type", "integer", "minimum", 1, "maximum", 10000, "default", 1000),
-                "timeout_seconds", Map.of("type", "integer", "minimum", 1, "maximum", 300, "default", 30))));
-        schemas.put("AdminQuery", Map.of("type", "object", "required", List.of("sql", "reason"), "properties",
-                Map.of("sql", Map.of("type", "string", "maxLength", 65536),
-                        "reason", Map.of("type", "string", "maxLength", 500),
-                        "max_rows", Map.of("type", "integer", "minimum", 1, "maximum", 10000, "default", 1000),
-                        "timeout_seconds", Map.of("type", "integer", "minimum", 1, "maximum", 300, "default", 30))));
-        schemas.put("QueryResult", Map.of("type", "object", "properties", Map.of(
-                "statement", Map.of("type", "string"),
-                "columns", Map.of("type", "array", "items", Map.of("type", "object", "properties", Map.of(
-                        "name", Map.of("type", "string"), "type", Map.of("type", "string")))),
-                "rows", Map.of("type", "array", "items", Map.of("type", "array")),
-                "row_count", Map.of("type", "integer"),
-                "max_rows", Map.of("type", "integer"),
-                "truncated", Map.of("type", "boolean"),
-                "affected_rows", Map.of("type", "integer"),
-                "elapsed_ms", Map.of("type", "integer"),
-                "logged_to", Map.of("type", "string", "enum", List.of("security_log", "site_log")))));
-        schemas.put("Merge", Map.of("type", "object", "required", List.of("from", "into"), "properties",
-                Map.of("from", Map.of("type", "integer"), "into", Map.of("type", "integer"))));
-        schemas.put("Combine", Map.of("type", "object", "required", List.of("keep", "merge"), "properties",
-                Map.of("keep", Map.of("type", "integer"), "merge", Map.of("type", "array", "items",
-                        Map.of("type", "integer")))));
-        schemas.put("UserCreate", Map.of("type", "object", "required", List.of("user_name", "password"),
-                "properties", Map.of("user_name", Map.of("type", "string"), "password", Map.of("type", "string"),
-                        "is_admin", Map.of("type", "boolean"))));
-        schemas.put("Error", Map.of("type", "object", "properties", Map.of("error", Map.of("type", "object",
-                "properties", Map.of("code", Map.of("type", "string"), "message", Map.of("type", "string"),
-                        "field", Map.of("type", "string"))))));
+        OpenApi d = new OpenApi();
+        d.site();
+        d.admin();
+        d.group();
+        d.practice();
+        d.peer();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.1.0");
-        doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION, "description", "Clients send"
-                + " their Cusp version in the header " + dev.cusp.version.ClientVersion.HEADER + "; one of another"
-                + " major.minor is refused with 409 VERSION_MISMATCH naming the side to update. Requests without the"
-                + " header are served."));
-        doc.put("paths", paths);
-        doc.put("components", Map.of("schemas", schemas, "securitySchemes", Map.of("bearer",
-                Map.of("type", "http", "scheme", "bearer"))));
+        doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION,
+                "description", "Clients send their Cusp version in the header " + dev.cusp.version.ClientVersion.HEADER
+                        + "; one of another major.minor is refused with 409 VERSION_MISMATCH naming the side to"
+                        + " update. Requests without the header are served. Every error answers"
+                        + " {\"error\": {\"code\", \"message\", \"field\"}}."));
+        doc.put("servers", List.of(Map.of("url", "/", "description", "the site itself (HTTPS only)")));
+        doc.put("paths", d.paths);
+        doc.put("components", Map.of("schemas", OpenApiSchemas.all(), "securitySchemes", Map.of(
+                "siteAdmin", Map.of("type", "http", "scheme", "bearer", "description", "the site admin's token,"
+                        + " from POST /api/v1/admin/login"),
+                "practiceUser", Map.of("type", "http", "scheme", "bearer", "description", "a practice user's token,"
+                        + " from POST /api/v1/t/{tenant}/login; valid for that practice only"),
+                "peerTls", Map.of("type", "mutualTLS", "description", "the certificate of a site of the"
+                        + " replication group, checked during the TLS handshake; each peer route also requires the"
+                        + " calling site's role and state"))));
         return doc;
     }
 
-    private static String schemaName(EntitySpec e) {
-        StringBuilder b = new StringBuilder();
-        for (String part : e.label().split(" ")) {
-            b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-        }
-        return b.toString();
+    private void put(String path, String method, OpenApiOp op) {
+        paths.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, op.build(path, method));
     }
 
-    private static Map<String, Object> schema(EntitySpec e) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("id", Map.of("type", "integer", "readOnly", true));
-        for (Field f : e.fields()) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            switch (f.kind()) {
-                case TEXT -> {
-                    p.put("type", "string");
-                    p.put("maxLength", f.maxLength());
-                    if (!f.allowed().isEmpty()) {
-                        p.put("enum", f.allowed().stream().sorted().toList());
-                    }
-                    if (f.pattern() != null) {
-                        p.put("pattern", "^" + f.pattern() + "$");
-                    }
-                }
-                case INT, REF -> {
-                    p.put("type", "integer");
-                    p.put("minimum", f.min());
-                    if (f.ref() != null) {
-                        p.put("description", "id of a " + f.ref().replace('_', ' '));
-                    }
-                }
-                case DECIMAL -> p.put("type", "number");
-                case DATE -> p.put("type", "string");
-                case DATETIME -> p.put("type", "string");
-                case BOOL -> p.put("type", "boolean");
-                default -> throw new IllegalStateException();
-            }
-            if (f.kind() == Field.Kind.DATE) {
-                p.put("format", "date");
-            } else if (f.kind() == Field.Kind.DATETIME) {
-                p.put("format", "date-time");
-            }
-            props.put(f.name(), p);
-        }
-        return Map.of("type", "object", "required", e.fields().stream().filter(Field::required).map(Field::name)
-                .toList(), "properties", props, "additionalProperties", false);
+    private void site() {
+        put("/api/v1/health", "get", op("Liveness").answers(200, "Health", "the site answers"));
+        put("/api/v1/openapi.json", "get", op("This document").answers(200, JSON, Map.of("type", "object"),
+                "the OpenAPI 3.1 document"));
+        put("/metrics", "get", op("Prometheus text format: replication health and resources; no token").answers(200,
+                "text/plain", Map.of("type", "string"), "Prometheus exposition format 0.0.4"));
+        put(RevocationList.PATH, "get", op("The site CA's certificate revocation list (DER, signed by the CA, valid"
+                + " 7 days, signed again daily): the address site certificates name in their CRL Distribution Points;"
+                + " no token").answers(200, RevocationList.CONTENT_TYPE, Map.of("type", "string",
+                "contentMediaType", RevocationList.CONTENT_TYPE), "the signed list"));
     }
 
-    private static Map<String, Object> op(String summary, boolean auth, String request, String response) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("summary", summary);
-        if (auth) {
-            o.put("security", List.of(Map.of("bearer", List.of())));
+    private void admin() {
+        put(ADMIN + "/login", "post", op("Site-admin login (user 'admin'); failures are throttled per client"
+                + " address (429 with Retry-After)").body("Login").answers(200, "AdminToken", "logged in"));
+        put(ADMIN + "/status", "get", op("Site, node and tenants").admin().answers(200, "Object", "the site's"
+                + " status: site, node, group and tenants"));
+        put(ADMIN + "/tenants", "get", op("List tenants").admin().answers(200, "TenantList", "every tenant here"));
+        put(ADMIN + "/tenants", "post", op("Create a tenant: its database, database user, first practice"
+                + " administrator and document folder. In a replication group the name and id are first claimed at"
+                + " every peer: 409 when a peer has either or is making it, 503 while a peer cannot answer").admin()
+                .body("TenantCreate").answers(201, "TenantCreated", "created; the passwords are shown this once"));
+        String tenant = ADMIN + "/tenants/{name}";
+        put(tenant, "get", op("Show a tenant").admin().answers(200, "TenantShown", "the tenant"));
+        put(tenant, "delete", op("Drop a tenant: its databases go (after a final backup unless backup=false); its"
+                + " document folder is kept").admin()
+                .query("confirm", true, Map.of("type", "string", "enum", List.of("yes")), "must be 'yes' (the CLI's"
+                        + " --yes): dropping deletes the tenant's databases")
+                .query("backup", false, Map.of("type", "string", "enum", List.of("true", "false"), "default", "true"),
+                        "false skips the final backup")
+                .answers(200, "TenantDropped", "dropped"));
+        put(tenant + "/backup", "post", op("Back up a tenant into a backup database, or a file (binary log off)")
+                .admin().body(ref("TenantBackup"), false).answers(200, "TenantBackupResult", "backed up"));
+        put(tenant + "/suspend", "post", op("Suspend a tenant: its practice users are refused (423) and their"
+                + " sessions end").admin().answers(200, "Tenant", "suspended"));
+        put(tenant + "/resume", "post", op("Resume a suspended tenant").admin().answers(200, "Tenant", "resumed"));
+        put(tenant + "/seed-data", "post", op("Fill an empty tenant with a generated sample practice (same seed and"
+                + " size, same rows); answers rows per table and elapsed_ms").admin().body("SeedData")
+                .answers(200, "Object", "{tenant, patients, seed, rows: {table: count}, total_rows, elapsed_ms}"));
+        put(tenant + "/query", "post", op("Query window as the site admin (the CLI), a break-glass action: 'reason'"
+                + " is required and goes, with the statement, to the practice's security log and to the site log; the"
+                + " same checks and limits as /api/v1/t/{tenant}/query, run as the tenant's own database user").admin()
+                .body("AdminQuery").answers(200, "QueryResult", "the statement's result"));
+        put(tenant + "/update", "post", op("The update for one tenant, in its own window; the others stay on their"
+                + " schema versions").admin().answers(202, "Job", "started: follow the job"));
+        put(tenant + "/dbm/check", "post", op("The maintenance checks for one tenant {methods?, all_sites?}").admin()
+                .body(OpenApiSchemas.closed(List.of(), props("methods", methods(), "all_sites", BOOL)), true)
+                .answers(202, "Job", "started: follow the job"));
+        put(tenant + "/dbm/fix", "post", op("Fix at ONE site {methods, site?, allow_unsafe?}: refused (409) when the"
+                + " sites' results differ, (403) for replication-unsafe methods without allow_unsafe; logged to the"
+                + " security log; answers each site's findings afterwards").admin()
+                .body(OpenApiSchemas.closed(List.of("methods"), props("methods", nonEmpty(methods()), "site", STRING,
+                        "allow_unsafe", BOOL)), true)
+                .answers(200, "Object", "each site's findings after the fix"));
+        put(ADMIN + "/dbm/methods", "get", op("Database maintenance methods: name, table, what each finds and fixes,"
+                + " replication_safe and why").admin().answers(200, "Object", "{methods: [...]}"));
+        put(ADMIN + "/dbm/check", "post", op("Run the maintenance checks {tenant?, methods?, all_sites?} here or at"
+                + " every active site (aligned GTID position) and compare per method").admin()
+                .body(OpenApiSchemas.closed(List.of(), props("tenant", STRING, "methods", methods(), "all_sites",
+                        BOOL)), true)
+                .answers(202, "Job", "started: follow the job"));
+        put(ADMIN + "/update", "get", op("The group's update site, this site's Cusp version and newest practice"
+                + " schema").admin().answers(200, "Object", "the update state"));
+        put(ADMIN + "/update", "post", op("At the update site: check every site (versions, links healthy and caught"
+                + " up, nothing fenced), back up every tenant at every site (binary log off), migrate each tenant once,"
+                + " verify every site, resume. {designate: SITE} hands the update site role to another peer instead"
+                + " (200). 409 at another site, naming the update site; a failed job's error (UPDATE_FAILED) says what"
+                + " was migrated, what was left and where the backups are").admin()
+                .body(OpenApiSchemas.closed(List.of(), props("designate", STRING)), true)
+                .answers(200, "Object", "designate: the role was handed over")
+                .answers(202, "Job", "the update started: follow the job"));
+        put(ADMIN + "/jobs/{id}", "get", op("A long job's steps, progress and result").admin()
+                .query("site", false, STRING, "the site that runs the job, when another")
+                .answers(200, "Job", "the job"));
+        put(ADMIN + "/conflicts", "get", op("Replication conflicts of every tenant, the whole group's: {site, count,"
+                + " conflicts: [{id, tenant, kind, table, row_id, local: {site, change, image}, incoming: {site,"
+                + " change, image}, winner, rule, gtid, detected_site, detected_at, status}], unreadable?}").admin()
+                .query("tenant", false, Map.of("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$"), "one tenant's"
+                        + " conflicts only")
+                .answers(200, "Object", "the conflicts"));
+        put(ADMIN + "/conflicts/{tenant}/{id}/restore", "post", op("Write the losing version of a conflict back here"
+                + " as a normal replicated change and mark it restored (409 when already restored)").admin()
+                .answers(200, "Object", "restored"));
+    }
+
+    private void group() {
+        String g = ADMIN + "/group";
+        put(g, "get", op("The replication group: sites, links, states, lag").admin().answers(200, "Object",
+                "the group's status"));
+        put(g + "/sites", "get", op("The sites of the group").admin().answers(200, "Object", "{sites: [...]}"));
+        put(g + "/sites/{name}", "delete", op("Remove a site from the group").admin().answers(200, "Object",
+                "removed"));
+        put(g + "/invites", "post", op("A one-time join token {role, expires_minutes, topology}").admin()
+                .body(OpenApiSchemas.closed(List.of(), props("role", Map.of("type", "string", "enum",
+                        List.of("peer", "replica")), "expires_minutes", Map.of("type", "integer", "default", 60),
+                        "topology", Map.of("type", "string", "enum", List.of("mesh", "ring")))), true)
+                .answers(201, "Object", "the invitation and its token"));
+        put(g + "/join", "post", op("Join the group of a token {token, force}").admin()
+                .body(OpenApiSchemas.closed(List.of("token"), props("token", STRING, "force", BOOL)), true)
+                .answers(202, "Job", "started: follow the job"));
+        put(g + "/leave", "post", op("Leave the group").admin().answers(200, "Object", "left"));
+        put(g + "/topology", "put", op("Set the peers' topology").admin()
+                .body(OpenApiSchemas.closed(List.of("topology"), props("topology", Map.of("type", "string", "enum",
+                        List.of("mesh", "ring")))), true)
+                .answers(200, "Object", "the new topology"));
+        put(g + "/reseed", "post", op("Re-seed a site {site, from, discard_local}").admin()
+                .body(OpenApiSchemas.closed(List.of(), props("site", STRING, "from", STRING, "discard_local", BOOL)),
+                        true)
+                .answers(202, "Object", "started: a job here, or the job another site runs"));
+        put(g + "/check", "post", op("Compare tenant tables at every active site by chunked checksums at an aligned"
+                + " GTID position {tenant?}; the job's result names the differing rows").admin()
+                .body(OpenApiSchemas.closed(List.of(), props("tenant", STRING)), true)
+                .answers(202, "Job", "started: follow the job"));
+        put(g + "/repair", "post", op("Check, re-write every differing row at one peer {tenant?, from} so"
+                + " replication fixes the other sites, check again").admin()
+                .body(OpenApiSchemas.closed(List.of("from"), props("tenant", STRING, "from", STRING)), true)
+                .answers(202, "Job", "started: follow the job"));
+        put(g + "/alerts", "get", op("Replication alerts").admin()
+                .query("all", false, Map.of("type", "string", "enum", List.of("true", "false"), "default", "false"),
+                        "true includes cleared alerts")
+                .answers(200, "Object", "{alerts: [...]}"));
+        put(g + "/guard-override", "post", op("Lift the deletion guard for a while; logged").admin()
+                .body(OpenApiSchemas.closed(List.of("minutes", "reason"), props(
+                        "minutes", Map.of("type", "integer", "minimum", 1, "maximum", 1440),
+                        "reason", Map.of("type", "string", "minLength", 1, "maxLength", 500, "pattern",
+                                OpenApiSchemas.NOT_BLANK))), true)
+                .answers(200, "Object", "the override and until when"));
+    }
+
+    private void practice() {
+        put(T + "/login", "post", op("Practice user login; failures are throttled per client address and user (429"
+                + " with Retry-After)").body("Login").answers(200, "PracticeToken", "logged in"));
+        put(T + "/logout", "post", op("End this token's session").practice().empty(204, "logged out"));
+        put(T + "/patients/merge", "post", op("Merge patient 'from' into 'into': its records move, it is marked"
+                + " merged. Waits (409) while the deletion guard holds").practice().body("Merge")
+                .answers(200, "Merged", "merged"));
+        put(T + "/insurance-plans/combine", "post", op("Combine the plans in 'merge' into 'keep'. Waits (409) while"
+                + " the deletion guard holds").practice().body("Combine").answers(200, "Combined", "combined"));
+        put(T + "/query", "post", op("Query window (practice administrators): one checked statement (SELECT, SHOW"
+                + " TABLES, DESCRIBE, SHOW GRANTS; at a report replica also scratch CREATE/DROP TABLE, INSERT, UPDATE,"
+                + " DELETE); refused statements answer 400 (field sql), scratch writes elsewhere 409").practice()
+                .body("Query").answers(200, "QueryResult", "the statement's result"));
+        put(T + "/users", "post", op("Add a practice user (administrators)").practice().body("UserCreate")
+                .answers(201, "UserCreated", "added"));
+        put(T + "/users/me/password", "put", op("Change your own password; your other sessions end").practice()
+                .body("PasswordChange").empty(204, "changed"));
+        String user = T + "/users/{user}";
+        put(user, "put", op("Set a user's role (administrators); the user's sessions end").practice()
+                .body("UserRole").answers(200, "UserAccount", "changed"));
+        put(user, "delete", op("Delete a user (administrators); the user's sessions end").practice()
+                .empty(204, "deleted"));
+        put(user + "/lock", "post", op("Lock a user until unlocked (administrators); the user's sessions end")
+                .practice().answers(200, "UserAccount", "locked"));
+        put(user + "/unlock", "post", op("Unlock a user and forget its failed logins at this site"
+                + " (administrators)").practice().answers(200, "UserAccount", "unlocked"));
+        put(T + "/security-log", "get", op("Security log (administrators)").practice()
+                .query("entity", false, STRING, "only rows about this table, e.g. patient")
+                .answers(200, "SecurityLog", "the newest rows"));
+        for (EntitySpec e : Entities.ALL) {
+            String n = OpenApiSchemas.name(e);
+            String list = T + "/" + e.path();
+            OpenApiOp search = op("Search " + e.path()).practice();
+            if (!e.search().isEmpty()) {
+                search.query("q", false, Map.of("type", "string", "minLength", 1, "maxLength", 100, "pattern",
+                        OpenApiSchemas.NOT_BLANK), "a prefix of " + String.join(", ", e.search()));
+            }
+            search.query("page", false, Map.of("type", "integer", "minimum", 1, "maximum", 1_000_000, "default", 1),
+                    "the page, from 1");
+            search.query("size", false, Map.of("type", "integer", "minimum", 1, "maximum", 200, "default", 50),
+                    "records per page");
+            for (String f : e.filters()) {
+                Field field = e.field(f).orElseThrow();
+                search.query(f, false, filter(field), "only records whose " + f + " equals this");
+            }
+            put(list, "get", search.answers(200, n + "Page", "one page of matching records, by id"));
+            put(list, "post", op("Create a " + e.label()).practice().body(n + "Create")
+                    .answers(201, n, "created: the record as stored"));
+            String one = list + "/{id}";
+            put(one, "get", op("Read a " + e.label()).practice().answers(200, n, "the record"));
+            put(one, "put", op("Change the given fields of a " + e.label()).practice().body(n + "Update")
+                    .answers(200, n, "changed: the record as stored"));
+            String referenced = e.referencedBy().isEmpty() ? "" : " (refused, 409, while "
+                    + String.join(", ", e.referencedBy().stream().filter(r -> !r.owned())
+                    .map(EntitySpec.Reference::label).toList()) + " point at it"
+                    + (e.referencedBy().stream().anyMatch(EntitySpec.Reference::owned) ? "; its "
+                    + String.join(", ", e.referencedBy().stream().filter(EntitySpec.Reference::owned)
+                    .map(EntitySpec.Reference::label).toList()) + " go with it" : "") + ")";
+            put(one, "delete", op("Delete a " + e.label() + referenced).practice().empty(204, "deleted"));
         }
-        if (request != null) {
-            o.put("requestBody", Map.of("required", true, "content", Map.of("application/json", Map.of("schema",
-                    Map.of("$ref", "#/components/schemas/" + request)))));
+    }
+
+    private void peer() {
+        put(PEER + "/hello", "get", op("Public facts about this site, for a site about to join; no certificate"
+                + " needed").answers(200, "Object", "the site's name, version and schema versions"));
+        put(PEER + "/membership", "get", op("Whether the presented certificate's site is a member here")
+                .answers(200, "Object", "{member, site?, state?}"));
+        put(PEER + "/join", "post", op("A joining site presents its invitation secret and facts; its certificate is"
+                + " pinned for the rest of its join").body(ref("Object"), true).answers(200, "Object", "admitted"));
+        put(PEER + "/join/complete", "post", op("A joining site reports its seed done").peer()
+                .body(OpenApiSchemas.closed(List.of("site", "seed_gtid"), props("site", STRING, "seed_gtid",
+                        Map.of("type", "string"))), true)
+                .answers(200, "Object", "{site, state}"));
+        put(PEER + "/snapshot", "get", op("A snapshot of this site's data for a joining or re-seeding site").peer()
+                .query("format", false, Map.of("type", "string", "enum", List.of("physical", "sql")), "physical when"
+                        + " possible, else SQL")
+                .answers(200, "application/sql", Map.of("type", "string"), "a SQL dump (X-Cusp-Snapshot-Format: sql)")
+                .answers(200, "application/octet-stream", Map.of("type", "string", "contentMediaType",
+                        "application/octet-stream"), "a physical copy (X-Cusp-Snapshot-Format: physical)"));
+        put(PEER + "/links", "post", op("Grant the calling site a replication account here").peer()
+                .answers(200, "Object", "the account"));
+        put(PEER + "/status", "get", op("This site's replication status").peer().answers(200, "Object", "the"
+                + " status"));
+        put(PEER + "/remove", "post", op("A site asks to be removed").peer()
+                .body(OpenApiSchemas.closed(List.of("site"), props("site", STRING)), true)
+                .answers(200, "Object", "removed"));
+        put(PEER + "/removed", "post", op("A peer tells this site it was removed").peer().answers(200, "Object",
+                "{site, state}"));
+        put(PEER + "/reseed", "post", op("A peer asks this site to re-seed").peer()
+                .body(OpenApiSchemas.closed(List.of(), props("from", STRING, "discard_local", BOOL)), true)
+                .answers(202, "Job", "started"));
+        for (String verb : List.of("claim", "release")) {
+            put(PEER + "/tenants/" + verb, "post", op(verb.equals("claim") ? "Claim a tenant name and id while the"
+                    + " calling site makes it" : "Release a claim").peer()
+                    .body(OpenApiSchemas.closed(List.of("name", "id"), props("name", STRING, "id",
+                            Map.of("type", "integer"))), true)
+                    .answers(200, "Object", verb + "ed"));
         }
-        Map<String, Object> responses = new LinkedHashMap<>();
-        responses.put("200", response == null ? Map.of("description", "done") : Map.of("description", "ok",
-                "content", Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/"
-                        + response)))));
-        responses.put("4XX", Map.of("description", "client error", "content", Map.of("application/json",
-                Map.of("schema", Map.of("$ref", "#/components/schemas/Error")))));
-        o.put("responses", responses);
-        return o;
+        put(PEER + "/jobs/{id}", "get", op("A job a peer started here").peer().answers(200, "Job", "the job"));
+        Map<String, Object> range = OpenApiSchemas.closed(List.of("db", "table", "lo", "hi"), props("db", STRING,
+                "table", STRING, "lo", Map.of("type", "integer"), "hi", Map.of("type", "integer"),
+                "wait_gtid", Map.of("type", "string")));
+        put(PEER + "/check/chunk", "post", op("Checksum of a key range, after waiting for a GTID position").peer()
+                .body(range, true).answers(200, "Object", "the checksum"));
+        put(PEER + "/check/rows", "post", op("Row checksums of a key range").peer().body(range, true)
+                .answers(200, "Object", "the rows' checksums"));
+        put(PEER + "/check/rewrite", "post", op("Re-write rows so replication carries them").peer()
+                .body(OpenApiSchemas.closed(List.of("db", "table"), props("db", STRING, "table", STRING, "keys",
+                        Map.of("type", "array", "items", Map.of("type", "integer")))), true)
+                .answers(200, "Object", "rows re-written"));
+        put(PEER + "/dbm/check", "post", op("Run maintenance checks here for another site").peer()
+                .body(OpenApiSchemas.closed(List.of("tenant"), props("tenant", STRING, "methods", methods(),
+                        "wait_gtid", Map.of("type", "string"))), true)
+                .answers(200, "Object", "{results: {method: finding}}"));
+        put(PEER + "/dbm/fix", "post", op("Run one maintenance fix here for another site").peer()
+                .body(OpenApiSchemas.closed(List.of("tenant", "method"), props("tenant", STRING, "method", STRING,
+                        "allow_unsafe", BOOL, "requested_by", Map.of("type", "string"))), true)
+                .answers(200, "Object", "the finding after the fix"));
+        put(PEER + "/update/info", "get", op("This site's versions, for the update site").peer()
+                .answers(200, "Object", "versions"));
+        Map<String, Object> tenants = Map.of("type", "array", "items", Map.of("type", "string", "pattern",
+                "^[a-z][a-z0-9]{0,31}$"));
+        put(PEER + "/update/backup", "post", op("Back up tenants here before an update").peer()
+                .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants)), true)
+                .answers(200, "Object", "the backups"));
+        put(PEER + "/update/verify", "post", op("Verify tenants here after an update").peer()
+                .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants, "wait_gtid",
+                        Map.of("type", "string"), "timeout_seconds", Map.of("type", "integer"))), true)
+                .answers(200, "Object", "what each tenant's schema is here"));
+    }
+
+    private static Map<String, Object> nonEmpty(Map<String, Object> array) {
+        Map<String, Object> m = new LinkedHashMap<>(array);
+        m.put("minItems", 1);
+        return m;
+    }
+
+    private static Map<String, Object> methods() {
+        return Map.of("type", "array", "items", Map.of("type", "string", "minLength", 1), "description",
+                "maintenance method names, as GET /api/v1/admin/dbm/methods lists them");
+    }
+
+    /** A search filter's value as the server parses it. */
+    private static Map<String, Object> filter(Field f) {
+        return switch (f.kind()) {
+            case INT, REF -> Map.of("type", "integer");
+            case BOOL -> Map.of("type", "boolean");
+            case DATE -> Map.of("type", "string", "format", "date");
+            // Any text up to the length the server reads; a value no record has matches none.
+            default -> Map.of("type", "string", "maxLength", Math.max(f.maxLength(), 40));
+        };
     }
 }

@@ -456,12 +456,23 @@ public final class PracticeRoutes {
         return rest.equals("/login") || rest.equals("/login/");
     }
 
+    /**
+     * The record type of an {@code /{entity}} path. A path another route serves with other
+     * methods ({@code GET /users}, {@code GET /login}) is a 405, not an unknown record type.
+     */
     private static EntitySpec spec(Context ctx) {
         String e = ctx.pathParam("entity");
-        return Entities.byPath(e).orElseThrow(() -> CuspException.notFound("no such record type '" + e
-                + "'; the API is described at /api/v1/openapi.json"));
+        return Entities.byPath(e).orElseThrow(() -> {
+            RouteTable.of(ctx).refuseOtherMethod(ctx);
+            return CuspException.notFound("no such record type '" + e + "'; the API is described at"
+                    + " /api/v1/openapi.json");
+        });
     }
 
+    /**
+     * The record id of an {@code /{entity}/{id}} path. {@code GET /patients/merge} names the
+     * merge route, which only POSTs: a 405, not a bad id.
+     */
     private static long id(Context ctx) {
         try {
             long id = Long.parseLong(ctx.pathParam("id"));
@@ -470,6 +481,8 @@ public final class PracticeRoutes {
             }
             return id;
         } catch (NumberFormatException e) {
+            // Only on this failure path: a served id costs no route look-up.
+            RouteTable.of(ctx).refuseOtherMethod(ctx);
             throw CuspException.invalid("id", "id must be a positive whole number");
         }
     }

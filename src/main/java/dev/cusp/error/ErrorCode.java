@@ -9,6 +9,8 @@ public enum ErrorCode {
     UNAUTHENTICATED(401, 4),
     FORBIDDEN(403, 4),
     NOT_FOUND(404, 5),
+    /** The path exists, but not for this method: the answer's Allow header lists the ones it has. */
+    METHOD_NOT_ALLOWED(405, 2),
     CONFLICT(409, 6),
     PAYLOAD_TOO_LARGE(413, 2),
     LOCKED(423, 7),

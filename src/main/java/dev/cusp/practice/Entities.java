@@ -8,10 +8,12 @@ import static dev.cusp.practice.Field.integer;
 import static dev.cusp.practice.Field.money;
 import static dev.cusp.practice.Field.pattern;
 import static dev.cusp.practice.Field.ref;
+import static dev.cusp.practice.Field.requiredPattern;
 import static dev.cusp.practice.Field.requiredText;
 import static dev.cusp.practice.Field.text;
 
 import dev.cusp.practice.EntitySpec.Reference;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +59,7 @@ public final class Entities {
             List.of(new Reference("procedure_log", "appointment_id", "procedures", false)));
 
     public static final EntitySpec PROCEDURE_CODES = new EntitySpec("procedure-codes", "procedure_code",
-            "procedure code", List.of(pattern("code", 15, "[A-Za-z0-9.-]{1,15}"), text("abbr", 20),
+            "procedure code", List.of(requiredPattern("code", 15, "[A-Za-z0-9.-]{1,15}").asUnique(), text("abbr", 20),
             requiredText("description", 255), requiredText("category", 40)),
             List.of("code", "abbr", "description"), List.of("code", "category"),
             List.of(new Reference("procedure_log", "procedure_code_id", "procedures", false),
@@ -66,7 +68,7 @@ public final class Entities {
     public static final EntitySpec PROCEDURES = new EntitySpec("procedures", "procedure_log", "procedure", List.of(
             ref("patient_id", "patient", true), ref("provider_id", "provider", true),
             ref("procedure_code_id", "procedure_code", true), ref("appointment_id", "appointment", false),
-            date("proc_date", true), money("fee", false),
+            date("proc_date", true), money("fee", false).withDefault(),
             choice("status", "treatment_planned", "complete", "existing", "referred", "deleted"),
             pattern("tooth", 4, "[0-9A-Ta-t]{1,4}"), pattern("surface", 8, "[MODBFLIV]{1,8}"), text("note", 4000)),
             List.of("note"), List.of("patient_id", "provider_id", "procedure_code_id", "appointment_id", "status",
@@ -101,7 +103,7 @@ public final class Entities {
 
     public static final EntitySpec PATIENT_PLANS = new EntitySpec("patient-plans", "patient_plan", "patient plan",
             List.of(ref("patient_id", "patient", true), ref("insurance_plan_id", "insurance_plan", true),
-                    integer("ordinal", false, 1, 9), text("subscriber_id", 40),
+                    integer("ordinal", false, 1, 9).withDefault(), text("subscriber_id", 40),
                     choice("relationship", "self", "spouse", "child", "other")),
             List.of(), List.of("patient_id", "insurance_plan_id"), List.of());
 
@@ -118,6 +120,22 @@ public final class Entities {
             .collect(Collectors.toMap(EntitySpec::path, Function.identity()));
 
     private Entities() {
+    }
+
+    /**
+     * The columns a read returns besides the id and the writable fields: the server (or the
+     * database) fills them, a caller never sets them. Replication's change stamps are left out
+     * of every read.
+     */
+    public static List<Field> filledByServer(EntitySpec e) {
+        List<Field> out = new ArrayList<>();
+        out.add(dateTime("created_at", true));
+        // procedure_log keeps the documented system's name for its change time.
+        out.add(dateTime(e == PROCEDURES ? "date_tstamp" : "updated_at", true));
+        if (e == PATIENTS) {
+            out.add(ref("merged_into_id", "patient", false));
+        }
+        return out;
     }
 
     public static Optional<EntitySpec> byPath(String path) {

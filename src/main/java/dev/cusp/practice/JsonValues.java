@@ -53,6 +53,10 @@ final class JsonValues {
             if (f.required()) {
                 throw CuspException.invalid(n, n + " cannot be null");
             }
+            if (!f.nullable()) {
+                // The column has a default and no null: leaving the field out keeps the default.
+                throw CuspException.invalid(n, n + " cannot be null; leave it out instead");
+            }
             return null;
         }
         switch (f.kind()) {

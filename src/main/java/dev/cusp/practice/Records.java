@@ -46,6 +46,8 @@ public final class Records {
                 }
                 row = row(rs);
             }
+        } catch (SQLException e) {
+            throw duplicate(spec, values, e);
         }
         long id = ((Number) row.get("id")).longValue();
         SecurityLog.write(c, actor, "create", spec.table(), id, "fields: " + String.join(", ", cols));
@@ -79,6 +81,8 @@ public final class Records {
             bind(ps, cols, values);
             ps.setLong(cols.size() + 1, id);
             ps.executeUpdate();
+        } catch (SQLException e) {
+            throw duplicate(spec, values, e);
         }
         SecurityLog.write(c, actor, "update", spec.table(), id, "fields: " + String.join(", ", cols));
         return read(c, spec, id);
@@ -181,6 +185,22 @@ public final class Records {
         out.put("size", size);
         out.put("total", total);
         return out;
+    }
+
+    /**
+     * A unique field's value taken by another record (MariaDB error 1062) is the caller's
+     * conflict, a 409 naming the field; any other failure goes on as it was.
+     */
+    private static SQLException duplicate(EntitySpec spec, Map<String, Object> values, SQLException e) {
+        if (e.getErrorCode() == 1062) {
+            for (Field f : spec.fields()) {
+                if (f.unique() && values.get(f.name()) != null) {
+                    throw new CuspException(ErrorCode.CONFLICT, "another " + spec.label() + " has " + f.name() + " '"
+                            + values.get(f.name()) + "'; " + f.name() + " is unique", f.name(), e);
+                }
+            }
+        }
+        return e;
     }
 
     static void lock(Connection c, EntitySpec spec, long id) throws SQLException {

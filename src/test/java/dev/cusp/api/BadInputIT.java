@@ -49,7 +49,7 @@ class BadInputIT {
     private static void refusedAndNothingWritten(Practice p, List<Case> cases) {
         Map<String, String> before = p.fingerprint();
         for (Case c : cases) {
-            TestSite.Response r = p.site.raw(c.method(), p.base + c.path(), p.token, c.body());
+            TestSite.Response r = p.site.rawUnchecked(c.method(), p.base + c.path(), p.token, c.body());
             assertError(r, 400, "INVALID_INPUT", c.field(), c.what());
         }
         assertThat(p.fingerprint()).as("nothing written").isEqualTo(before);
@@ -140,7 +140,7 @@ class BadInputIT {
 
         // The login endpoint is just as strict, and takes no token.
         for (String b : List.of("", "[]", "\"admin\"", "{\"user\": \"admin\"")) {
-            TestSite.Response r = p.site.raw("POST", p.base + "/login", null, b);
+            TestSite.Response r = p.site.rawUnchecked("POST", p.base + "/login", null, b);
             assertError(r, 400, "INVALID_INPUT", "body", "login " + b);
         }
     }
@@ -206,7 +206,7 @@ class BadInputIT {
         cases.add(new Case("password extra", "PUT", "/users/me/password", json(Map.of("current_password", "a",
                 "new_password", "b", "user_id", 1)), "user_id"));
         refusedAndNothingWritten(p, cases);
-        TestSite.Response r = p.site.call("POST", p.base + "/login", null, Map.of("user",
+        TestSite.Response r = p.site.callUnchecked("POST", p.base + "/login", null, Map.of("user",
                 p.created.adminUser(), "password", p.created.adminPassword(), "remember_me", true));
         assertError(r, 400, "INVALID_INPUT", "remember_me", "login with an unknown field");
     }
@@ -404,10 +404,10 @@ class BadInputIT {
         String big = "{\"last_name\":\"" + "a".repeat(MAX_BODY) + "\",\"first_name\":\"B\"}";
         for (String[] req : List.of(new String[] {"POST", "/patients"}, new String[] {"PUT", "/patients/" + patient},
                 new String[] {"POST", "/patients/merge"}, new String[] {"POST", "/users"})) {
-            TestSite.Response r = p.site.raw(req[0], p.base + req[1], p.token, big);
+            TestSite.Response r = p.site.rawUnchecked(req[0], p.base + req[1], p.token, big);
             assertError(r, 413, "PAYLOAD_TOO_LARGE", "body", req[0] + " " + req[1] + " oversized");
         }
-        TestSite.Response login = p.site.raw("POST", p.base + "/login", null, big);
+        TestSite.Response login = p.site.rawUnchecked("POST", p.base + "/login", null, big);
         assertError(login, 413, "PAYLOAD_TOO_LARGE", "body", "oversized login");
 
         // Without a Content-Length (chunked), the limit must hold just the same.
@@ -423,8 +423,8 @@ class BadInputIT {
 
         // Just under the limit is read, and refused for what it says, not for its size.
         String under = "{\"last_name\":\"" + "a".repeat(MAX_BODY - 100) + "\",\"first_name\":\"B\"}";
-        assertError(p.site.raw("POST", p.base + "/patients", p.token, under), 400, "INVALID_INPUT", "last_name",
-                "large but allowed body");
+        assertError(p.site.rawUnchecked("POST", p.base + "/patients", p.token, under), 400, "INVALID_INPUT",
+                "last_name", "large but allowed body");
         assertThat(p.fingerprint()).isEqualTo(before);
 
         // A small chunked body is read as usual.

@@ -58,6 +58,14 @@ final class Practice {
         return site.call("DELETE", base + path, token, null);
     }
 
+    /**
+     * A request that breaks the OpenAPI document on purpose (a value out of range, a field too
+     * many): sent without checking it; the answer is still checked.
+     */
+    TestSite.Response invalid(String method, String path, Object body) {
+        return site.callUnchecked(method, base + path, token, body);
+    }
+
     /** Creates a record and returns its id, failing the test if the API refuses. */
     long create(String entity, Map<String, ?> body) {
         TestSite.Response r = post("/" + entity, body);

@@ -41,7 +41,8 @@ class PracticeAuthIT {
         assertThat(unknown.json().at("/error/message").asText()).isEqualTo(wrong.json().at("/error/message").asText());
         assertThat(wrong.json().at("/error/message").asText()).doesNotContainIgnoringCase("exist")
                 .doesNotContain(p.created.adminUser());
-        TestSite.Response other = p.login(p.created.adminUser(), "");
+        TestSite.Response other = p.site.callUnchecked("POST", p.base + "/login", null, Map.of("user",
+                p.created.adminUser(), "password", ""));
         assertThat(other.status()).isEqualTo(400);
         assertThat(other.json().has("token")).isFalse();
 
@@ -61,7 +62,7 @@ class PracticeAuthIT {
         long users = p.count("practice_user", null);
         for (String weak : List.of("Ab1!xyz", "short", "Password1234", "aaaaaaaaaaaa", "123456789012",
                 "qwertyuiopasdf", "password123!", "Summer2024!!", "abcdefghijklmnop")) {
-            TestSite.Response r = p.post("/users", Map.of("user_name", "weak", "password", weak));
+            TestSite.Response r = p.invalid("POST", "/users", Map.of("user_name", "weak", "password", weak));
             assertError(r, 400, "INVALID_INPUT", "password", "weak password " + weak);
             assertThat(r.body()).doesNotContain(weak);
         }
@@ -78,8 +79,8 @@ class PracticeAuthIT {
         assertError(p.post("/users", Map.of("user_name", "strong", "password", STRONG2)), 409, "CONFLICT",
                 "user_name", "duplicate user");
         for (String bad : List.of("", "two words", "semi;colon", "quote'", "ümlaut")) {
-            assertError(p.post("/users", Map.of("user_name", bad, "password", STRONG2)), 400, "INVALID_INPUT",
-                    "user_name", "user name " + bad);
+            assertError(p.invalid("POST", "/users", Map.of("user_name", bad, "password", STRONG2)), 400,
+                    "INVALID_INPUT", "user_name", "user name " + bad);
         }
         assertThat(p.count("practice_user", null)).isEqualTo(users + 1);
     }
@@ -91,7 +92,7 @@ class PracticeAuthIT {
         String token = p.tokenFor("clerk", STRONG);
         String hash = p.sql("SELECT password_hash FROM practice_user WHERE user_name = 'clerk'");
         for (String weak : List.of("short", "Password1234", "aaaaaaaaaaaa")) {
-            TestSite.Response r = p.site.call("PUT", p.base + "/users/me/password", token,
+            TestSite.Response r = p.site.callUnchecked("PUT", p.base + "/users/me/password", token,
                     Map.of("current_password", STRONG, "new_password", weak));
             assertError(r, 400, "INVALID_INPUT", "new_password", "weak new password " + weak);
         }
@@ -224,14 +225,16 @@ class PracticeAuthIT {
             TestSite.Response other = a.site.call("GET", path, a.token, null);
             assertError(other, 403, "FORBIDDEN", null, "A's token on " + path);
             assertThat(other.body()).doesNotContain("Secretive");
-            assertError(a.site.call("GET", path, null, null), 401, "UNAUTHENTICATED", null, "no token on " + path);
+            assertError(a.site.callUnchecked("GET", path, null, null), 401, "UNAUTHENTICATED", null,
+                    "no token on " + path);
         }
         // The same spellings serve B's own token.
         TestSite.Response own = b.site.call("GET", encoded + "/patients/" + secret, b.token, null);
         assertThat(own.status()).as(own.body()).isEqualTo(200);
         assertThat(own.json().get("last_name").asText()).isEqualTo("Secretive");
         for (String path : List.of("/api/v1/admin/status/", "/api/v1/admin/tenants/", "/api/v1/admin/group")) {
-            assertError(a.site.call("GET", path, null, null), 401, "UNAUTHENTICATED", null, "no token on " + path);
+            assertError(a.site.callUnchecked("GET", path, null, null), 401, "UNAUTHENTICATED", null,
+                    "no token on " + path);
             assertError(a.site.call("GET", path, a.token, null), 403, "FORBIDDEN", null, "practice token on " + path);
         }
     }

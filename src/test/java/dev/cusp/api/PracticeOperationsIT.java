@@ -275,10 +275,10 @@ class PracticeOperationsIT {
                 "INVALID_INPUT", "merge", "keep inside merge");
         assertError(p.post("/insurance-plans/combine", Map.of("keep", keep, "merge", List.of(m1, keep))), 400,
                 "INVALID_INPUT", "merge", "keep inside merge");
-        assertError(p.post("/insurance-plans/combine", Map.of("keep", keep, "merge", List.of())), 400,
+        assertError(p.invalid("POST", "/insurance-plans/combine", Map.of("keep", keep, "merge", List.of())), 400,
                 "INVALID_INPUT", "merge", "empty merge");
-        assertError(p.post("/insurance-plans/combine", Map.of("keep", keep, "merge", List.of(m1, m1))), 400,
-                "INVALID_INPUT", "merge", "a plan twice");
+        assertError(p.invalid("POST", "/insurance-plans/combine", Map.of("keep", keep, "merge", List.of(m1, m1))),
+                400, "INVALID_INPUT", "merge", "a plan twice");
         assertError(p.post("/insurance-plans/combine", Map.of("keep", keep, "merge", List.of(m1, missing))), 404,
                 "NOT_FOUND", null, "unknown plan in merge");
         assertError(p.post("/insurance-plans/combine", Map.of("keep", keep, "merge", List.of(missing, m1))), 404,

@@ -47,24 +47,22 @@ class AttackerIT {
                     .replace("{id}", "1").replace("{user}", "admin");
             p.getValue().fieldNames().forEachRemaining(m -> ops.add(new String[] {m.toUpperCase(), path}));
         }
-        // Routes the document does not list yet (issue 16 adds them there).
-        String tb = "/api/v1/t/" + b.tenant().name();
-        ops.add(new String[] {"POST", tb + "/logout"});
-        ops.add(new String[] {"PUT", tb + "/users/me/password"});
-        ops.add(new String[] {"GET", "/api/v1/admin/group/sites"});
+        assertThat(ops).as("the document lists the routes it once left out").anyMatch(o -> o[1].endsWith("/logout"))
+                .anyMatch(o -> o[1].endsWith("/users/me/password")).anyMatch(o -> o[1].endsWith("/group/sites"));
         return ops;
     }
 
     private static boolean isPublic(String method, String path) {
+        // A site's hello tells a site about to join its name and versions: public facts (PeerRoutes).
         return path.equals("/api/v1/health") || path.equals("/api/v1/openapi.json") || path.equals("/metrics")
-                || path.equals("/api/v1/tls/crl") || path.endsWith("/login");
+                || path.equals("/api/v1/tls/crl") || path.endsWith("/login") || path.equals("/api/v1/peer/hello");
     }
 
     @Test
     void everyOperationAimedAtAnotherPracticeOrTheSiteRefusesAPracticeToken() {
         List<String> bad = new ArrayList<>();
         for (String[] op : everyOperation()) {
-            var r = site.call(op[0], op[1], tokenA, Map.of());
+            var r = site.callUnchecked(op[0], op[1], tokenA, Map.of());
             String what = op[0] + " " + op[1] + " -> " + r.status() + " " + r.body();
             if (r.status() >= 500 || r.body().contains(MARKER) || r.body().contains(b.tenant().dbName())) {
                 bad.add(what);
@@ -80,10 +78,12 @@ class AttackerIT {
         List<String> bad = new ArrayList<>();
         for (String token : new String[] {null, "forged", tokenA + "x"}) {
             for (String[] op : everyOperation()) {
-                if (isPublic(op[0], op[1])) {
+                if (isPublic(op[0], op[1]) || op[1].equals("/api/v1/peer/join")) {
+                    // A join's credential is the invitation secret in its body, not a token or a
+                    // certificate; peerRoutesRefuseAPracticeTokenWithoutASiteCertificate tries one.
                     continue;
                 }
-                var r = site.call(op[0], op[1], token, Map.of());
+                var r = site.callUnchecked(op[0], op[1], token, Map.of());
                 if (r.status() != 401 && r.status() != 403 && r.status() != 405) {
                     bad.add((token == null ? "no token" : "forged") + ": " + op[0] + " " + op[1] + " -> "
                             + r.status() + " " + r.body());
@@ -100,12 +100,12 @@ class AttackerIT {
         for (String[] op : new String[][] {{"GET", "/snapshot"}, {"POST", "/links"}, {"GET", "/status"},
             {"POST", "/remove"}, {"POST", "/removed"}, {"POST", "/reseed"}, {"POST", "/tenants/claim"},
             {"POST", "/tenants/release"}, {"GET", "/jobs/1"}, {"POST", "/join/complete"}}) {
-            var r = site.call(op[0], base + op[1], tokenA, Map.of("discard_local", true));
+            var r = site.callUnchecked(op[0], base + op[1], tokenA, Map.of("discard_local", true));
             if (r.status() < 400 || r.status() >= 500) {
                 bad.add(op[0] + " " + op[1] + " -> " + r.status() + " " + r.body());
             }
         }
-        var join = site.call("POST", base + "/join", tokenA, Map.of("secret", "guess", "site", "evil",
+        var join = site.callUnchecked("POST", base + "/join", tokenA, Map.of("secret", "guess", "site", "evil",
                 "ca_pem", "x"));
         assertThat(join.status()).as(join.body()).isBetween(400, 499);
         assertThat(bad).isEmpty();

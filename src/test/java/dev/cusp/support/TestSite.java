@@ -153,21 +153,80 @@ public final class TestSite {
         return r.json().get("token").asText();
     }
 
-    /** An HTTP answer: status, raw body, and the body as JSON (empty object if none). */
-    public record Response(int status, String body, JsonNode json) {
+    /** An HTTP answer: status, raw body, the body as JSON (empty object if none), and its content type. */
+    public record Response(int status, String body, JsonNode json, String contentType) {
+        public Response(int status, String body, JsonNode json) {
+            this(status, body, json, null);
+        }
     }
 
+    /**
+     * Sends a request and returns the answer. The request and the answer are checked against the
+     * served OpenAPI document ({@link ApiContract}): a mismatch fails the test.
+     */
     public Response call(String method, String path, String token, Object body) {
-        String raw;
+        return raw(method, path, token, json(body));
+    }
+
+    /** As {@link #call}, for a request that is bad on purpose: only the answer is checked. */
+    public Response callUnchecked(String method, String path, String token, Object body) {
+        return rawUnchecked(method, path, token, json(body));
+    }
+
+    /** Sends a body as given; request and answer are checked against the OpenAPI document. */
+    public Response raw(String method, String path, String token, String rawBody) {
+        Response r = send(method, path, token, rawBody);
+        contract().check(method, path, token, rawBody, true, false, r.status(), r.contentType(), r.body());
+        return r;
+    }
+
+    /**
+     * As {@link #call}, for a practice migrated to a practice schema newer than this build's
+     * (an update test): its records may carry fields this build's document does not list yet.
+     */
+    public Response callOnNewerSchema(String method, String path, String token, Object body) {
+        String raw = json(body);
+        Response r = send(method, path, token, raw);
+        contract().check(method, path, token, raw, true, true, r.status(), r.contentType(), r.body());
+        return r;
+    }
+
+    /**
+     * As {@link #raw}, for a request that is bad on purpose (a malformed body, a wrong type, a
+     * missing token, an unknown path): the request is not checked against the OpenAPI document,
+     * the answer is, wherever the document describes the operation.
+     */
+    public Response rawUnchecked(String method, String path, String token, String rawBody) {
+        Response r = send(method, path, token, rawBody);
+        contract().check(method, path, token, rawBody, false, false, r.status(), r.contentType(), r.body());
+        return r;
+    }
+
+    private static String json(Object body) {
         try {
-            raw = body == null ? null : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
+            return body == null ? null : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return raw(method, path, token, raw);
     }
 
-    public Response raw(String method, String path, String token, String rawBody) {
+    private static ApiContract contract;
+
+    /** The document every site of this build serves, read once per JVM from the first site asked. */
+    private ApiContract contract() {
+        synchronized (TestSite.class) {
+            if (contract == null) {
+                Response doc = send("GET", "/api/v1/openapi.json", null, null);
+                if (doc.status() != 200) {
+                    throw new IllegalStateException("no OpenAPI document: " + doc);
+                }
+                contract = ApiContract.of(doc.body());
+            }
+            return contract;
+        }
+    }
+
+    private Response send(String method, String path, String token, String rawBody) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
                 .method(method, rawBody == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(rawBody))
@@ -183,7 +242,7 @@ public final class TestSite {
             } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
                 n = Json.MAPPER.createObjectNode();
             }
-            return new Response(r.statusCode(), r.body(), n);
+            return new Response(r.statusCode(), r.body(), n, r.headers().firstValue("Content-Type").orElse(null));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
