@@ -107,6 +107,11 @@ public final class Group implements AutoCloseable {
     private final ScheduledExecutorService watchLoop;
     /** This site's wall clock: the system's; a test may shift it to play a machine whose clock is wrong. */
     private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    /**
+     * The Cusp version this site tells its peers it runs and compares theirs with: the build's; a
+     * test may change it to play a site updated ahead of the others (VERSION_MISMATCH).
+     */
+    private volatile String version = CuspVersion.VERSION;
     /** The alert key of this site's own identity clash (CLONED_SITE found by the reconciler). */
     static final String IDENTITY = "identity";
 
@@ -131,7 +136,7 @@ public final class Group implements AutoCloseable {
         this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
                 settings.get(Settings.MONITOR_STUCK_SECONDS),
                 "fence".equals(settings.get(Settings.MONITOR_FENCE)), settings.get(Settings.MONITOR_WEBHOOK));
-        this.versions = new VersionGate(peers, admin, dev.cusp.tenant.PracticeMigrations.of(
+        this.versions = new VersionGate(peers, admin, this::version, dev.cusp.tenant.PracticeMigrations.of(
                 settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)).latest());
         this.resolver = new dev.cusp.conflict.ConflictResolver(admin, home.identity().siteName(),
                 "auto".equals(settings.get(Settings.CONFLICTS_RESOLVE)),
@@ -229,6 +234,16 @@ public final class Group implements AutoCloseable {
         this.clock = c;
     }
 
+    /** The Cusp version this site runs, as its peers see it (hello, status) and its version gate compares. */
+    String version() {
+        return version;
+    }
+
+    /** Changes the version this site claims: the seam a test uses to play a site that runs another Cusp version. */
+    void version(String v) {
+        this.version = v;
+    }
+
     public String siteName() {
         return id().siteName();
     }
@@ -321,7 +336,7 @@ public final class Group implements AutoCloseable {
     public Map<String, Object> hello() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("site", siteName());
-        m.put("version", CuspVersion.VERSION);
+        m.put("version", version());
         m.put("control_schema", PracticeSchema.latestControlVersion());
         m.put("practice_schema", PracticeSchema.latestPracticeVersion());
         return m;

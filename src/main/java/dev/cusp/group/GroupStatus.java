@@ -23,7 +23,7 @@ final class GroupStatus {
         m.put("site", g.siteName());
         Member me = g.self;
         m.put("role", me == null ? "standalone" : me.role());
-        m.put("version", dev.cusp.CuspVersion.VERSION);
+        m.put("version", g.version());
         m.put("server_id", g.id().serverId());
         m.put("gtid_domain_id", g.id().gtidDomainId());
         m.put("seed_gtid", me == null ? null : me.seedGtid());

@@ -1,7 +1,6 @@
 package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.CuspVersion;
 import dev.cusp.error.CuspException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +28,7 @@ final class VersionGate {
     private static final Duration FRESH = Duration.ofSeconds(10);
     private final PeerClient peers;
     private final DataSource admin;
+    private final Supplier<String> ours;
     private final String practiceLatest;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final Map<String, String> holds = new ConcurrentHashMap<>();
@@ -35,9 +36,11 @@ final class VersionGate {
     private record Seen(String version, long atNanos) {
     }
 
-    VersionGate(PeerClient peers, DataSource admin, String practiceLatest) {
+    /** {@code ours}: the version this site runs (the build's, unless a test plays another). */
+    VersionGate(PeerClient peers, DataSource admin, Supplier<String> ours, String practiceLatest) {
         this.peers = peers;
         this.admin = admin;
+        this.ours = ours;
         this.practiceLatest = practiceLatest;
     }
 
@@ -54,12 +57,13 @@ final class VersionGate {
 
     /** Checks a source; records and logs a hold (once) or its end. */
     Optional<String> check(Member src) {
-        Optional<String> r = refusal(src.name(), versionOf(src), CuspVersion.VERSION);
+        String mine = ours.get();
+        Optional<String> r = refusal(src.name(), versionOf(src), mine);
         String before = r.isPresent() ? holds.put(src.name(), r.get()) : holds.remove(src.name());
         if (r.isPresent() && !r.get().equals(before)) {
             LOG.warn("group: {}", r.get());
         } else if (r.isEmpty() && before != null) {
-            LOG.info("group: site {} runs Cusp {} again; replication from it resumes", src.name(), CuspVersion.VERSION);
+            LOG.info("group: site {} runs Cusp {} again; replication from it resumes", src.name(), mine);
         }
         return r;
     }
@@ -97,21 +101,22 @@ final class VersionGate {
         try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT version, practice_schema FROM cusp.site WHERE name = ?")) {
             ps.setString(1, mine.name());
+            String version = ours.get();
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || (CuspVersion.VERSION.equals(rs.getString(1))
+                if (!rs.next() || (version.equals(rs.getString(1))
                         && practiceLatest.equals(rs.getString(2)))) {
                     return;
                 }
             }
             try (PreparedStatement up = c.prepareStatement(
                     "UPDATE cusp.site SET version = ?, practice_schema = ? WHERE name = ?")) {
-                up.setString(1, CuspVersion.VERSION);
+                up.setString(1, version);
                 up.setString(2, practiceLatest);
                 up.setString(3, mine.name());
                 up.executeUpdate();
             }
             LOG.info("group: site {} recorded as Cusp {} with practice schema up to V{}", mine.name(),
-                    CuspVersion.VERSION, practiceLatest);
+                    version, practiceLatest);
         } catch (SQLException e) {
             LOG.warn("group: cannot record this site's version: {}", e.getMessage());
         }
