@@ -103,8 +103,8 @@ class VersionMismatchIT {
             LOG.info("issue 15 note: VERSION_MISMATCH detected at a (link from b) {} s after b claimed Cusp {}",
                     seconds(t0), ahead);
             JsonNode fromA = awaitAlert(b, "a");
-            LOG.info("issue 15 note: VERSION_MISMATCH detected at b (link from a) {} s after b claimed Cusp {}",
-                    seconds(t0), ahead);
+            LOG.info("issue 15 note: VERSION_MISMATCH present at b (link from a) by {} s (looked at after a)",
+                    seconds(t0));
             assertThat(fromB.path("state").asText()).isEqualTo("disconnected");
             assertThat(fromB.path("message").asText()).contains("site b runs Cusp " + ahead + ", this site " + ours)
                     .contains("update this site to " + ahead);
