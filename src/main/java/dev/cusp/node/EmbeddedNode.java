@@ -90,6 +90,11 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** Makes the node read its certificate and key files again (they were re-issued); new connections get them. */
     public void reloadTls() {
+        // The server reads copies of the files when it runs as the db OS user: refresh them first,
+        // or FLUSH SSL reloads the old certificate (seen in CI: RevocationListIT).
+        serverCopy("ca", config.caCert());
+        serverCopy("cert", config.cert());
+        serverCopy("key", config.key());
         try (Connection c = adminConnection(); Statement s = c.createStatement()) {
             s.execute("FLUSH SSL");
         } catch (SQLException e) {
