@@ -302,6 +302,8 @@ final class OpenApiSchemas {
                 "finished_at", Map.of("type", List.of("string", "null"), "format", "date-time"),
                 "steps", Map.of("type", "array", "items", string),
                 "progress", Map.of("type", "object", "description", "current figures: bytes, rows, eta..."),
+                "site", Map.of("type", "string", "description", "the site that ran the job, when asked with"
+                        + " ?site=NAME"),
                 "result", Map.of("type", "object", "description", "when succeeded; by kind"),
                 "error", Map.of("type", "object", "description", "when failed: code, message, field"))));
         return s;
