@@ -145,6 +145,7 @@ final class OpenApi {
                 .answers(200, "Object", "the conflicts"));
         put(ADMIN + "/conflicts/{tenant}/{id}/restore", "post", op("Write the losing version of a conflict back here"
                 + " as a normal replicated change and mark it restored (409 when already restored)").admin()
+                .body(Map.of("type", "object", "maxProperties", 0, "description", "nothing, or an empty object"), false)
                 .answers(200, "Object", "restored"));
     }
 
