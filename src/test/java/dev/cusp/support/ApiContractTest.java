@@ -30,9 +30,14 @@ class ApiContractTest {
 
     @Test
     void aBadRequestFailsUnlessMarkedAndABadAnswerAlwaysFails() {
-        assertThatThrownBy(() -> CONTRACT.check("PUT", "/things/1", null, "{\"name\":\"\"}", true, false, 400,
-                "application/json", "{\"error\":{}}")).isInstanceOf(AssertionError.class).hasMessageContaining(
-                "minLength");
+        // A request the document calls invalid must not be accepted...
+        assertThatThrownBy(() -> CONTRACT.check("PUT", "/things/1", null, "{\"name\":\"\"}", true, false, 200,
+                "application/json", "{\"id\":1,\"note\":null}")).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("minLength");
+        // ...and one the server refused agrees with the document, marked or not.
+        assertThatCode(() -> CONTRACT.check("PUT", "/things/1", null, "{\"name\":\"\"}", true, false, 400,
+                "application/json", "{\"error\":{\"code\":\"INVALID_INPUT\",\"message\":\"name\"}}"))
+                .doesNotThrowAnyException();
         assertThatCode(() -> CONTRACT.check("PUT", "/things/1", null, "{\"name\":\"\"}", false, false, 400,
                 "application/json", "{\"error\":{}}")).doesNotThrowAnyException();
         assertThatThrownBy(() -> CONTRACT.check("PUT", "/things/1", null, "{\"name\":\"a\"}", false, false, 200,
