@@ -461,7 +461,7 @@ final class BenchKit {
     static java.sql.Connection countStatementsOf(Site site) throws java.sql.SQLException {
         java.sql.Connection c = java.sql.DriverManager.getConnection(site.node().jdbcUrl(null),
                 dev.cusp.node.EmbeddedNode.ADMIN_USER,
-                dev.cusp.site.FilePermissions.read(site.home().nodeAdminPassword()));
+                dev.cusp.base.FilePermissions.read(site.home().nodeAdminPassword()));
         dbStatements = () -> {
             try (java.sql.Statement st = c.createStatement();
                  java.sql.ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'")) {

@@ -6,7 +6,7 @@ import static dev.cusp.bench.BenchKit.f;
 import dev.cusp.Site;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.secret.Passwords;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import dev.cusp.tenant.TenantService;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.cusp;
 
+import dev.cusp.base.CuspVersion;
 import dev.cusp.cli.CheckCommand;
 import dev.cusp.cli.DbmCommand;
 import dev.cusp.cli.ConflictsCommand;

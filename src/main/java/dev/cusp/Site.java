@@ -1,5 +1,6 @@
 package dev.cusp;
 
+import dev.cusp.base.CuspVersion;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.api.AdminRoutes;
@@ -34,7 +35,7 @@ import dev.cusp.node.NodeStatus;
 import dev.cusp.node.NodeTools;
 import dev.cusp.secret.Passwords;
 import dev.cusp.secret.SecretBox;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.SiteIdentity;

@@ -5,7 +5,7 @@ import static dev.cusp.api.OpenApiOp.op;
 import static dev.cusp.api.OpenApiOp.ref;
 import static dev.cusp.api.OpenApiSchemas.props;
 
-import dev.cusp.CuspVersion;
+import dev.cusp.base.CuspVersion;
 import dev.cusp.practice.Entities;
 import dev.cusp.practice.EntitySpec;
 import dev.cusp.practice.Field;

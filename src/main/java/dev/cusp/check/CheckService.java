@@ -129,7 +129,7 @@ public final class CheckService {
             for (int i = 0; i < f.keys().size(); i += REWRITE_BATCH) {
                 List<Long> batch = f.keys().subList(i, Math.min(f.keys().size(), i + REWRITE_BATCH));
                 JsonNode r = from.name().equals(siteName)
-                        ? dev.cusp.api.Json.MAPPER.valueToTree(rewrite(f.shape().db(), f.shape().table(), batch))
+                        ? dev.cusp.base.JsonMapping.MAPPER.valueToTree(rewrite(f.shape().db(), f.shape().table(), batch))
                         : peers.call(from, "POST", "/api/v1/peer/check/rewrite", Map.of("db", f.shape().db(),
                                 "table", f.shape().table(), "keys", batch), CALL_TIMEOUT);
                 rewritten += r.path("rewritten").asLong();

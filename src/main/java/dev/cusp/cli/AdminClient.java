@@ -1,7 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.api.Json;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.site.SiteHome;
@@ -93,7 +93,7 @@ public final class AdminClient {
 
     private static String write(Object body) {
         try {
-            return Json.MAPPER.writeValueAsString(body);
+            return JsonMapping.MAPPER.writeValueAsString(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -103,7 +103,7 @@ public final class AdminClient {
         HttpResponse<String> r;
         try {
             r = http.send(b.header("Authorization", "Bearer " + token)
-                            .header(dev.cusp.version.ClientVersion.HEADER, dev.cusp.CuspVersion.VERSION).timeout(Duration.ofHours(6)).build(),
+                            .header(dev.cusp.version.ClientVersion.HEADER, dev.cusp.base.CuspVersion.VERSION).timeout(Duration.ofHours(6)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw notRunning(home);
@@ -116,7 +116,7 @@ public final class AdminClient {
         }
         JsonNode n;
         try {
-            n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+            n = r.body().isBlank() ? JsonMapping.MAPPER.createObjectNode() : JsonMapping.MAPPER.readTree(r.body());
         } catch (IOException e) {
             throw new CuspException(ErrorCode.INTERNAL, "the site answered " + r.statusCode() + " with no JSON");
         }

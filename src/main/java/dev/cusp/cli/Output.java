@@ -2,7 +2,7 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.api.Json;
+import dev.cusp.base.JsonMapping;
 import java.io.PrintWriter;
 
 /** Printing helpers shared by the commands. */
@@ -12,7 +12,7 @@ final class Output {
 
     static void json(PrintWriter out, JsonNode n) {
         try {
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+            out.println(JsonMapping.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

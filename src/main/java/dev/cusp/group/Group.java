@@ -2,7 +2,7 @@ package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cusp.CuspVersion;
+import dev.cusp.base.CuspVersion;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
@@ -19,7 +19,7 @@ import dev.cusp.replication.ReplicationErrors;
 import dev.cusp.replication.ReplicationSource;
 import dev.cusp.replication.Seeder;
 import dev.cusp.secret.SecretBox;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.SiteIdentity;

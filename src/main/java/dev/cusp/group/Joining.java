@@ -1,7 +1,7 @@
 package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.CuspVersion;
+import dev.cusp.base.CuspVersion;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;

@@ -1,6 +1,6 @@
 package dev.cusp.group;
 
-import dev.cusp.api.Json;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
 import dev.cusp.replication.ReplicationErrors;
@@ -271,7 +271,7 @@ public final class Monitor {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(webhook))
                         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(JsonMapping.MAPPER.writeValueAsString(body))).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() >= 300) {
                     LOG.warn("monitor: webhook answered {}", r.statusCode());

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.replication.KeySpacing;
 import dev.cusp.replication.NodeSettings;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.SiteIdentity;
 import dev.cusp.tenant.TenantPools;

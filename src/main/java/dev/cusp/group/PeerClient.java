@@ -1,7 +1,7 @@
 package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.api.Json;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.tls.CertificateAuthority;
@@ -85,7 +85,7 @@ public final class PeerClient {
                 .header("Content-Type", "application/json");
         try {
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
+                    : HttpRequest.BodyPublishers.ofString(JsonMapping.MAPPER.writeValueAsString(body)));
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode n = parse(r.body());
             if (r.statusCode() >= 400) {
@@ -111,9 +111,9 @@ public final class PeerClient {
 
     private static JsonNode parse(String body) {
         try {
-            return body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+            return body == null || body.isBlank() ? JsonMapping.MAPPER.createObjectNode() : JsonMapping.MAPPER.readTree(body);
         } catch (IOException e) {
-            return Json.MAPPER.createObjectNode().put("raw", body.length() > 200 ? body.substring(0, 200) : body);
+            return JsonMapping.MAPPER.createObjectNode().put("raw", body.length() > 200 ? body.substring(0, 200) : body);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.cusp.group;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cusp.replication.GtidPos;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

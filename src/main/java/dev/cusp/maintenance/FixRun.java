@@ -118,7 +118,7 @@ public final class FixRun {
         body.put("requested_by", by);
         JsonNode r = s.peers.call(peer, "POST", "/api/v1/peer/dbm/fix", body, DbmService.CALL_TIMEOUT);
         @SuppressWarnings("unchecked")
-        Map<String, Object> out = dev.cusp.api.Json.MAPPER.convertValue(r, Map.class);
+        Map<String, Object> out = dev.cusp.base.JsonMapping.MAPPER.convertValue(r, Map.class);
         return out;
     }
 

@@ -1,6 +1,6 @@
 package dev.cusp.secret;
 
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

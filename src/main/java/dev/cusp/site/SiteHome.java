@@ -1,5 +1,6 @@
 package dev.cusp.site;
 
+import dev.cusp.base.FilePermissions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;

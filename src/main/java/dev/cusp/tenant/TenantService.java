@@ -6,7 +6,7 @@ import dev.cusp.node.Binlog;
 import dev.cusp.node.NodeTools;
 import dev.cusp.secret.Passwords;
 import dev.cusp.secret.SecretBox;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.cusp.tls;
 
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -2,7 +2,7 @@ package dev.cusp.tls;
 
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;

@@ -46,7 +46,7 @@ public final class GroupUpdate {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("update_site", sites.updateSite().orElse(sites.self()));
         m.put("standalone", sites.standalone());
-        m.put("version", dev.cusp.CuspVersion.VERSION);
+        m.put("version", dev.cusp.base.CuspVersion.VERSION);
         m.put("practice_schema_latest", tenants.migrations().latest());
         return m;
     }

@@ -1,6 +1,6 @@
 package dev.cusp.update;
 
-import dev.cusp.CuspVersion;
+import dev.cusp.base.CuspVersion;
 import dev.cusp.error.CuspException;
 import dev.cusp.group.Group;
 import dev.cusp.replication.GtidPos;

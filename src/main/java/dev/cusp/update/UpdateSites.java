@@ -1,7 +1,7 @@
 package dev.cusp.update;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.api.Json;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
@@ -88,7 +88,7 @@ final class UpdateSites {
     List<Reply> each(Function<UpdateLocal, Object> here, String method, String path, Object body, Duration timeout) {
         List<Reply> out = new ArrayList<>();
         if (standalone()) {
-            out.add(new Reply(self, true, Json.MAPPER.valueToTree(here.apply(local)), null));
+            out.add(new Reply(self, true, JsonMapping.MAPPER.valueToTree(here.apply(local)), null));
             return out;
         }
         for (Member m : members.all()) {
@@ -97,7 +97,7 @@ final class UpdateSites {
                 continue;
             }
             if (m.name().equals(self)) {
-                out.add(new Reply(self, true, Json.MAPPER.valueToTree(here.apply(local)), null));
+                out.add(new Reply(self, true, JsonMapping.MAPPER.valueToTree(here.apply(local)), null));
                 continue;
             }
             try {

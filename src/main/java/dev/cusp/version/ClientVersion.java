@@ -1,6 +1,6 @@
 package dev.cusp.version;
 
-import dev.cusp.CuspVersion;
+import dev.cusp.base.CuspVersion;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import io.javalin.http.Context;

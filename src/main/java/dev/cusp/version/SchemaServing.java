@@ -21,7 +21,7 @@ public final class SchemaServing {
             return;
         }
         throw new CuspException(ErrorCode.VERSION_MISMATCH, "practice '" + t.name() + "' is at schema version "
-                + t.schemaVersion() + ", newer than this site's Cusp " + dev.cusp.CuspVersion.VERSION + " knows (up to "
+                + t.schemaVersion() + ", newer than this site's Cusp " + dev.cusp.base.CuspVersion.VERSION + " knows (up to "
                 + latest + "): update this site to the Cusp that migrated it, or use a site that runs it");
     }
 }

@@ -225,7 +225,7 @@ class LoginThrottleIT {
         String password = "Site admin " + dev.cusp.secret.Passwords.generate(20);
         // Nothing else in the test suite logs in as the site admin: the shared site's password is
         // set here so that this test knows it.
-        dev.cusp.site.FilePermissions.writePrivate(site.site.home().adminHash(),
+        dev.cusp.base.FilePermissions.writePrivate(site.site.home().adminHash(),
                 dev.cusp.secret.Passwords.hash(password));
         Map<String, String> wrong = Map.of("user", "admin", "password", "not-it");
         FromAddress attacker = FromAddress.fresh(site);

@@ -132,7 +132,7 @@ class GroupIT {
         TestSite.Response v = a.call("POST", "/api/v1/peer/join", null, req);
         assertThat(v.status()).as(v.body()).isEqualTo(409);
         assertThat(v.json().at("/error/message").asText()).contains("version mismatch");
-        req.put("version", dev.cusp.CuspVersion.VERSION);
+        req.put("version", dev.cusp.base.CuspVersion.VERSION);
         req.put("control_schema", "999");
         v = a.call("POST", "/api/v1/peer/join", null, req);
         assertThat(v.status()).isEqualTo(409);

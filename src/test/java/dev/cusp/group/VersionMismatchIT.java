@@ -8,7 +8,7 @@ import static dev.cusp.group.GroupSites.twoPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.CuspVersion;
+import dev.cusp.base.CuspVersion;
 import dev.cusp.api.Json;
 import dev.cusp.support.GroupChecks;
 import dev.cusp.support.TestSite;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.Settings;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

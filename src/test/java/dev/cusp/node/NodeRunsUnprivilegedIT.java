@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.support.TestSite;

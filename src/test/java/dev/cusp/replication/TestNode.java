@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.node.NodeConfig;
-import dev.cusp.site.FilePermissions;
+import dev.cusp.base.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.support.TestSite;

@@ -239,7 +239,7 @@ class GroupUpdateIT {
         assertThat(column(r, "SELECT last_name FROM `" + t1.tenant().dbName() + "`.patient WHERE id = " + id))
                 .containsExactly("AfterUpdate");
         TestSite.Response group = GroupTestAccess.admin(a, "GET", "/api/v1/admin/group", null);
-        assertThat(group.body()).contains("\"version\":\"" + dev.cusp.CuspVersion.VERSION + "\"");
+        assertThat(group.body()).contains("\"version\":\"" + dev.cusp.base.CuspVersion.VERSION + "\"");
     }
 
     @Test

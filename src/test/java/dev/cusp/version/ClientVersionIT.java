@@ -3,7 +3,7 @@ package dev.cusp.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.CuspVersion;
+import dev.cusp.base.CuspVersion;
 import dev.cusp.api.Json;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;

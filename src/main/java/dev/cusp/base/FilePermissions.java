@@ -1,4 +1,4 @@
-package dev.cusp.site;
+package dev.cusp.base;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

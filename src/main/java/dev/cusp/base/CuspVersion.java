@@ -1,4 +1,4 @@
-package dev.cusp;
+package dev.cusp.base;
 
 /** The version of this Cusp build. */
 public final class CuspVersion {
