@@ -16,9 +16,12 @@ import io.javalin.security.RouteRole;
  * app.delete(BASE + "/documents/{id}", this::delete, ApiRole.PRACTICE_DESTRUCTIVE);
  * app.post("/api/v1/admin/tenants/{name}/restore", this::restore, ApiRole.ADMIN_WRITE);
  * }</pre>
- * from a class implementing {@link RouteModule}, listed in the site's {@link ApiServer.Wiring}.
- * A route with no role, or with two, stops the server from starting ({@link RoutePolicy#requireRoles}),
- * and a route added later without one answers no one.
+ * from a class implementing {@link RouteModule}, added with one line to the list of parts the site
+ * wires into its {@link ApiServer.Wiring} ({@code Site.doStart}). A part with routes under
+ * {@code /api/v1/t/{tenant}} goes before {@code practice} in that list, whose {@code {entity}} routes
+ * would otherwise take its paths. A route with no role, or with two, or that an earlier route
+ * takes every path of, stops the server from starting ({@link RoutePolicy#requireRoles},
+ * {@link RouteTable#requireReachable}); a route added later without a role answers no one.
  *
  * <p>Who the caller is stays with the part of the API the path is in: {@code /api/v1/t/{tenant}}
  * needs a session of that practice (except its login), {@code /api/v1/admin} the site admin's

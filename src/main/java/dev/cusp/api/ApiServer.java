@@ -67,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Builds the server and registers every route; refuses (IllegalStateException) a route that
-     * does not declare exactly one role.
+     * does not declare exactly one role, or that no request reaches (an earlier route takes its paths).
      */
     public ApiServer(Wiring wiring) {
         Settings settings = wiring.settings();
@@ -125,6 +125,7 @@ public final class ApiServer implements AutoCloseable {
         }
         app.get("/api/v1/openapi.json", ctx -> ctx.json(routes.withRoles(OpenApi.document())), ApiRole.PUBLIC);
         RoutePolicy.requireRoles(app);
+        RouteTable.requireReachable(app);
     }
 
     /** The routes this server serves (every one registered, the record types spelled out). */

@@ -138,6 +138,39 @@ public final class RouteTable {
                 + "; it takes " + String.join(", ", allowed) + " (see /api/v1/openapi.json)");
     }
 
+    /**
+     * Refuses a route no request can reach: one registered after a route of the same method that
+     * takes every path it has (Javalin serves the first that matches), e.g. a
+     * {@code GET /api/v1/t/{tenant}/things/{id}} listed after the practice routes, whose
+     * {@code {entity}/{id}} takes it. Such a route was meant to come first.
+     *
+     * @throws IllegalStateException naming each such route and the one that takes its paths
+     */
+    static void requireReachable(Javalin server) {
+        List<String> wrong = new ArrayList<>();
+        List<ParsedEndpoint> earlier = new ArrayList<>();
+        for (ParsedEndpoint p : server.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+            if (!p.getEndpoint().getMethod().isHttpMethod()) {
+                continue;
+            }
+            // Every parameter spelled as a value no literal segment has: a route that matches
+            // this takes all of the route's paths.
+            String sample = p.getEndpoint().getPath().replaceAll("\\{[^}/]+}", "0");
+            for (ParsedEndpoint e : earlier) {
+                if (e.getEndpoint().getMethod() == p.getEndpoint().getMethod() && e.matches(sample)) {
+                    wrong.add(p.getEndpoint().getMethod() + " " + p.getEndpoint().getPath() + " (taken by "
+                            + e.getEndpoint().getPath() + ")");
+                    break;
+                }
+            }
+            earlier.add(p);
+        }
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("routes no request reaches, because a route registered before them takes"
+                    + " their paths; register their RouteModule earlier in the site's list: " + String.join("; ", wrong));
+        }
+    }
+
     private List<Template> templates() {
         List<Template> t = templates;
         if (t == null) {
