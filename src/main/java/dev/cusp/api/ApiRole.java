@@ -44,7 +44,8 @@ public enum ApiRole implements RouteRole {
     /**
      * The site admin starts something a report replica serves too, because it changes no replicated
      * data here: a read sent as POST (the query window, maintenance checks), a job, a group
-     * operation that checks its own preconditions, or work it asks a peer to do.
+     * operation that checks its own preconditions, or work it asks a peer to do. Nor is it fenced:
+     * a handler that must not run at a replica or a fenced site says so itself (conflict restore).
      */
     ADMIN_AT_REPLICA(false, null, false, false),
     /**
