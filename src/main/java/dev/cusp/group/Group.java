@@ -15,7 +15,7 @@ import dev.cusp.replication.NodeSettings;
 import dev.cusp.replication.PhysicalSnapshot;
 import dev.cusp.replication.ReplicationAccounts;
 import dev.cusp.replication.ReplicationChannels;
-import dev.cusp.replication.ReplicationErrors;
+import dev.cusp.node.MariaDbErrors;
 import dev.cusp.replication.ReplicationSource;
 import dev.cusp.replication.Seeder;
 import dev.cusp.secret.SecretBox;
@@ -572,7 +572,7 @@ public final class Group implements AutoCloseable {
                         l.lastError());
                 monitor.beforeMend(l);
                 link(src);
-            } else if ("No".equals(l.receiverState()) && ReplicationErrors.network(l.ioErrno())) {
+            } else if ("No".equals(l.receiverState()) && MariaDbErrors.network(l.ioErrno())) {
                 // MariaDB gives up on some failed reconnects (e.g. 2013 while the source restarts
                 // behind a TCP hop) and leaves the receiver stopped for good: a network error is
                 // never a reason to stop pulling, so start it again.

@@ -3,7 +3,7 @@ package dev.cusp.group;
 import dev.cusp.base.JsonMapping;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
-import dev.cusp.replication.ReplicationErrors;
+import dev.cusp.node.MariaDbErrors;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,7 +180,7 @@ public final class Monitor {
             LinkHealth.Observation o = observe(l, now);
             LinkHealth.Verdict v = LinkHealth.classify(o, limits);
             LinkHealth.Settled s = LinkHealth.settle(memory.getOrDefault(l.channel(), LinkHealth.Memory.NONE), v,
-                    ReplicationErrors.network(l.ioErrno()));
+                    MariaDbErrors.network(l.ioErrno()));
             String detail;
             if (s.shown() == v) {
                 detail = detail(l, o, v);

@@ -1,5 +1,6 @@
 package dev.cusp.practice;
 
+import dev.cusp.node.MariaDbErrors;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import java.sql.Connection;
@@ -192,7 +193,7 @@ public final class Records {
      * conflict, a 409 naming the field; any other failure goes on as it was.
      */
     private static SQLException duplicate(EntitySpec spec, Map<String, Object> values, SQLException e) {
-        if (e.getErrorCode() == 1062) {
+        if (MariaDbErrors.duplicateKey(e)) {
             for (Field f : spec.fields()) {
                 if (f.unique() && values.get(f.name()) != null) {
                     throw new CuspException(ErrorCode.CONFLICT, "another " + spec.label() + " has " + f.name() + " '"
