@@ -3,6 +3,7 @@ package dev.cusp.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.group.Member;
 import dev.cusp.group.Members;
 import dev.cusp.group.PeerClient;
@@ -12,6 +13,7 @@ import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.wire.PeerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -181,11 +183,11 @@ public final class CheckService {
                 .filter(l -> !l.receiverRunning() || !l.applierRunning()).map(LinkState::channel).toList();
         out.add(new Participant(me.name(), null, null, mine));
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<Member, Future<JsonNode>> probes = new LinkedHashMap<>();
+            Map<Member, Future<PeerStatus>> probes = new LinkedHashMap<>();
             for (Member m : members.all()) {
                 if (!m.name().equals(siteName)) {
-                    probes.put(m, m.active() ? ex.submit(() -> peers.call(m, "GET", "/api/v1/peer/status", null,
-                            Duration.ofSeconds(5))) : null);
+                    probes.put(m, m.active() ? ex.submit(() -> JsonMapping.read(peers.call(m, "GET",
+                            "/api/v1/peer/status", null, Duration.ofSeconds(5)), PeerStatus.class)) : null);
                 }
             }
             for (var e : probes.entrySet()) {
@@ -195,13 +197,7 @@ public final class CheckService {
                     continue;
                 }
                 try {
-                    List<String> stopped = new ArrayList<>();
-                    for (JsonNode l : e.getValue().get().path("links")) {
-                        if (!"running".equals(l.path("receiver").asText()) || !"running".equals(l.path("applier").asText())) {
-                            stopped.add(l.path("channel").asText());
-                        }
-                    }
-                    out.add(new Participant(m.name(), m, null, stopped));
+                    out.add(new Participant(m.name(), m, null, e.getValue().get().stoppedLinks()));
                 } catch (java.util.concurrent.ExecutionException x) {
                     out.add(new Participant(m.name(), m).skip(x.getCause().getMessage()));
                 } catch (InterruptedException x) {

@@ -1,6 +1,6 @@
 package dev.cusp.maintenance;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
@@ -9,6 +9,7 @@ import dev.cusp.group.PeerClient;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
 import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.wire.PeerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,11 +40,11 @@ record Survey(List<Participant> sites, String alignAt) {
         }
         List<String> positions = new ArrayList<>(List.of(own));
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<Member, Future<JsonNode>> probes = new LinkedHashMap<>();
+            Map<Member, Future<PeerStatus>> probes = new LinkedHashMap<>();
             for (Member m : members.all()) {
                 if (!m.name().equals(siteName)) {
-                    probes.put(m, m.active() ? ex.submit(() -> peers.call(m, "GET", "/api/v1/peer/status", null,
-                            Duration.ofSeconds(5))) : null);
+                    probes.put(m, m.active() ? ex.submit(() -> JsonMapping.read(peers.call(m, "GET",
+                            "/api/v1/peer/status", null, Duration.ofSeconds(5)), PeerStatus.class)) : null);
                 }
             }
             for (var e : probes.entrySet()) {
@@ -53,17 +54,10 @@ record Survey(List<Participant> sites, String alignAt) {
                     continue;
                 }
                 try {
-                    JsonNode st = e.getValue().get();
-                    List<String> stopped = new ArrayList<>();
-                    for (JsonNode l : st.path("links")) {
-                        if (!"running".equals(l.path("receiver").asText())
-                                || !"running".equals(l.path("applier").asText())) {
-                            stopped.add(l.path("channel").asText());
-                        }
-                    }
-                    String pos = st.path("gtid_current_pos").asText("");
+                    PeerStatus st = e.getValue().get();
+                    String pos = st.gtidCurrentPos() == null ? "" : st.gtidCurrentPos();
                     positions.add(pos);
-                    out.add(new Participant(m.name(), m, null, pos, stopped));
+                    out.add(new Participant(m.name(), m, null, pos, st.stoppedLinks()));
                 } catch (ExecutionException x) {
                     out.add(new Participant(m.name(), m, x.getCause().getMessage(), null, List.of()));
                 } catch (InterruptedException x) {
