@@ -3,6 +3,7 @@ package dev.cusp.check;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
+import dev.cusp.survey.Participant;
 import dev.cusp.tenant.Tenant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,10 +66,10 @@ final class CheckRun {
         this.svc = svc;
         this.job = job;
         for (Participant p : all) {
-            if (p.skipped() == null) {
+            if (p.answered()) {
                 sites.add(p);
             } else {
-                skipped.put(p.name(), p.skipped());
+                skipped.put(p.name(), p.problem());
             }
         }
     }

@@ -3,25 +3,20 @@ package dev.cusp.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
-import dev.cusp.base.JsonMapping;
 import dev.cusp.group.Member;
 import dev.cusp.group.Members;
 import dev.cusp.group.PeerClient;
 import dev.cusp.job.Job;
-import dev.cusp.replication.LinkState;
-import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.survey.Participant;
+import dev.cusp.survey.PeerSurvey;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tls.CertificateAuthority;
-import dev.cusp.wire.PeerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,20 +94,20 @@ public final class CheckService {
                         "from");
             }
         }
-        requireRunningLinks(participants());
+        requireRunningLinks(survey());
         return m;
     }
 
     public Map<String, Object> check(List<Tenant> tenants, Job job) {
-        return new CheckRun(this, job, participants()).run(tenants).report();
+        return new CheckRun(this, job, survey().sites()).run(tenants).report();
     }
 
     /** Checks, re-writes every differing row at {@code from}, waits for the fix to arrive, checks again. */
     public Map<String, Object> repair(List<Tenant> tenants, Member from, Job job) {
-        List<Participant> sites = participants();
+        PeerSurvey sites = survey();
         requireRunningLinks(sites);
         job.step("checking before the repair");
-        CheckRun before = new CheckRun(this, job, sites).run(tenants);
+        CheckRun before = new CheckRun(this, job, sites.sites()).run(tenants);
         if (before.skipped().containsKey(from.name())) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "site " + from.name() + " dropped out of the check ("
                     + before.skipped().get(from.name()) + "); nothing was changed", "from");
@@ -145,7 +140,7 @@ public final class CheckService {
             local.await(fixPos, ALIGN_TIMEOUT);
         }
         job.step("checking again");
-        CheckRun after = new CheckRun(this, job, participants()).run(tenants);
+        CheckRun after = new CheckRun(this, job, survey().sites()).run(tenants);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("from", from.name());
         out.put("rows_rewritten", rewritten);
@@ -163,11 +158,8 @@ public final class CheckService {
      * duplicate key. With every link running, the direct path comes first, so a repair waits
      * for that.
      */
-    private static void requireRunningLinks(List<Participant> sites) {
-        List<String> stopped = new ArrayList<>();
-        for (Participant p : sites) {
-            p.stoppedLinks().forEach(ch -> stopped.add(p.name() + " from " + ch));
-        }
+    private static void requireRunningLinks(PeerSurvey sites) {
+        List<String> stopped = sites.stoppedLinks();
         if (!stopped.isEmpty()) {
             throw new CuspException(ErrorCode.CONFLICT, "replication is not running everywhere (" + String.join(", ",
                     stopped) + "); a repair now could reach a site by a roundabout path and stop its replication."
@@ -176,37 +168,9 @@ public final class CheckService {
     }
 
     /** This site and every other active member that answers; the others, with the reason, as skipped. */
-    private List<Participant> participants() {
-        Member me = self();
-        List<Participant> out = new ArrayList<>();
-        List<String> mine = new ReplicationChannels(admin).states().stream()
-                .filter(l -> !l.receiverRunning() || !l.applierRunning()).map(LinkState::channel).toList();
-        out.add(new Participant(me.name(), null, null, mine));
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<Member, Future<PeerStatus>> probes = new LinkedHashMap<>();
-            for (Member m : members.all()) {
-                if (!m.name().equals(siteName)) {
-                    probes.put(m, m.active() ? ex.submit(() -> JsonMapping.read(peers.call(m, "GET",
-                            "/api/v1/peer/status", null, Duration.ofSeconds(5)), PeerStatus.class)) : null);
-                }
-            }
-            for (var e : probes.entrySet()) {
-                Member m = e.getKey();
-                if (e.getValue() == null) {
-                    out.add(new Participant(m.name(), m).skip("still joining (not seeded yet)"));
-                    continue;
-                }
-                try {
-                    out.add(new Participant(m.name(), m, null, e.getValue().get().stoppedLinks()));
-                } catch (java.util.concurrent.ExecutionException x) {
-                    out.add(new Participant(m.name(), m).skip(x.getCause().getMessage()));
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
-                }
-            }
-        }
-        return out;
+    private PeerSurvey survey() {
+        self();
+        return PeerSurvey.of(admin, members, peers, siteName);
     }
 
     private Member self() {
