@@ -9,10 +9,10 @@ import dev.cusp.secret.SecretBox;
 import dev.cusp.site.SiteIdentity;
 import dev.cusp.tenant.PracticeSchema;
 import dev.cusp.tls.TlsContexts;
+import dev.cusp.wire.JoinGrant;
+import dev.cusp.wire.SourceAccount;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,7 +40,7 @@ final class Admission {
         this.trust = trust;
     }
 
-    Map<String, Object> accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
+    JoinGrant accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
 
         Invites.Invite inv = invites.check(req.path("secret").asText(null));
         String name = req.path("site").asText("");
@@ -113,22 +113,10 @@ final class Admission {
         trust.refresh(site.members().all());
         Group.LOG.info("group: accepted site {} as {} (key offset {}, capacity {})", name, inv.role(), offset, capacity);
         SiteIdentity id = site.id();
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("site", id.siteName());
-        source.put("node_host", site.nodeHost());
-        source.put("node_port", id.dbPort());
-        source.put("user", ReplicationAccounts.userFor(name));
-        source.put("password", password);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("role", inv.role());
-        m.put("key_offset", offset);
-        m.put("capacity", capacity);
-        m.put("upstream", upstream);
-        m.put("topology", site.topology());
-        m.put("master_key", secrets.export());
-        m.put("source", source);
-        m.put("members", site.members().all().stream().map(GroupJson::describe).toList());
-        return m;
+        SourceAccount source = new SourceAccount(id.siteName(), site.nodeHost(), id.dbPort(),
+                ReplicationAccounts.userFor(name), password);
+        return new JoinGrant(inv.role(), offset, capacity, upstream, site.topology(), secrets.export(), source,
+                site.members().all().stream().map(GroupJson::member).toList());
     }
 
     /**

@@ -125,8 +125,8 @@ final class Alerts {
         return holds.values().stream().findFirst();
     }
 
-    List<Monitor.AlertView> list(boolean withCleared) {
-        List<Monitor.AlertView> out = new ArrayList<>();
+    List<dev.cusp.wire.Alert> list(boolean withCleared) {
+        List<dev.cusp.wire.Alert> out = new ArrayList<>();
         active.values().forEach(a -> out.add(a.view()));
         if (withCleared) {
             synchronized (this) {

@@ -3,11 +3,12 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.wire.SiteLeft;
+import dev.cusp.wire.SiteRemoved;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -30,7 +31,7 @@ final class Departures {
     }
 
     /** Removes another site from the group; its links stop everywhere within seconds. */
-    Map<String, Object> remove(String name) {
+    SiteRemoved remove(String name) {
         if (name.equals(site.siteName())) {
             throw CuspException.invalid("name", "to take this site out of its group, use 'cusp leave'");
         }
@@ -55,10 +56,7 @@ final class Departures {
         }
         reconciler.reconcile();
         Group.LOG.info("group: removed site {}", name);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("removed", name);
-        out.put("replicas_moved_here", moved);
-        return out;
+        return new SiteRemoved(name, moved);
     }
 
     private void reassign(String replica, String upstream) {
@@ -103,7 +101,7 @@ final class Departures {
     }
 
     /** Takes this site out of its group: a peer records the departure, this site stands alone. */
-    Map<String, Object> leave() {
+    SiteLeft leave() {
         Member me = site.self();
         if (me == null) {
             throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group");
@@ -127,10 +125,6 @@ final class Departures {
                     + " site later with 'cusp site remove " + name + "'");
         }
         reconciler.standalone("left the group");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", name);
-        out.put("left", true);
-        out.put("recorded_by", recordedBy);
-        return out;
+        return new SiteLeft(name, true, recordedBy);
     }
 }

@@ -3,8 +3,6 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cusp.conflict.ConflictResolver;
-import dev.cusp.error.CuspException;
-import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.replication.ReplicationChannels;
@@ -16,6 +14,16 @@ import dev.cusp.tenant.PracticeMigrations;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tls.PeerTrust;
+import dev.cusp.wire.Hello;
+import dev.cusp.wire.Invitation;
+import dev.cusp.wire.JoinGrant;
+import dev.cusp.wire.Joined;
+import dev.cusp.wire.LinkGrant;
+import dev.cusp.wire.PeerStatus;
+import dev.cusp.wire.Reseeded;
+import dev.cusp.wire.SiteLeft;
+import dev.cusp.wire.SiteRemoved;
+import dev.cusp.wire.TopologyChanged;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -160,21 +168,17 @@ public final class Group implements AutoCloseable {
     }
 
     /** An invitation to join (founding the group first if there is none); see {@link Invitations}. */
-    public Map<String, Object> invite(String role, Duration validFor, String topology) {
+    public Invitation invite(String role, Duration validFor, String topology) {
         return invitations.invite(role, validFor, topology);
     }
 
     /** What this site tells a joining site about itself before anything else: public facts. */
-    public Map<String, Object> hello() {
+    public Hello hello() {
         return invitations.hello();
     }
 
-    /**
-     * Accepts a joining site that showed a valid one-time secret: checks versions, names,
-     * identities and the writer limit, creates its replication account here, and records it
-     * as joining. Returns what it needs to seed and replicate.
-     */
-    public Map<String, Object> accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
+    /** Admits a joining site that showed a valid one-time secret; see {@link Admission}. */
+    public JoinGrant accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
         return invitations.accept(req, remoteAddress, clientCert);
     }
 
@@ -192,7 +196,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** This site joins the group that issued the token; see {@link Joining}. */
-    public Map<String, Object> join(String tokenText, boolean force, Job job) {
+    public Joined join(String tokenText, boolean force, Job job) {
         return joining.run(tokenText, force, job);
     }
 
@@ -210,7 +214,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** A site that replicates from this one asks for its account: created here, returned once. */
-    public Map<String, Object> grantLink(String replicaSite, String remoteAddress) {
+    public LinkGrant grantLink(String replicaSite, String remoteAddress) {
         return invitations.grantLink(replicaSite, remoteAddress);
     }
 
@@ -220,18 +224,8 @@ public final class Group implements AutoCloseable {
     }
 
     /** Changes the peers' topology; every site re-links within seconds. */
-    public Map<String, Object> topology(String topology) {
-        if (!Topology.known(topology)) {
-            throw CuspException.invalid("topology", "topology must be 'mesh' or 'ring'");
-        }
-        requireWritable("change the topology");
-        if (site.self() == null) {
-            throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group; 'cusp invite"
-                    + " --topology " + topology + "' founds one");
-        }
-        site.members().putSetting("topology", topology);
-        reconciler.reconcile();
-        return Map.of("topology", topology);
+    public TopologyChanged topology(String topology) {
+        return invitations.topology(topology);
     }
 
     /** Starts a re-seed at another site (it runs there); returns that site's job. */
@@ -245,7 +239,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** This site's own replication state: what {@code /peer/status} returns to the others. */
-    public Map<String, Object> localStatus() {
+    public PeerStatus localStatus() {
         return status.local();
     }
 
@@ -255,12 +249,12 @@ public final class Group implements AutoCloseable {
     }
 
     /** Replaces this site's data with a fresh snapshot; see {@link Reseeding}. */
-    public Map<String, Object> reseed(String from, boolean discardLocal, Job job) {
+    public Reseeded reseed(String from, boolean discardLocal, Job job) {
         return reseeding.run(from, discardLocal, job);
     }
 
     /** Removes another site from the group; its links stop everywhere within seconds. */
-    public Map<String, Object> remove(String name) {
+    public SiteRemoved remove(String name) {
         return departures.remove(name);
     }
 
@@ -270,7 +264,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** Takes this site out of its group: a peer records the departure, this site stands alone. */
-    public Map<String, Object> leave() {
+    public SiteLeft leave() {
         return departures.leave();
     }
 

@@ -3,7 +3,11 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.replication.GtidPos;
+import dev.cusp.replication.LinkState;
 import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.site.SiteIdentity;
+import dev.cusp.wire.PeerLink;
+import dev.cusp.wire.PeerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,43 +40,31 @@ final class GroupStatus {
     }
 
     /** This site's own replication state: what {@code /peer/status} returns to the others. */
-    Map<String, Object> local() {
-        Map<String, Object> m = new LinkedHashMap<>();
+    PeerStatus local() {
         // First: a peer estimates the offset of this clock from the middle of its round trip.
-        m.put("clock_ms", site.clock().millis());
-        m.put("site", site.siteName());
+        long clockMs = site.clock().millis();
         Member me = site.self();
-        m.put("role", me == null ? "standalone" : me.role());
-        m.put("version", site.version());
-        m.put("server_id", site.id().serverId());
-        m.put("gtid_domain_id", site.id().gtidDomainId());
-        m.put("seed_gtid", me == null ? null : me.seedGtid());
-        m.put("seeding", site.seeding());
+        SiteIdentity id = site.id();
         NodePositions p = NodePositions.read(admin);
-        m.put("gtid_current_pos", p.current());
-        m.put("gtid_binlog_pos", p.binlog());
-        m.put("clock_offsets", watch.clockOffsets());
-        m.put("read_only", site.readOnly());
         Map<String, Monitor.Link> health = monitor.links();
-        m.put("health", monitor.siteHealth().label());
-        m.put("links", channels.states().stream().map(l -> {
-            Map<String, Object> d = GroupJson.describe(l);
-            Monitor.Link h = health.get(l.channel());
-            d.put("state", h == null ? "unknown" : h.health().label());
-            d.put("state_since", h == null ? null : h.since().toString());
-            d.put("detail", h == null ? null : h.detail());
-            d.put("code", h == null ? null : h.code());
-            d.put("explanation", h == null || h.fault() == null ? null : h.fault().explanation(site.siteName(),
-                    l.channel()));
-            d.put("fix", h == null || h.fault() == null ? null : h.fault().fix(site.siteName(), l.channel()));
-            return d;
-        }).toList());
-        m.put("fenced", monitor.fenced().orElse(null));
-        m.put("deletion_guard", monitor.deletionGuard().orElse(null));
-        m.put("alerts", monitor.alerts(false));
-        m.put("reconcile_error", reconciler.lastError());
-        m.put("version_holds", versions.holds());
-        return m;
+        String siteHealth = monitor.siteHealth().label();
+        List<PeerLink> links = channels.states().stream().map(l -> link(l, health.get(l.channel()))).toList();
+        return new PeerStatus(clockMs, site.siteName(), me == null ? "standalone" : me.role(), site.version(),
+                id.serverId(), id.gtidDomainId(), me == null ? null : me.seedGtid(), site.seeding(), p.current(),
+                p.binlog(), watch.clockOffsets(), site.readOnly(), siteHealth, links, monitor.fenced().orElse(null),
+                monitor.deletionGuard().orElse(null), monitor.alerts(false), reconciler.lastError(), versions.holds());
+    }
+
+    /** A link as MariaDB shows it, with the monitor's verdict ({@code h}: null before its first look). */
+    private PeerLink link(LinkState l, Monitor.Link h) {
+        Fault f = h == null ? null : h.fault();
+        return new PeerLink(l.channel(), l.sourceHost(), l.sourcePort(), l.receiverRunning() ? PeerLink.RUNNING
+                : "stopped", l.applierRunning() ? PeerLink.RUNNING : "stopped", l.secondsBehind(), l.gtidIoPos(),
+                l.gtidSlavePos(), l.lastErrno(), l.lastError() == null || l.lastError().isEmpty() ? null
+                : l.lastError(), h == null ? "unknown" : h.health().label(), h == null ? null : h.since().toString(),
+                h == null ? null : h.detail(), h == null ? null : h.code(),
+                f == null ? null : f.explanation(site.siteName(), l.channel()),
+                f == null ? null : f.fix(site.siteName(), l.channel()));
     }
 
     /**

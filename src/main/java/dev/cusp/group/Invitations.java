@@ -11,17 +11,20 @@ import dev.cusp.site.SiteIdentity;
 import dev.cusp.tenant.PracticeSchema;
 import dev.cusp.tls.CertificateAuthority;
 import dev.cusp.tls.TlsContexts;
+import dev.cusp.wire.Hello;
+import dev.cusp.wire.Invitation;
+import dev.cusp.wire.JoinGrant;
+import dev.cusp.wire.LinkGrant;
+import dev.cusp.wire.TopologyChanged;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
  * The inviting side of the group: invitations (founding the group with the first), the
- * public hello, admitting a joining site ({@link Admission}), its completion, and the
- * replication accounts this site grants the members that replicate from it.
+ * public hello, admitting a joining site ({@link Admission}), its completion, the replication
+ * accounts this site grants the members that replicate from it, and the group's topology.
  */
 final class Invitations {
     private final Membership site;
@@ -41,7 +44,7 @@ final class Invitations {
         this.admin = admin;
     }
 
-    Map<String, Object> invite(String role, Duration validFor, String topology) {
+    Invitation invite(String role, Duration validFor, String topology) {
         if (!Member.PEER.equals(role) && !Member.REPLICA.equals(role)) {
             throw CuspException.invalid("role", "role must be 'peer' or 'replica'");
         }
@@ -62,15 +65,8 @@ final class Invitations {
         }
         String secret = invites.issue(role, validFor);
         JoinToken token = new JoinToken(site.siteName(), site.url(), tls.caFingerprint(), secret);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("token", token.encode());
-        m.put("role", role);
-        m.put("site", site.siteName());
-        m.put("url", site.url());
-        m.put("ca_fingerprint_sha256", tls.caFingerprint());
-        m.put("expires_at", Instant.now().plus(validFor).toString());
-        m.put("topology", site.topology());
-        return m;
+        return new Invitation(token.encode(), role, site.siteName(), site.url(), tls.caFingerprint(),
+                Instant.now().plus(validFor).toString(), site.topology());
     }
 
     /** Makes this site the first member of a new group, unless it already is in one. */
@@ -91,17 +87,13 @@ final class Invitations {
     }
 
     /** What this site tells a joining site about itself before anything else: public facts. */
-    Map<String, Object> hello() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("site", site.siteName());
-        m.put("version", site.version());
-        m.put("control_schema", PracticeSchema.latestControlVersion());
-        m.put("practice_schema", PracticeSchema.latestPracticeVersion());
-        return m;
+    Hello hello() {
+        return new Hello(site.siteName(), site.version(), PracticeSchema.latestControlVersion(),
+                PracticeSchema.latestPracticeVersion());
     }
 
     /** See {@link Group#accept}: under the reconciler's lock, as a membership change. */
-    Map<String, Object> accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
+    JoinGrant accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
         return reconciler.locked(() -> admission.accept(req, remoteAddress, clientCert));
     }
 
@@ -124,17 +116,26 @@ final class Invitations {
     }
 
     /** A site that replicates from this one asks for its account: created here, returned once. */
-    Map<String, Object> grantLink(String replicaSite, String remoteAddress) {
+    LinkGrant grantLink(String replicaSite, String remoteAddress) {
         Member m = site.members().find(replicaSite).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN,
                 "site " + replicaSite + " is not in this group"));
         String password = ReplicationAccounts.create(admin, m.name(), remoteAddress);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", site.siteName());
-        out.put("node_host", site.nodeHost());
-        out.put("node_port", site.id().dbPort());
-        out.put("user", ReplicationAccounts.userFor(m.name()));
-        out.put("password", password);
-        out.put("gtid_current_pos", ReplicationChannels.currentPos(admin));
-        return out;
+        return new LinkGrant(site.siteName(), site.nodeHost(), site.id().dbPort(), ReplicationAccounts.userFor(m.name()),
+                password, ReplicationChannels.currentPos(admin));
+    }
+
+    /** Changes the peers' topology; every site re-links within seconds. */
+    TopologyChanged topology(String topology) {
+        if (!Topology.known(topology)) {
+            throw CuspException.invalid("topology", "topology must be 'mesh' or 'ring'");
+        }
+        site.requireWritable("change the topology");
+        if (site.self() == null) {
+            throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group; 'cusp invite"
+                    + " --topology " + topology + "' founds one");
+        }
+        site.members().putSetting("topology", topology);
+        reconciler.reconcile();
+        return new TopologyChanged(topology);
     }
 }

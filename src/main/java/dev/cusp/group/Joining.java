@@ -2,6 +2,7 @@ package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.CuspVersion;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
@@ -18,10 +19,13 @@ import dev.cusp.tenant.PracticeSchema;
 import dev.cusp.tls.CertificateAuthority;
 import dev.cusp.tls.PinnedTrust;
 import dev.cusp.tls.TlsContexts;
+import dev.cusp.wire.JoinGrant;
+import dev.cusp.wire.JoinRequest;
+import dev.cusp.wire.Joined;
+import dev.cusp.wire.NodeSettingRow;
+import dev.cusp.wire.SourceAccount;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -54,7 +58,7 @@ final class Joining {
         this.peers = peers;
     }
 
-    Map<String, Object> run(String tokenText, boolean force, Job job) {
+    Joined run(String tokenText, boolean force, Job job) {
         JoinToken token = JoinToken.decode(tokenText);
         if (!site.members().all().isEmpty()) {
             throw new CuspException(ErrorCode.CONFLICT, "this site is already in a replication group; leave it first"
@@ -66,7 +70,7 @@ final class Joining {
                     + " data with the group's. Back them up and drop them, or join from a fresh site");
         }
         reconciler.hold();
-        Map<String, Object> out;
+        Joined out;
         try {
             out = doJoin(token, force, job);
         } finally {
@@ -87,7 +91,7 @@ final class Joining {
         return out;
     }
 
-    private Map<String, Object> doJoin(JoinToken token, boolean force, Job job) {
+    private Joined doJoin(JoinToken token, boolean force, Job job) {
         SiteIdentity id = site.id();
         job.step("checking " + token.site() + " at " + token.url() + " against the token's CA fingerprint");
         PinnedTrust pin = new PinnedTrust(token.caFingerprint());
@@ -100,40 +104,27 @@ final class Joining {
                     + hello.path("version").asText() + ", this site " + CuspVersion.VERSION
                     + "; run the same version on both");
         }
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("secret", token.secret());
-        req.put("site", id.siteName());
-        req.put("version", CuspVersion.VERSION);
-        req.put("control_schema", PracticeSchema.latestControlVersion());
-        req.put("practice_schema", PracticeSchema.latestPracticeVersion());
-        req.put("url", site.url());
-        req.put("node_host", site.nodeHost());
-        req.put("node_port", id.dbPort());
-        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(home.tls().caCert())));
-        req.put("server_id", id.serverId());
-        req.put("gtid_domain_id", id.gtidDomainId());
-        req.put("tenants", tenants.all().size());
-        req.put("force", force);
+        JoinRequest req = new JoinRequest(token.secret(), id.siteName(), CuspVersion.VERSION,
+                PracticeSchema.latestControlVersion(), PracticeSchema.latestPracticeVersion(), site.url(),
+                site.nodeHost(), id.dbPort(), TlsContexts.pem(CertificateAuthority.load(home.tls().caCert())),
+                id.serverId(), id.gtidDomainId(), tenants.all().size(), force);
         job.step("asking " + token.site() + " to admit " + id.siteName());
-        JsonNode grant = PeerClient.send(pinned, token.site(), token.url(), "POST", "/api/v1/peer/join", req,
-                Duration.ofSeconds(60));
-        String role = grant.path("role").asText();
-        job.step("admitted as " + role + ("peer".equals(role) ? " (key offset " + grant.path("key_offset").asInt()
-                + " of " + grant.path("capacity").asInt() + ")" : " of " + grant.path("upstream").asText()));
+        JoinGrant grant = read(PeerClient.send(pinned, token.site(), token.url(), "POST", "/api/v1/peer/join", req,
+                Duration.ofSeconds(60)), token.site());
+        String role = grant.role();
+        job.step("admitted as " + role + ("peer".equals(role) ? " (key offset " + grant.keyOffset()
+                + " of " + grant.capacity() + ")" : " of " + grant.upstream()));
 
-        List<Member> group = new ArrayList<>();
-        for (JsonNode n : grant.path("members")) {
-            group.add(GroupJson.read(n));
-        }
+        List<Member> group = grant.members().stream().map(GroupJson::read).toList();
         trust.refresh(group);
         Member source = group.stream().filter(m -> m.name().equals(token.site())).findFirst()
                 .orElseThrow(() -> new CuspException(ErrorCode.INTERNAL, "the inviting site is not in its own group"));
 
         boolean writable = "peer".equals(role);
-        KeySpacing keys = writable ? new KeySpacing(grant.path("capacity").asInt(), grant.path("key_offset").asInt())
+        KeySpacing keys = writable ? new KeySpacing(grant.capacity(), grant.keyOffset())
                 : new KeySpacing(1, 1);
         // A replica and a ring member replicate from one site, a mesh peer from every active peer.
-        int sources = !writable || Topology.RING.equals(grant.path("topology").asText()) ? 1
+        int sources = !writable || Topology.RING.equals(grant.topology()) ? 1
                 : (int) Math.max(1, group.stream().filter(m -> m.peer() && m.active()
                 && !m.name().equals(id.siteName())).count());
         List<NodeSettings.Row> table = reconciler.applyNodeSettings(writable, keys, sources);
@@ -141,24 +132,27 @@ final class Joining {
                 .map(r -> r.setting() + " " + r.current() + " -> " + r.required()).collect(Collectors.joining(", "))
                 .transform(s -> s.isEmpty() ? "all as required" : "changed " + s));
 
-        secrets.adopt(grant.path("master_key").asText(), home.masterKey());
+        secrets.adopt(grant.masterKey(), home.masterKey());
         Seeder.Result seeded = snapshots.seedFrom(source, job);
-        JsonNode src = grant.path("source");
+        SourceAccount src = grant.source();
         job.step("starting replication from " + source.name());
-        channels.start(new ReplicationSource(source.name(), src.path("node_host").asText(),
-                src.path("node_port").asInt(), src.path("user").asText(), src.path("password").asText(),
+        channels.start(new ReplicationSource(source.name(), src.nodeHost(), src.nodePort(), src.user(), src.password(),
                 trust.caFile(source)), id.gtidDomainId());
         peers.call(source, "POST", "/api/v1/peer/join/complete", Map.of("site", id.siteName(), "seed_gtid",
                 seeded.gtidPos()), Duration.ofSeconds(30));
         job.step("joined: " + id.siteName() + " is an active " + role + "; links to the other sites follow within"
                 + " seconds");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", id.siteName());
-        out.put("role", role);
-        out.put("source", source.name());
-        out.put("settings", table.stream().map(r -> Map.of("setting", r.setting(), "current", r.current(),
-                "required", r.required(), "action", r.action())).toList());
-        out.put("seed", Snapshots.summary(seeded));
-        return out;
+        return new Joined(id.siteName(), role, source.name(), table.stream().map(r -> new NodeSettingRow(r.setting(),
+                r.current(), r.required(), r.action())).toList(), Snapshots.summary(seeded));
+    }
+
+    /** The inviting site's answer; one that is not a grant is that site's fault, named. */
+    private static JoinGrant read(JsonNode answer, String from) {
+        try {
+            return JsonMapping.read(answer, JoinGrant.class);
+        } catch (IllegalArgumentException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "site " + from + " answered the join with something else"
+                    + " than a grant: " + e.getMessage());
+        }
     }
 }

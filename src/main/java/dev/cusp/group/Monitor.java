@@ -1,6 +1,5 @@
 package dev.cusp.group;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cusp.replication.LinkState;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,15 +45,10 @@ public final class Monitor {
     public record Alert(String id, String link, String state, String code, Instant since, String message, String fix,
                         Instant clearedAt) {
         /** The alert as the API, the status answer and the webhook show it. */
-        AlertView view() {
-            return new AlertView(id, link, state, code, since.toString(), message, fix,
+        dev.cusp.wire.Alert view() {
+            return new dev.cusp.wire.Alert(id, link, state, code, since.toString(), message, fix,
                     clearedAt == null ? null : clearedAt.toString());
         }
-    }
-
-    /** An alert as shown: its times as ISO-8601 text, {@code cleared_at} null while it is active. */
-    public record AlertView(String id, String link, String state, String code, String since, String message,
-                            String fix, @JsonProperty("cleared_at") String clearedAt) {
     }
 
     private static final String CHECK = "check";
@@ -236,7 +230,7 @@ public final class Monitor {
         return Map.copyOf(links);
     }
 
-    public List<AlertView> alerts(boolean withCleared) {
+    public List<dev.cusp.wire.Alert> alerts(boolean withCleared) {
         return alerts.list(withCleared);
     }
 
@@ -261,7 +255,7 @@ public final class Monitor {
     }
 
     /** See {@link WritePolicy#override}. */
-    public Map<String, Object> override(Duration d, String reason) {
+    public dev.cusp.wire.GuardOverride override(Duration d, String reason) {
         return policy.override(d, reason);
     }
 

@@ -1,6 +1,6 @@
 package dev.cusp.group;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.conflict.ConflictResolver;
 import dev.cusp.error.CuspException;
 import dev.cusp.node.Binlog;
@@ -12,6 +12,7 @@ import dev.cusp.replication.NodeSettings;
 import dev.cusp.replication.ReplicationAccounts;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.replication.ReplicationSource;
+import dev.cusp.wire.LinkGrant;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -222,12 +223,12 @@ final class Reconciler {
 
     private void link(Member src) {
         try {
-            JsonNode acc = peers.call(src, "POST", "/api/v1/peer/links", Map.of(), Duration.ofSeconds(10));
-            channels.start(new ReplicationSource(src.name(), acc.path("node_host").asText(),
-                    acc.path("node_port").asInt(), acc.path("user").asText(), acc.path("password").asText(),
+            LinkGrant acc = JsonMapping.read(peers.call(src, "POST", "/api/v1/peer/links", Map.of(),
+                    Duration.ofSeconds(10)), LinkGrant.class);
+            channels.start(new ReplicationSource(src.name(), acc.nodeHost(), acc.nodePort(), acc.user(), acc.password(),
                     trust.caFile(src)), site.id().gtidDomainId());
             Group.LOG.info("group: replicating from {}", src.name());
-        } catch (CuspException e) {
+        } catch (CuspException | IllegalArgumentException e) {
             Group.LOG.info("group: cannot link from {} yet: {}", src.name(), e.getMessage());
         }
     }

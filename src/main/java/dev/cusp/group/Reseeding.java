@@ -10,6 +10,7 @@ import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.replication.Seeder;
+import dev.cusp.wire.Reseeded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ final class Reseeding {
      * (or {@code from}), then replicates again. Refuses when this site holds transactions no
      * other reachable site has, unless {@code discardLocal}; even then they are saved first.
      */
-    Map<String, Object> run(String from, boolean discardLocal, Job job) {
+    Reseeded run(String from, boolean discardLocal, Job job) {
         Member me = site.self();
         if (me == null || !me.active()) {
             throw new CuspException(ErrorCode.CONFLICT, "this site is not an active member of a replication group");
@@ -100,10 +101,7 @@ final class Reseeding {
                         + (elsewhere + 1) + " to " + d.getValue());
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", site.siteName());
-        out.put("source", source.name());
-        out.put("source_gtid_pos", reachable.get(source).toString());
+        String backup = null;
         if (localOnly > 0) {
             if (!discardLocal) {
                 throw new CuspException(ErrorCode.CONFLICT, "this site holds " + localOnly + " transaction(s) that no"
@@ -124,7 +122,7 @@ final class Reseeding {
             for (String db : Seeder.estimate(admin).databases()) {
                 tools.dumpToFile(db, dir.resolve(db + ".sql"));
             }
-            out.put("backup", dir.toString());
+            backup = dir.toString();
         }
         job.step("re-seeding from " + source.name() + " (" + reachable.get(source) + ")");
         reconciler.hold();
@@ -145,8 +143,7 @@ final class Reseeding {
         }
         reconciler.reconcile();
         job.step("re-seeded; replication resumes within seconds");
-        out.put("seed", Snapshots.summary(r));
-        out.put("local_only_transactions_discarded", Math.max(0, localOnly));
-        return out;
+        return new Reseeded(site.siteName(), source.name(), reachable.get(source).toString(), backup,
+                Snapshots.summary(r), Math.max(0, localOnly));
     }
 }

@@ -8,12 +8,12 @@ import dev.cusp.replication.PhysicalSnapshot;
 import dev.cusp.replication.Seeder;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
+import dev.cusp.wire.SeedProgress;
+import dev.cusp.wire.SeedSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -47,16 +47,9 @@ final class Snapshots {
     }
 
     /** A seed's figures, as a join or a re-seed reports them. */
-    static Map<String, Object> summary(Seeder.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("gtid_position", r.gtidPos());
-        m.put("databases", r.databases().size());
-        m.put("users", r.users());
-        m.put("rows", r.rows());
-        m.put("bytes", r.bytes());
-        m.put("seconds", r.millis() / 1000.0);
-        m.put("mb_per_second", r.millis() == 0 ? null : Math.round(r.bytes() / 1000.0 / r.millis() * 10) / 10.0);
-        return m;
+    static SeedSummary summary(Seeder.Result r) {
+        return new SeedSummary(r.gtidPos(), r.databases().size(), r.users(), r.rows(), r.bytes(), r.millis() / 1000.0,
+                r.millis() == 0 ? null : Math.round(r.bytes() / 1000.0 / r.millis() * 10) / 10.0);
     }
 
     /** Streams a snapshot from {@code source} into this node, reporting progress. */
@@ -68,15 +61,8 @@ final class Snapshots {
         boolean physical = r.headers().firstValue("X-Cusp-Snapshot-Format").orElse("sql").equals("physical");
         job.step("copying " + (physical ? "InnoDB tablespaces (file copy, no re-insert)" : "an SQL dump"));
         try (InputStream in = r.body()) {
-            Consumer<Seeder.Progress> report = p -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("bytes", p.bytes());
-                m.put("rows", p.rows());
-                m.put("estimated_bytes", p.estimatedBytes());
-                m.put("elapsed_seconds", p.elapsedMillis() / 1000);
-                m.put("eta_seconds", p.etaSeconds());
-                job.progress(m);
-            };
+            Consumer<Seeder.Progress> report = p -> job.progress(new SeedProgress(p.bytes(), p.rows(),
+                    p.estimatedBytes(), p.elapsedMillis() / 1000, p.etaSeconds()));
             Seeder.Result res = physical ? PhysicalSnapshot.read(in, node.config(), admin, estimate, report)
                     : Seeder.load(in, node.config(), admin, estimate, report);
             if (physical) {

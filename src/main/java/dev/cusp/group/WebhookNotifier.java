@@ -17,7 +17,7 @@ final class WebhookNotifier {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
 
     /** What the webhook receives. */
-    record Event(String event, String site, Monitor.AlertView alert) {
+    record Event(String event, String site, dev.cusp.wire.Alert alert) {
     }
 
     private final String site;

@@ -2,6 +2,7 @@ package dev.cusp.group;
 
 import dev.cusp.group.Monitor.Health;
 import dev.cusp.group.Monitor.Link;
+import dev.cusp.wire.GuardOverride;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -105,11 +106,11 @@ public final class WritePolicy {
     }
 
     /** A site admin lifts the deletion guard for a while; each use is written to the security log. */
-    public synchronized Map<String, Object> override(Duration d, String reason) {
+    public synchronized GuardOverride override(Duration d, String reason) {
         overrideUntil = Instant.now().plus(d);
         overrideReason = reason;
         LOG.warn("monitor: deletion guard overridden until {}: {}", overrideUntil, reason);
-        return Map.of("override_until", overrideUntil.toString(), "reason", reason);
+        return new GuardOverride(overrideUntil.toString(), reason);
     }
 
     /** The override in force, if any: its reason. */
