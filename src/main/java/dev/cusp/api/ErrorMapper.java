@@ -1,8 +1,8 @@
 package dev.cusp.api;
 
-import dev.cusp.node.MariaDbErrors;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.MariaDbErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

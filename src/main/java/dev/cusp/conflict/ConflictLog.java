@@ -1,8 +1,8 @@
 package dev.cusp.conflict;
 
-import dev.cusp.node.MariaDbErrors;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.MariaDbErrors;
 import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
 import dev.cusp.tenant.TenantObjects;

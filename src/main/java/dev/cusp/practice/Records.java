@@ -1,8 +1,9 @@
 package dev.cusp.practice;
 
-import dev.cusp.node.MariaDbErrors;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.MariaDbErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Create, read, update, delete and search for any {@link EntitySpec}, on a connection that

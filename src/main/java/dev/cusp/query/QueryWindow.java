@@ -1,7 +1,7 @@
 package dev.cusp.query;
 
-import dev.cusp.node.MariaDbErrors;
 import dev.cusp.error.CuspException;
+import dev.cusp.node.MariaDbErrors;
 import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
 import dev.cusp.tenant.Tenant;
