@@ -6,6 +6,12 @@ import dev.cusp.error.ErrorCode;
 import dev.cusp.secret.Passwords;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantService;
+import dev.cusp.wire.BackupDone;
+import dev.cusp.wire.LoginAnswer;
+import dev.cusp.wire.TenantCreated;
+import dev.cusp.wire.TenantDetail;
+import dev.cusp.wire.TenantDropped;
+import dev.cusp.wire.TenantView;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.file.Path;
@@ -89,7 +95,7 @@ public final class AdminRoutes implements RouteModule {
         throttle.succeeded(from, key);
         LOG.info("site-admin login from {}", from);
         String token = sessions.issueSiteAdmin();
-        ctx.json(Map.of("token", token, "expires_in_seconds", sessions.ttl().toSeconds()));
+        ctx.json(new LoginAnswer(token, sessions.ttl().toSeconds()));
     }
 
     private Map<String, Object> status() {
@@ -98,21 +104,19 @@ public final class AdminRoutes implements RouteModule {
         return m;
     }
 
-    private List<Map<String, Object>> list() {
+    private List<TenantView> list() {
         Map<String, Long> sizes = tenants.sizes();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<TenantView> out = new ArrayList<>();
         for (Tenant t : tenants.registry().all()) {
             out.add(describe(t, sizes.getOrDefault(t.name(), 0L)));
         }
         return out;
     }
 
-    private Map<String, Object> show(String name) {
+    private TenantDetail show(String name) {
         Tenant t = tenants.registry().require(name);
-        Map<String, Object> m = describe(t, tenants.sizes().getOrDefault(name, 0L));
-        m.put("databases", tenants.databases(t));
-        m.put("documents", tenants.documentsOf(t).toString());
-        return m;
+        return TenantDetail.of(describe(t, tenants.sizes().getOrDefault(name, 0L)), tenants.databases(t),
+                tenants.documentsOf(t).toString());
     }
 
     private void create(Context ctx) {
@@ -125,14 +129,8 @@ public final class AdminRoutes implements RouteModule {
         }
         Integer id = idNode == null || idNode.isNull() ? null : idNode.asInt();
         TenantService.Created c = tenants.create(name, id);
-        Map<String, Object> m = describe(c.tenant(), null);
-        m.put("db_password", c.dbPassword());
-        m.put("db_host", c.host());
-        m.put("db_port", c.port());
-        m.put("admin_user", c.adminUser());
-        m.put("admin_password", c.adminPassword());
-        m.put("documents", c.documents().toString());
-        ctx.status(201).json(m);
+        ctx.status(201).json(TenantCreated.of(describe(c.tenant(), null), c.dbPassword(), c.host(), c.port(),
+                c.adminUser(), c.adminPassword(), c.documents().toString()));
     }
 
     private void backup(Context ctx) {
@@ -147,11 +145,7 @@ public final class AdminRoutes implements RouteModule {
             file = f == null ? null : Path.of(f);
         }
         TenantService.Backup r = tenants.backup(name, toFile, file);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", name);
-        m.put("database", r.database());
-        m.put("file", r.file() == null ? null : r.file().toString());
-        ctx.json(m);
+        ctx.json(new BackupDone(name, r.database(), r.file() == null ? null : r.file().toString()));
     }
 
     private void drop(Context ctx) {
@@ -165,30 +159,16 @@ public final class AdminRoutes implements RouteModule {
             throw CuspException.invalid("backup", "backup must be true or false");
         }
         TenantService.Dropped d = tenants.drop(name, backup.equals("true"));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", name);
-        m.put("dropped_databases", d.databases());
-        m.put("final_backup", d.finalBackup() == null ? null : d.finalBackup().toString());
-        m.put("documents_kept", d.documentsKept() == null ? null : d.documentsKept().toString());
-        ctx.json(m);
+        ctx.json(new TenantDropped(name, d.databases(), d.finalBackup() == null ? null : d.finalBackup().toString(),
+                d.documentsKept() == null ? null : d.documentsKept().toString()));
     }
 
     private static String name(Context ctx) {
         return ctx.pathParam("name");
     }
 
-    static Map<String, Object> describe(Tenant t, Long size) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", t.name());
-        m.put("id", t.id());
-        m.put("database", t.dbName());
-        m.put("db_user", t.dbUser());
-        m.put("status", t.status().label());
-        m.put("schema_version", t.schemaVersion());
-        m.put("created_at", t.createdAt() == null ? null : t.createdAt().toString());
-        if (size != null) {
-            m.put("size_bytes", size);
-        }
-        return m;
+    static TenantView describe(Tenant t, Long size) {
+        return new TenantView(t.name(), t.id(), t.dbName(), t.dbUser(), t.status().label(), t.schemaVersion(),
+                t.createdAt() == null ? null : t.createdAt().toString(), size);
     }
 }

@@ -1,8 +1,11 @@
 package dev.cusp.api;
 
+import dev.cusp.base.JsonMapping;
 import dev.cusp.group.Group;
 import dev.cusp.group.Monitor;
 import dev.cusp.tenant.TenantPools;
+import dev.cusp.wire.PeerLink;
+import dev.cusp.wire.PeerStatus;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -91,12 +94,10 @@ public final class MetricsRoutes implements RouteModule {
                 "subject", key), 1)));
         siteFault.register(site, true);
         List<MultiGauge.Row<?>> behind = new ArrayList<>();
-        Object raw = group.localStatus().get("links");
-        if (raw instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m && m.get("seconds_behind") instanceof Number n) {
-                    behind.add(MultiGauge.Row.of(Tags.of("source", String.valueOf(m.get("channel"))), n.doubleValue()));
-                }
+        PeerStatus own = JsonMapping.read(JsonMapping.MAPPER.valueToTree(group.localStatus()), PeerStatus.class);
+        for (PeerLink l : own.links()) {
+            if (l.secondsBehind() != null) {
+                behind.add(MultiGauge.Row.of(Tags.of("source", l.channel()), l.secondsBehind()));
             }
         }
         linkBehind.register(behind, true);
