@@ -73,6 +73,7 @@ public final class Site implements AutoCloseable {
     private TenantPools pools;
     private ApiServer server;
     private TenantService tenants;
+    private dev.cusp.backup.BackupService backups;
     private Group group;
     private String url;
 
@@ -155,6 +156,7 @@ public final class Site implements AutoCloseable {
                     }
                 });
         tenants.claimsBy(group.tenantClaims());
+        backups = new dev.cusp.backup.BackupService(admin, nc, registry, home.backups(), id.siteName());
         // Backups older versions left inside the practices' grants: moved in the background (a
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
@@ -264,6 +266,11 @@ public final class Site implements AutoCloseable {
 
     public SiteHome home() {
         return home;
+    }
+
+    /** This site's backups (dev.cusp.backup). */
+    public dev.cusp.backup.BackupService backups() {
+        return backups;
     }
 
     public TenantService tenants() {
