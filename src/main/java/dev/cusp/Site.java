@@ -74,6 +74,7 @@ public final class Site implements AutoCloseable {
     private ApiServer server;
     private TenantService tenants;
     private dev.cusp.backup.BackupService backups;
+    private dev.cusp.backup.BackupScheduler backupScheduler;
     private Group group;
     private String url;
 
@@ -156,7 +157,12 @@ public final class Site implements AutoCloseable {
                     }
                 });
         tenants.claimsBy(group.tenantClaims());
-        backups = new dev.cusp.backup.BackupService(admin, nc, registry, home.backups(), id.siteName());
+        backups = new dev.cusp.backup.BackupService(admin, nc, registry, backupFolder(settings), id.siteName(),
+                new dev.cusp.backup.Retention(settings.get(Settings.BACKUP_KEEP_DAILY),
+                        settings.get(Settings.BACKUP_KEEP_WEEKLY), settings.get(Settings.BACKUP_KEEP_MONTHLY),
+                        java.time.ZoneId.systemDefault()));
+        backupScheduler = new dev.cusp.backup.BackupScheduler(backups, settings.get(Settings.BACKUP_SCHEDULE),
+                settings.get(Settings.BACKUP_VERIFY_SCHEDULE), java.time.ZoneId.systemDefault());
         // Backups older versions left inside the practices' grants: moved in the background (a
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
@@ -172,7 +178,9 @@ public final class Site implements AutoCloseable {
                 updateRoutes(jobs))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
                 .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
-                .with(new TlsRoutes(home.tls().revocations())).start();
+                .with(new TlsRoutes(home.tls().revocations()))
+                .with(new dev.cusp.api.BackupRoutes(backups, backupScheduler, jobs)).start();
+        backupScheduler.start();
         String address = settings.get(Settings.ADDRESS);
         publishRevocations(id.siteName(), address);
 
@@ -268,6 +276,12 @@ public final class Site implements AutoCloseable {
         return home;
     }
 
+    /** backup.folder, or HOME/backups when empty. */
+    private java.nio.file.Path backupFolder(Settings settings) {
+        String f = settings.get(Settings.BACKUP_FOLDER);
+        return f.isEmpty() ? home.backups() : java.nio.file.Path.of(f);
+    }
+
     /** This site's backups (dev.cusp.backup). */
     public dev.cusp.backup.BackupService backups() {
         return backups;
@@ -296,6 +310,9 @@ public final class Site implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (backupScheduler != null) {
+            backupScheduler.stop();
+        }
         if (group != null) {
             group.close();
             group = null;
