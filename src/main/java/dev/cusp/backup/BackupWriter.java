@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -100,38 +99,25 @@ public final class BackupWriter {
         // In the node folder, which is root's (as PhysicalSnapshot's staging): the node's tmp is the
         // database OS user's, who could swap a folder there for a link while root copies into it.
         Path staging = node.dir().resolve(STAGING + UUID.randomUUID());
-        try {
+        try (Connection counter = admin.getConnection()) {
             Files.createDirectories(staging);
-            Locked locked = lockAndCopy(t, staging);
-            Path tables = Files.createDirectories(partial.resolve("tables"));
-            List<BackupManifest.FileEntry> files = new ArrayList<>();
-            long raw = 0;
-            for (BackupManifest.Table table : locked.tables()) {
-                for (String ext : List.of(".ibd", ".cfg")) {
-                    Path from = staging.resolve(table.name() + ext);
-                    BackupFiles.Written w;
-                    try (InputStream in = Files.newInputStream(from)) {
-                        w = BackupFiles.compress(in, tables.resolve(table.name() + ext + ".zst"));
-                    }
-                    Files.delete(from);
-                    files.add(new BackupManifest.FileEntry("tables/" + table.name() + ext + ".zst",
-                            ext.equals(".ibd") ? "tablespace" : "table-config", w.bytes(), w.rawBytes(), w.sha256()));
-                    raw += w.rawBytes();
-                }
+            Locked locked;
+            counter.setAutoCommit(false);
+            try {
+                locked = lockAndCopy(t, staging, counter);
+                // Counted in the snapshot opened under the lock (the files' moment), while the files
+                // are compressed: writers are not held for either.
+                List<String> names = locked.tables().stream().map(BackupManifest.Table::name).toList();
+                CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(
+                        () -> count(counter, t.dbName(), names));
+                List<BackupManifest.FileEntry> files = compress(locked, staging, partial);
+                Map<String, Long> rows = join(counts);
+                locked = locked.withRows(rows);
+                return finish(t, kind, id, partial, locked, files, start);
+            } finally {
+                counter.rollback();
+                counter.setAutoCommit(true);
             }
-            files.addAll(extra.write(t, partial));
-            long bytes = files.stream().mapToLong(BackupManifest.FileEntry::bytes).sum();
-            BackupManifest m = new BackupManifest(BackupManifest.FORMAT, id, t.name(), t.id(), t.dbName(),
-                    t.schemaVersion(), kind, BackupManifest.METHOD_TABLESPACE, site, node.serverId(), locked.at(),
-                    locked.gtid(), locked.lockMillis(), (System.nanoTime() - start) / 1_000_000, bytes, raw,
-                    locked.tables(), locked.triggers(), locked.skipped(), files);
-            BackupFiles.writeNew(partial.resolve(BackupStore.MANIFEST),
-                    JsonMapping.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
-            BackupFiles.syncFolder(partial);
-            Path done = store.complete(partial, id);
-            LOG.info("tenant {}: backup {} ({} tables, {} bytes, writers held {} ms, {} ms in all) at GTID {}",
-                    t.name(), id, m.tables().size(), bytes, m.lockMillis(), m.elapsedMillis(), m.gtidPosition());
-            return BackupStore.open(done);
         } catch (IOException e) {
             BackupStore.deleteTree(partial);
             throw new CuspException(ErrorCode.UNAVAILABLE, "backup of " + t.name() + " failed: cannot write "
@@ -148,6 +134,54 @@ public final class BackupWriter {
         }
     }
 
+    private static Map<String, Long> join(CompletableFuture<Map<String, Long>> counts) throws SQLException {
+        try {
+            return counts.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof SQLException q) {
+                throw q;
+            }
+            throw e;
+        }
+    }
+
+    private List<BackupManifest.FileEntry> compress(Locked locked, Path staging, Path partial) throws IOException {
+        Path tables = Files.createDirectories(partial.resolve("tables"));
+        List<BackupManifest.FileEntry> files = new ArrayList<>();
+        for (BackupManifest.Table table : locked.tables()) {
+            for (String ext : List.of(".ibd", ".cfg")) {
+                Path from = staging.resolve(table.name() + ext);
+                BackupFiles.Written w;
+                try (InputStream in = Files.newInputStream(from)) {
+                    w = BackupFiles.compress(in, tables.resolve(table.name() + ext + ".zst"));
+                }
+                Files.delete(from);
+                files.add(new BackupManifest.FileEntry("tables/" + table.name() + ext + ".zst",
+                        ext.equals(".ibd") ? "tablespace" : "table-config", w.bytes(), w.rawBytes(), w.sha256()));
+            }
+        }
+        return files;
+    }
+
+    private BackupStore.Stored finish(Tenant t, String kind, String id, Path partial, Locked locked,
+                                      List<BackupManifest.FileEntry> tableFiles, long start) throws IOException {
+        List<BackupManifest.FileEntry> files = new ArrayList<>(tableFiles);
+        long raw = files.stream().mapToLong(BackupManifest.FileEntry::rawBytes).sum();
+        files.addAll(extra.write(t, partial));
+        long bytes = files.stream().mapToLong(BackupManifest.FileEntry::bytes).sum();
+        BackupManifest m = new BackupManifest(BackupManifest.FORMAT, id, t.name(), t.id(), t.dbName(),
+                t.schemaVersion(), kind, BackupManifest.METHOD_TABLESPACE, site, node.serverId(), locked.at(),
+                locked.gtid(), locked.lockMillis(), (System.nanoTime() - start) / 1_000_000, bytes, raw,
+                locked.tables(), locked.triggers(), locked.skipped(), files);
+        BackupFiles.writeNew(partial.resolve(BackupStore.MANIFEST),
+                JsonMapping.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        BackupFiles.syncFolder(partial);
+        Path done = store.complete(partial, id);
+        LOG.info("tenant {}: backup {} ({} tables, {} bytes, writers held {} ms, {} ms in all) at GTID {}",
+                t.name(), id, m.tables().size(), bytes, m.lockMillis(), m.elapsedMillis(), m.gtidPosition());
+        return BackupStore.open(done);
+    }
+
     /** Prefix of the staging folders in the node folder (a crash leaves one: {@link #removeStaging}). */
     static final String STAGING = "backup-staging-";
 
@@ -162,12 +196,19 @@ public final class BackupWriter {
 
     private record Locked(Instant at, String gtid, long lockMillis, List<BackupManifest.Table> tables,
                           List<BackupManifest.Trigger> triggers, Map<String, String> skipped) {
+        Locked withRows(Map<String, Long> rows) {
+            return new Locked(at, gtid, lockMillis, tables.stream().map(t -> new BackupManifest.Table(t.name(),
+                    t.createTable(), rows.get(t.name()), t.tablespace(), t.config())).toList(), triggers, skipped);
+        }
     }
 
-    private Locked lockAndCopy(Tenant t, Path staging) throws SQLException, IOException {
+    /**
+     * Holds the practice's writers while its files are copied to {@code staging}, and opens on
+     * {@code counter} (not in autocommit) a consistent snapshot of that same moment.
+     */
+    private Locked lockAndCopy(Tenant t, Path staging, Connection counter) throws SQLException, IOException {
         String db = t.dbName();
-        try (Connection c = admin.getConnection(); Connection counter = admin.getConnection();
-             Statement s = c.createStatement()) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             List<String> names = baseTables(c, db);
             Map<String, String> skipped = skipped(c, db);
             List<String> quoted = names.stream().map(n -> "`" + db + "`.`" + n + "`").toList();
@@ -184,8 +225,14 @@ public final class BackupWriter {
                         rs.next();
                         gtid = rs.getString(1);
                     }
-                    CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(
-                            () -> count(counter, db, names));
+                    try (Statement cs = counter.createStatement()) {
+                        cs.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                        cs.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                    }
+                    // The counter holds every table as a base table until it has counted: once the
+                    // export lock is gone the practice could swap one for a view, whose code the
+                    // admin's COUNT(*) would run.
+                    dev.cusp.tenant.TenantObjects.hold(counter, db, names);
                     Map<String, String> creates = new LinkedHashMap<>();
                     for (String n : names) {
                         try (ResultSet rs = s.executeQuery("SHOW CREATE TABLE `" + db + "`.`" + n + "`")) {
@@ -196,39 +243,31 @@ public final class BackupWriter {
                     List<BackupManifest.Trigger> triggers = triggers(s, db);
                     for (String n : names) {
                         for (String ext : List.of(".cfg", ".ibd")) {
-                            try (InputStream in = DataFiles.read(node, db, n + ext)) {
-                                Files.copy(in, staging.resolve(n + ext), StandardCopyOption.REPLACE_EXISTING);
-                            }
+                            DataFiles.copyTo(node, db, n + ext, staging.resolve(n + ext));
                         }
                     }
-                    Map<String, Long> rows = counts.join();
                     List<BackupManifest.Table> tables = new ArrayList<>();
                     for (String n : names) {
-                        tables.add(new BackupManifest.Table(n, creates.get(n), rows.get(n),
-                                "tables/" + n + ".ibd.zst", "tables/" + n + ".cfg.zst"));
+                        tables.add(new BackupManifest.Table(n, creates.get(n), -1, "tables/" + n + ".ibd.zst",
+                                "tables/" + n + ".cfg.zst"));
                     }
                     long held = (System.nanoTime() - locked) / 1_000_000;
                     return new Locked(at, gtid, held, tables, triggers, skipped);
                 } finally {
                     s.execute("UNLOCK TABLES");
                 }
-            } catch (java.util.concurrent.CompletionException e) {
-                if (e.getCause() instanceof SQLException q) {
-                    throw q;
-                }
-                throw e;
             } finally {
                 s.execute("SET SESSION sql_log_bin = 1");
             }
         }
     }
 
-    /** Exact row counts, on a second connection, while the first holds the tables. */
+    /** Exact row counts, in the counter's snapshot (the moment of the backup's lock). */
     private static Map<String, Long> count(Connection c, String db, List<String> names) {
         Map<String, Long> out = new LinkedHashMap<>();
         try (Statement s = c.createStatement()) {
             for (String n : names) {
-                // A base table (held by the export lock, which no view passes): no practice code runs.
+                // A base table, held so since the export lock (TenantObjects.hold): no practice code runs.
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM `" + db + "`.`" + n + "`")) {
                     rs.next();
                     out.put(n, rs.getLong(1));

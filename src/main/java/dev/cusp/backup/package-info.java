@@ -29,7 +29,17 @@
  * finds them ({@code list}, {@code find}); {@link dev.cusp.backup.BackupReader#verifyFiles}
  * checks every file against the manifest without loading; {@link dev.cusp.backup.BackupReader#load}
  * loads a backup into a new database the site names (binary log off: a load never replicates),
- * never running an object the practice made. A restore builds on that load.
+ * never running an object the practice made. A restore builds on that load:
+ * <pre>{@code
+ * BackupService backups = site.backups();
+ * BackupStore.Stored b = backups.store().find(tenant.dbName(), id);      // or the newest of backups.list(name)
+ * List<String> bad = BackupReader.verifyFiles(b);                          // named problems; empty when sound
+ * backups.reader().load(b, "od_new_42", BackupReader.LoadOptions.WITH_TRIGGERS);  // CONFLICT naming a bad file
+ * String from = b.manifest().gtidPosition();  // replay the practice's own transactions after this position
+ * }</pre>
+ * {@code load} creates the target database itself and drops it again if anything fails, so a
+ * failed load changes nothing. It checks each file's SHA-256 while reading it (and the files'
+ * presence and sizes before it creates anything).
  *
  * <h2>Extension: more files</h2>
  * {@link dev.cusp.backup.BackupManifest#files()} lists every file of the backup with its

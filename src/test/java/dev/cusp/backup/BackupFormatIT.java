@@ -56,6 +56,32 @@ class BackupFormatIT {
             assertThat(rs.getInt(1)).isEqualTo(m.triggers().size());
         }
         backups.reader().drop(target);
+        assertThat(binlogMentions(target)).as("a load is never replicated").isEmpty();
+        assertThat(binlogMentions("FOR EXPORT")).as("a backup is never replicated").isEmpty();
+    }
+
+    /** The binary log's statements that contain {@code text}. */
+    static java.util.List<String> binlogMentions(String text) throws Exception {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = site.site.node().adminConnection(); Statement s = c.createStatement()) {
+            java.util.List<String> files = new java.util.ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+                while (rs.next()) {
+                    files.add(rs.getString(1));
+                }
+            }
+            for (String f : files) {
+                try (ResultSet rs = s.executeQuery("SHOW BINLOG EVENTS IN '" + f + "'")) {
+                    while (rs.next()) {
+                        String info = rs.getString("Info");
+                        if (info != null && info.contains(text)) {
+                            out.add(info);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Test
