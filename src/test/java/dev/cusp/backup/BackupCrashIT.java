@@ -62,6 +62,7 @@ class BackupCrashIT {
         Files.writeString(home.resolve("cusp.conf"), "backup.schedule=off\nbackup.verify.schedule=off\n");
         Run up = cusp("up", "--detach", "--port", "0");
         assertThat(up.exit()).as(up.err()).isZero();
+        awaitAnswering();
         Run created = cusp("tenant", "create", "crashbk", "--id", "11");
         assertThat(created.exit()).as(created.out() + created.err()).isZero();
         Run seeded = cusp("tenant", "seed-data", "crashbk", "--patients", "3000");
@@ -84,12 +85,14 @@ class BackupCrashIT {
             }
         }
         assertThat(phase).as("the backup was seen running").isNotNull();
+        System.out.println("BackupCrashIT: killing the site while " + phase);
         ProcessHandle.of(site).orElseThrow().destroyForcibly();
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(site).map(p -> !p.isAlive()).orElse(true));
         backup.join(Duration.ofSeconds(60));
 
         Run again = cusp("up", "--detach", "--port", "0");
         assertThat(again.exit()).as(again.err()).isZero();
+        awaitAnswering();
         assertThat(state("crashbk")).as("killed while " + phase + ": the practice is as it was").isEqualTo(before);
         assertThat(list(backups)).as("no partial backup folder is left").noneMatch(n -> n.startsWith("."));
         assertThat(list(node)).as("no staging copy is left").noneMatch(n -> n.startsWith("backup-staging-"));
@@ -101,6 +104,11 @@ class BackupCrashIT {
         assertThat(now.exit()).as(now.err()).isZero();
         Run verified = cusp("backup", "verify", "crashbk");
         assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+    }
+
+    /** A busy machine (two cores shared by many tests) can leave a just-started site slow to accept. */
+    private void awaitAnswering() {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> cusp("status").exit() == 0);
     }
 
     private static boolean stagingHasFiles(Path node) {
