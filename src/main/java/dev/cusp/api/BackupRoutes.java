@@ -18,8 +18,12 @@ import io.javalin.Javalin;
  * {@code POST /api/v1/admin/backups {"tenant"}} backs one practice up now (201), {@code
  * {"all": true}} every practice in turn (202, a job); {@code POST /api/v1/admin/backups/verify
  * {"tenant", "backup"?} or {"all": true}} runs the verification drill (202, a job).
+ *
+ * <p>Roles: a backup and a drill change no replicated data (each site keeps its own backups,
+ * made and loaded with the binary log off), so a report replica and a fenced site serve them
+ * ({@link ApiRole#ADMIN_AT_REPLICA}); a replica backs up its own copy of each practice.
  */
-public final class BackupRoutes {
+public final class BackupRoutes implements RouteModule {
     private final BackupService backups;
     private final BackupScheduler scheduler;
     private final Jobs jobs;
@@ -30,7 +34,8 @@ public final class BackupRoutes {
         this.jobs = jobs;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.get("/api/v1/admin/backups", ctx -> {
             String tenant = ctx.queryParam("tenant");
             if (tenant != null) {
@@ -38,7 +43,7 @@ public final class BackupRoutes {
             }
             Json.send(ctx, new BackupList(backups.list(tenant).stream().map(BackupSummary::of).toList(),
                     scheduler.status(), backups.failedDrills()));
-        });
+        }, ApiRole.ADMIN_READ);
         app.post("/api/v1/admin/backups", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "all");
@@ -50,7 +55,7 @@ public final class BackupRoutes {
             }
             ctx.status(201);
             Json.send(ctx, BackupSummary.of(backups.backup(tenant, BackupManifest.KIND_MANUAL)));
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post("/api/v1/admin/backups/verify", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "all", "backup");
@@ -65,7 +70,7 @@ public final class BackupRoutes {
             Job job = jobs.start("backup-verify", j -> tenant == null ? backups.verifyAll()
                     : backups.verify(tenant, id));
             ctx.status(202).json(job.describe());
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
     }
 
     /** The tenant named in the body, or null for {@code "all": true}; exactly one of the two. */
