@@ -241,6 +241,7 @@ public final class BackupWriter {
                         }
                     }
                     List<BackupManifest.Trigger> triggers = triggers(s, db);
+                    long described = System.nanoTime();
                     for (String n : names) {
                         for (String ext : List.of(".cfg", ".ibd")) {
                             DataFiles.copyTo(node, db, n + ext, staging.resolve(n + ext));
@@ -252,6 +253,9 @@ public final class BackupWriter {
                                 "tables/" + n + ".cfg.zst"));
                     }
                     long held = (System.nanoTime() - locked) / 1_000_000;
+                    LOG.info("tenant {}: backup lock held {} ms: {} ms to describe {} tables, {} ms to copy their files",
+                            t.name(), held, (described - locked) / 1_000_000, names.size(),
+                            (System.nanoTime() - described) / 1_000_000);
                     return new Locked(at, gtid, held, tables, triggers, skipped);
                 } finally {
                     s.execute("UNLOCK TABLES");
