@@ -75,6 +75,8 @@ public final class Site implements AutoCloseable {
     private TenantPools pools;
     private ApiServer server;
     private TenantService tenants;
+    private dev.cusp.backup.BackupService backups;
+    private dev.cusp.backup.BackupScheduler backupScheduler;
     private Group group;
     private String url;
 
@@ -166,6 +168,12 @@ public final class Site implements AutoCloseable {
                     }
                 });
         tenants.claimsBy(group.tenantClaims());
+        backups = new dev.cusp.backup.BackupService(admin, nc, registry, backupFolder(settings), id.siteName(),
+                new dev.cusp.backup.Retention(settings.get(Settings.BACKUP_KEEP_DAILY),
+                        settings.get(Settings.BACKUP_KEEP_WEEKLY), settings.get(Settings.BACKUP_KEEP_MONTHLY),
+                        java.time.ZoneId.systemDefault()));
+        backupScheduler = new dev.cusp.backup.BackupScheduler(backups, settings.get(Settings.BACKUP_SCHEDULE),
+                settings.get(Settings.BACKUP_VERIFY_SCHEDULE), java.time.ZoneId.systemDefault());
         // Backups older versions left inside the practices' grants: moved in the background (a
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
@@ -185,10 +193,12 @@ public final class Site implements AutoCloseable {
                 updateRoutes(jobs),
                 new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs),
                 new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()),
-                new TlsRoutes(home.tls().revocations())));
+                new TlsRoutes(home.tls().revocations()),
+                new dev.cusp.api.BackupRoutes(backups, backupScheduler, jobs)));
         routes.addAll(moreRoutes);
         server = new ApiServer(new ApiServer.Wiring(settings, home.tls(), trust, new RoutePolicy(group, registry, pools),
                 routes)).start();
+        backupScheduler.start();
         String address = settings.get(Settings.ADDRESS);
         publishRevocations(id.siteName(), address);
 
@@ -284,6 +294,17 @@ public final class Site implements AutoCloseable {
         return home;
     }
 
+    /** backup.folder, or HOME/backups when empty. */
+    private java.nio.file.Path backupFolder(Settings settings) {
+        String f = settings.get(Settings.BACKUP_FOLDER);
+        return f.isEmpty() ? home.backups() : java.nio.file.Path.of(f);
+    }
+
+    /** This site's backups (dev.cusp.backup). */
+    public dev.cusp.backup.BackupService backups() {
+        return backups;
+    }
+
     public TenantService tenants() {
         return tenants;
     }
@@ -307,6 +328,9 @@ public final class Site implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (backupScheduler != null) {
+            backupScheduler.stop();
+        }
         if (group != null) {
             group.close();
             group = null;
