@@ -44,7 +44,7 @@ public final class BackupNow implements Callable<Integer> {
         JsonNode r = client.post("/api/v1/admin/backups", new BackupRequest(which.tenant, which.all ? true : null,
                 null));
         if (which.all) {
-            JsonNode result = JobWatcher.follow(client, r, null, out, json).path("result");
+            JsonNode result = resultOf(JobWatcher.follow(client, r, null, out, json));
             if (json) {
                 Output.json(out, result);
             } else {
@@ -60,5 +60,10 @@ public final class BackupNow implements Callable<Integer> {
         out.println("Backed up " + b.tenant() + ": backup " + b.id() + ", " + Output.size(b.bytes()) + " in "
                 + b.elapsedMillis() + " ms (writers held " + b.lockMillis() + " ms), " + b.folder());
         return 0;
+    }
+
+    /** A finished job's result; a job that ended without one reads as an empty answer. */
+    static JsonNode resultOf(dev.cusp.wire.JobStatus job) {
+        return job.result() != null ? job.result() : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 }

@@ -45,7 +45,7 @@ public final class BackupVerify implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JsonNode job = client.post("/api/v1/admin/backups/verify", new BackupRequest(which.tenant,
                 which.all ? true : null, backup));
-        JsonNode r = JobWatcher.follow(client, job, null, out, json).path("result");
+        JsonNode r = BackupNow.resultOf(JobWatcher.follow(client, job, null, out, json));
         if (json) {
             Output.json(out, r);
         } else if (which.all) {
