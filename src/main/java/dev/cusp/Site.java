@@ -74,6 +74,7 @@ public final class Site implements AutoCloseable {
     private ApiServer server;
     private TenantService tenants;
     private dev.cusp.backup.BackupService backups;
+    private dev.cusp.restore.Restorer restorer;
     private Group group;
     private String url;
 
@@ -157,6 +158,8 @@ public final class Site implements AutoCloseable {
                 });
         tenants.claimsBy(group.tenantClaims());
         backups = new dev.cusp.backup.BackupService(admin, nc, registry, home.backups(), id.siteName());
+        restorer = dev.cusp.restore.RestoreWiring.start(settings, home, admin, nc, registry, tenants, pools, backups,
+                id.siteName(), (name, closed) -> practice[0].tenantChanged(name, closed));
         // Backups older versions left inside the practices' grants: moved in the background (a
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
@@ -172,7 +175,8 @@ public final class Site implements AutoCloseable {
                 updateRoutes(jobs))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
                 .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
-                .with(new TlsRoutes(home.tls().revocations())).start();
+                .with(new TlsRoutes(home.tls().revocations()))
+                .with(new dev.cusp.api.RestoreRoutes(restorer, jobs)).start();
         String address = settings.get(Settings.ADDRESS);
         publishRevocations(id.siteName(), address);
 
@@ -268,6 +272,11 @@ public final class Site implements AutoCloseable {
         return home;
     }
 
+    /** This site's point-in-time restore (dev.cusp.restore). */
+    public dev.cusp.restore.Restorer restorer() {
+        return restorer;
+    }
+
     /** This site's backups (dev.cusp.backup). */
     public dev.cusp.backup.BackupService backups() {
         return backups;
@@ -296,6 +305,9 @@ public final class Site implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (restorer != null) {
+            restorer.close();
+        }
         if (group != null) {
             group.close();
             group = null;

@@ -127,6 +127,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Registers the restore routes (before {@link #start}). */
+    public ApiServer with(RestoreRoutes restore) {
+        restore.register(app);
+        return this;
+    }
+
     /** Registers the revocation list route (before {@link #start}). */
     public ApiServer with(TlsRoutes crl) {
         crl.register(app);

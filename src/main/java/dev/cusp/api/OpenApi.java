@@ -96,6 +96,12 @@ final class OpenApi {
                 .answers(200, "TenantDropped", "dropped"));
         put(tenant + "/backup", "post", op("Back up a tenant into a backup database, or a file (binary log off)")
                 .admin().body(ref("TenantBackup"), false).answers(200, "TenantBackupResult", "backed up"));
+        put(tenant + "/restore", "post", op("Restore a tenant to a moment: the newest backup before it, then its own"
+                + " transactions from the binary log archive up to it; with 'as', into a new tenant beside the live"
+                + " one. The tenant answers 503 while it runs. 400 names the possible range").admin()
+                .body("TenantRestore").answers(202, "Job", "started: follow the job"));
+        put(tenant + "/restore/range", "get", op("The moments a tenant can be restored to").admin()
+                .answers(200, "RestoreRange", "oldest (null: no usable backup) and newest"));
         put(tenant + "/suspend", "post", op("Suspend a tenant: its practice users are refused (423) and their"
                 + " sessions end").admin().answers(200, "Tenant", "suspended"));
         put(tenant + "/resume", "post", op("Resume a suspended tenant").admin().answers(200, "Tenant", "resumed"));

@@ -141,6 +141,11 @@ public final class Settings {
             + " Empty: HOME/backups only. A backup file is always a new file, readable by the site's user only;"
             + " it never replaces a file, follows a link or changes the folder.");
 
+    public static final Setting<Integer> RESTORE_BINLOG_RETAIN_DAYS = Setting.intRange("restore.binlog.retain.days",
+            14, 1, 3650, "Closed binary logs are copied to HOME/backups/binlog before the node may purge them, and"
+            + " kept there this many days: how far back 'cusp tenant restore --to' can roll a practice forward"
+            + " from its backups.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
@@ -149,7 +154,7 @@ public final class Settings {
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             MONITOR_CLOCK_SKEW_SECONDS, MONITOR_DISK_MIN_FREE_PERCENT, MONITOR_DISK_MIN_FREE_MB,
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
-            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
+            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED, RESTORE_BINLOG_RETAIN_DAYS);
 
     private final Map<String, Object> values;
 
