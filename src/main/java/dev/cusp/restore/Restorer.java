@@ -225,6 +225,10 @@ public final class Restorer implements AutoCloseable {
             throw new CuspException(ErrorCode.UNAVAILABLE, "restore of " + t.name() + " failed: " + e.getMessage()
                     + "; the practice is as it was", null, e);
         }
+        // The restored practice's history no longer follows the binary log before this moment:
+        // a backup now is where any later restore to a moment after this one starts.
+        step.accept("backing up the restored practice");
+        backups.backup(held.name(), "restored");
         resume(held);
         Instant to = p.request().to() == null ? p.base().manifest().createdAt() : p.request().to();
         logRestore(held, "restored " + (held == t ? "" : "from " + t.name() + " ") + "to " + to + " (backup "
