@@ -62,11 +62,12 @@ final class PracticeSwap {
     }
 
     /** Swaps (journal phase {@code swapping} must be written before). */
-    static void swap(DataSource admin, RestoreJournal j) throws SQLException {
+    static void swap(DataSource admin, RestoreJournal j, Runnable afterTriggersDropped) throws SQLException {
         Binlog.withoutBinlog(admin, c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE IF NOT EXISTS `" + j.old() + "`");
                 dropTriggers(s, j.target(), j.liveTriggers());
+                afterTriggersDropped.run();
                 List<String> live = tables(s, j.target());
                 List<String> restored = tables(s, j.staging());
                 List<String> moves = new ArrayList<>();

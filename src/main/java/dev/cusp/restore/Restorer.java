@@ -110,6 +110,13 @@ public final class Restorer implements AutoCloseable {
      */
     public Prepared prepare(Request r) {
         Tenant t = registry.require(r.tenant());
+        if (r.as() != null) {
+            try {
+                dev.cusp.tenant.TenantNames.requireName(r.as());
+            } catch (CuspException e) {
+                throw CuspException.invalid("as", e.getMessage());
+            }
+        }
         if (r.as() != null && registry.find(r.as()).isPresent()) {
             throw new CuspException(ErrorCode.CONFLICT, "a practice named '" + r.as() + "' exists already; --as"
                     + " makes a new practice", "as");
@@ -166,7 +173,9 @@ public final class Restorer implements AutoCloseable {
         Tenant into = t;
         if (p.request().as() != null) {
             step.accept("creating practice " + p.request().as());
-            into = tenants.create(p.request().as(), null).tenant();
+            // The next free id; in a group, create() claims it at every peer first.
+            int id = registry.all().stream().mapToInt(Tenant::id).max().orElse(0) + 1;
+            into = tenants.create(p.request().as(), id).tenant();
             target = into.dbName();
         }
         Tenant held = into;
@@ -195,6 +204,7 @@ public final class Restorer implements AutoCloseable {
                 s.execute("DROP DATABASE IF EXISTS `" + j.old() + "`");
             }
             new BackupReader(admin, node).load(restored, j.staging(), BackupReader.LoadOptions.TABLES_ONLY);
+            reached("loaded");
             List<RestoreJournal.Trigger> live;
             try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
                 live = PracticeSwap.triggers(s, target);
@@ -206,9 +216,10 @@ public final class Restorer implements AutoCloseable {
             j = j.withTriggers(live, fresh).at(RestoreJournal.SWAPPING);
             j.write(work);
             step.accept("swapping the restored tables in");
-            PracticeSwap.swap(admin, j);
+            PracticeSwap.swap(admin, j, () -> reached("swapping"));
             j = j.at(RestoreJournal.SWAPPED);
             j.write(work);
+            reached("swapped");
             PracticeSwap.finish(admin, j);
             ScratchNode.deleteTree(work.resolve("out-" + held.id()));
             j.delete(work);
@@ -219,6 +230,15 @@ public final class Restorer implements AutoCloseable {
                 LOG.error("tenant {}: undoing the failed restore failed too: {}", held.name(), undo.getMessage());
             }
             ScratchNode.deleteTree(work.resolve("out-" + held.id()));
+            if (held != t) {
+                // The new practice --as made holds nothing of value: it goes again.
+                try {
+                    tenants.drop(held.name(), false);
+                } catch (RuntimeException dropFailed) {
+                    LOG.warn("tenant {}: cannot drop it after its restore failed: {}", held.name(),
+                            dropFailed.getMessage());
+                }
+            }
             if (e instanceof CuspException ce) {
                 throw ce;
             }
@@ -335,6 +355,38 @@ public final class Restorer implements AutoCloseable {
     @Override
     public void close() {
         schedule.shutdownNow();
+    }
+
+    private volatile String stopAt;
+
+    /**
+     * A test seam: the next restore stops dead at {@code phase} ({@code loaded}, {@code swapping},
+     * {@code swapped}) as a site killed there would: nothing after it runs, not even the undo.
+     */
+    public void stopAt(String phase) {
+        this.stopAt = phase;
+    }
+
+    /** What a test's {@link #stopAt} throws: an Error, so no cleanup of the restore catches it. */
+    public static final class Stopped extends Error {
+        Stopped(String phase) {
+            super("restore stopped at " + phase + " (test)");
+        }
+    }
+
+    private volatile boolean stopped;
+
+    /** True once a restore stopped at the test's {@link #stopAt}. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    private void reached(String phase) {
+        if (phase.equals(stopAt)) {
+            stopAt = null;
+            stopped = true;
+            throw new Stopped(phase);
+        }
     }
 
     /** A test seam: the site's clock as this restore sees it. */
