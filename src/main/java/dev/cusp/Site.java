@@ -163,6 +163,7 @@ public final class Site implements AutoCloseable {
         // Backups older versions left inside the practices' grants: moved in the background (a
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
+        restorer.group(new dev.cusp.api.RestoreGroupLink(group, new Members(admin), new dev.cusp.group.PeerClient(home.tls())));
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),

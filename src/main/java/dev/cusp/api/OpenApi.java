@@ -321,6 +321,13 @@ final class OpenApi {
                 .answers(200, "Object", "versions"));
         Map<String, Object> tenants = Map.of("type", "array", "items", Map.of("type", "string", "pattern",
                 "^[a-z][a-z0-9]{0,31}$"));
+        put(PEER + "/restore/apply", "post", op("Put a practice restored at the calling site in place here: fetch its"
+                + " files from that site, apply its changes up to fromGtid, swap (binary log off)").peer()
+                .body("RestoreOrder").answers(200, "RestoreApplied", "in place here"));
+        put(PEER + "/restore/{name}/file", "get", op("A file of a practice this site restored, to a site of its group"
+                + " putting it in place").peer().query("path", true, Map.of("type", "string"), "the file, as its"
+                + " manifest names it").answers(200, "application/octet-stream", Map.of("type", "string",
+                "contentMediaType", "application/octet-stream"), "the file's bytes"));
         put(PEER + "/update/backup", "post", op("Back up tenants here before an update").peer()
                 .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants)), true)
                 .answers(200, "Object", "the backups"));

@@ -242,6 +242,9 @@ final class OpenApiSchemas {
                 "description", "the backup to start from (default: the newest before 'to')"), "as", Map.of("type",
                 "string", "minLength", 1, "description", "restore into this new tenant instead"))));
         s.put("RestoreRange", obj(List.of("oldest", "newest"), props("oldest", nullableString, "newest", string)));
+        s.put("RestoreOrder", closed(List.of("tenant", "from"), props("tenant", string, "from", string, "fromGtid",
+                nullableString)));
+        s.put("RestoreApplied", obj(List.of("tenant", "from"), props("tenant", string, "from", string)));
         s.put("TenantBackupResult", obj(List.of("tenant", "database", "file"), props("tenant", string,
                 "database", nullableString, "file", nullableString)));
         s.put("TenantDropped", obj(List.of("tenant", "dropped_databases", "final_backup", "documents_kept"), props(

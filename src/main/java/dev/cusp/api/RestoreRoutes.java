@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.job.Job;
 import dev.cusp.job.Jobs;
+import dev.cusp.group.Member;
+import dev.cusp.restore.RestoreGroup;
 import dev.cusp.restore.Restorer;
 import io.javalin.Javalin;
 import java.time.Instant;
@@ -16,6 +18,11 @@ import java.time.format.DateTimeParseException;
  */
 public final class RestoreRoutes {
     private static final String TENANT = "/api/v1/admin/tenants/{name}";
+    private static final String PEER = "/api/v1/peer/restore";
+
+    /** A peer's answer to a restore order: done. */
+    public record Applied(String tenant, String from) {
+    }
     private final Restorer restorer;
     private final Jobs jobs;
 
@@ -39,6 +46,32 @@ public final class RestoreRoutes {
             ctx.status(202).json(job.describe());
         });
         app.get(TENANT + "/restore/range", ctx -> Json.send(ctx, restorer.range(ctx.pathParam("name"))));
+        // Group restore: the restoring site orders each other site to fetch the restored practice
+        // from it (its files, listed in its manifest) and swap it in.
+        app.post(PEER + "/apply", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "tenant", "from", "fromGtid");
+            RestoreGroup.RestoreOrder o = new RestoreGroup.RestoreOrder(Json.text(b, "tenant", true),
+                    Json.text(b, "from", true), Json.text(b, "fromGtid", false));
+            Member caller = ctx.attribute(PeerAccess.CALLER);
+            if (caller == null || !caller.name().equals(o.from())) {
+                throw new CuspException(dev.cusp.error.ErrorCode.FORBIDDEN, "a restore order names the site that"
+                        + " sends it as 'from'");
+            }
+            restorer.applyOrder(o);
+            Json.send(ctx, new Applied(o.tenant(), o.from()));
+        }, PeerAccess.ACTIVE_PEER);
+        app.get(PEER + "/{name}/file", ctx -> {
+            String path = ctx.queryParam("path");
+            if (path == null) {
+                throw CuspException.invalid("path", "path is required");
+            }
+            ctx.contentType("application/octet-stream");
+            try (java.io.InputStream in = restorer.outgoing(ctx.pathParam("name"), path);
+                 java.io.OutputStream out = ctx.res().getOutputStream()) {
+                in.transferTo(out);
+            }
+        }, PeerAccess.ACTIVE_MEMBER);
     }
 
     private static Instant instant(String s) {

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Restorer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+    /** The manifest's file name in a backup folder (see dev.cusp.backup). */
+    static final String MANIFEST = "manifest.json";
     private final DataSource admin;
     private final NodeConfig node;
     private final TenantRegistry registry;
@@ -53,6 +55,9 @@ public final class Restorer implements AutoCloseable {
     private final String site;
     private final BiConsumer<String, Boolean> tenantChanged;
     private volatile Clock clock = Clock.systemUTC();
+    private volatile RestoreGroup group = RestoreGroup.NONE;
+    /** Restored practices this site hands out to the other sites of its group, by practice name. */
+    private final java.util.Map<String, BackupStore.Stored> outgoing = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What to restore. {@code to} null: the backup's own moment; {@code backupId} null: the newest before {@code to}. */
     public record Request(String tenant, Instant to, String backupId, String as) {
@@ -76,6 +81,11 @@ public final class Restorer implements AutoCloseable {
         this.work = work;
         this.site = site;
         this.tenantChanged = tenantChanged;
+    }
+
+    /** The site's replication group (set once the group is made). */
+    public void group(RestoreGroup g) {
+        this.group = g;
     }
 
     public BinlogArchive archive() {
@@ -120,6 +130,12 @@ public final class Restorer implements AutoCloseable {
         if (r.as() != null && registry.find(r.as()).isPresent()) {
             throw new CuspException(ErrorCode.CONFLICT, "a practice named '" + r.as() + "' exists already; --as"
                     + " makes a new practice", "as");
+        }
+        if (!group.others().isEmpty()) {
+            group.brokenLink().ifPresent(why -> {
+                throw new CuspException(ErrorCode.CONFLICT, "a restore puts the practice in place at every site of the"
+                        + " group, so it needs every link healthy: " + why + "; nothing was changed");
+            });
         }
         archiveNow();
         List<BackupStore.Stored> list = backups.store().list(t.dbName());
@@ -169,18 +185,16 @@ public final class Restorer implements AutoCloseable {
     public Result run(Prepared p, Consumer<String> step) {
         long start = System.nanoTime();
         Tenant t = p.tenant();
-        String target = t.dbName();
         Tenant into = t;
         if (p.request().as() != null) {
             step.accept("creating practice " + p.request().as());
             // The next free id; in a group, create() claims it at every peer first.
             int id = registry.all().stream().mapToInt(Tenant::id).max().orElse(0) + 1;
             into = tenants.create(p.request().as(), id).tenant();
-            target = into.dbName();
         }
         Tenant held = into;
-        RestoreJournal j = new RestoreJournal(held.name(), target, "cusp_rst_" + held.id(), "cusp_rsold_" + held.id(),
-                RestoreJournal.LOADING, List.of(), List.of());
+        List<String> others = group.others();
+        RestoreJournal j = journal(held);
         j.write(work);
         hold(held);
         long replayMs = 0;
@@ -197,35 +211,45 @@ public final class Restorer implements AutoCloseable {
                 BackupStore out = new BackupStore(work.resolve("out-" + held.id()));
                 restored = new BackupWriter(sds, scratch.config(), out, site).write(t, "restore");
             }
-            step.accept("loading the restored practice beside the live one");
-            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-                s.execute("SET SESSION sql_log_bin = 0");
-                s.execute("DROP DATABASE IF EXISTS `" + j.staging() + "`");
-                s.execute("DROP DATABASE IF EXISTS `" + j.old() + "`");
+            if (!others.isEmpty()) {
+                // Every change any site made before the hold reached it is here before the swap:
+                // none of them arrives afterwards to land on the restored tables.
+                for (String o : others) {
+                    step.accept("waiting for the changes " + o + " made before the hold");
+                    waitFor(group.binlogPos(o), o);
+                }
             }
-            new BackupReader(admin, node).load(restored, j.staging(), BackupReader.LoadOptions.TABLES_ONLY);
-            reached("loaded");
-            List<RestoreJournal.Trigger> live;
-            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-                live = PracticeSwap.triggers(s, target);
+            applyLocal(held, restored, j, step);
+            if (!others.isEmpty()) {
+                outgoing.put(held.name(), restored);
+                String here = binlogPos();
+                List<String> failed = new java.util.ArrayList<>();
+                for (String o : others) {
+                    step.accept("putting the restored practice in place at " + o);
+                    try {
+                        group.apply(o, new RestoreGroup.RestoreOrder(held.name(), site, here));
+                    } catch (RuntimeException e) {
+                        LOG.warn("tenant {}: the restore at {} failed: {}", held.name(), o, e.getMessage());
+                        failed.add(o + " (" + e.getMessage() + ")");
+                    }
+                }
+                outgoing.remove(held.name());
+                if (!failed.isEmpty()) {
+                    resume(held);
+                    throw new CuspException(ErrorCode.UNAVAILABLE, "restored here, but not at " + String.join(", ",
+                            failed) + ": that site keeps the practice as it was; 'cusp check' shows the difference."
+                            + " Mend the site and run the restore again");
+                }
             }
-            String definer = "`" + held.dbUser() + "`@`%`";
-            List<RestoreJournal.Trigger> fresh = restored.manifest().triggers().stream().map(g ->
-                    new RestoreJournal.Trigger(g.name(), g.sqlMode(), held == t ? g.createTrigger() : g.createTrigger()
-                            .replaceFirst("^CREATE DEFINER=`[^`]+`@`[^`]+`", "CREATE DEFINER=" + definer))).toList();
-            j = j.withTriggers(live, fresh).at(RestoreJournal.SWAPPING);
-            j.write(work);
-            step.accept("swapping the restored tables in");
-            PracticeSwap.swap(admin, j, () -> reached("swapping"));
-            j = j.at(RestoreJournal.SWAPPED);
-            j.write(work);
-            reached("swapped");
-            PracticeSwap.finish(admin, j);
             ScratchNode.deleteTree(work.resolve("out-" + held.id()));
-            j.delete(work);
         } catch (SQLException | IOException | RuntimeException e) {
+            outgoing.remove(held.name());
             try {
-                recover(j.at(j.phase()));
+                RestoreJournal now = RestoreJournal.all(work).stream().filter(x -> x.target().equals(held.dbName()))
+                        .findFirst().orElse(null);
+                if (now != null) {
+                    recover(now);
+                }
             } catch (RuntimeException undo) {
                 LOG.error("tenant {}: undoing the failed restore failed too: {}", held.name(), undo.getMessage());
             }
@@ -238,6 +262,8 @@ public final class Restorer implements AutoCloseable {
                     LOG.warn("tenant {}: cannot drop it after its restore failed: {}", held.name(),
                             dropFailed.getMessage());
                 }
+            } else {
+                resume(held);
             }
             if (e instanceof CuspException ce) {
                 throw ce;
@@ -252,12 +278,146 @@ public final class Restorer implements AutoCloseable {
         resume(held);
         Instant to = p.request().to() == null ? p.base().manifest().createdAt() : p.request().to();
         logRestore(held, "restored " + (held == t ? "" : "from " + t.name() + " ") + "to " + to + " (backup "
-                + p.base().manifest().id() + ", " + p.plan().txns() + " transactions replayed)");
+                + p.base().manifest().id() + ", " + p.plan().txns() + " transactions replayed"
+                + (others.isEmpty() ? "" : ", at every site of the group") + ")");
         long ms = (System.nanoTime() - start) / 1_000_000;
         LOG.info("tenant {}: restored to {} from backup {} ({} transactions replayed in {} ms, {} ms in all)",
                 held.name(), to, p.base().manifest().id(), p.plan().txns(), replayMs, ms);
         return new Result(t.name(), held.name(), p.base().manifest().id(), p.base().manifest().createdAt(), to,
                 p.plan().txns(), replayMs, ms);
+    }
+
+    private static RestoreJournal journal(Tenant held) {
+        return new RestoreJournal(held.name(), held.dbName(), "cusp_rst_" + held.id(), "cusp_rsold_" + held.id(),
+                RestoreJournal.LOADING, List.of(), List.of());
+    }
+
+    /**
+     * Puts a restored practice (a backup-format folder) in place of {@code held}'s tables: loaded
+     * into a staging database, then swapped in under the journal (written at {@code j}'s phase).
+     * The restored triggers are made with {@code held}'s own database user as definer.
+     */
+    private void applyLocal(Tenant held, BackupStore.Stored restored, RestoreJournal j, Consumer<String> step)
+            throws SQLException {
+        step.accept("loading the restored practice beside the live one");
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET SESSION sql_log_bin = 0");
+            s.execute("DROP DATABASE IF EXISTS `" + j.staging() + "`");
+            s.execute("DROP DATABASE IF EXISTS `" + j.old() + "`");
+        }
+        new BackupReader(admin, node).load(restored, j.staging(), BackupReader.LoadOptions.TABLES_ONLY);
+        reached("loaded");
+        List<RestoreJournal.Trigger> live;
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            live = PracticeSwap.triggers(s, j.target());
+        }
+        String user = "CREATE DEFINER=`" + held.dbUser() + "`@";
+        List<RestoreJournal.Trigger> fresh = restored.manifest().triggers().stream().map(g ->
+                new RestoreJournal.Trigger(g.name(), g.sqlMode(), g.createTrigger()
+                        .replaceFirst("^CREATE DEFINER=`[^`]+`@", java.util.regex.Matcher.quoteReplacement(user))))
+                .toList();
+        RestoreJournal sw = j.withTriggers(live, fresh).at(RestoreJournal.SWAPPING);
+        sw.write(work);
+        step.accept("swapping the restored tables in");
+        PracticeSwap.swap(admin, sw, () -> reached("swapping"));
+        RestoreJournal done = sw.at(RestoreJournal.SWAPPED);
+        done.write(work);
+        reached("swapped");
+        PracticeSwap.finish(admin, done);
+        done.delete(work);
+    }
+
+    /**
+     * At another site of the group: fetches the restored practice the order names from the site
+     * that restored it, waits until everything that site had written is applied here, and swaps
+     * it in (binary log off, as there). The practice is already held: its status replicates.
+     */
+    public void applyOrder(RestoreGroup.RestoreOrder o) {
+        Tenant held = registry.require(o.tenant());
+        Path folder = work.resolve("in-" + held.id());
+        RestoreJournal j = journal(held);
+        try {
+            ScratchNode.deleteTree(folder);
+            java.nio.file.Files.createDirectories(folder);
+            byte[] manifest;
+            try (java.io.InputStream in = group.fetch(o.from(), o.tenant(), MANIFEST)) {
+                manifest = in.readAllBytes();
+            }
+            java.nio.file.Files.write(folder.resolve(MANIFEST), manifest);
+            BackupManifest m = dev.cusp.base.JsonMapping.MAPPER.readValue(manifest, BackupManifest.class);
+            for (BackupManifest.FileEntry f : m.files()) {
+                Path to = folder.resolve(f.path()).normalize();
+                if (!to.startsWith(folder) || f.path().contains("..")) {
+                    throw new CuspException(ErrorCode.INVALID_INPUT, "restore order names a file outside its folder");
+                }
+                java.nio.file.Files.createDirectories(to.getParent());
+                try (java.io.InputStream in = group.fetch(o.from(), o.tenant(), f.path())) {
+                    java.nio.file.Files.copy(in, to);
+                }
+            }
+            BackupStore.Stored restored = BackupStore.open(folder);
+            waitFor(o.fromGtid(), o.from());
+            j.write(work);
+            pools.evict(held.name());
+            applyLocal(held, restored, j, s -> LOG.info("tenant {}: restore from {}: {}", held.name(), o.from(), s));
+            LOG.info("tenant {}: restored as {} restored it", held.name(), o.from());
+        } catch (SQLException | IOException | RuntimeException e) {
+            RestoreJournal.all(work).stream().filter(x -> x.target().equals(held.dbName())).findFirst()
+                    .ifPresent(this::recover);
+            if (e instanceof CuspException ce) {
+                throw ce;
+            }
+            throw new CuspException(ErrorCode.UNAVAILABLE, "restore of " + held.name() + " at " + site + " failed: "
+                    + e.getMessage() + "; the practice is as it was here", null, e);
+        } finally {
+            ScratchNode.deleteTree(folder);
+        }
+    }
+
+    /** A file of a restored practice this site hands out during a group restore; only its manifest's files. */
+    public java.io.InputStream outgoing(String tenant, String path) throws IOException {
+        BackupStore.Stored b = outgoing.get(tenant);
+        if (b == null) {
+            throw CuspException.notFound("no restore of '" + tenant + "' is handing out files here");
+        }
+        boolean listed = MANIFEST.equals(path)
+                || b.manifest().files().stream().anyMatch(f -> f.path().equals(path));
+        if (!listed) {
+            throw CuspException.notFound("'" + path + "' is not a file of the restored practice");
+        }
+        return java.nio.file.Files.newInputStream(b.folder().resolve(path));
+    }
+
+    private String binlogPos() throws SQLException {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Waits until this node has applied {@code pos} ({@code site}'s position). */
+    private void waitFor(String pos, String from) throws SQLException {
+        // This node's own domain is what it wrote itself: never "applied", so never waited for.
+        String others = java.util.Arrays.stream(pos == null ? new String[0] : pos.split(","))
+                .map(String::trim).filter(g -> !g.isEmpty() && !g.startsWith(node.gtidDomainId() + "-"))
+                .collect(java.util.stream.Collectors.joining(","));
+        if (others.isEmpty()) {
+            return;
+        }
+        pos = others;
+        try (Connection c = admin.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT MASTER_GTID_WAIT(?, 120)")) {
+            ps.setString(1, pos);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 0) {
+                    throw new CuspException(ErrorCode.UNAVAILABLE, "the changes " + from + " made before the restore"
+                            + " did not arrive here within 120 s (position " + pos + "); check its link with"
+                            + " 'cusp status'");
+                }
+            }
+        }
     }
 
     /** Finishes or undoes every restore a killed site left (see {@link RestoreJournal}); called at start. */
@@ -361,17 +521,11 @@ public final class Restorer implements AutoCloseable {
 
     /**
      * A test seam: the next restore stops dead at {@code phase} ({@code loaded}, {@code swapping},
-     * {@code swapped}) as a site killed there would: nothing after it runs, not even the undo.
+     * {@code swapped}) as a site killed there would: its thread never goes on, nothing after it
+     * runs, not even the undo. The test then restarts the site.
      */
     public void stopAt(String phase) {
         this.stopAt = phase;
-    }
-
-    /** What a test's {@link #stopAt} throws: an Error, so no cleanup of the restore catches it. */
-    public static final class Stopped extends Error {
-        Stopped(String phase) {
-            super("restore stopped at " + phase + " (test)");
-        }
     }
 
     private volatile boolean stopped;
@@ -385,7 +539,9 @@ public final class Restorer implements AutoCloseable {
         if (phase.equals(stopAt)) {
             stopAt = null;
             stopped = true;
-            throw new Stopped(phase);
+            while (true) {
+                java.util.concurrent.locks.LockSupport.park(this);
+            }
         }
     }
 
