@@ -25,7 +25,7 @@ public final class RestoreWiring {
                                  BackupService backups, String site, BiConsumer<String, Boolean> tenantChanged) {
         BinlogArchive archive = new BinlogArchive(BinlogArchive.folder(home.backups()),
                 Duration.ofDays(settings.get(Settings.RESTORE_BINLOG_RETAIN_DAYS)));
-        Restorer r = new Restorer(admin, node, registry, tenants, pools, backups, archive, home.dir().resolve("restore"),
+        Restorer r = new Restorer(admin, node, registry, tenants, pools, backups, archive, home.dir().resolve("rs"),
                 site, tenantChanged);
         r.recoverAll();
         // Every minute: closed files copied (the purge guard also copies right before it purges),

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ScratchNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScratchNode.class);
-    static final String PREFIX = "scratch-";
+    /** Short: the server's socket path below it must stay within the 107 bytes a unix socket allows. */
+    static final String PREFIX = "s";
     private final EmbeddedNode node;
     private final Path dir;
 
@@ -42,10 +43,10 @@ final class ScratchNode implements AutoCloseable {
      */
     static ScratchNode start(NodeConfig site, Path parent, List<String> wildDoTables) {
         SecureRandom r = new SecureRandom();
-        Path dir = parent.resolve(PREFIX + HexFormat.of().formatHex(r.generateSeed(6)));
+        Path dir = parent.resolve(PREFIX + HexFormat.of().formatHex(bytes(r, 4)));
         long serverId = 3_000_000_000L + r.nextInt(1_000_000_000);
         NodeConfig c = new NodeConfig(dir, freePort(), serverId, serverId, 128, site.caCert(), site.cert(),
-                site.key(), HexFormat.of().formatHex(r.generateSeed(18)), site.dbOsUser());
+                site.key(), HexFormat.of().formatHex(bytes(r, 18)), site.dbOsUser());
         EmbeddedNode n = new EmbeddedNode(c);
         List<String> args = new ArrayList<>(List.of("--skip-log-bin", "--log-slave-updates=OFF",
                 "--slave-run-triggers-for-rbr=NO", "--skip-slave-start", "--relay-log-purge=OFF",
@@ -85,7 +86,7 @@ final class ScratchNode implements AutoCloseable {
             return;
         }
         try (Stream<Path> s = Files.list(parent)) {
-            for (Path d : s.filter(p -> p.getFileName().toString().startsWith(PREFIX)).toList()) {
+            for (Path d : s.filter(p -> p.getFileName().toString().matches(PREFIX + "[0-9a-f]{8}")).toList()) {
                 Path pid = d.resolve("run").resolve("mariadbd.pid");
                 try {
                     if (Files.exists(pid)) {
@@ -106,6 +107,12 @@ final class ScratchNode implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("restore: cannot look for leftover scratch servers: {}", e.getMessage());
         }
+    }
+
+    private static byte[] bytes(SecureRandom r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
     }
 
     private static int freePort() {
