@@ -120,6 +120,11 @@ public final class Restorer implements AutoCloseable {
      */
     public Prepared prepare(Request r) {
         Tenant t = registry.require(r.tenant());
+        if (t.status() != Tenant.Status.ACTIVE) {
+            throw new CuspException(ErrorCode.CONFLICT, "practice '" + t.name() + "' is " + t.status().label()
+                    + "; a restore starts from an active practice" + (t.status() == Tenant.Status.SUSPENDED
+                    ? " ('cusp tenant resume " + t.name() + "' first)" : ": wait for what it is doing to finish"));
+        }
         if (r.as() != null) {
             try {
                 dev.cusp.tenant.TenantNames.requireName(r.as());
@@ -447,13 +452,16 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
+    /** The practice held: 503 at the API (its status replicates), its database account locked and disconnected. */
     private void hold(Tenant t) {
         registry.update(t.name(), Tenant.Status.RESTORING, null);
         tenantChanged.accept(t.name(), true);
         pools.evict(t.name());
+        tenants.holdAccount(t.name(), true);
     }
 
     private void resume(Tenant t) {
+        tenants.holdAccount(t.name(), false);
         registry.update(t.name(), Tenant.Status.ACTIVE, null);
         tenantChanged.accept(t.name(), false);
     }

@@ -129,5 +129,14 @@ class GroupRestoreIT {
         awaitConverged(a, b, c);
         assertThat(names(c, db)).isEqualTo("KeptA,KeptB,AfterRestore");
         awaitHealthy(a, b, c);
+
+        // With a site of the group down, a restore is refused before anything changes, naming it.
+        c.close();
+        c = null;
+        TestSite.Response refused = a.callUnchecked("POST", "/api/v1/admin/tenants/" + t.tenant().name() + "/restore",
+                GroupSites.adminToken(a), Map.of("to", moment.toString()));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().at("/error/message").asText()).contains("every link healthy").contains("site c");
+        assertThat(names(a, db)).isEqualTo("KeptA,KeptB,AfterRestore");
     }
 }

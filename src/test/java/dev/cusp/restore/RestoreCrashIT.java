@@ -77,6 +77,10 @@ class RestoreCrashIT {
                 Map.of("to", moment.toString()));
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         await().atMost(Duration.ofMinutes(2)).until(() -> site.site.restorer().stopped());
+        // Held while it runs: the practice's requests wait, saying why.
+        var held = site.callUnchecked("GET", "/api/v1/t/" + t.tenant().name() + "/patients", token, null);
+        assertThat(held.status()).isEqualTo(503);
+        assertThat(held.body()).contains("being restored");
         site = site.restart(Map.of());
 
         List<String> names = query("SELECT last_name FROM `" + db + "`.patient ORDER BY id");
