@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
                 InviteCommand.class, JoinCommand.class, LeaveCommand.class, SiteCommand.class, ReseedCommand.class,
                 QueryCommand.class, CheckCommand.class, RepairCommand.class, DbmCommand.class,
                 dev.cusp.cli.UpdateCommand.class,
-                ConflictsCommand.class})
+                ConflictsCommand.class, dev.cusp.cli.BackupCommand.class})
 public final class Cusp implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

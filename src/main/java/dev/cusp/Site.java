@@ -75,6 +75,7 @@ public final class Site implements AutoCloseable {
     private TenantService tenants;
     private dev.cusp.backup.BackupService backups;
     private dev.cusp.restore.Restorer restorer;
+    private dev.cusp.backup.BackupScheduler backupScheduler;
     private Group group;
     private String url;
 
@@ -157,7 +158,12 @@ public final class Site implements AutoCloseable {
                     }
                 });
         tenants.claimsBy(group.tenantClaims());
-        backups = new dev.cusp.backup.BackupService(admin, nc, registry, home.backups(), id.siteName());
+        backups = new dev.cusp.backup.BackupService(admin, nc, registry, backupFolder(settings), id.siteName(),
+                new dev.cusp.backup.Retention(settings.get(Settings.BACKUP_KEEP_DAILY),
+                        settings.get(Settings.BACKUP_KEEP_WEEKLY), settings.get(Settings.BACKUP_KEEP_MONTHLY),
+                        java.time.ZoneId.systemDefault()));
+        backupScheduler = new dev.cusp.backup.BackupScheduler(backups, settings.get(Settings.BACKUP_SCHEDULE),
+                settings.get(Settings.BACKUP_VERIFY_SCHEDULE), java.time.ZoneId.systemDefault());
         restorer = dev.cusp.restore.RestoreWiring.start(settings, home, admin, nc, registry, tenants, pools, backups,
                 id.siteName(), (name, closed) -> practice[0].tenantChanged(name, closed));
         // Backups older versions left inside the practices' grants: moved in the background (a
@@ -177,7 +183,9 @@ public final class Site implements AutoCloseable {
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
                 .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
                 .with(new TlsRoutes(home.tls().revocations()))
+                .with(new dev.cusp.api.BackupRoutes(backups, backupScheduler, jobs))
                 .with(new dev.cusp.api.RestoreRoutes(restorer, jobs)).start();
+        backupScheduler.start();
         String address = settings.get(Settings.ADDRESS);
         publishRevocations(id.siteName(), address);
 
@@ -278,6 +286,12 @@ public final class Site implements AutoCloseable {
         return restorer;
     }
 
+    /** backup.folder, or HOME/backups when empty. */
+    private java.nio.file.Path backupFolder(Settings settings) {
+        String f = settings.get(Settings.BACKUP_FOLDER);
+        return f.isEmpty() ? home.backups() : java.nio.file.Path.of(f);
+    }
+
     /** This site's backups (dev.cusp.backup). */
     public dev.cusp.backup.BackupService backups() {
         return backups;
@@ -308,6 +322,9 @@ public final class Site implements AutoCloseable {
     public synchronized void close() {
         if (restorer != null) {
             restorer.close();
+        }
+        if (backupScheduler != null) {
+            backupScheduler.stop();
         }
         if (group != null) {
             group.close();

@@ -133,6 +133,12 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
+    /** Registers the backup routes (before {@link #start}). */
+    public ApiServer with(BackupRoutes backups) {
+        backups.register(app);
+        return this;
+    }
+
     /** Registers the revocation list route (before {@link #start}). */
     public ApiServer with(TlsRoutes crl) {
         crl.register(app);

@@ -39,6 +39,7 @@ final class OpenApi {
         d.group();
         d.practice();
         d.peer();
+        d.backups();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.1.0");
         doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION,
@@ -57,6 +58,23 @@ final class OpenApi {
                         + " replication group, checked during the TLS handshake; each peer route also requires the"
                         + " calling site's role and state"))));
         return doc;
+    }
+
+    /** dev.cusp.backup's routes (api.BackupRoutes). */
+    private void backups() {
+        Map<String, Object> body = OpenApiSchemas.closed(List.of(), props("tenant", STRING, "all", BOOL));
+        put(ADMIN + "/backups", "get", op("This site's practice backups (size, time, method, GTID position, whether"
+                + " verified) and the backup and drill schedules").admin()
+                .query("tenant", false, STRING, "only this tenant's")
+                .answers(200, "Object", "{backups: [...], schedule, failed_drills}"));
+        put(ADMIN + "/backups", "post", op("Back up one tenant now {tenant} (201, the backup), or every tenant in"
+                + " turn {all: true} (202, a job); never replicated").admin().body(body, true)
+                .answers(201, "Object", "the backup").answers(202, "Job", "started: follow the job"));
+        put(ADMIN + "/backups/verify", "post", op("Verification drill {tenant, backup?} or {all: true}: load the"
+                + " (newest) backup into a scratch database, check its manifest, run the maintenance checks and count"
+                + " rows, drop the copy, record the result on the backup").admin()
+                .body(OpenApiSchemas.closed(List.of(), props("tenant", STRING, "all", BOOL, "backup", STRING)), true)
+                .answers(202, "Job", "started: follow the job"));
     }
 
     private void put(String path, String method, OpenApiOp op) {

@@ -1,30 +1,60 @@
 package dev.cusp.backup;
 
+import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
 import dev.cusp.node.NodeConfig;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This site's backups: the one object the API, the scheduler and a restore use. Backups are
  * made, loaded and dropped here with the binary log off: each site keeps its own, none replicates.
  */
 public final class BackupService {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
     private final TenantRegistry registry;
     private final BackupStore store;
     private final BackupWriter writer;
     private final BackupReader reader;
+    private final BackupDrill drill;
+    private final Retention retention;
+    /** Failed newest drills, by tenant: what the default alert path keeps (see {@link DrillAlerts}). */
+    private final Map<String, String> failedDrills = new ConcurrentHashMap<>();
+    private volatile DrillAlerts alerts = new DrillAlerts() {
+        @Override
+        public void failed(String tenant, String backupId, String reason) {
+            LOG.error("tenant {}: {}: the drill of backup {} failed: {}", tenant, DrillAlerts.CODE, backupId, reason);
+        }
 
-    public BackupService(DataSource admin, NodeConfig node, TenantRegistry registry, Path folder, String site) {
+        @Override
+        public void passed(String tenant) {
+        }
+    };
+    private volatile BackupScheduler.Progress running;
+    private volatile BackupScheduler.Progress last;
+
+    public BackupService(DataSource admin, NodeConfig node, TenantRegistry registry, Path folder, String site,
+                         Retention retention) {
         this.registry = registry;
+        this.retention = retention;
         this.store = new BackupStore(folder);
         this.writer = new BackupWriter(admin, node, store, site);
         this.reader = new BackupReader(admin, node);
-        // What a site killed mid-backup left: a staging copy in the node folder, a partial folder.
+        this.drill = new BackupDrill(admin, reader, store);
+        // What a site killed mid-backup or mid-drill left: a staging copy in the node folder, a
+        // partial backup folder, a scratch database.
         BackupWriter.removeStaging(node);
         store.removePartials();
+        drill.removeScratch();
     }
 
     public BackupStore store() {
@@ -39,9 +69,22 @@ public final class BackupService {
         return reader;
     }
 
-    /** Backs up practice {@code name} now. */
+    /** Where failed drills are raised (the site's monitor). */
+    public void alertsTo(DrillAlerts alerts) {
+        this.alerts = alerts;
+    }
+
+    /** Failed newest drills by tenant, with the reason. */
+    public Map<String, String> failedDrills() {
+        return Map.copyOf(failedDrills);
+    }
+
+    /** Backs up practice {@code name} now, then applies retention to its scheduled backups. */
     public BackupStore.Stored backup(String name, String kind) {
-        return writer.write(registry.require(name), kind);
+        Tenant t = registry.require(name);
+        BackupStore.Stored b = writer.write(t, kind);
+        applyRetention(t);
+        return b;
     }
 
     /** The complete backups of practice {@code name} (every practice when null), oldest first. */
@@ -49,7 +92,114 @@ public final class BackupService {
         if (name == null) {
             return store.list(null);
         }
+        return store.list(registry.require(name).dbName());
+    }
+
+    /** Deletes the scheduled backups of {@code t} its retention policy no longer keeps; returns their ids. */
+    public List<String> applyRetention(Tenant t) {
+        List<BackupStore.Stored> all = store.list(t.dbName());
+        List<String> delete = retention.toDelete(all.stream().map(s -> new Retention.Item(s.manifest().id(),
+                s.manifest().kind(), s.manifest().createdAt())).toList());
+        for (BackupStore.Stored s : all) {
+            if (delete.contains(s.manifest().id())) {
+                store.delete(s);
+            }
+        }
+        if (!delete.isEmpty()) {
+            LOG.info("tenant {}: retention deleted backups {}", t.name(), delete);
+        }
+        return delete;
+    }
+
+    /** Runs the drill on practice {@code name}'s newest backup (or backup {@code id}). */
+    public BackupVerification verify(String name, String id) {
         Tenant t = registry.require(name);
-        return store.list(t.dbName());
+        BackupStore.Stored b;
+        if (id != null) {
+            b = store.find(t.dbName(), id);
+        } else {
+            List<BackupStore.Stored> all = store.list(t.dbName());
+            if (all.isEmpty()) {
+                throw new CuspException(ErrorCode.NOT_FOUND, "practice " + name + " has no backup to verify yet (cusp"
+                        + " backup now " + name + ")", "tenant");
+            }
+            b = all.get(all.size() - 1);
+        }
+        BackupVerification v = drill.run(b);
+        if (id == null || b.manifest().id().equals(newestId(t))) {
+            if (v.ok()) {
+                if (failedDrills.remove(name) != null) {
+                    alerts.passed(name);
+                }
+            } else {
+                failedDrills.put(name, "backup " + b.manifest().id() + ": " + String.join("; ", v.problems()));
+                alerts.failed(name, b.manifest().id(), String.join("; ", v.problems()));
+            }
+        }
+        return v;
+    }
+
+    private String newestId(Tenant t) {
+        List<BackupStore.Stored> all = store.list(t.dbName());
+        return all.isEmpty() ? null : all.get(all.size() - 1).manifest().id();
+    }
+
+    /** One practice's result in a run over every practice. */
+    public record Outcome(String tenant, String backup, boolean ok, String error) {
+    }
+
+    /** Backs up every practice, one after the other (scheduled runs, {@code cusp backup now --all}). */
+    public synchronized List<Outcome> backupAll(String kind) {
+        return eachTenant("backup", t -> {
+            BackupStore.Stored b = backup(t.name(), kind);
+            return new Outcome(t.name(), b.manifest().id(), true, null);
+        });
+    }
+
+    /** Runs the drill on every practice's newest backup, one after the other. */
+    public synchronized List<Outcome> verifyAll() {
+        return eachTenant("verify", t -> {
+            if (store.list(t.dbName()).isEmpty()) {
+                return new Outcome(t.name(), null, true, "no backup yet");
+            }
+            BackupVerification v = verify(t.name(), null);
+            return new Outcome(t.name(), newestId(t), v.ok(), v.ok() ? null : String.join("; ", v.problems()));
+        });
+    }
+
+    /** The run going on now, if any. */
+    public BackupScheduler.Progress running() {
+        return running;
+    }
+
+    /** The last finished run. */
+    public BackupScheduler.Progress lastRun() {
+        return last;
+    }
+
+    private List<Outcome> eachTenant(String what, java.util.function.Function<Tenant, Outcome> work) {
+        List<Tenant> tenants = registry.all().stream().filter(t -> t.status() == Tenant.Status.ACTIVE
+                || t.status() == Tenant.Status.SUSPENDED).toList();
+        Instant started = Instant.now();
+        List<Outcome> out = new ArrayList<>();
+        int failed = 0;
+        for (Tenant t : tenants) {
+            running = new BackupScheduler.Progress(what, started, out.size(), tenants.size(), t.name(), failed, null);
+            Outcome o;
+            try {
+                o = work.apply(t);
+            } catch (RuntimeException e) {
+                LOG.error("tenant {}: {} failed: {}", t.name(), what, e.getMessage());
+                o = new Outcome(t.name(), null, false, e.getMessage());
+            }
+            if (!o.ok()) {
+                failed++;
+            }
+            out.add(o);
+        }
+        running = null;
+        last = new BackupScheduler.Progress(what, started, out.size(), tenants.size(), null, failed, Instant.now());
+        LOG.info("{} of {} practices: {} done, {} failed", what, tenants.size(), out.size() - failed, failed);
+        return out;
     }
 }

@@ -58,12 +58,27 @@ public final class BinlogArchive {
         return dir;
     }
 
+    /** Each site's archive, by its node's data folder (sites in one JVM, as in tests, each have their own). */
+    private static final Map<Path, BinlogArchive> BY_NODE = new ConcurrentHashMap<>();
+
+    /** Makes this the archive {@link #beforePurge} uses for {@code node}. */
+    public void register(NodeConfig node) {
+        BY_NODE.put(node.dataDir(), this);
+    }
+
+    public static void unregister(NodeConfig node) {
+        BY_NODE.remove(node.dataDir());
+    }
+
     /**
-     * Called by the purge guard before {@code PURGE BINARY LOGS}: archives every closed file.
-     * A failure is thrown, so the purge does not happen and nothing is lost.
+     * Called by the purge guard before {@code PURGE BINARY LOGS}: archives every closed file into
+     * the site's archive. A failure is thrown, so the purge does not happen and nothing is lost.
      */
-    public static void beforePurge(NodeConfig node, Statement s, Path backups) throws SQLException {
-        new BinlogArchive(folder(backups), Duration.ZERO).archive(node, s);
+    public static void beforePurge(NodeConfig node, Statement s) throws SQLException {
+        BinlogArchive a = BY_NODE.get(node.dataDir());
+        if (a != null) {
+            a.archive(node, s);
+        }
     }
 
     /** Closes the node's current binary log (so everything written so far can be archived), then archives. */

@@ -23,10 +23,11 @@ public final class RestoreWiring {
     public static Restorer start(Settings settings, SiteHome home, DataSource admin, NodeConfig node,
                                  TenantRegistry registry, TenantService tenants, TenantPools pools,
                                  BackupService backups, String site, BiConsumer<String, Boolean> tenantChanged) {
-        BinlogArchive archive = new BinlogArchive(BinlogArchive.folder(home.backups()),
+        BinlogArchive archive = new BinlogArchive(BinlogArchive.folder(backups.store().root()),
                 Duration.ofDays(settings.get(Settings.RESTORE_BINLOG_RETAIN_DAYS)));
         Restorer r = new Restorer(admin, node, registry, tenants, pools, backups, archive, home.dir().resolve("rs"),
                 site, tenantChanged);
+        archive.register(node);
         r.recoverAll();
         // Every minute: closed files copied (the purge guard also copies right before it purges),
         // and files past the retention deleted.

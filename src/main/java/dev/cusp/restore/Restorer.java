@@ -522,6 +522,7 @@ public final class Restorer implements AutoCloseable {
 
     @Override
     public void close() {
+        BinlogArchive.unregister(node);
         schedule.shutdownNow();
     }
 

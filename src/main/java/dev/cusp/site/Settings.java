@@ -142,9 +142,38 @@ public final class Settings {
             + " it never replaces a file, follows a link or changes the folder.");
 
     public static final Setting<Integer> RESTORE_BINLOG_RETAIN_DAYS = Setting.intRange("restore.binlog.retain.days",
-            14, 1, 3650, "Closed binary logs are copied to HOME/backups/binlog before the node may purge them, and"
+            14, 1, 3650, "Closed binary logs are copied to binlog/ in the backup folder before the node may purge them, and"
             + " kept there this many days: how far back 'cusp tenant restore --to' can roll a practice forward"
             + " from its backups.");
+
+    /** A schedule: {@code off}, {@code hourly [:MM]}, {@code daily HH:MM}, {@code weekly DAY HH:MM} (site's local time). */
+    public static final String SCHEDULE = "off|hourly( :[0-5][0-9])?|daily ([01][0-9]|2[0-3]):[0-5][0-9]"
+            + "|weekly (mon|tue|wed|thu|fri|sat|sun) ([01][0-9]|2[0-3]):[0-5][0-9]";
+    private static final String SCHEDULE_WHAT = "off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM (DAY: mon..sun)";
+
+    public static final Setting<String> BACKUP_FOLDER = Setting.text("backup.folder", "", "|/[^,\\s]{0,400}",
+            "empty, or an absolute folder",
+            "Where scheduled and manual practice backups go (one folder per practice, one per backup), for example"
+            + " a mounted network share. Empty: HOME/backups.");
+
+    public static final Setting<String> BACKUP_SCHEDULE = Setting.text("backup.schedule", "daily 02:30", SCHEDULE,
+            SCHEDULE_WHAT, "When every practice is backed up, one after the other, in the site machine's local time:"
+            + " off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM.");
+
+    public static final Setting<Integer> BACKUP_KEEP_DAILY = Setting.intRange("backup.keep.daily", 7, 0, 3650,
+            "Scheduled backups kept per practice: the newest of each of this many most recent days that have one.");
+
+    public static final Setting<Integer> BACKUP_KEEP_WEEKLY = Setting.intRange("backup.keep.weekly", 4, 0, 520,
+            "Also kept: the newest scheduled backup of each of this many most recent weeks (Monday to Sunday).");
+
+    public static final Setting<Integer> BACKUP_KEEP_MONTHLY = Setting.intRange("backup.keep.monthly", 12, 0, 1200,
+            "Also kept: the newest scheduled backup of each of this many most recent months. The newest backup is"
+            + " always kept; manual backups are never deleted by retention.");
+
+    public static final Setting<String> BACKUP_VERIFY_SCHEDULE = Setting.text("backup.verify.schedule",
+            "weekly sun 04:00", SCHEDULE, SCHEDULE_WHAT, "When the verification drill runs: every practice's newest"
+            + " backup is loaded into a scratch database, checked against its manifest and dropped; a failed drill"
+            + " raises the alert BACKUP_DRILL_FAILED.");
 
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
@@ -154,7 +183,9 @@ public final class Settings {
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             MONITOR_CLOCK_SKEW_SECONDS, MONITOR_DISK_MIN_FREE_PERCENT, MONITOR_DISK_MIN_FREE_MB,
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
-            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED, RESTORE_BINLOG_RETAIN_DAYS);
+            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
+            BACKUP_FOLDER, BACKUP_SCHEDULE, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY,
+            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS);
 
     private final Map<String, Object> values;
 
