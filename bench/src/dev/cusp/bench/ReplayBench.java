@@ -83,15 +83,31 @@ public final class ReplayBench {
         System.out.println("         mariadb-binlog | mariadb (baseline) and by cusp tenant restore --to (MariaDB's applier"
                 + " in a scratch server)");
         System.out.println();
-        Site site = BenchKit.startSite(BenchKit.newHome("replay"), Map.of("port", "0", "site.name", "r"));
+        Site site = BenchKit.startSite(BenchKit.newHome("replay"), Map.of("port", "0", "site.name", "r",
+                "backup.schedule", "off", "backup.verify.schedule", "off"));
         TenantService.Created t = site.tenants().create("replay", 7001);
-        TenantService.Created other = site.tenants().create("noise", 7002);
-        String db = t.tenant().dbName();
         PracticeDataGenerator.Result gen;
         try (HikariDataSource ds = practice(site, t)) {
             gen = PracticeDataGenerator.generate(ds, patients, 1, (done, rows) -> { });
         }
-        System.out.println(f("-- practice %s: %d rows generated in %.1f s", db, gen.totalRows(), gen.elapsedMs() / 1e3));
+        System.out.println(f("-- practice %s: %d rows generated in %.1f s", t.tenant().dbName(), gen.totalRows(),
+                gen.elapsedMs() / 1e3));
+        section(site, t, patients, txns);
+        return 0;
+    }
+
+    /**
+     * The replay figures for practice {@code t} (with {@code patients} patients) of {@code site}:
+     * a backup, {@code txns} single-row transactions of the practice (and as many of another),
+     * then the same range replayed by {@code mariadb-binlog | mariadb} and by a Cusp restore.
+     * Also a section of {@code bench/run backup} ({@link BackupBench}).
+     */
+    static void section(Site site, TenantService.Created t, int patients, int txns) throws Exception {
+        System.out.println();
+        System.out.println(f("-- point-in-time replay: a backup of %s, then %d single-row transactions of it (and %d"
+                + " of another practice)", t.tenant().name(), txns, txns));
+        TenantService.Created other = site.tenants().create("noise", 7002);
+        String db = t.tenant().dbName();
         site.backups().backup(t.tenant().name(), BackupManifest.KIND_MANUAL);
         long w0 = System.nanoTime();
         try (HikariDataSource ds = practice(site, t); HikariDataSource noise = practice(site, other);
@@ -112,35 +128,61 @@ public final class ReplayBench {
                 ins2.executeUpdate();
             }
         }
-        System.out.println(f("-- %d transactions of the practice (and %d of another) written in %.1f s", txns, txns,
-                (System.nanoTime() - w0) / 1e9));
+        System.out.println(f("   written in %.1f s", (System.nanoTime() - w0) / 1e9));
         Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         while (Instant.now().isBefore(to.plusSeconds(1))) {
             BenchKit.sleep(100);
         }
         Restorer restorer = site.restorer();
         Restorer.Prepared p = restorer.prepare(new Restorer.Request(t.tenant().name(), to, null, null));
-        System.out.println(f("-- range: %d transactions (every practice's) in %d archived file(s), from backup %s",
+        System.out.println(f("   range: %d transactions (every practice's) in %d archived file(s), from backup %s",
                 p.plan().txns(), p.plan().files().size(), p.base().manifest().id()));
 
         Double baseline = baseline(site, p, db);
         Restorer.Result r = restorer.run(p, step -> { });
         double replayRate = p.plan().txns() / Math.max(0.001, r.replayMillis() / 1e3);
-        System.out.println(f("   cusp restore --to: %.1f s in all; replay %.2f s = %.0f transactions/s",
+        System.out.println(f("   cusp tenant restore --to: %.1f s in all; its replay %.2f s = %.0f transactions/s",
                 r.elapsedMillis() / 1e3, r.replayMillis() / 1e3, replayRate));
         if (baseline != null) {
-            Map<String, Long> restored = withoutLog(GroupKit.checksums(new GroupKit.Member("r", site, null), db));
-            Map<String, Long> copy = withoutLog(GroupKit.checksums(new GroupKit.Member("r", site, null), "bench_pitr"));
+            GroupKit.Member m = new GroupKit.Member("r", site, null);
+            Map<String, Long> restored = withoutLog(GroupKit.checksums(m, db));
+            Map<String, Long> copy = withoutLog(GroupKit.checksums(m, "bench_pitr"));
+            if (!restored.equals(copy)) {
+                System.out.println("   differing rows (restored, then the baseline's copy): " + diff(site, db, "patient"));
+            }
             check(restored.equals(copy), "the restored practice differs from the baseline's copy: " + restored + " vs "
                     + copy);
             System.out.println("   checked: CHECKSUM TABLE equal for all " + copy.size() + " tables (security_log aside)");
-            System.out.println(f("RESULT replay: cusp %.0f transactions/s vs mariadb-binlog | mariadb %.0f"
+            System.out.println(f("RESULT point-in-time replay: cusp %.0f transactions/s vs mariadb-binlog | mariadb %.0f"
                     + " transactions/s (%.1fx)", replayRate, p.plan().txns() / baseline,
                     replayRate / (p.plan().txns() / baseline)));
         } else {
-            System.out.println(f("RESULT replay: cusp %.0f transactions/s (baseline skipped)", replayRate));
+            System.out.println(f("RESULT point-in-time replay: cusp %.0f transactions/s (baseline skipped)", replayRate));
         }
-        return 0;
+    }
+
+    /** The first few rows of {@code table} that are not the same in {@code db} and in the baseline's copy. */
+    private static List<String> diff(Site site, String db, String table) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = site.node().adminConnection(); java.sql.Statement st = c.createStatement()) {
+            List<String> cols = new ArrayList<>();
+            try (var rs = st.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_schema = '"
+                    + db + "' AND table_name = '" + table + "' ORDER BY ordinal_position")) {
+                while (rs.next()) {
+                    cols.add("`" + rs.getString(1) + "`");
+                }
+            }
+            String row = "CONCAT_WS('|', " + String.join(", ", cols) + ")";
+            for (String[] ab : new String[][] {{db, "bench_pitr"}, {"bench_pitr", db}}) {
+                try (var rs = st.executeQuery("SELECT " + row + " FROM `" + ab[0] + "`.`" + table + "` WHERE " + row
+                        + " NOT IN (SELECT " + row + " FROM `" + ab[1] + "`.`" + table + "`) LIMIT 3")) {
+                    while (rs.next()) {
+                        out.add(ab[0] + ": " + rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, Long> withoutLog(Map<String, Long> sums) {

@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Restorer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+    /** A trigger's CREATE statement up to its table: that table's plain name, no database. */
+    private static final java.util.regex.Pattern TRIGGER = java.util.regex.Pattern.compile("(?i)CREATE\\s+DEFINER=`[^`]+`@`[^`]+`"
+            + "\\s+TRIGGER\\s+`?[A-Za-z0-9_]+`?\\s+(?:BEFORE|AFTER)\\s+(?:INSERT|UPDATE|DELETE)\\s+ON\\s+`?([A-Za-z0-9_]+)`?\\s");
     /** The manifest's file name in a backup folder (see dev.cusp.backup). */
     static final String MANIFEST = "manifest.json";
     private final DataSource admin;
@@ -317,6 +320,17 @@ public final class Restorer implements AutoCloseable {
             live = PracticeSwap.triggers(s, j.target());
         }
         String user = "CREATE DEFINER=`" + held.dbUser() + "`@";
+        java.util.Set<String> tables = new java.util.HashSet<>();
+        restored.manifest().tables().forEach(x -> tables.add(x.name()));
+        for (BackupManifest.Trigger g : restored.manifest().triggers()) {
+            // Run as the site's admin: only a trigger on one of the practice's own tables, named
+            // without a database, is made (a manifest from another site is not taken on trust).
+            java.util.regex.Matcher m = TRIGGER.matcher(g.createTrigger());
+            if (!m.lookingAt() || !tables.contains(m.group(1))) {
+                throw new CuspException(ErrorCode.CONFLICT, "the restored practice's trigger " + g.name()
+                        + " is not a trigger on one of its own tables; nothing was changed");
+            }
+        }
         List<RestoreJournal.Trigger> fresh = restored.manifest().triggers().stream().map(g ->
                 new RestoreJournal.Trigger(g.name(), g.sqlMode(), g.createTrigger()
                         .replaceFirst("^CREATE DEFINER=`[^`]+`@", java.util.regex.Matcher.quoteReplacement(user))))
@@ -362,6 +376,10 @@ public final class Restorer implements AutoCloseable {
             }
             BackupStore.Stored restored = BackupStore.open(folder);
             waitFor(o.fromGtid(), o.from());
+            if (registry.require(o.tenant()).status() != Tenant.Status.RESTORING) {
+                throw new CuspException(ErrorCode.CONFLICT, "practice '" + o.tenant() + "' is not being restored here"
+                        + " (its hold has not arrived from " + o.from() + "); nothing was changed");
+            }
             j.write(work);
             pools.evict(held.name());
             applyLocal(held, restored, j, s -> LOG.info("tenant {}: restore from {}: {}", held.name(), o.from(), s));
