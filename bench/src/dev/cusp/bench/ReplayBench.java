@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  * <li>baseline: the backup loaded into {@code bench_pitr} on the node, and Debian's
  * {@code mariadb-binlog --rewrite-db --database --start-position --stop-position FILES} piped
+ * (MariaDB's mariadb-binlog matches {@code --database} against the name before the rewrite)
  * into the node's {@code mariadb} (binary log off);</li>
  * <li>Cusp: {@code cusp tenant restore --to} (the {@link Restorer} job), whose replay step is
  * MariaDB's applier in a scratch server; its replay time and its whole restore time are shown.</li>
@@ -211,7 +212,7 @@ public final class ReplayBench {
         site.backups().reader().load(p.base(), "bench_pitr", BackupReader.LoadOptions.TABLES_ONLY);
         NodeConfig nc = site.node().config();
         Path opt = new NodeTools(nc).adminOptionFile();
-        List<String> cmd = new ArrayList<>(List.of(tool, "--rewrite-db=" + db + "->bench_pitr", "--database=bench_pitr",
+        List<String> cmd = new ArrayList<>(List.of(tool, "--rewrite-db=" + db + "->bench_pitr", "--database=" + db,
                 "--start-position=" + p.plan().startOffset()));
         if (p.plan().stopOffset() >= 0) {
             cmd.add("--stop-position=" + p.plan().stopOffset());

@@ -57,7 +57,7 @@ final class BinlogKeeper {
                     Group.LOG.warn("binlog: purging to {} over the budget of {} MB: {} will need a re-seed",
                             d.purgeTo(), budgetBytes / 1048576, d.lostBy());
                 }
-                dev.cusp.restore.BinlogArchive.beforePurge(g.node.config(), s);
+                dev.cusp.node.BeforePurge.run(g.node.config(), s);
                 s.execute("PURGE BINARY LOGS TO '" + d.purgeTo().replace("'", "") + "'");
                 Group.LOG.info("binlog: purged the binary logs before {} (no member needs them{})", d.purgeTo(),
                         d.lostBy().isEmpty() ? "" : ", or over the budget");

@@ -1,6 +1,7 @@
 package dev.cusp.restore;
 
 import dev.cusp.base.FilePermissions;
+import dev.cusp.node.BeforePurge;
 import dev.cusp.node.NodeConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The archive of the node's closed binary logs, beside the backups ({@code HOME/backups/binlog}):
  * what point-in-time recovery rolls a practice forward with. Every closed file is copied here
- * before the node may purge it (the purge guard calls {@link #beforePurge} first, and the site
+ * before the node may purge it (the purge guard runs {@link BeforePurge} first, and the site
  * copies on its own schedule too), so the group's purge decisions never shorten the recovery
  * window; the window is {@code restore.binlog.retain.days}, after which archived files are
  * deleted. A copy is written to a {@code .part} file, synced, then renamed: a killed site leaves
@@ -58,27 +59,16 @@ public final class BinlogArchive {
         return dir;
     }
 
-    /** Each site's archive, by its node's data folder (sites in one JVM, as in tests, each have their own). */
-    private static final Map<Path, BinlogArchive> BY_NODE = new ConcurrentHashMap<>();
-
-    /** Makes this the archive {@link #beforePurge} uses for {@code node}. */
+    /**
+     * Makes the purge guard archive into this before it purges {@code node}'s binary logs
+     * ({@link BeforePurge}): a failure to copy stops the purge, so nothing is lost.
+     */
     public void register(NodeConfig node) {
-        BY_NODE.put(node.dataDir(), this);
+        BeforePurge.register(node, (n, s) -> archive(n, s));
     }
 
     public static void unregister(NodeConfig node) {
-        BY_NODE.remove(node.dataDir());
-    }
-
-    /**
-     * Called by the purge guard before {@code PURGE BINARY LOGS}: archives every closed file into
-     * the site's archive. A failure is thrown, so the purge does not happen and nothing is lost.
-     */
-    public static void beforePurge(NodeConfig node, Statement s) throws SQLException {
-        BinlogArchive a = BY_NODE.get(node.dataDir());
-        if (a != null) {
-            a.archive(node, s);
-        }
+        BeforePurge.unregister(node);
     }
 
     /** Closes the node's current binary log (so everything written so far can be archived), then archives. */
