@@ -77,11 +77,14 @@ class RestoreCrashIT {
                 Map.of("to", moment.toString()));
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         await().atMost(Duration.ofMinutes(2)).until(() -> site.site.restorer().stopped());
-        // Held while it runs: the practice's requests wait, saying why.
-        var held = site.callUnchecked("GET", "/api/v1/t/" + t.tenant().name() + "/patients", token, null);
-        assertThat(held.status()).isEqualTo(503);
-        assertThat(held.body()).contains("being restored");
+        // Held while it runs: its sessions ended, and a new one waits, saying why.
+        var old = site.callUnchecked("GET", "/api/v1/t/" + t.tenant().name() + "/patients", token, null);
+        var login = site.callUnchecked("POST", "/api/v1/t/" + t.tenant().name() + "/login", null,
+                Map.of("user", t.adminUser(), "password", t.adminPassword()));
         site = site.restart(Map.of());
+        assertThat(old.status()).isEqualTo(401);
+        assertThat(login.status()).as(login.body()).isEqualTo(503);
+        assertThat(login.body()).contains("being restored");
 
         List<String> names = query("SELECT last_name FROM `" + db + "`.patient ORDER BY id");
         if (phase.equals("swapped")) {
