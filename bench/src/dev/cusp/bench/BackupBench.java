@@ -109,6 +109,7 @@ public final class BackupBench {
             }
         }
         report(gen, procedures, size[0], rounds);
+        ReplayBench.section(a.site(), t, patients, quick ? 1000 : 20000);
         return 0;
     }
 

@@ -76,6 +76,7 @@ public final class Site implements AutoCloseable {
     private ApiServer server;
     private TenantService tenants;
     private dev.cusp.backup.BackupService backups;
+    private dev.cusp.restore.Restorer restorer;
     private dev.cusp.backup.BackupScheduler backupScheduler;
     private Group group;
     private String url;
@@ -174,9 +175,12 @@ public final class Site implements AutoCloseable {
                         java.time.ZoneId.systemDefault()));
         backupScheduler = new dev.cusp.backup.BackupScheduler(backups, settings.get(Settings.BACKUP_SCHEDULE),
                 settings.get(Settings.BACKUP_VERIFY_SCHEDULE), java.time.ZoneId.systemDefault());
+        restorer = dev.cusp.restore.RestoreWiring.start(settings, home, admin, nc, registry, tenants, pools, backups,
+                id.siteName(), (name, closed) -> practice.tenantChanged(name, closed));
         // Backups older versions left inside the practices' grants: moved in the background (a
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
+        restorer.group(new dev.cusp.api.RestoreGroupLink(group, new Members(admin), new dev.cusp.group.PeerClient(home.tls())));
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         // Javalin tries a request's routes in the order registered: the practice routes (nearly
@@ -194,7 +198,8 @@ public final class Site implements AutoCloseable {
                 new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs),
                 new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()),
                 new TlsRoutes(home.tls().revocations()),
-                new dev.cusp.api.BackupRoutes(backups, backupScheduler, jobs)));
+                new dev.cusp.api.BackupRoutes(backups, backupScheduler, jobs),
+                new dev.cusp.api.RestoreRoutes(restorer, jobs)));
         routes.addAll(moreRoutes);
         server = new ApiServer(new ApiServer.Wiring(settings, home.tls(), trust, new RoutePolicy(group, registry, pools),
                 routes)).start();
@@ -294,6 +299,11 @@ public final class Site implements AutoCloseable {
         return home;
     }
 
+    /** This site's point-in-time restore (dev.cusp.restore). */
+    public dev.cusp.restore.Restorer restorer() {
+        return restorer;
+    }
+
     /** backup.folder, or HOME/backups when empty. */
     private java.nio.file.Path backupFolder(Settings settings) {
         String f = settings.get(Settings.BACKUP_FOLDER);
@@ -328,6 +338,9 @@ public final class Site implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (restorer != null) {
+            restorer.close();
+        }
         if (backupScheduler != null) {
             backupScheduler.stop();
         }

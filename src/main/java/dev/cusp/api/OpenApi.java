@@ -114,6 +114,12 @@ final class OpenApi {
                 .answers(200, "TenantDropped", "dropped"));
         put(tenant + "/backup", "post", op("Back up a tenant into a backup database, or a file (binary log off)")
                 .admin().body(ref("TenantBackup"), false).answers(200, "TenantBackupResult", "backed up"));
+        put(tenant + "/restore", "post", op("Restore a tenant to a moment: the newest backup before it, then its own"
+                + " transactions from the binary log archive up to it; with 'as', into a new tenant beside the live"
+                + " one. The tenant answers 503 while it runs. 400 names the possible range").admin()
+                .body("TenantRestore").answers(202, "Job", "started: follow the job"));
+        put(tenant + "/restore/range", "get", op("The moments a tenant can be restored to").admin()
+                .answers(200, "RestoreRange", "oldest (null: no usable backup) and newest"));
         put(tenant + "/suspend", "post", op("Suspend a tenant: its practice users are refused (423) and their"
                 + " sessions end").admin().answers(200, "Tenant", "suspended"));
         put(tenant + "/resume", "post", op("Resume a suspended tenant").admin().answers(200, "Tenant", "resumed"));
@@ -333,6 +339,13 @@ final class OpenApi {
                 .answers(200, "Object", "versions"));
         Map<String, Object> tenants = Map.of("type", "array", "items", Map.of("type", "string", "pattern",
                 "^[a-z][a-z0-9]{0,31}$"));
+        put(PEER + "/restore/apply", "post", op("Put a practice restored at the calling site in place here: fetch its"
+                + " files from that site, apply its changes up to fromGtid, swap (binary log off)").peer()
+                .body("RestoreOrder").answers(200, "RestoreApplied", "in place here"));
+        put(PEER + "/restore/{name}/file", "get", op("A file of a practice this site restored, to a site of its group"
+                + " putting it in place").peer().query("path", true, Map.of("type", "string"), "the file, as its"
+                + " manifest names it").answers(200, "application/octet-stream", Map.of("type", "string",
+                "contentMediaType", "application/octet-stream"), "the file's bytes"));
         put(PEER + "/update/backup", "post", op("Back up tenants here before an update").peer()
                 .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants)), true)
                 .answers(200, "Object", "the backups"));

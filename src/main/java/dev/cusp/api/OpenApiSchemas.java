@@ -237,6 +237,14 @@ final class OpenApiSchemas {
         s.put("TenantBackup", closed(List.of(), props("to_file", Map.of("type", "boolean", "default", false,
                 "description", "write a file instead of a backup database"), "file", Map.of("type", "string",
                 "minLength", 1, "description", "the file to write, inside the site's backup folder"))));
+        s.put("TenantRestore", closed(List.of(), props("to", Map.of("type", "string", "format", "date-time",
+                "description", "the moment (UTC, whole seconds)"), "backup", Map.of("type", "string", "minLength", 1,
+                "description", "the backup to start from (default: the newest before 'to')"), "as", Map.of("type",
+                "string", "minLength", 1, "description", "restore into this new tenant instead"))));
+        s.put("RestoreRange", obj(List.of("oldest", "newest"), props("oldest", nullableString, "newest", string)));
+        s.put("RestoreOrder", closed(List.of("tenant", "from"), props("tenant", string, "from", string, "fromGtid",
+                nullableString)));
+        s.put("RestoreApplied", obj(List.of("tenant", "from"), props("tenant", string, "from", string)));
         s.put("TenantBackupResult", obj(List.of("tenant", "database", "file"), props("tenant", string,
                 "database", nullableString, "file", nullableString)));
         s.put("TenantDropped", obj(List.of("tenant", "dropped_databases", "final_backup", "documents_kept"), props(

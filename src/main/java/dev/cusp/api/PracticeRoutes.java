@@ -424,6 +424,10 @@ public final class PracticeRoutes implements RouteModule {
             throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is being updated to a new schema"
                     + " version; try again in a few minutes");
         }
+        if (ct.tenant().status() == Tenant.Status.RESTORING) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is being restored to an earlier"
+                    + " moment by the site administrator; try again in a few minutes");
+        }
         dev.cusp.version.SchemaServing.require(ct.tenant(), schemaLatest);
         if (ct.tenant().status() != Tenant.Status.ACTIVE) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + name + "' is not ready yet");

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code cusp tenant ...}: the hosted practices. */
 @Command(name = "tenant", mixinStandardHelpOptions = true, description = "Create, list, back up, suspend and drop hosted practices.",
-        subcommands = {TenantCreate.class, TenantList.class, TenantShow.class, TenantBackup.class,
+        subcommands = {TenantCreate.class, TenantList.class, TenantShow.class, TenantBackup.class, TenantRestore.class,
             TenantSuspend.class, TenantResume.class, TenantDrop.class, TenantSeedData.class, TenantUpdate.class})
 public final class TenantCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -36,6 +36,7 @@ final class BinlogKeeper {
     static final String ALERT = "binlog";
     private final Membership site;
     private final DataSource admin;
+    private final dev.cusp.node.NodeConfig node;
     private final Path dataDir;
     private final PeerClient peers;
     private final Monitor monitor;
@@ -43,12 +44,13 @@ final class BinlogKeeper {
     private final long budgetBytes;
     private final Map<String, String> lastKnown = new ConcurrentHashMap<>();
 
-    /** {@code dataDir}: the node's data folder, where its binary logs are. */
-    BinlogKeeper(Membership site, DataSource admin, Path dataDir, PeerClient peers, Monitor monitor, Duration retain,
+    /** {@code node}: whose data folder holds the binary logs, and whose purge hook runs first. */
+    BinlogKeeper(Membership site, DataSource admin, dev.cusp.node.NodeConfig node, PeerClient peers, Monitor monitor, Duration retain,
                  long budgetBytes) {
         this.site = site;
         this.admin = admin;
-        this.dataDir = dataDir;
+        this.node = node;
+        this.dataDir = node.dataDir();
         this.peers = peers;
         this.monitor = monitor;
         this.retain = retain;
@@ -68,6 +70,7 @@ final class BinlogKeeper {
                     Group.LOG.warn("binlog: purging to {} over the budget of {} MB: {} will need a re-seed",
                             d.purgeTo(), budgetBytes / 1048576, d.lostBy());
                 }
+                dev.cusp.node.BeforePurge.run(node, s);
                 s.execute("PURGE BINARY LOGS TO '" + d.purgeTo().replace("'", "") + "'");
                 Group.LOG.info("binlog: purged the binary logs before {} (no member needs them{})", d.purgeTo(),
                         d.lostBy().isEmpty() ? "" : ", or over the budget");

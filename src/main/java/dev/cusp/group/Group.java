@@ -100,7 +100,7 @@ public final class Group implements AutoCloseable {
                 resolver, new TenantWatch(admin, tenantChanged), clones);
         PeerWatch watch = new PeerWatch(site, monitor, peers, admin, home.dir().resolve("site/watch.json"),
                 settings.get(Settings.MONITOR_CLOCK_SKEW_SECONDS), clones, reconciler::reconcile);
-        this.binlogs = new BinlogKeeper(site, admin, node.config().dataDir(), peers, monitor,
+        this.binlogs = new BinlogKeeper(site, admin, node.config(), peers, monitor,
                 Duration.ofDays(settings.get(Settings.BINLOG_RETAIN_DAYS)),
                 settings.get(Settings.BINLOG_RETAIN_MAX_MB) * 1048576L);
         Map<String, Path> disks = new LinkedHashMap<>();

@@ -141,6 +141,11 @@ public final class Settings {
             + " Empty: HOME/backups only. A backup file is always a new file, readable by the site's user only;"
             + " it never replaces a file, follows a link or changes the folder.");
 
+    public static final Setting<Integer> RESTORE_BINLOG_RETAIN_DAYS = Setting.intRange("restore.binlog.retain.days",
+            14, 1, 3650, "Closed binary logs are copied to binlog/ in the backup folder before the node may purge them, and"
+            + " kept there this many days: how far back 'cusp tenant restore --to' can roll a practice forward"
+            + " from its backups.");
+
     /** A schedule: {@code off}, {@code hourly [:MM]}, {@code daily HH:MM}, {@code weekly DAY HH:MM} (site's local time). */
     public static final String SCHEDULE = "off|hourly( :[0-5][0-9])?|daily ([01][0-9]|2[0-3]):[0-5][0-9]"
             + "|weekly (mon|tue|wed|thu|fri|sat|sun) ([01][0-9]|2[0-3]):[0-5][0-9]";
@@ -180,7 +185,7 @@ public final class Settings {
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
             BACKUP_FOLDER, BACKUP_SCHEDULE, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY,
-            BACKUP_VERIFY_SCHEDULE);
+            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS);
 
     private final Map<String, Object> values;
 

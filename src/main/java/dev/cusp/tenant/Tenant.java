@@ -12,7 +12,9 @@ public record Tenant(String name, int id, String dbName, String dbUser, String s
     public enum Status {
         CREATING, ACTIVE, SUSPENDED,
         /** Its schema is being migrated ({@code cusp update}, {@code cusp tenant update}): practice requests wait. */
-        UPDATING;
+        UPDATING,
+        /** Being restored to an earlier moment ({@code cusp tenant restore}): practice requests wait. */
+        RESTORING;
 
         public String label() {
             return name().toLowerCase();

@@ -319,6 +319,19 @@ public final class TenantService {
         return registry.require(name);
     }
 
+    /**
+     * Locks (and disconnects) or unlocks the practice's database account without changing its
+     * status: a restore holds the practice this way while its tables are replaced. The lock is a
+     * replicated statement, so it holds at every site of the group.
+     */
+    public void holdAccount(String name, boolean hold) {
+        Tenant t = registry.require(name);
+        setLocked(t, hold);
+        if (hold) {
+            killConnections(t);
+        }
+    }
+
     /** What {@code tenant drop} removed and kept. */
     public record Dropped(List<String> databases, Path finalBackup, Path documentsKept) {
     }

@@ -1,0 +1,46 @@
+package dev.cusp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cusp tenant restore NAME (--to TIME | --backup ID) [--as NEWNAME]}. */
+@Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a practice to a moment: its newest"
+        + " backup before it, then its own transactions up to it. The practice answers 503 while it runs.")
+public final class TenantRestore implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+    @Option(names = "--to", paramLabel = "TIME", description = "The moment, UTC, e.g. 2026-12-03T14:01:00Z.")
+    String to;
+    @Option(names = "--backup", paramLabel = "ID", description = "Start from this backup (default: the newest before TIME).")
+    String backup;
+    @Option(names = "--as", paramLabel = "NEWNAME", description = "Restore into a new practice; the live one is unchanged.")
+    String as;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("to", to);
+        body.put("backup", backup);
+        body.put("as", as);
+        body.values().removeIf(java.util.Objects::isNull);
+        AdminClient client = AdminClient.connect(home.site());
+        JsonNode job = client.post("/api/v1/admin/tenants/" + TenantPaths.segment(name) + "/restore", body);
+        JsonNode r = BackupNow.resultOf(JobWatcher.follow(client, job, null, spec.commandLine().getOut(), false));
+        spec.commandLine().getOut().println("Restored " + name + (as == null ? "" : " as " + as) + " to "
+                + r.path("to").asText() + " from backup " + r.path("backup").asText() + " ("
+                + r.path("transactionsReplayed").asText() + " transactions replayed).");
+        return 0;
+    }
+}

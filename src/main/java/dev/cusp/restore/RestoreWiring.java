@@ -1,0 +1,44 @@
+package dev.cusp.restore;
+
+import dev.cusp.backup.BackupService;
+import dev.cusp.node.NodeConfig;
+import dev.cusp.site.Settings;
+import dev.cusp.site.SiteHome;
+import dev.cusp.tenant.TenantPools;
+import dev.cusp.tenant.TenantRegistry;
+import dev.cusp.tenant.TenantService;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
+
+/** Makes the site's {@link Restorer}, finishes restores a killed site left, and starts the archive's schedule. */
+public final class RestoreWiring {
+    private RestoreWiring() {
+    }
+
+    public static Restorer start(Settings settings, SiteHome home, DataSource admin, NodeConfig node,
+                                 TenantRegistry registry, TenantService tenants, TenantPools pools,
+                                 BackupService backups, String site, BiConsumer<String, Boolean> tenantChanged) {
+        BinlogArchive archive = new BinlogArchive(BinlogArchive.folder(backups.store().root()),
+                Duration.ofDays(settings.get(Settings.RESTORE_BINLOG_RETAIN_DAYS)));
+        Restorer r = new Restorer(admin, node, registry, tenants, pools, backups, archive, home.dir().resolve("rs"),
+                site, tenantChanged);
+        archive.register(node);
+        r.recoverAll();
+        // Every minute: closed files copied (the purge guard also copies right before it purges),
+        // and files past the retention deleted.
+        r.every(Duration.ofMinutes(1), () -> {
+            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+                archive.archive(node, s);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            archive.applyRetention(Instant.now());
+        });
+        return r;
+    }
+}
