@@ -1,5 +1,6 @@
 package dev.cusp.maintenance;
 
+import dev.cusp.wire.MethodFinding;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -16,12 +17,8 @@ public record Finding(long count, List<Long> ids, String digest) {
     /** Keys shown in a report; the digest covers all of them. */
     static final int IDS_SHOWN = 100;
 
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", count);
-        m.put("ids", ids);
-        m.put("digest", digest);
-        return m;
+    public MethodFinding describe() {
+        return new MethodFinding(count, ids, digest);
     }
 
     /** Collects the keys of a check, in ascending order. */
