@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cusp reseed [SITE]}: replace a site's data with a fresh copy and resume replication. */
 @Command(name = "reseed", mixinStandardHelpOptions = true, description = "Re-seed SITE (default: this site) from"

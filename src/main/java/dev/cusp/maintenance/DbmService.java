@@ -1,6 +1,5 @@
 package dev.cusp.maintenance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;

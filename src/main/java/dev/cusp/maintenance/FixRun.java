@@ -1,6 +1,5 @@
 package dev.cusp.maintenance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
@@ -12,9 +11,7 @@ import dev.cusp.wire.DbmFixReport;
 import dev.cusp.wire.DbmFixed;
 import dev.cusp.wire.DbmPeerFix;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code cusp dbm fix}: the documented ritual, enforced. Every prerequisite is checked before

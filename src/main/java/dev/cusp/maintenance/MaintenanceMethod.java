@@ -1,9 +1,7 @@
 package dev.cusp.maintenance;
 
 import dev.cusp.wire.DbmMethod;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One database maintenance method: what it finds, how it fixes it, and whether that fix is safe
