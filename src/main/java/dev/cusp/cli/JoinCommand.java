@@ -2,9 +2,8 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.JobStatus;
+import dev.cusp.wire.JoinRequest;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,9 +31,7 @@ public final class JoinCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        body.put("force", force);
+        JoinRequest body = new JoinRequest(token, force);
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
             out.println("Joining:");
