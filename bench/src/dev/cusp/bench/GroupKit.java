@@ -5,9 +5,12 @@ import static dev.cusp.bench.BenchKit.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.Site;
 import dev.cusp.api.Json;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.support.FaultyProxy;
 import dev.cusp.support.GroupChecks;
+import dev.cusp.wire.JobStatus;
+import dev.cusp.wire.JoinWithToken;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,9 +94,9 @@ final class GroupKit {
     }
 
     /** A finished join: the job's final description and the wall time from request to end. */
-    record Joined(JsonNode job, double wallSeconds) {
+    record Joined(JobStatus job, double wallSeconds) {
         JsonNode seed() {
-            return job.at("/result/seed");
+            return job.result().path("seed");
         }
     }
 
@@ -103,21 +106,21 @@ final class GroupKit {
      */
     static Joined join(Member joiner, String token, Duration timeout) throws Exception {
         long t0 = System.nanoTime();
-        JsonNode started = admin(joiner, "POST", "/api/v1/admin/group/join", Map.of("token", token, "force", false),
+        JsonNode started = admin(joiner, "POST", "/api/v1/admin/group/join", new JoinWithToken(token, false),
                 202);
         String id = started.get("id").asText();
         long deadline = t0 + timeout.toNanos();
         String lastStep = "";
         while (System.nanoTime() < deadline) {
-            JsonNode j = admin(joiner, "GET", "/api/v1/admin/jobs/" + id, null, 200);
-            if (!j.path("state").asText().equals("running")) {
+            JobStatus j = JsonMapping.read(admin(joiner, "GET", "/api/v1/admin/jobs/" + id, null, 200),
+                    JobStatus.class);
+            if (!j.state().equals("running")) {
                 double wall = (System.nanoTime() - t0) / 1e9;
-                check(j.path("state").asText().equals("succeeded"), "join of " + joiner.name() + " "
-                        + j.path("state").asText() + ": " + j);
+                check(j.state().equals(JobStatus.SUCCEEDED), "join of " + joiner.name() + " " + j.state() + ": " + j);
                 return new Joined(j, wall);
             }
-            JsonNode steps = j.path("steps");
-            String step = steps.size() == 0 ? "" : steps.get(steps.size() - 1).toString();
+            List<String> steps = j.steps();
+            String step = steps.isEmpty() ? "" : JsonMapping.MAPPER.valueToTree(steps.get(steps.size() - 1)).toString();
             if (!step.equals(lastStep)) {
                 lastStep = step;
                 System.err.println("bench: join " + joiner.name() + ": " + step);

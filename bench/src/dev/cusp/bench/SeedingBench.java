@@ -11,6 +11,7 @@ import dev.cusp.node.NodeConfig;
 import dev.cusp.node.NodeTools;
 import dev.cusp.sampledata.PracticeDataGenerator;
 import dev.cusp.tenant.TenantService;
+import dev.cusp.wire.JobStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,14 +123,14 @@ public final class SeedingBench {
         GroupKit.Cpu cpu = new GroupKit.Cpu(a.dbPid(), b.dbPid());
         GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(60));
         double[] joinCpu = cpu.cores();
-        JsonNode job = joined.job();
-        double jobSeconds = Duration.between(Instant.parse(job.path("started_at").asText()),
-                Instant.parse(job.path("finished_at").asText())).toMillis() / 1000.0;
+        JobStatus job = joined.job();
+        double jobSeconds = Duration.between(Instant.parse(job.startedAt()), Instant.parse(job.finishedAt()))
+                .toMillis() / 1000.0;
         JsonNode seed = joined.seed();
         System.out.println(f("   cusp join: %.1f s (job %.1f s, seed %.1f s)", joined.wallSeconds(), jobSeconds,
                 seed.path("seconds").asDouble()));
-        for (JsonNode step : job.path("steps")) {
-            System.out.println("      step: " + step.asText());
+        for (String step : job.steps()) {
+            System.out.println("      step: " + step);
         }
         System.out.println("      result.seed: " + seed);
         GroupKit.awaitLinks(b, 1, Duration.ofSeconds(120));

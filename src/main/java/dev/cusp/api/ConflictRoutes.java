@@ -7,11 +7,11 @@ import dev.cusp.group.Group;
 import dev.cusp.practice.Actor;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
+import dev.cusp.wire.ConflictList;
+import dev.cusp.wire.ConflictView;
 import io.javalin.Javalin;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Replication conflicts for the site admin: {@code GET /api/v1/admin/conflicts[?tenant=NAME]}
@@ -37,8 +37,8 @@ public final class ConflictRoutes implements RouteModule {
         app.get(BASE, ctx -> {
             String name = ctx.queryParam("tenant");
             List<Tenant> tenants = name == null || name.isBlank() ? registry.all() : List.of(tenant(name));
-            List<Map<String, Object>> all = new ArrayList<>();
-            List<Map<String, Object>> unreadable = new ArrayList<>();
+            List<ConflictView> all = new ArrayList<>();
+            List<ConflictList.Unreadable> unreadable = new ArrayList<>();
             for (Tenant t : tenants) {
                 try {
                     all.addAll(log.list(t.name(), t.dbName()));
@@ -47,17 +47,10 @@ public final class ConflictRoutes implements RouteModule {
                         throw refused;
                     }
                     // One practice's replaced conflict log does not hide every other's.
-                    unreadable.add(Map.of("tenant", t.name(), "reason", refused.getMessage()));
+                    unreadable.add(new ConflictList.Unreadable(t.name(), refused.getMessage()));
                 }
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("site", site);
-            out.put("count", all.size());
-            out.put("conflicts", all);
-            if (!unreadable.isEmpty()) {
-                out.put("unreadable", unreadable);
-            }
-            ctx.json(out);
+            ctx.json(new ConflictList(site, all.size(), all, unreadable.isEmpty() ? null : unreadable));
         }, ApiRole.ADMIN_READ);
         app.post(BASE + "/{tenant}/{id}/restore", ctx -> {
             Tenant t = tenant(ctx.pathParam("tenant"));

@@ -10,6 +10,8 @@ import dev.cusp.maintenance.FixRun;
 import dev.cusp.maintenance.MaintenanceMethod;
 import dev.cusp.maintenance.MethodCatalog;
 import dev.cusp.tenant.Tenant;
+import dev.cusp.wire.DbmPeerFindings;
+import dev.cusp.wire.MethodFinding;
 import io.javalin.Javalin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,12 +57,12 @@ public final class DbmRoutes implements RouteModule {
         app.post("/api/v1/peer/dbm/check", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "methods", "wait_gtid");
-            Map<String, Object> results = new LinkedHashMap<>();
+            Map<String, MethodFinding> results = new LinkedHashMap<>();
             for (Map.Entry<String, Finding> e : dbm.localCheck(Json.text(b, "tenant", true), names(b),
                     Json.text(b, "wait_gtid", false)).entrySet()) {
                 results.put(e.getKey(), e.getValue().describe());
             }
-            ctx.json(Map.of("results", results));
+            ctx.json(new DbmPeerFindings(results));
         }, PeerAccess.ACTIVE_MEMBER);
         app.post("/api/v1/peer/dbm/fix", ctx -> {
             JsonNode b = Json.body(ctx);

@@ -6,8 +6,6 @@ import dev.cusp.sampledata.PracticeDataGenerator;
 import dev.cusp.tenant.TenantService;
 import dev.cusp.wire.SeedDataDone;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code POST /api/v1/admin/tenants/{name}/seed-data {"patients": N, "seed": S}}: fills an empty

@@ -1,15 +1,13 @@
 package dev.cusp.check;
 
-import dev.cusp.wire.Rewritten;
 import dev.cusp.tenant.TenantObjects;
+import dev.cusp.wire.Rewritten;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**

@@ -2,9 +2,8 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.CheckReport;
+import dev.cusp.wire.CheckRequest;
 import java.io.PrintWriter;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +29,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
-        Map<String, Object> body = new HashMap<>();
-        body.put("tenant", tenant);
+        CheckRequest body = new CheckRequest(tenant);
         PrintWriter out = spec.commandLine().getOut();
         JsonNode job = client.post("/api/v1/admin/group/check", body);
         if (!json) {

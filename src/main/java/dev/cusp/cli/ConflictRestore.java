@@ -2,6 +2,7 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
+import dev.cusp.wire.ConflictRestored;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,13 +36,14 @@ public final class ConflictRestore implements Callable<Integer> {
                     + "' lists them; got '" + id + "'");
         }
         AdminClient client = AdminClient.connect(home.site());
-        JsonNode r = client.post("/api/v1/admin/conflicts/" + TenantPaths.segment(tenant) + "/" + id + "/restore",
+        JsonNode raw = client.post("/api/v1/admin/conflicts/" + TenantPaths.segment(tenant) + "/" + id + "/restore",
                 Map.of());
+        ConflictRestored r = AdminClient.read(raw, ConflictRestored.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
         } else {
-            out.printf("Conflict %s of %s restored: %s%n", id, tenant, r.path("restored").asText());
+            out.printf("Conflict %s of %s restored: %s%n", id, tenant, r.restored());
         }
         return 0;
     }

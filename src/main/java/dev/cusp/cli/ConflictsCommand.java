@@ -1,9 +1,14 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.ConflictList;
+import dev.cusp.wire.ConflictVersion;
+import dev.cusp.wire.ConflictView;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,50 +36,49 @@ public final class ConflictsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
-        JsonNode r = client.get("/api/v1/admin/conflicts" + (tenant == null ? ""
+        JsonNode raw = client.get("/api/v1/admin/conflicts" + (tenant == null ? ""
                 : "?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)));
+        ConflictList r = AdminClient.read(raw, ConflictList.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
             return 0;
         }
-        for (JsonNode u : r.path("unreadable")) {
-            out.printf("%s: conflicts not listed: %s%n", u.path("tenant").asText(), u.path("reason").asText());
+        for (ConflictList.Unreadable u : r.unreadable() == null ? List.<ConflictList.Unreadable>of() : r.unreadable()) {
+            out.printf("%s: conflicts not listed: %s%n", u.tenant(), u.reason());
         }
-        if (r.path("count").asInt() == 0) {
+        if (r.count() == 0) {
             out.println("No replication conflicts" + (tenant == null ? "." : " in " + tenant + "."));
             return 0;
         }
-        for (JsonNode c : r.path("conflicts")) {
-            JsonNode local = c.path("local");
-            JsonNode in = c.path("incoming");
-            out.printf("%s %d  %s  %s %s  %s  detected at %s %s  [%s]%n", c.path("tenant").asText(),
-                    c.path("id").asLong(), c.path("kind").asText(), c.path("table").asText(),
-                    c.path("row_id").asText(), c.path("winner").asText().equals("local")
-                            ? local.path("site").asText() + " won" : in.path("site").asText() + " won",
-                    c.path("detected_site").asText(), c.path("detected_at").asText(), c.path("status").asText());
-            out.printf("    rule: %s%n", c.path("rule").asText());
-            TreeSet<String> fields = new TreeSet<>();
-            local.path("image").fieldNames().forEachRemaining(fields::add);
-            in.path("image").fieldNames().forEachRemaining(fields::add);
-            out.printf("    %-20s %-28s %s%n", "field", local.path("site").asText() + " (" + local.path("change")
-                    .asText() + ")", in.path("site").asText() + " (" + in.path("change").asText() + ")");
+        for (ConflictView c : r.conflicts()) {
+            ConflictVersion local = c.local();
+            ConflictVersion in = c.incoming();
+            out.printf("%s %d  %s  %s %s  %s  detected at %s %s  [%s]%n", c.tenant(), c.id(), c.kind(), c.table(),
+                    c.rowId(), "local".equals(c.winner()) ? local.site() + " won" : in.site() + " won",
+                    c.detectedSite(), c.detectedAt(), c.status());
+            out.printf("    rule: %s%n", c.rule());
+            Map<String, Object> a = local.image() == null ? Map.of() : local.image();
+            Map<String, Object> b = in.image() == null ? Map.of() : in.image();
+            TreeSet<String> fields = new TreeSet<>(a.keySet());
+            fields.addAll(b.keySet());
+            out.printf("    %-20s %-28s %s%n", "field", local.site() + " (" + local.change() + ")",
+                    in.site() + " (" + in.change() + ")");
             for (String f : fields) {
-                String a = text(local.path("image").get(f));
-                String b = text(in.path("image").get(f));
-                if (!a.equals(b)) {
-                    out.printf("    %-20s %-28s %s%n", f, a, b);
+                String x = text(a.get(f));
+                String y = text(b.get(f));
+                if (!x.equals(y)) {
+                    out.printf("    %-20s %-28s %s%n", f, x, y);
                 }
             }
-            if (!"restored".equals(c.path("status").asText())) {
-                out.printf("    restore the losing version: cusp conflicts restore %s %d%n", c.path("tenant").asText(),
-                        c.path("id").asLong());
+            if (!ConflictView.RESTORED.equals(c.status())) {
+                out.printf("    restore the losing version: cusp conflicts restore %s %d%n", c.tenant(), c.id());
             }
         }
         return 0;
     }
 
-    private static String text(JsonNode n) {
-        return n == null || n.isNull() ? "NULL" : n.asText();
+    private static String text(Object v) {
+        return v == null ? "NULL" : String.valueOf(v);
     }
 }

@@ -1,11 +1,14 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.DbmCheckReport;
+import dev.cusp.wire.DbmCheckRequest;
+import dev.cusp.wire.DbmMethodReport;
+import dev.cusp.wire.DbmSiteResult;
+import dev.cusp.wire.DbmTenantReport;
+import dev.cusp.wire.LeftOut;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,11 +39,7 @@ public final class DbmCheck implements Callable<Integer> {
     @Override
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("all_sites", allSites);
-        if (methods != null) {
-            body.put("methods", methods);
-        }
+        DbmCheckRequest body = new DbmCheckRequest(allSites, methods);
         String path = "/api/v1/admin/dbm/check";
         if (tenant != null) {
             path = "/api/v1/admin/tenants/" + TenantPaths.segment(tenant) + "/dbm/check";
@@ -51,39 +50,40 @@ public final class DbmCheck implements Callable<Integer> {
             out.printf("Database maintenance check of %s%s:%n", tenant == null ? "every tenant" : tenant,
                     allSites ? " at every site" : " at this site");
         }
-        JsonNode r = JobWatcher.follow(client, job, null, out, json).result();
+        JsonNode raw = JobWatcher.follow(client, job, null, out, json).result();
+        DbmCheckReport r = AdminClient.read(raw, DbmCheckReport.class);
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
         } else {
             print(out, r);
         }
-        return r.path("agree").asBoolean() ? 0 : CheckReports.DIFFERENCES;
+        return r.agree() ? 0 : CheckReports.DIFFERENCES;
     }
 
     /** Per tenant, every method that finds something or does not agree: each site's count, and the verdict. */
-    static void print(PrintWriter out, JsonNode r) {
-        List<String> sites = new ArrayList<>();
-        r.path("sites").forEach(s -> sites.add(s.asText()));
-        for (JsonNode s : r.path("sites_missing")) {
-            out.printf("Not compared: site %s (%s)%n", s.path("site").asText(), s.path("reason").asText());
+    static void print(PrintWriter out, DbmCheckReport r) {
+        List<String> sites = r.sites();
+        for (LeftOut s : r.sitesMissing()) {
+            out.printf("Not compared: site %s (%s)%n", s.site(), s.reason());
         }
-        for (JsonNode t : r.path("tenants")) {
-            String name = t.path("tenant").asText();
-            if (t.has("skipped")) {
-                out.printf("%s: not checked (%s)%n", name, t.path("skipped").asText());
+        for (DbmTenantReport t : r.tenants()) {
+            String name = t.tenant();
+            if (t.skipped() != null) {
+                out.printf("%s: not checked (%s)%n", name, t.skipped());
                 continue;
             }
-            out.printf("%s (%d methods at %s):%n", name, t.path("methods").size(), String.join(", ", sites));
+            out.printf("%s (%d methods at %s):%n", name, t.methods().size(), String.join(", ", sites));
             int quiet = 0;
-            for (JsonNode m : t.path("methods")) {
-                String state = m.path("state").asText();
+            for (DbmMethodReport m : t.methods()) {
+                String state = m.state();
                 StringBuilder counts = new StringBuilder();
                 boolean any = false;
-                for (var e : m.path("results").properties()) {
-                    JsonNode f = e.getValue();
-                    any |= f.path("count").asLong() > 0;
-                    counts.append(String.format("  %s %s", e.getKey(), f.has("error") ? "UNREACHABLE"
-                            : Long.toString(f.path("count").asLong())));
+                for (var e : m.results().entrySet()) {
+                    DbmSiteResult f = e.getValue();
+                    long count = f.count() == null ? 0 : f.count();
+                    any |= count > 0;
+                    counts.append(String.format("  %s %s", e.getKey(), f.error() != null ? "UNREACHABLE"
+                            : Long.toString(count)));
                 }
                 if (!any && state.equals("agree")) {
                     quiet++;
@@ -91,33 +91,27 @@ public final class DbmCheck implements Callable<Integer> {
                 }
                 String verdict = switch (state) {
                     case "agree" -> "agree";
-                    case "differ" -> "DIFFER (" + join(m.path("differing_sites")) + ")";
+                    case "differ" -> "DIFFER (" + String.join(", ", m.differingSites()) + ")";
                     default -> "NOT COMPARED (a site did not answer)";
                 };
-                out.printf("  %-38s %-8s%s  %s%n", m.path("method").asText(),
-                        m.path("replication_safe").asBoolean() ? "" : "[unsafe]", counts, verdict);
+                out.printf("  %-38s %-8s%s  %s%n", m.method(), m.replicationSafe() ? "" : "[unsafe]", counts,
+                        verdict);
             }
             String where = sites.size() > 1 ? " at any site" : "";
-            if (quiet == t.path("methods").size()) {
+            if (quiet == t.methods().size()) {
                 out.printf("  all %d method(s) find nothing%s.%n", quiet, where);
             } else if (quiet > 0) {
                 out.printf("  %d other method(s) find nothing%s.%n", quiet, where);
             }
         }
-        if (r.path("differing").asInt() > 0) {
+        if (r.differing() > 0) {
             out.println("Sites that differ hold different data: 'cusp check TENANT' names the rows, 'cusp repair' or"
                     + " 'cusp reseed SITE' mends them; do not fix those methods.");
         }
-        if (r.path("rows_found").asLong() > 0) {
-            String t = r.path("tenants").size() == 1 ? r.path("tenants").get(0).path("tenant").asText() : "TENANT";
+        if (r.rowsFound() > 0) {
+            String t = r.tenants().size() == 1 ? r.tenants().get(0).tenant() : "TENANT";
             out.println("Fix what every site agrees on, at one site only: cusp dbm fix --tenant " + t + " METHOD..."
                     + " (methods marked [unsafe] also need --allow-unsafe)");
         }
-    }
-
-    static String join(JsonNode names) {
-        List<String> l = new ArrayList<>();
-        names.forEach(n -> l.add(n.asText()));
-        return String.join(", ", l);
     }
 }

@@ -1,10 +1,11 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.DbmFixReport;
+import dev.cusp.wire.DbmFixRequest;
+import dev.cusp.wire.DbmFixed;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,28 +38,24 @@ public final class DbmFix implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("methods", methods);
-        if (site != null) {
-            body.put("site", site);
-        }
-        body.put("allow_unsafe", allowUnsafe);
-        JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(tenant)
-                + "/dbm/fix", body);
+        JsonNode raw = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(tenant)
+                + "/dbm/fix", new DbmFixRequest(methods, site, allowUnsafe));
+        DbmFixReport r = AdminClient.read(raw, DbmFixReport.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
         } else {
-            out.printf("Fixed %s at %s:%n", r.path("tenant").asText(), r.path("site").asText());
-            for (JsonNode f : r.path("fixed")) {
-                out.printf("  %-38s %s%n", f.path("method").asText(), f.has("note") ? f.path("note").asText()
-                        : f.path("found").path("count").asLong() + " row(s) found, " + f.path("rows_changed").asLong()
-                        + " row change(s)" + (f.path("unsafe_override").asBoolean() ? " (unsafe, override logged)" : ""));
+            out.printf("Fixed %s at %s:%n", r.tenant(), r.site());
+            for (DbmFixed f : r.fixed()) {
+                out.printf("  %-38s %s%n", f.method(), f.note() != null ? f.note()
+                        : (f.found() == null ? 0 : f.found().count()) + " row(s) found, " + f.rowsChanged()
+                        + " row change(s)" + (Boolean.TRUE.equals(f.unsafeOverride()) ? " (unsafe, override logged)"
+                        : ""));
             }
-            out.println(r.path("clean").asBoolean() ? "Every site (" + DbmCheck.join(r.path("sites"))
+            out.println(r.clean() ? "Every site (" + String.join(", ", r.sites())
                     + ") now finds nothing for these methods." : "Some site still finds rows or did not answer:"
-                    + " run 'cusp dbm check " + r.path("tenant").asText() + " --all-sites'.");
+                    + " run 'cusp dbm check " + r.tenant() + " --all-sites'.");
         }
-        return r.path("clean").asBoolean() ? 0 : CheckReports.DIFFERENCES;
+        return r.clean() ? 0 : CheckReports.DIFFERENCES;
     }
 }

@@ -1,6 +1,8 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.DbmMethod;
+import dev.cusp.wire.DbmMethods;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,24 +24,25 @@ public final class DbmList implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode r = AdminClient.connect(home.site()).get("/api/v1/admin/dbm/methods");
+        JsonNode raw = AdminClient.connect(home.site()).get("/api/v1/admin/dbm/methods");
+        DbmMethods r = AdminClient.read(raw, DbmMethods.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
             return 0;
         }
         int unsafe = 0;
-        for (JsonNode m : r.path("methods")) {
-            boolean safe = m.path("replication_safe").asBoolean();
+        for (DbmMethod m : r.methods()) {
+            boolean safe = m.replicationSafe();
             unsafe += safe ? 0 : 1;
-            out.printf("%-38s %s%n", m.path("name").asText(), safe ? "safe" : "UNSAFE under replication");
-            out.printf("    finds: %s%n    fix:   %s%n", m.path("finds").asText(), m.path("fixes").asText());
+            out.printf("%-38s %s%n", m.name(), safe ? "safe" : "UNSAFE under replication");
+            out.printf("    finds: %s%n    fix:   %s%n", m.finds(), m.fixes());
             if (!safe) {
-                out.printf("    why unsafe: %s%n", m.path("safety").asText());
+                out.printf("    why unsafe: %s%n", m.safety());
             }
         }
         out.printf("%d methods, %d not safe under replication (their fix needs --allow-unsafe).%n",
-                r.path("methods").size(), unsafe);
+                r.methods().size(), unsafe);
         return 0;
     }
 }

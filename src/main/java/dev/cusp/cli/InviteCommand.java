@@ -2,16 +2,15 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
+import dev.cusp.wire.InviteRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cusp invite}: a one-time token another site joins this one's replication group with. */
 @Command(name = "invite", mixinStandardHelpOptions = true, description = "Print a one-time join token for a new"
@@ -36,12 +35,7 @@ public final class InviteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("role", role);
-        body.put("expires_minutes", parseDuration(expires).toMinutes());
-        if (topology != null) {
-            body.put("topology", topology);
-        }
+        InviteRequest body = new InviteRequest(role, parseDuration(expires).toMinutes(), topology);
         JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/group/invites", body);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

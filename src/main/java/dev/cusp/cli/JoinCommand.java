@@ -2,16 +2,15 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.JobStatus;
+import dev.cusp.wire.JoinWithToken;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cusp join TOKEN}: this site joins the group that issued the token. */
 @Command(name = "join", mixinStandardHelpOptions = true, description = "Join the replication group that printed"
@@ -32,9 +31,7 @@ public final class JoinCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token", token);
-        body.put("force", force);
+        JoinWithToken body = new JoinWithToken(token, force);
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
             out.println("Joining:");

@@ -3,6 +3,9 @@ package dev.cusp.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.JsonMapping;
+import dev.cusp.wire.Alert;
+import dev.cusp.wire.GroupView;
+import dev.cusp.wire.SiteView;
 import dev.cusp.wire.TenantView;
 import java.io.PrintWriter;
 import java.util.List;
@@ -47,53 +50,50 @@ final class Output {
     }
 
     /** The replication group: each site, its role, and each of its links. */
-    static void group(PrintWriter out, JsonNode g) {
-        if (!g.has("topology")) {
+    static void group(PrintWriter out, GroupView g) {
+        if (g.topology() == null) {
             out.println("Replication: standalone (not in a group; 'cusp invite' starts one)");
             return;
         }
-        out.printf("Replication group: %s, %d site(s), at most %d writers%n", g.path("topology").asText(),
-                g.path("sites").size(), g.path("capacity").asInt());
-        if (g.hasNonNull("update_site")) {
-            out.printf("  update site: %s ('cusp update' runs there)%n", g.path("update_site").asText());
+        out.printf("Replication group: %s, %d site(s), at most %d writers%n", g.topology(), g.sites().size(),
+                g.capacity());
+        if (g.updateSite() != null) {
+            out.printf("  update site: %s ('cusp update' runs there)%n", g.updateSite());
         }
-        for (JsonNode s : g.path("sites")) {
-            String role = s.path("role").asText() + (s.path("key_offset").isNull() ? ""
-                    : " keys " + s.path("key_offset").asText() + "/" + g.path("capacity").asText())
-                    + (s.path("upstream").isNull() ? "" : " of " + s.path("upstream").asText());
-            out.printf("  %-14s %-22s %-8s %s%s%n", s.path("name").asText(), role, s.path("state").asText(),
-                    s.path("url").asText(), s.path("reachable").asBoolean() ? "" : "  UNREACHABLE: "
-                            + s.path("error").asText());
-            if (s.path("reachable").asBoolean()) {
-                out.printf("      Cusp %s  gtid %s%n", s.path("version").asText("?"),
-                        s.path("gtid_current_pos").asText().isEmpty() ? "(empty)" : s.path("gtid_current_pos").asText());
+        for (SiteView s : g.sites()) {
+            String role = s.role() + (s.keyOffset() == null ? "" : " keys " + s.keyOffset() + "/" + g.capacity())
+                    + (s.upstream() == null ? "" : " of " + s.upstream());
+            out.printf("  %-14s %-22s %-8s %s%s%n", s.name(), role, s.state(), s.url(), s.reachable() ? ""
+                    : "  UNREACHABLE: " + s.error());
+            if (s.reachable()) {
+                String pos = s.gtidCurrentPos() == null ? "" : s.gtidCurrentPos();
+                out.printf("      Cusp %s  gtid %s%n", s.version() == null ? "?" : s.version(),
+                        pos.isEmpty() ? "(empty)" : pos);
             }
-            if (s.path("clock_offset_seconds").isNumber()) {
-                out.printf("      clock %+.1f s against this site's%n", s.path("clock_offset_seconds").asDouble());
+            if (s.clockOffsetSeconds() != null) {
+                out.printf("      clock %+.1f s against this site's%n", s.clockOffsetSeconds());
             }
-            s.path("version_holds").fields().forEachRemaining(h -> out.printf("      VERSION HOLD <- %s: %s%n",
-                    h.getKey(), h.getValue().asText()));
-            if (!s.path("fenced").isNull() && !s.path("fenced").isMissingNode()) {
-                out.printf("      FENCED: %s%n", s.path("fenced").asText());
+            if (s.versionHolds() != null) {
+                s.versionHolds().forEach((site, v) -> out.printf("      VERSION HOLD <- %s: %s%n", site, v));
             }
-            if (!s.path("deletion_guard").isNull() && !s.path("deletion_guard").isMissingNode()) {
-                out.printf("      deletion guard: %s%n", s.path("deletion_guard").asText());
+            if (s.fenced() != null) {
+                out.printf("      FENCED: %s%n", s.fenced());
             }
-            for (JsonNode a : s.path("alerts")) {
-                out.printf("      ALERT since %s: [%s] %s%n        fix: %s%n", a.path("since").asText(),
-                        a.path("code").asText("?"), a.path("message").asText(), a.path("fix").asText());
+            if (s.deletionGuard() != null) {
+                out.printf("      deletion guard: %s%n", s.deletionGuard());
             }
-            for (JsonNode l : s.path("links")) {
+            for (Alert a : s.alerts() == null ? List.<Alert>of() : s.alerts()) {
+                out.printf("      ALERT since %s: [%s] %s%n        fix: %s%n", a.since(),
+                        a.code() == null ? "?" : a.code(), a.message(), a.fix());
+            }
+            for (SiteView.Link l : s.links() == null ? List.<SiteView.Link>of() : s.links()) {
                 out.printf("      <- %-12s %-12s%s receiver %-7s applier %-7s lag %s s, %s transactions%s%n",
-                        l.path("channel").asText(), l.path("state").asText("?"), l.path("code").isTextual()
-                                ? " " + l.path("code").asText() : "", l.path("receiver").asText(),
-                        l.path("applier").asText(),
-                        l.path("seconds_behind").isNull() ? "?" : l.path("seconds_behind").asText(),
-                        l.path("transactions_behind").isNull() ? "?" : l.path("transactions_behind").asText(),
-                        l.path("last_error").isNull() ? "" : "  error " + l.path("last_errno").asText() + ": "
-                                + l.path("last_error").asText());
-                if (l.path("fix").isTextual()) {
-                    out.printf("         %s%n         fix: %s%n", l.path("explanation").asText(), l.path("fix").asText());
+                        l.channel(), l.state() == null ? "?" : l.state(), l.code() != null ? " " + l.code() : "",
+                        l.receiver(), l.applier(), l.secondsBehind() == null ? "?" : l.secondsBehind(),
+                        l.transactionsBehind() == null ? "?" : l.transactionsBehind(),
+                        l.lastError() == null ? "" : "  error " + l.lastErrno() + ": " + l.lastError());
+                if (l.fix() != null) {
+                    out.printf("         %s%n         fix: %s%n", l.explanation(), l.fix());
                 }
             }
         }

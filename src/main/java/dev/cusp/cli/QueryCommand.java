@@ -1,11 +1,11 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.QueryRequest;
+import dev.cusp.wire.QueryResult;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,43 +48,32 @@ public final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sql", sql);
-        body.put("reason", reason);
-        if (maxRows != null) {
-            body.put("max_rows", maxRows);
-        }
-        if (timeout != null) {
-            body.put("timeout_seconds", timeout);
-        }
-        JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(tenant)
-                + "/query", body);
+        JsonNode raw = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(tenant)
+                + "/query", new QueryRequest(sql, reason, maxRows, timeout));
+        QueryResult r = AdminClient.read(raw, QueryResult.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
             return 0;
         }
-        if (r.has("affected_rows")) {
-            out.printf("%s: %d rows affected (%d ms).%n", r.path("statement").asText(), r.path("affected_rows").asLong(),
-                    r.path("elapsed_ms").asLong());
+        if (r.affectedRows() != null) {
+            out.printf("%s: %d rows affected (%d ms).%n", r.statement(), r.affectedRows(), r.elapsedMs());
         } else {
-            table(out, r);
-            out.printf("(%d row%s, %d ms)%n", r.path("row_count").asInt(), r.path("row_count").asInt() == 1 ? "" : "s",
-                    r.path("elapsed_ms").asLong());
+            table(out, r, raw.path("rows"));
+            out.printf("(%d row%s, %d ms)%n", r.rowCount(), r.rowCount() == 1 ? "" : "s", r.elapsedMs());
         }
-        if (r.path("truncated").asBoolean()) {
-            out.println(r.path("message").asText());
+        if (r.truncated()) {
+            out.println(r.message());
         }
-        if (r.hasNonNull("note")) {
-            out.println(r.path("note").asText());
+        if (r.note() != null) {
+            out.println(r.note());
         }
         return 0;
     }
 
     /** Columns as wide as their widest value (at most {@link #MAX_WIDTH}); numbers right-aligned. */
-    static void table(PrintWriter out, JsonNode r) {
-        List<String> names = new ArrayList<>();
-        r.path("columns").forEach(c -> names.add(c.path("name").asText()));
+    static void table(PrintWriter out, QueryResult r, JsonNode cellRows) {
+        List<String> names = r.columns().stream().map(QueryResult.Column::name).toList();
         if (names.isEmpty()) {
             return;
         }
@@ -95,7 +84,8 @@ public final class QueryCommand implements Callable<Integer> {
             width[i] = Math.min(MAX_WIDTH, names.get(i).length());
         }
         List<String[]> rows = new ArrayList<>();
-        for (JsonNode row : r.path("rows")) {
+        // The cells as JSON: a number stays right-aligned, text is shown as it is.
+        for (JsonNode row : cellRows) {
             String[] cells = new String[names.size()];
             for (int i = 0; i < cells.length; i++) {
                 JsonNode v = row.get(i);

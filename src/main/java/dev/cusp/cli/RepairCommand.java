@@ -2,9 +2,8 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.RepairReport;
+import dev.cusp.wire.RepairRequest;
 import java.io.PrintWriter;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,9 +31,7 @@ public final class RepairCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
-        Map<String, Object> body = new HashMap<>();
-        body.put("tenant", tenant);
-        body.put("from", from);
+        RepairRequest body = new RepairRequest(tenant, from);
         PrintWriter out = spec.commandLine().getOut();
         JsonNode job = client.post("/api/v1/admin/group/repair", body);
         if (!json) {

@@ -2,16 +2,15 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.JobStatus;
+import dev.cusp.wire.ReseedRequest;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cusp reseed [SITE]}: replace a site's data with a fresh copy and resume replication. */
 @Command(name = "reseed", mixinStandardHelpOptions = true, description = "Re-seed SITE (default: this site) from"
@@ -34,10 +33,7 @@ public final class ReseedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("site", site);
-        body.put("from", from);
-        body.put("discard_local", discardLocal);
+        ReseedRequest body = new ReseedRequest(site, from, discardLocal);
         PrintWriter out = spec.commandLine().getOut();
         JsonNode job = client.post("/api/v1/admin/group/reseed", body);
         if (!json) {

@@ -1,15 +1,16 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.GroupView;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cusp site ...}: the sites of this site's replication group. */
 @Command(name = "site", mixinStandardHelpOptions = true, description = "List or remove the sites of the replication"
@@ -41,7 +42,7 @@ public final class SiteCommand implements Runnable {
             if (json) {
                 Output.json(out, g);
             } else {
-                Output.group(out, g);
+                Output.group(out, AdminClient.read(g, GroupView.class));
             }
             return 0;
         }

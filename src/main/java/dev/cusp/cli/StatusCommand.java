@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.GroupView;
 import dev.cusp.wire.Tenants;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -49,7 +50,7 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf("Tenants: %d  (open pools %s, open connections %s)%n", s.path("tenants").size(),
                 site.path("open_tenant_pools").asText(), site.path("open_tenant_connections").asText());
         Output.tenantTable(out, AdminClient.read(s, Tenants.class).tenants());
-        Output.group(out, g);
+        Output.group(out, AdminClient.read(g, GroupView.class));
         return 0;
     }
 }

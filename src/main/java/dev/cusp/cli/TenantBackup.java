@@ -1,11 +1,8 @@
 package dev.cusp.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import dev.cusp.wire.BackupDone;
 import dev.cusp.wire.BackupRequest;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.UpdateResult;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,19 +38,19 @@ public final class TenantUpdate implements Callable<Integer> {
         if (!json) {
             out.println(title + ":");
         }
-        JsonNode r = JobWatcher.follow(client, job, null, out, json).result();
+        JsonNode raw = JobWatcher.follow(client, job, null, out, json).result();
+        UpdateResult r = AdminClient.read(raw, UpdateResult.class);
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
             return 0;
         }
-        r.path("updated").fields().forEachRemaining(e -> out.printf("  %s: V%s -> V%s%n", e.getKey(),
-                e.getValue().path("from").asText(), e.getValue().path("to").asText()));
-        for (JsonNode s : r.path("skipped")) {
-            out.println("  skipped " + s.asText());
+        r.updated().forEach((tenant, step) -> out.printf("  %s: V%s -> V%s%n", tenant, step.from(), step.to()));
+        for (String s : r.skipped()) {
+            out.println("  skipped " + s);
         }
-        r.path("backups").fields().forEachRemaining(e -> out.printf("  backups at %s: %s%n", e.getKey(),
+        raw.path("backups").properties().forEach(e -> out.printf("  backups at %s: %s%n", e.getKey(),
                 e.getValue().toString()));
-        out.printf("Done: every tenant updated is at V%s at every site.%n", r.path("target_version").asText());
+        out.printf("Done: every tenant updated is at V%s at every site.%n", r.targetVersion());
         return 0;
     }
 }

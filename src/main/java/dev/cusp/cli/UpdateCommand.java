@@ -1,9 +1,9 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.UpdateRequest;
+import dev.cusp.wire.UpdateSiteChanged;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,14 +31,14 @@ public final class UpdateCommand implements Callable<Integer> {
     public Integer call() {
         AdminClient client = AdminClient.connect(home.site());
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> body = new LinkedHashMap<>();
+        UpdateRequest body = new UpdateRequest(designate);
         if (designate != null) {
-            body.put("designate", designate);
-            JsonNode r = client.post("/api/v1/admin/update", body);
+            JsonNode raw = client.post("/api/v1/admin/update", body);
+            UpdateSiteChanged r = AdminClient.read(raw, UpdateSiteChanged.class);
             if (json) {
-                Output.json(out, r);
+                Output.json(out, raw);
             } else {
-                out.printf("Site %s is now the group's update site.%n", r.path("update_site").asText());
+                out.printf("Site %s is now the group's update site.%n", r.updateSite());
             }
             return 0;
         }

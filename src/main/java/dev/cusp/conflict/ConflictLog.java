@@ -6,6 +6,9 @@ import dev.cusp.node.MariaDbErrors;
 import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
 import dev.cusp.tenant.TenantObjects;
+import dev.cusp.wire.ConflictRestored;
+import dev.cusp.wire.ConflictVersion;
+import dev.cusp.wire.ConflictView;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,8 +80,8 @@ public final class ConflictLog {
      * Every conflict of the tenant database {@code db}, newest first. CONFLICT when the practice
      * has put something other than a table in the log's place (see {@link TenantObjects}).
      */
-    public List<Map<String, Object>> list(String tenant, String db) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<ConflictView> list(String tenant, String db) {
+        List<ConflictView> out = new ArrayList<>();
         try (Connection c = admin.getConnection()) {
             TenantObjects.withBaseTables(c, db, List.of("conflict_log"), () -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + RowImages.q(db)
@@ -98,25 +101,13 @@ public final class ConflictLog {
         return out;
     }
 
-    private static Map<String, Object> describe(String tenant, ResultSet rs) throws SQLException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", rs.getLong("id"));
-        m.put("tenant", tenant);
-        m.put("detected_at", rs.getString("detected_at"));
-        m.put("detected_site", rs.getString("detected_site"));
-        m.put("kind", rs.getString("kind"));
-        m.put("table", rs.getString("table_name"));
+    private static ConflictView describe(String tenant, ResultSet rs) throws SQLException {
         long row = rs.getLong("row_id");
-        m.put("row_id", rs.wasNull() ? null : row);
-        m.put("local", version(rs, "local"));
-        m.put("incoming", version(rs, "incoming"));
-        m.put("winner", rs.getString("winner"));
-        m.put("rule", rs.getString("rule"));
-        m.put("gtid", rs.getString("gtid"));
-        m.put("status", rs.getString("status"));
-        m.put("restored_at", rs.getString("restored_at"));
-        m.put("restored_by", rs.getString("restored_by"));
-        return m;
+        Long rowId = rs.wasNull() ? null : row;
+        return new ConflictView(rs.getLong("id"), tenant, rs.getString("detected_at"), rs.getString("detected_site"),
+                rs.getString("kind"), rs.getString("table_name"), rowId, version(rs, "local"), version(rs, "incoming"),
+                rs.getString("winner"), rs.getString("rule"), rs.getString("gtid"), rs.getString("status"),
+                rs.getString("restored_at"), rs.getString("restored_by"));
     }
 
     /** Columns whose values a listing never shows: a practice user's password hash is the practice's alone. */
@@ -128,30 +119,27 @@ public final class ConflictLog {
      * that restore can write the losing version back; the listing shows that the hash differs or
      * not, never its value.
      */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> withoutSecrets(Map<String, Object> entry) {
-        for (String side : List.of("local", "incoming")) {
-            Object v = entry.get(side);
-            if (v instanceof Map<?, ?> version && version.get("image") instanceof Map<?, ?> image) {
-                Map<String, Object> shown = new LinkedHashMap<>((Map<String, Object>) image);
-                for (String k : SECRET_COLUMNS) {
-                    if (shown.containsKey(k) && shown.get(k) != null) {
-                        shown.put(k, "<hidden>");
-                    }
-                }
-                ((Map<String, Object>) version).put("image", shown);
-            }
-        }
-        return entry;
+    static ConflictView withoutSecrets(ConflictView entry) {
+        return entry.with(withoutSecrets(entry.local()), withoutSecrets(entry.incoming()));
     }
 
-    private static Map<String, Object> version(ResultSet rs, String side) throws SQLException {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("site", rs.getString(side + "_site"));
-        v.put("change", rs.getString(side + "_change"));
+    private static ConflictVersion withoutSecrets(ConflictVersion v) {
+        if (v == null || v.image() == null) {
+            return v;
+        }
+        Map<String, Object> shown = new LinkedHashMap<>(v.image());
+        for (String k : SECRET_COLUMNS) {
+            if (shown.containsKey(k) && shown.get(k) != null) {
+                shown.put(k, "<hidden>");
+            }
+        }
+        return new ConflictVersion(v.site(), v.change(), shown);
+    }
+
+    private static ConflictVersion version(ResultSet rs, String side) throws SQLException {
         String img = rs.getString(side + "_image");
-        v.put("image", img == null ? null : RowImages.parse(img));
-        return v;
+        return new ConflictVersion(rs.getString(side + "_site"), rs.getString(side + "_change"),
+                img == null ? null : RowImages.parse(img));
     }
 
     /**
@@ -159,13 +147,13 @@ public final class ConflictLog {
      * site gets it: the losing row image (insert or update), or, when the loser was a delete, the
      * delete. The triggers stamp it as a new change, so it is the newest version everywhere.
      */
-    public Map<String, Object> restore(String tenant, String db, long id, Actor actor) {
+    public ConflictRestored restore(String tenant, String db, long id, Actor actor) {
         try (Connection c = admin.getConnection()) {
             useNodeKeySpacing(c); // the restore writes a security_log row
             c.setAutoCommit(false);
             try {
                 TenantObjects.hold(c, db, List.of("conflict_log"));
-                Map<String, Object> entry;
+                ConflictView entry;
                 try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + RowImages.q(db)
                         + ".conflict_log WHERE id = ? FOR UPDATE")) {
                     ps.setLong(1, id);
@@ -177,30 +165,27 @@ public final class ConflictLog {
                         entry = describe(tenant, rs);
                     }
                 }
-                if ("restored".equals(entry.get("status"))) {
+                if (ConflictView.RESTORED.equals(entry.status())) {
                     throw new CuspException(ErrorCode.CONFLICT, "conflict " + id + " of tenant " + tenant
-                            + " was already restored at " + entry.get("restored_at") + " by " + entry.get("restored_by"), "id");
+                            + " was already restored at " + entry.restoredAt() + " by " + entry.restoredBy(), "id");
                 }
-                String loserSide = "local".equals(entry.get("winner")) ? "incoming" : "local";
-                @SuppressWarnings("unchecked")
-                Map<String, Object> loser = (Map<String, Object>) entry.get(loserSide);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> image = (Map<String, Object>) loser.get("image");
-                String table = (String) entry.get("table");
+                ConflictVersion loser = entry.loser();
+                Map<String, Object> image = loser.image();
+                String table = entry.table();
                 // The conflict's table and the security log are written by the admin account:
                 // only as base tables (a practice may have put a view with its code in their place).
                 TenantObjects.hold(c, db, List.of(table, "security_log"));
                 String done;
-                if ("delete".equals(loser.get("change"))) {
-                    RowImages.delete(c, db, table, ((Number) entry.get("row_id")).longValue());
-                    done = "deleted " + table + " " + entry.get("row_id") + " again (the losing change was a delete)";
+                if ("delete".equals(loser.change())) {
+                    RowImages.delete(c, db, table, entry.rowId());
+                    done = "deleted " + table + " " + entry.rowId() + " again (the losing change was a delete)";
                 } else if (image == null) {
                     throw new CuspException(ErrorCode.CONFLICT, "conflict " + id + " holds no image of the losing"
                             + " version (the row was absent here); nothing to restore", "id");
                 } else {
                     RowImages.write(c, db, table, image, false);
                     done = "wrote back the losing version of " + table + " " + image.get("id") + " (from "
-                            + loser.get("site") + ")";
+                            + loser.site() + ")";
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + RowImages.q(db) + ".conflict_log SET"
                         + " status = 'restored', restored_at = NOW(3), restored_by = ? WHERE id = ?")) {
@@ -211,14 +196,9 @@ public final class ConflictLog {
                 try (PreparedStatement use = c.prepareStatement("USE " + RowImages.q(db))) {
                     use.execute();
                 }
-                SecurityLog.write(c, actor, "conflict-restore", table, entry.get("row_id") == null ? null
-                        : ((Number) entry.get("row_id")).longValue(), "conflict " + id + ": " + done);
+                SecurityLog.write(c, actor, "conflict-restore", table, entry.rowId(), "conflict " + id + ": " + done);
                 c.commit();
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("tenant", tenant);
-                out.put("id", id);
-                out.put("restored", done);
-                return out;
+                return new ConflictRestored(tenant, id, done);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

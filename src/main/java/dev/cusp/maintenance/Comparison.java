@@ -1,5 +1,7 @@
 package dev.cusp.maintenance;
 
+import dev.cusp.wire.DbmMethodReport;
+import dev.cusp.wire.DbmSiteResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,19 +87,14 @@ final class Comparison {
                 .orElse(0);
     }
 
-    List<Map<String, Object>> report() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<DbmMethodReport> report() {
+        List<DbmMethodReport> out = new ArrayList<>();
         for (MaintenanceMethod m : methods) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("method", m.name());
-            e.put("replication_safe", m.replicationSafe());
-            e.put("state", state(m));
-            Map<String, Object> at = new LinkedHashMap<>();
-            results.forEach((site, r) -> at.put(site, r == null ? Map.of("error", errors.get(site))
-                    : r.get(m.name()).describe()));
-            e.put("results", at);
-            e.put("differing_sites", DIFFER.equals(state(m)) ? differingSites(m) : List.of());
-            out.add(e);
+            Map<String, DbmSiteResult> at = new LinkedHashMap<>();
+            results.forEach((site, r) -> at.put(site, r == null ? DbmSiteResult.failed(errors.get(site))
+                    : DbmSiteResult.of(r.get(m.name()).describe())));
+            out.add(new DbmMethodReport(m.name(), m.replicationSafe(), state(m), at,
+                    DIFFER.equals(state(m)) ? differingSites(m) : List.of()));
         }
         return out;
     }

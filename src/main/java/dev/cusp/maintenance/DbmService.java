@@ -1,6 +1,6 @@
 package dev.cusp.maintenance;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
@@ -15,6 +15,13 @@ import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.wire.DbmCheckReport;
+import dev.cusp.wire.DbmFixed;
+import dev.cusp.wire.DbmPeerCheck;
+import dev.cusp.wire.DbmPeerFindings;
+import dev.cusp.wire.DbmTenantReport;
+import dev.cusp.wire.LeftOut;
+import dev.cusp.wire.MethodFinding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,10 +90,10 @@ public final class DbmService {
     }
 
     /** Checks every tenant given at this site or at every site, and compares the results. */
-    public Map<String, Object> check(List<Tenant> tenants, List<MaintenanceMethod> methods, boolean allSites, Job job) {
+    public DbmCheckReport check(List<Tenant> tenants, List<MaintenanceMethod> methods, boolean allSites, Job job) {
         long started = System.nanoTime();
         PeerSurvey survey = survey(allSites);
-        List<Map<String, Object>> reports = new ArrayList<>();
+        List<DbmTenantReport> reports = new ArrayList<>();
         int differing = 0;
         int incomplete = 0;
         long found = 0;
@@ -94,11 +101,9 @@ public final class DbmService {
             Tenant t = tenants.get(i);
             job.step("checking " + t.name() + " (" + (i + 1) + " of " + tenants.size() + ") at "
                     + String.join(", ", survey.answering().stream().map(Participant::name).toList()));
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("tenant", t.name());
             if (t.status() != Tenant.Status.ACTIVE) {
-                r.put("skipped", "the practice is " + t.status().label() + "; resume it to check it");
-                reports.add(r);
+                reports.add(new DbmTenantReport(t.name(), "the practice is " + t.status().label()
+                        + "; resume it to check it", null));
                 continue;
             }
             Comparison c = compare(t, methods, survey);
@@ -110,24 +115,13 @@ public final class DbmService {
             differing += c.differing().size();
             incomplete += c.incomplete() ? 1 : 0;
             found += methods.stream().mapToLong(c::found).sum();
-            r.put("methods", c.report());
-            reports.add(r);
+            reports.add(new DbmTenantReport(t.name(), null, c.report()));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("all_sites", allSites);
-        out.put("sites", survey.answering().stream().map(Participant::name).toList());
-        out.put("sites_missing", survey.missing().stream().map(p -> Map.of("site", p.name(), "reason", p.problem()))
-                .toList());
-        out.put("gtid_position", survey.alignAt());
-        out.put("methods_checked", methods.size());
-        out.put("tenants", reports);
-        out.put("rows_found", found);
-        out.put("differing", differing);
-        out.put("incomplete_tenants", incomplete);
-        out.put("agree", differing == 0 && incomplete == 0 && survey.missing().stream()
-                .noneMatch(p -> p.member() == null || p.member().active()));
-        out.put("seconds", (System.nanoTime() - started) / 1e9);
-        return out;
+        return new DbmCheckReport(allSites, survey.answering().stream().map(Participant::name).toList(),
+                survey.missing().stream().map(p -> new LeftOut(p.name(), p.problem())).toList(), survey.alignAt(),
+                methods.size(), reports, found, differing, incomplete, differing == 0 && incomplete == 0
+                && survey.missing().stream().noneMatch(p -> p.member() == null || p.member().active()),
+                (System.nanoTime() - started) / 1e9);
     }
 
     /** Asks every answering site (in parallel) for the tenant's findings at the survey's position. */
@@ -160,21 +154,16 @@ public final class DbmService {
     }
 
     private Map<String, Finding> remoteCheck(Member m, String tenant, List<String> methods, String alignAt) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant", tenant);
-        body.put("methods", methods);
-        body.put("wait_gtid", alignAt);
-        JsonNode r = peers.call(m, "POST", "/api/v1/peer/dbm/check", body, CALL_TIMEOUT);
+        DbmPeerFindings r = JsonMapping.read(peers.call(m, "POST", "/api/v1/peer/dbm/check",
+                new DbmPeerCheck(tenant, methods, alignAt), CALL_TIMEOUT), DbmPeerFindings.class);
         Map<String, Finding> out = new LinkedHashMap<>();
         for (String name : methods) {
-            JsonNode f = r.path("results").path(name);
-            if (f.isMissingNode()) {
+            MethodFinding f = r.results().get(name);
+            if (f == null) {
                 throw new CuspException(ErrorCode.CONFLICT, "site " + m.name() + " does not know method " + name
                         + " (another Cusp version?)");
             }
-            List<Long> ids = new ArrayList<>();
-            f.path("ids").forEach(i -> ids.add(i.asLong()));
-            out.put(name, new Finding(f.path("count").asLong(), ids, f.path("digest").asText()));
+            out.put(name, new Finding(f.count(), f.ids(), f.digest()));
         }
         return out;
     }
@@ -189,7 +178,7 @@ public final class DbmService {
     }
 
     /** Runs one method's fix here, for the coordinating site; answers this node's GTID position after. */
-    public Map<String, Object> localFix(String tenant, String method, boolean allowUnsafe, String requestedBy) {
+    public DbmFixed localFix(String tenant, String method, boolean allowUnsafe, String requestedBy) {
         Member me = self();
         if (me != null && !me.peer()) {
             throw new CuspException(ErrorCode.READ_ONLY, "site " + siteName + " is a read-only report replica; fix at"
@@ -197,10 +186,8 @@ public final class DbmService {
         }
         Tenant t = active(tenant);
         MaintenanceMethod m = MethodCatalog.select(List.of(method), "methods").get(0);
-        Map<String, Object> out = new LinkedHashMap<>(local.fix(t, m, new Actor("site-admin", siteName), allowUnsafe,
-                requestedBy));
-        out.put("gtid_pos", dev.cusp.replication.ReplicationChannels.currentPos(admin));
-        return out;
+        return local.fix(t, m, new Actor("site-admin", siteName), allowUnsafe, requestedBy)
+                .withGtidPos(ReplicationChannels.currentPos(admin));
     }
 
     Tenant active(String tenant) {

@@ -1,12 +1,11 @@
 package dev.cusp.maintenance;
 
+import dev.cusp.wire.MethodFinding;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one method's check found at one site: how many rows, the first keys, and a SHA-256 of
@@ -16,12 +15,8 @@ public record Finding(long count, List<Long> ids, String digest) {
     /** Keys shown in a report; the digest covers all of them. */
     static final int IDS_SHOWN = 100;
 
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", count);
-        m.put("ids", ids);
-        m.put("digest", digest);
-        return m;
+    public MethodFinding describe() {
+        return new MethodFinding(count, ids, digest);
     }
 
     /** Collects the keys of a check, in ascending order. */

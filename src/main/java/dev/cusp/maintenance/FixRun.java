@@ -1,16 +1,17 @@
 package dev.cusp.maintenance;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
 import dev.cusp.survey.Participant;
 import dev.cusp.survey.PeerSurvey;
 import dev.cusp.tenant.Tenant;
+import dev.cusp.wire.DbmFixReport;
+import dev.cusp.wire.DbmFixed;
+import dev.cusp.wire.DbmPeerFix;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code cusp dbm fix}: the documented ritual, enforced. Every prerequisite is checked before
@@ -24,7 +25,7 @@ public final class FixRun {
     private FixRun() {
     }
 
-    public static Map<String, Object> run(DbmService s, String tenant, List<String> names, String site,
+    public static DbmFixReport run(DbmService s, String tenant, List<String> names, String site,
                                           boolean allowUnsafe) {
         if (names == null || names.isEmpty()) {
             throw CuspException.invalid("methods", "name the methods to fix ('cusp dbm list' lists them; 'cusp dbm"
@@ -50,7 +51,7 @@ public final class FixRun {
         }
     }
 
-    private static Map<String, Object> fix(DbmService s, Tenant t, List<MaintenanceMethod> methods, String site) {
+    private static DbmFixReport fix(DbmService s, Tenant t, List<MaintenanceMethod> methods, String site) {
         String target = target(s, site);
         PeerSurvey survey = s.survey(true);
         requireEverySite(survey, target);
@@ -74,20 +75,19 @@ public final class FixRun {
                     + " Run 'cusp check " + t.name() + "' to name the differing rows, then 'cusp repair " + t.name()
                     + " --from SITE' or 'cusp reseed SITE'", "methods");
         }
-        List<Map<String, Object>> fixed = new ArrayList<>();
+        List<DbmFixed> fixed = new ArrayList<>();
         for (MaintenanceMethod m : methods) {
             if (before.found(m) == 0) {
-                fixed.add(Map.of("method", m.name(), "replication_safe", m.replicationSafe(), "rows_changed", 0,
-                        "note", "nothing found at any site"));
+                fixed.add(new DbmFixed(m.name(), m.replicationSafe(), null, 0, null, null, "nothing found at any site"));
                 continue;
             }
             if (!m.replicationSafe()) {
                 DbmService.log().warn("tenant {}: dbm fix {} is not replication-safe; run at {} with the site admin's"
                         + " override", t.name(), m.name(), target);
             }
-            Map<String, Object> r = new LinkedHashMap<>(fixAt(s, target, t.name(), m));
-            if (r.get("found") instanceof Map<?, ?> f && Long.valueOf(0).equals(((Number) f.get("count")).longValue())) {
-                r.put("note", "nothing left: a method fixed earlier in this run cleared it");
+            DbmFixed r = fixAt(s, target, t.name(), m);
+            if (r.found() != null && r.found().count() == 0) {
+                r = r.withNote("nothing left: a method fixed earlier in this run cleared it");
             }
             fixed.add(r);
         }
@@ -96,32 +96,18 @@ public final class FixRun {
         Comparison now = s.compare(t, methods, after);
         boolean clean = !now.incomplete() && now.differing().isEmpty()
                 && methods.stream().allMatch(m -> now.found(m) == 0);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("tenant", t.name());
-        out.put("site", target);
-        out.put("fixed", fixed);
-        out.put("sites", after.answering().stream().map(Participant::name).toList());
-        out.put("gtid_position", after.alignAt());
-        out.put("after", now.report());
-        out.put("clean", clean);
-        return out;
+        return new DbmFixReport(t.name(), target, fixed, after.answering().stream().map(Participant::name).toList(),
+                after.alignAt(), now.report(), clean);
     }
 
-    private static Map<String, Object> fixAt(DbmService s, String target, String tenant, MaintenanceMethod m) {
+    private static DbmFixed fixAt(DbmService s, String target, String tenant, MaintenanceMethod m) {
         String by = "site admin at " + s.siteName;
         if (target.equals(s.siteName)) {
             return s.localFix(tenant, m.name(), !m.replicationSafe(), null);
         }
         Member peer = s.members.find(target).orElseThrow();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenant", tenant);
-        body.put("method", m.name());
-        body.put("allow_unsafe", !m.replicationSafe());
-        body.put("requested_by", by);
-        JsonNode r = s.peers.call(peer, "POST", "/api/v1/peer/dbm/fix", body, DbmService.CALL_TIMEOUT);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> out = dev.cusp.base.JsonMapping.MAPPER.convertValue(r, Map.class);
-        return out;
+        return JsonMapping.read(s.peers.call(peer, "POST", "/api/v1/peer/dbm/fix", new DbmPeerFix(tenant, m.name(),
+                !m.replicationSafe(), by), DbmService.CALL_TIMEOUT), DbmFixed.class);
     }
 
     /** The site that runs the fix: this one by default; a writable, active member when named. */

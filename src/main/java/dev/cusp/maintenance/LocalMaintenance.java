@@ -6,6 +6,7 @@ import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantPools;
+import dev.cusp.wire.DbmFixed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,7 +52,7 @@ public final class LocalMaintenance {
      * Runs one method's fix in one transaction: check, fix, check again (a few rounds at most),
      * write the security log, commit. A fix that does not leave the check empty is rolled back.
      */
-    public Map<String, Object> fix(Tenant t, MaintenanceMethod m, Actor actor, boolean override, String requestedBy) {
+    public DbmFixed fix(Tenant t, MaintenanceMethod m, Actor actor, boolean override, String requestedBy) {
         if (!m.replicationSafe() && !override) {
             throw new CuspException(ErrorCode.FORBIDDEN, m.name() + " is not safe under replication: " + m.safety()
                     + ". Run it only with --allow-unsafe", "allow_unsafe");
@@ -95,13 +96,8 @@ public final class LocalMaintenance {
                 c.commit();
                 LOG.info("tenant {}: dbm fix {}: {} row(s) found, {} row change(s)", t.name(), m.name(),
                         before.count(), changed);
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("method", m.name());
-                out.put("replication_safe", m.replicationSafe());
-                out.put("found", before.describe());
-                out.put("rows_changed", changed);
-                out.put("unsafe_override", !m.replicationSafe() && before.count() > 0);
-                return out;
+                return new DbmFixed(m.name(), m.replicationSafe(), before.describe(), changed,
+                        !m.replicationSafe() && before.count() > 0, null, null);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

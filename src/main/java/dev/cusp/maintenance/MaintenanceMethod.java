@@ -1,8 +1,7 @@
 package dev.cusp.maintenance;
 
-import java.util.LinkedHashMap;
+import dev.cusp.wire.DbmMethod;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One database maintenance method: what it finds, how it fixes it, and whether that fix is safe
@@ -27,14 +26,7 @@ public record MaintenanceMethod(String name, String table, String finds, String 
     }
 
     /** The description the API and {@code cusp dbm list} show (no SQL). */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("table", table);
-        m.put("finds", finds);
-        m.put("fixes", fixes);
-        m.put("replication_safe", replicationSafe);
-        m.put("safety", safety);
-        return m;
+    public DbmMethod describe() {
+        return new DbmMethod(name, table, finds, fixes, replicationSafe, safety);
     }
 }

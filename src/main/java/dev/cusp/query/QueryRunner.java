@@ -2,6 +2,7 @@ package dev.cusp.query;
 
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.wire.QueryResult;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -9,9 +10,7 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +39,7 @@ final class QueryRunner {
         }
     }
 
-    static Map<String, Object> run(Connection c, CheckedQuery q, int maxRows, int timeoutSeconds, long maxBytes)
+    static QueryResult run(Connection c, CheckedQuery q, int maxRows, int timeoutSeconds, long maxBytes)
             throws SQLException {
         // A backstop behind max_statement_time: the driver gives up on a silent socket.
         c.setNetworkTimeout(ABORT, (timeoutSeconds + 15) * 1000);
@@ -48,10 +47,9 @@ final class QueryRunner {
         try (Statement s = c.createStatement()) {
             // The driver must send the checked text as it is: no JDBC {escape} rewriting.
             s.setEscapeProcessing(false);
-            Map<String, Object> out = q.kind() == QueryKind.READ ? read(s, q, maxRows, timeoutSeconds, maxBytes)
+            QueryResult out = q.kind() == QueryKind.READ ? read(s, q, maxRows, timeoutSeconds, maxBytes)
                     : write(s, q, timeoutSeconds);
-            out.put("elapsed_ms", (System.nanoTime() - start) / 1_000_000);
-            return out;
+            return out.took((System.nanoTime() - start) / 1_000_000);
         } catch (SQLTimeoutException e) {
             throw timedOut(timeoutSeconds, e);
         } catch (SQLException e) {
@@ -68,13 +66,13 @@ final class QueryRunner {
         }
     }
 
-    private static Map<String, Object> read(Statement s, CheckedQuery q, int maxRows, int timeout, long maxBytes)
+    private static QueryResult read(Statement s, CheckedQuery q, int maxRows, int timeout, long maxBytes)
             throws SQLException {
         boolean select = q.verb().equals("SELECT");
         String sql = select ? "SET STATEMENT max_statement_time=" + timeout + ", sql_select_limit=" + (maxRows + 1)
                 + " FOR " + q.sql() : q.sql();
         s.execute("START TRANSACTION READ ONLY");
-        List<Map<String, Object>> columns = new ArrayList<>();
+        List<QueryResult.Column> columns = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         boolean truncated = false;
         boolean cut = false;
@@ -87,10 +85,7 @@ final class QueryRunner {
                     ResultSetMetaData md = rs.getMetaData();
                     int n = md.getColumnCount();
                     for (int i = 1; i <= n; i++) {
-                        Map<String, Object> col = new LinkedHashMap<>();
-                        col.put("name", md.getColumnLabel(i));
-                        col.put("type", md.getColumnTypeName(i));
-                        columns.add(col);
+                        columns.add(new QueryResult.Column(md.getColumnLabel(i), md.getColumnTypeName(i)));
                     }
                     ResultCells cells = new ResultCells(md, maxBytes);
                     boolean grants = q.verb().equals("SHOW GRANTS");
@@ -119,22 +114,16 @@ final class QueryRunner {
         } finally {
             rollback(s, cut);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("statement", q.verb());
-        out.put("columns", columns);
-        out.put("rows", rows);
-        out.put("row_count", rows.size());
-        out.put("max_rows", maxRows);
-        out.put("truncated", truncated);
+        String message = null;
         if (cut) {
-            out.put("message", "showing the first " + rows.size() + " rows: the answer reached its size limit of "
+            message = "showing the first " + rows.size() + " rows: the answer reached its size limit of "
                     + maxBytes + " bytes (setting query.max.bytes); select fewer or shorter columns, or add a WHERE"
-                    + " or LIMIT");
+                    + " or LIMIT";
         } else if (truncated) {
-            out.put("message", "showing the first " + maxRows + " rows; the query returns more: add a WHERE or"
-                    + " LIMIT, or raise max_rows (at most " + QueryWindow.MAX_ROWS + ")");
+            message = "showing the first " + maxRows + " rows; the query returns more: add a WHERE or"
+                    + " LIMIT, or raise max_rows (at most " + QueryWindow.MAX_ROWS + ")";
         }
-        return out;
+        return new QueryResult(q.verb(), columns, rows, rows.size(), maxRows, null, truncated, message, 0, null, null);
     }
 
     /** Closes a result; after a cut the server ends it with "interrupted", which is expected. */
@@ -159,16 +148,9 @@ final class QueryRunner {
         }
     }
 
-    private static Map<String, Object> write(Statement s, CheckedQuery q, int timeout) throws SQLException {
+    private static QueryResult write(Statement s, CheckedQuery q, int timeout) throws SQLException {
         int n = s.executeUpdate("SET STATEMENT max_statement_time=" + timeout + " FOR " + q.sql());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("statement", q.verb());
-        out.put("columns", List.of());
-        out.put("rows", List.of());
-        out.put("row_count", 0);
-        out.put("affected_rows", n);
-        out.put("truncated", false);
-        return out;
+        return new QueryResult(q.verb(), List.of(), List.of(), 0, null, (long) n, false, null, 0, null, null);
     }
 
     /**

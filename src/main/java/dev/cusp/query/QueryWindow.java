@@ -6,9 +6,9 @@ import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantPools;
+import dev.cusp.wire.QueryResult;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -61,7 +61,7 @@ public final class QueryWindow implements AutoCloseable {
      * @param maxRows    null for the default
      * @param timeout    seconds, null for the default
      */
-    public Map<String, Object> run(Tenant t, Actor actor, String breakGlass, String sessionKey, String sql,
+    public QueryResult run(Tenant t, Actor actor, String breakGlass, String sessionKey, String sql,
                                    Integer maxRows, Integer timeout) throws SQLException {
         int rows = maxRows == null ? DEFAULT_MAX_ROWS : maxRows;
         if (rows < 1 || rows > MAX_ROWS) {
@@ -90,7 +90,7 @@ public final class QueryWindow implements AutoCloseable {
         }
         try (QueryLimits.Turn turn = limits.enter(t.name())) {
             String where = audit(t, actor, action, logged);
-            Map<String, Object> out;
+            QueryResult out;
             if (atReplica && q.scratch()) {
                 out = inSession(t, sessionKey, q, rows, seconds);
             } else {
@@ -102,8 +102,7 @@ public final class QueryWindow implements AutoCloseable {
                     out = QueryRunner.run(l.connection(), q, rows, seconds, maxBytes);
                 }
             }
-            out.put("logged_to", where);
-            return out;
+            return out.loggedTo(where);
         }
     }
 
@@ -111,19 +110,18 @@ public final class QueryWindow implements AutoCloseable {
         return text.replaceAll("\\p{Cntrl}", " ");
     }
 
-    private Map<String, Object> inSession(Tenant t, String key, CheckedQuery q, int rows, int seconds)
+    private QueryResult inSession(Tenant t, String key, CheckedQuery q, int rows, int seconds)
             throws SQLException {
         ScratchSessions.Held h = sessions.acquire(t.name() + "/" + key, t);
         try {
-            Map<String, Object> out = QueryRunner.run(h.lease.connection(), q, rows, seconds, maxBytes);
+            QueryResult out = QueryRunner.run(h.lease.connection(), q, rows, seconds, maxBytes);
             if (q.verb().equals("CREATE TABLE")) {
                 h.tables.addAll(q.targets());
             } else if (q.verb().equals("DROP TABLE")) {
                 q.targets().forEach(h.tables::remove);
             }
-            out.put("note", "scratch tables at a report replica are temporary tables of your query session: they"
+            return out.noted("scratch tables at a report replica are temporary tables of your query session: they"
                     + " last until it has been idle for " + ScratchSessions.IDLE.toMinutes() + " minutes");
-            return out;
         } catch (SQLException e) {
             sessions.discard(t.name() + "/" + key);
             throw e;

@@ -1,6 +1,5 @@
 package dev.cusp.update;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Members;
@@ -9,6 +8,12 @@ import dev.cusp.job.Job;
 import dev.cusp.tenant.PracticeMigrations;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantService;
+import dev.cusp.wire.SchemaView;
+import dev.cusp.wire.UpdateBackup;
+import dev.cusp.wire.UpdateResult;
+import dev.cusp.wire.UpdateSiteChanged;
+import dev.cusp.wire.UpdateState;
+import dev.cusp.wire.UpdateVerified;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,16 +47,12 @@ public final class GroupUpdate {
     }
 
     /** The update site and what this site runs and carries. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("update_site", sites.updateSite().orElse(sites.self()));
-        m.put("standalone", sites.standalone());
-        m.put("version", dev.cusp.base.CuspVersion.VERSION);
-        m.put("practice_schema_latest", tenants.migrations().latest());
-        return m;
+    public UpdateState describe() {
+        return new UpdateState(sites.updateSite().orElse(sites.self()), sites.standalone(),
+                dev.cusp.base.CuspVersion.VERSION, tenants.migrations().latest());
     }
 
-    public Map<String, Object> designate(String site) {
+    public UpdateSiteChanged designate(String site) {
         return sites.designate(site);
     }
 
@@ -71,7 +72,7 @@ public final class GroupUpdate {
     }
 
     /** The update itself (in a job). */
-    public Map<String, Object> run(List<Tenant> requested, Job job) {
+    public UpdateResult run(List<Tenant> requested, Job job) {
         String target = tenants.migrations().latest();
         job.step("checking every site: versions, links healthy, nothing fenced");
         Preflight.check(sites, target);
@@ -88,14 +89,9 @@ public final class GroupUpdate {
                 todo.add(now);
             }
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("target_version", target);
-        result.put("skipped", skipped);
         if (todo.isEmpty()) {
             job.step("nothing to migrate: every tenant is at V" + target + " or skipped");
-            result.put("updated", List.of());
-            result.put("backups", Map.of());
-            return result;
+            return new UpdateResult(target, skipped, Map.of(), Map.of());
         }
         List<String> names = todo.stream().map(Tenant::name).toList();
         job.step("holding " + names.size() + " tenant(s) at every site while they are updated: " + names);
@@ -115,21 +111,21 @@ public final class GroupUpdate {
             throw new CuspException(ErrorCode.UPDATE_FAILED, "update stopped before migrating anything: "
                     + e.getMessage() + ". Every tenant serves again, unchanged." + backupsText(backups), null, e);
         }
-        Map<String, Object> updated = new LinkedHashMap<>();
+        Map<String, UpdateResult.Step> updated = new LinkedHashMap<>();
         for (Tenant t : todo) {
             SchemaState st = SchemaState.read(admin, t.dbName());
             String from = st.version();
             if (PracticeMigrations.compare(from, target) >= 0 && st.failed().isEmpty()) {
                 // Held by an earlier run that migrated it but could not verify every site.
                 job.step(t.name() + " is already at V" + from + " here; verifying it at every site");
-                updated.put(t.name(), Map.of("from", from, "to", from));
+                updated.put(t.name(), new UpdateResult.Step(from, from));
                 done.add(t.name());
                 continue;
             }
             job.step("migrating " + t.name() + " from V" + from + " to V" + target + " (once, here; it replicates)");
             try {
                 String to = tenants.migrate(t);
-                updated.put(t.name(), Map.of("from", from, "to", to));
+                updated.put(t.name(), new UpdateResult.Step(from, to));
                 done.add(t.name());
             } catch (RuntimeException e) {
                 List<Tenant> untouched = todo.subList(todo.indexOf(t) + 1, todo.size());
@@ -146,14 +142,12 @@ public final class GroupUpdate {
         }
         job.step("resumed: " + names.size() + " tenant(s) at V" + target + " at every site");
         LOG.info("update: {} tenant(s) at V{} at every site; backups {}", names.size(), target, backups);
-        result.put("updated", updated);
-        result.put("backups", backups);
-        return result;
+        return new UpdateResult(target, skipped, updated, backups);
     }
 
     private void backup(List<String> names, Map<String, Map<String, String>> backups) {
         for (UpdateSites.Reply r : sites.each(l -> l.backup(names), "POST", "/api/v1/peer/update/backup",
-                Map.of("tenants", names), Duration.ofMinutes(60))) {
+                new UpdateBackup(names), Duration.ofMinutes(60))) {
             if (r.body() == null) {
                 throw new CuspException(ErrorCode.UNAVAILABLE, "backup at site " + r.site() + " failed: " + r.error());
             }
@@ -177,11 +171,12 @@ public final class GroupUpdate {
         for (String n : names) {
             SchemaState mine = SchemaState.read(admin, tenants.registry().require(n).dbName());
             for (UpdateSites.Reply r : rs) {
-                JsonNode s = r.body().path("tenants").path(n);
-                if (!target.equals(s.path("version").asText()) || !mine.shape().equals(s.path("shape").asText())) {
-                    differ.add("site " + r.site() + " has " + n + " at V" + s.path("version").asText() + " (shape "
-                            + s.path("shape").asText() + "), this site V" + mine.version() + " (shape " + mine.shape()
-                            + ")");
+                SchemaView s = r.as(UpdateVerified.class).tenants().get(n);
+                String version = s == null ? "" : s.version();
+                String shape = s == null ? "" : s.shape();
+                if (!target.equals(version) || !mine.shape().equals(shape)) {
+                    differ.add("site " + r.site() + " has " + n + " at V" + version + " (shape " + shape
+                            + "), this site V" + mine.version() + " (shape " + mine.shape() + ")");
                 }
             }
         }

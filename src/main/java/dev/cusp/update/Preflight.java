@@ -1,10 +1,13 @@
 package dev.cusp.update;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.CuspVersion;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.replication.GtidPos;
+import dev.cusp.wire.PeerLink;
+import dev.cusp.wire.UpdateInfo;
+import dev.cusp.wire.UpdateVerified;
+import dev.cusp.wire.UpdateVerify;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,28 +36,27 @@ final class Preflight {
                 problems.add(r.error());
                 continue;
             }
-            JsonNode b = r.body();
-            String v = b.path("version").asText();
+            UpdateInfo b = r.as(UpdateInfo.class);
+            String v = b.version();
             if (!CuspVersion.VERSION.equals(v)) {
                 problems.add("site " + r.site() + " runs Cusp " + v + ", this site " + CuspVersion.VERSION
                         + ": install Cusp " + CuspVersion.VERSION + " at " + r.site() + " first");
             }
-            String p = b.path("practice_schema_latest").asText();
+            String p = b.practiceSchemaLatest();
             if (!practiceLatest.equals(p)) {
                 problems.add("site " + r.site() + " carries practice schema migrations up to V" + p + ", this site up to"
                         + " V" + practiceLatest + ": give every site the same Cusp build and practice.migrations.extra");
             }
-            if (b.path("seeding").asBoolean()) {
+            if (b.seeding()) {
                 problems.add("site " + r.site() + " is being seeded; wait until it is done");
             }
-            if (b.hasNonNull("fenced")) {
-                problems.add("site " + r.site() + " is fenced: " + b.path("fenced").asText());
+            if (b.fenced() != null) {
+                problems.add("site " + r.site() + " is fenced: " + b.fenced());
             }
-            for (JsonNode l : b.path("links")) {
-                if (!"healthy".equals(l.path("state").asText())) {
-                    problems.add("site " + r.site() + ": the link from " + l.path("channel").asText() + " is "
-                            + l.path("state").asText() + (l.hasNonNull("detail") ? " (" + l.path("detail").asText()
-                            + ")" : ""));
+            for (PeerLink l : b.links()) {
+                if (!"healthy".equals(l.state())) {
+                    problems.add("site " + r.site() + ": the link from " + l.channel() + " is " + l.state()
+                            + (l.detail() != null ? " (" + l.detail() + ")" : ""));
                 }
             }
         }
@@ -81,7 +83,8 @@ final class Preflight {
             if (!r.peer()) {
                 continue;
             }
-            GtidPos p = GtidPos.parse(r.body().path("gtid_current_pos").asText(""));
+            String pos = r.as(UpdateInfo.class).gtidCurrentPos();
+            GtidPos p = GtidPos.parse(pos == null ? "" : pos);
             p.seqByDomain().forEach((d, s) -> {
                 if (s > seq.getOrDefault(d, -1L)) {
                     seq.put(d, s);
@@ -100,14 +103,14 @@ final class Preflight {
     }
 
     static List<UpdateSites.Reply> waitEverywhere(UpdateSites sites, String target, String why, List<String> tenants) {
-        Map<String, Object> body = Map.of("wait_gtid", target, "timeout_seconds", CATCH_UP_SECONDS, "tenants", tenants);
+        UpdateVerify body = new UpdateVerify(target, CATCH_UP_SECONDS, tenants);
         List<UpdateSites.Reply> rs = sites.each(l -> l.verify(target, CATCH_UP_SECONDS, tenants), "POST",
                 "/api/v1/peer/update/verify", body, Duration.ofSeconds(CATCH_UP_SECONDS + 30));
         List<String> late = new ArrayList<>();
         for (UpdateSites.Reply r : rs) {
             if (r.body() == null) {
                 late.add(r.error());
-            } else if (!r.body().path("reached").asBoolean()) {
+            } else if (!r.as(UpdateVerified.class).reached()) {
                 late.add("site " + r.site() + " did not reach GTID " + target + " within " + CATCH_UP_SECONDS + " s");
             }
         }

@@ -1,6 +1,7 @@
 package dev.cusp.update;
 
 import dev.cusp.tenant.TenantObjects;
+import dev.cusp.wire.SchemaView;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,9 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -68,13 +67,8 @@ record SchemaState(String version, List<String> failed, String shape, int tables
         }
     }
 
-    Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", version);
-        m.put("failed", failed);
-        m.put("shape", shape);
-        m.put("tables", tables);
-        return m;
+    SchemaView describe() {
+        return new SchemaView(version, failed, shape, tables);
     }
 
     private static String sha256(String s) {

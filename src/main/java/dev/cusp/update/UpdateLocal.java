@@ -1,12 +1,17 @@
 package dev.cusp.update;
 
 import dev.cusp.base.CuspVersion;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.group.Group;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantService;
+import dev.cusp.wire.PeerStatus;
+import dev.cusp.wire.SchemaView;
+import dev.cusp.wire.UpdateInfo;
+import dev.cusp.wire.UpdateVerified;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,25 +38,16 @@ public final class UpdateLocal {
     }
 
     /** Versions and replication state: what the update site checks before it starts. */
-    public Map<String, Object> info() {
-        dev.cusp.wire.PeerStatus st = group.localStatus();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("site", group.siteName());
-        m.put("version", CuspVersion.VERSION);
-        m.put("practice_schema_latest", tenants.migrations().latest());
-        m.put("migration_locations", tenants.migrations().locations());
-        m.put("role", st.role());
-        m.put("health", st.health());
-        m.put("fenced", st.fenced());
-        m.put("links", st.links());
-        m.put("gtid_current_pos", st.gtidCurrentPos());
-        m.put("seeding", group.seeding());
-        return m;
+    public UpdateInfo info() {
+        PeerStatus st = group.localStatus();
+        return new UpdateInfo(group.siteName(), CuspVersion.VERSION, tenants.migrations().latest(),
+                tenants.migrations().locations(), st.role(), st.health(), st.fenced(), st.links(), st.gtidCurrentPos(),
+                group.seeding());
     }
 
     /** Backs up each named tenant here into {@code bak_NAME_ID_<time>}, with the binary log off. */
-    public Map<String, Object> backup(List<String> names) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    public Map<String, String> backup(List<String> names) {
+        Map<String, String> out = new LinkedHashMap<>();
         for (String n : names) {
             TenantService.Backup b = tenants.backup(n, false, null);
             out.put(n, b.database());
@@ -64,18 +60,14 @@ public final class UpdateLocal {
      * Waits until this node has applied {@code gtid} (up to {@code timeoutSeconds}), then
      * reports each named tenant's schema here.
      */
-    public Map<String, Object> verify(String gtid, int timeoutSeconds, List<String> names) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", group.siteName());
+    public UpdateVerified verify(String gtid, int timeoutSeconds, List<String> names) {
         boolean reached = waitFor(gtid, timeoutSeconds);
-        out.put("reached", reached);
-        Map<String, Object> schemas = new LinkedHashMap<>();
+        Map<String, SchemaView> schemas = new LinkedHashMap<>();
         for (String n : names) {
             Tenant t = tenants.registry().require(n);
             schemas.put(n, SchemaState.read(admin, t.dbName()).describe());
         }
-        out.put("tenants", schemas);
-        return out;
+        return new UpdateVerified(group.siteName(), reached, schemas);
     }
 
     /**

@@ -7,10 +7,10 @@ import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
 import dev.cusp.group.Members;
 import dev.cusp.group.PeerClient;
+import dev.cusp.wire.UpdateSiteChanged;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -69,7 +69,7 @@ final class UpdateSites {
     }
 
     /** Makes {@code site} the update site; only the current update site may hand the role on. */
-    Map<String, Object> designate(String site) {
+    UpdateSiteChanged designate(String site) {
         if (standalone()) {
             throw new CuspException(ErrorCode.CONFLICT, "this site is not in a replication group: it updates itself");
         }
@@ -81,7 +81,7 @@ final class UpdateSites {
                     + "; the update site must be an active peer (a replica cannot migrate: it is read-only)", "site");
         }
         members.putSetting(SETTING, site);
-        return Map.of("update_site", site);
+        return new UpdateSiteChanged(site);
     }
 
     /** Asks every active site (this one locally); a site that cannot be reached fails with its name. */
@@ -111,5 +111,14 @@ final class UpdateSites {
 
     /** One site's answer, or why there is none. */
     record Reply(String site, boolean peer, JsonNode body, String error) {
+        /** The answer read into its record (null when the site did not answer). */
+        <T> T as(Class<T> type) {
+            try {
+                return body == null ? null : JsonMapping.read(body, type);
+            } catch (IllegalArgumentException e) {
+                throw new CuspException(ErrorCode.CONFLICT, "site " + site + " answered in another form (another Cusp"
+                        + " version?): " + e.getMessage());
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ class ComparisonTest {
         tie.answered("a", Map.of(M.name(), of()));
         tie.answered("b", Map.of(M.name(), of(1)));
         assertThat(tie.differingSites(M)).containsExactly("b");
-        assertThat(tie.report().get(0).get("differing_sites")).isEqualTo(List.of("b"));
+        assertThat(tie.report().get(0).differingSites()).isEqualTo(List.of("b"));
     }
 
     @Test
@@ -51,7 +51,7 @@ class ComparisonTest {
         c.failed("b", "cannot reach site b");
         assertThat(c.state(M)).isEqualTo(Comparison.INCOMPLETE);
         assertThat(c.incomplete()).isTrue();
-        assertThat(c.report().get(0).get("results").toString()).contains("b={error=cannot reach site b}");
+        assertThat(c.report().get(0).results().get("b").error()).isEqualTo("cannot reach site b");
     }
 
     @Test
