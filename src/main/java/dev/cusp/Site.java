@@ -74,6 +74,8 @@ public final class Site implements AutoCloseable {
     private ApiServer server;
     private TenantService tenants;
     private Group group;
+    private dev.cusp.document.DocumentSync documentSync;
+    private dev.cusp.document.Scrub scrub;
     private String url;
 
     private Site(SiteHome home, Settings settings) {
@@ -170,7 +172,8 @@ public final class Site implements AutoCloseable {
                 updateRoutes(jobs))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
                 .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
-                .with(new TlsRoutes(home.tls().revocations())).start();
+                .with(new TlsRoutes(home.tls().revocations()))
+                .with(documentRoutes(registry, jobs)).start();
         String address = settings.get(Settings.ADDRESS);
         publishRevocations(id.siteName(), address);
 
@@ -207,6 +210,25 @@ public final class Site implements AutoCloseable {
             node.reloadTls();
         }
         home.tls().revocations().publish();
+    }
+
+    /** Document replication (issue 17): the sync, its scrub, and their routes; joins wait for the files. */
+    private dev.cusp.api.DocumentSyncRoutes documentRoutes(TenantRegistry registry, Jobs jobs) {
+        documentSync = new dev.cusp.document.DocumentSync(admin, registry, group,
+                new dev.cusp.document.LocalContent(home.documents()), home.tls(),
+                settings.get(Settings.DOCUMENTS_SYNC_PARALLEL), settings.get(Settings.DOCUMENTS_SYNC_KBPS),
+                settings.get(Settings.DOCUMENTS_BACKLOG_ALERT_MINUTES)).start();
+        scrub = new dev.cusp.document.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENTS_SCRUB_KBPS))
+                .start();
+        group.afterSeed(documentSync::afterSeed);
+        group.documentStatus(documentSync::backlog);
+        return new dev.cusp.api.DocumentSyncRoutes(documentSync, new dev.cusp.document.DocumentCheck(admin, registry,
+                group, documentSync, new dev.cusp.group.PeerClient(home.tls())), registry, admin, jobs);
+    }
+
+    /** Document replication at this site (read-through for downloads, tests). */
+    public dev.cusp.document.DocumentSync documentSync() {
+        return documentSync;
     }
 
     private static dev.cusp.api.LoginThrottle loginThrottle(Settings settings) {
@@ -289,6 +311,14 @@ public final class Site implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (scrub != null) {
+            scrub.close();
+            scrub = null;
+        }
+        if (documentSync != null) {
+            documentSync.close();
+            documentSync = null;
+        }
         if (group != null) {
             group.close();
             group = null;

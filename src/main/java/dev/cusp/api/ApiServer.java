@@ -44,11 +44,13 @@ public final class ApiServer implements AutoCloseable {
     private final CertificateAuthority tls;
     private final PeerTrust peers;
     private final RouteTable routes = new RouteTable();
+    private final MetricsRoutes metrics;
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
                      PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
                      QueryRoutes query, CheckRoutes check, UpdateRoutes update) {
         this.query = query;
+        this.metrics = metrics;
         this.tls = tls;
         this.peers = peers;
         this.ssl = new SslContextFactory.Server();
@@ -124,6 +126,13 @@ public final class ApiServer implements AutoCloseable {
     /** Registers the conflict routes (before {@link #start}). */
     public ApiServer with(ConflictRoutes conflicts) {
         conflicts.register(app);
+        return this;
+    }
+
+    /** Registers document replication's routes and its gauges (before {@link #start}). */
+    public ApiServer with(DocumentSyncRoutes documents) {
+        documents.register(app);
+        documents.gauges(metrics.registry());
         return this;
     }
 

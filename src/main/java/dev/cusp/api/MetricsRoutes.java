@@ -61,6 +61,11 @@ public final class MetricsRoutes {
                 .register(registry);
     }
 
+    /** The registry, for the gauges other route classes add (document replication). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     void register(Javalin app) {
         app.get("/metrics", ctx -> {
             refreshLinks();

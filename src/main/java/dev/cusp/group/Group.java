@@ -922,4 +922,43 @@ public final class Group implements AutoCloseable {
         // MASTER_SSL_CA is read by the server, which may run as the db OS user: give it its copy.
         return node.serverCopy("peer-" + m.name(), f);
     }
+
+    // ------------------------------------------------------------------ documents (issue 17)
+
+    private volatile java.util.function.Function<Job, Object> afterSeed = j -> null;
+
+    /**
+     * What a join or re-seed does once the database is seeded: fetch the practices' files (the
+     * document sync waits for them and reports progress in the job). Set once, at start.
+     */
+    public void afterSeed(java.util.function.Function<Job, Object> hook) {
+        this.afterSeed = hook;
+    }
+
+    java.util.function.Function<Job, Object> afterSeed() {
+        return afterSeed;
+    }
+
+    private volatile java.util.function.Supplier<Object> documentStatus = () -> null;
+
+    /** What this site's status says of its documents (their replication backlog). Set once, at start. */
+    public void documentStatus(java.util.function.Supplier<Object> status) {
+        this.documentStatus = status;
+    }
+
+    java.util.function.Supplier<Object> documentStatus() {
+        return documentStatus;
+    }
+
+    /** Every member of the group as last read (this site included). */
+    public List<Member> members() {
+        return known();
+    }
+
+    /** The members this site replicates from now: where a row it has just received came through. */
+    public List<Member> sources() {
+        List<Member> all = known();
+        return all.stream().filter(m -> m.name().equals(siteName())).findFirst()
+                .map(me -> sourcesOf(me, all, members.setting("topology", MESH))).orElse(List.of());
+    }
 }

@@ -52,6 +52,7 @@ final class GroupStatus {
         m.put("alerts", g.monitor.alerts(false));
         m.put("reconcile_error", g.lastReconcileError);
         m.put("version_holds", g.versions.holds());
+        m.put("documents", g.documentStatus().get());
         return m;
     }
 
@@ -108,6 +109,7 @@ final class GroupStatus {
             // This site's estimate of that site's clock (CLOCK_SKEW when beyond monitor.clock.skew.seconds).
             e.put("clock_offset_seconds", g.watch.clockOffsets().get(m.name()));
             e.put("version_holds", st.path("version_holds"));
+            e.put("documents", st.path("documents").isMissingNode() ? null : st.path("documents"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {
                 Map<String, Object> lm = Group.JSON.convertValue(l, LinkedHashMap.class);

@@ -63,6 +63,7 @@ final class Joining {
             }
         }
         g.reconcile();
+        out.put("documents", g.afterSeed().apply(job));
         return out;
     }
 

@@ -330,7 +330,7 @@ public final class Monitor {
      * Raises (or keeps) an alert about the site rather than one link, e.g. the binary log budget;
      * it stays until {@link #clearSiteAlert}. Raised again only when its message changes.
      */
-    synchronized void siteAlert(String key, Fault f, String message, String fix) {
+    public synchronized void siteAlert(String key, Fault f, String message, String fix) {
         siteAlert(key, f, message, fix, false);
     }
 
@@ -360,7 +360,7 @@ public final class Monitor {
         notify("raised", n);
     }
 
-    synchronized void clearSiteAlert(String key) {
+    public synchronized void clearSiteAlert(String key) {
         holds.remove(key);
         Alert a = active.get(key);
         if (a != null) {

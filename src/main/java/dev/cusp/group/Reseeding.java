@@ -128,6 +128,7 @@ final class Reseeding {
         job.step("re-seeded; replication resumes within seconds");
         out.put("seed", Group.seedSummary(r));
         out.put("local_only_transactions_discarded", Math.max(0, localOnly));
+        out.put("documents", g.afterSeed().apply(job));
         return out;
     }
 }

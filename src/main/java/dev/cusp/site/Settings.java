@@ -141,6 +141,21 @@ public final class Settings {
             + " Empty: HOME/backups only. A backup file is always a new file, readable by the site's user only;"
             + " it never replaces a file, follows a link or changes the folder.");
 
+    // Document replication (issue 17): how a site fetches the files its rows name from the others.
+    public static final Setting<Integer> DOCUMENTS_SYNC_PARALLEL = Setting.intRange("documents.sync.parallel", 4, 1, 64,
+            "Files this site fetches from other sites at once (document replication, read-through excluded).");
+    public static final Setting<Integer> DOCUMENTS_SYNC_KBPS = Setting.intRange("documents.sync.kbps", 0, 0, 10_000_000,
+            "Most KiB per second this site's document replication reads from other sites, all transfers together"
+            + " (0: no limit). Set it on a site behind a slow link so fetching files leaves room for the practice's"
+            + " own traffic; a download that reads a missing file through from a peer is not held to it.");
+    public static final Setting<Integer> DOCUMENTS_BACKLOG_ALERT_MINUTES = Setting.intRange(
+            "documents.backlog.alert.minutes", 15, 1, 10080,
+            "An alert (DOCUMENT_BACKLOG) is raised while a file this site lacks has been missing this long; it clears"
+            + " when the backlog is older no more.");
+    public static final Setting<Integer> DOCUMENTS_SCRUB_KBPS = Setting.intRange("documents.scrub.kbps", 2048, 0,
+            10_000_000, "How fast the background scrub re-reads stored files to find ones whose bytes no longer hash"
+            + " to their name (bit rot), in KiB per second (0: no scrub). A bad file is re-fetched from a good site.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
@@ -149,7 +164,8 @@ public final class Settings {
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             MONITOR_CLOCK_SKEW_SECONDS, MONITOR_DISK_MIN_FREE_PERCENT, MONITOR_DISK_MIN_FREE_MB,
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
-            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
+            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
+            DOCUMENTS_SYNC_PARALLEL, DOCUMENTS_SYNC_KBPS, DOCUMENTS_BACKLOG_ALERT_MINUTES, DOCUMENTS_SCRUB_KBPS);
 
     private final Map<String, Object> values;
 
