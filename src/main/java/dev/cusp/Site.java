@@ -215,7 +215,8 @@ public final class Site implements AutoCloseable {
     /** Document replication (issue 17): the sync, its scrub, and their routes; joins wait for the files. */
     private dev.cusp.api.DocumentSyncRoutes documentRoutes(TenantRegistry registry, Jobs jobs) {
         documentSync = new dev.cusp.document.DocumentSync(admin, registry, group,
-                new dev.cusp.document.LocalContent(home.documents()), home.tls(),
+                new dev.cusp.document.LocalContent(home.documents(),
+                        new dev.cusp.document.DocumentStores(home.documents())), home.tls(),
                 settings.get(Settings.DOCUMENTS_SYNC_PARALLEL), settings.get(Settings.DOCUMENTS_SYNC_KBPS),
                 settings.get(Settings.DOCUMENTS_BACKLOG_ALERT_MINUTES)).start();
         scrub = new dev.cusp.document.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENTS_SCRUB_KBPS))

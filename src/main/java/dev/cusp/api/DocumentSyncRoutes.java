@@ -1,7 +1,7 @@
 package dev.cusp.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.document.ContentHash;
+import dev.cusp.document.DocumentStore;
 import dev.cusp.document.DocumentCheck;
 import dev.cusp.document.DocumentRows;
 import dev.cusp.document.DocumentSync;
@@ -99,7 +99,7 @@ public final class DocumentSyncRoutes {
     }
 
     private void content(Context ctx) throws Exception {
-        String sha = ContentHash.require(ctx.pathParam("sha256"), "sha256");
+        String sha = DocumentStore.requireHash(ctx.pathParam("sha256"), "sha256");
         String name = ctx.pathParam("tenant");
         Tenant t = registry.find(TenantNames.requireName(name)).orElseThrow(() -> notHere());
         if (!DocumentRows.referenced(admin, t.dbName(), sha)) {

@@ -39,6 +39,7 @@ final class OpenApi {
         d.group();
         d.practice();
         d.peer();
+        d.documentSync();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.1.0");
         doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION,
@@ -322,6 +323,29 @@ final class OpenApi {
                 .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants, "wait_gtid",
                         Map.of("type", "string"), "timeout_seconds", Map.of("type", "integer"))), true)
                 .answers(200, "Object", "what each tenant's schema is here"));
+    }
+
+    /** Document replication (DocumentSyncRoutes): the backlog, the files' check and repair, a file by hash. */
+    private void documentSync() {
+        String docs = "/api/v1/admin/documents";
+        Map<String, Object> tenantOnly = OpenApiSchemas.closed(List.of(), props("tenant", STRING));
+        put(docs + "/sync", "get", op("This site's document replication: files and bytes missing here, the age of"
+                + " the oldest, transfers running, totals fetched").admin().answers(200, "Object", "the backlog"));
+        put(docs + "/check", "post", op("At every active site, check that each hash a practice's document rows name"
+                + " is stored and hashes to its name {tenant?}").admin().body(tenantOnly, true)
+                .answers(202, "Job", "started: follow the job"));
+        put(docs + "/repair", "post", op("At every active site, fetch missing files and those whose bytes do not"
+                + " hash to their name again from a site that holds them good, then report {tenant?}").admin()
+                .body(tenantOnly, true).answers(202, "Job", "started: follow the job"));
+        put(PEER + "/documents/{tenant}/{sha256}", "get", op("A file's bytes, for another member's document"
+                + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes").peer()
+                .answers(200, "application/octet-stream", Map.of("type", "string", "format", "binary"), "the file")
+                .answers(206, "application/octet-stream", Map.of("type", "string", "format", "binary"),
+                        "the file from the requested offset"));
+        put(PEER + "/documents/check", "post", op("This site's share of a files check {tenant?}").peer()
+                .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files per practice"));
+        put(PEER + "/documents/repair", "post", op("This site's share of a files repair {tenant?}").peer()
+                .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files found, and re-fetched"));
     }
 
     private static Map<String, Object> nonEmpty(Map<String, Object> array) {

@@ -38,7 +38,7 @@ public final class DocumentRows {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             String sha = rs.getString(1);
-                            if (ContentHash.valid(sha)) {
+                            if (DocumentStore.HASH.matcher(sha == null ? "" : sha).matches()) {
                                 out.add(new Ref(sha, rs.getLong(2), rs.getLong(3)));
                             }
                         }

@@ -13,40 +13,54 @@ import java.security.MessageDigest;
 import java.time.Instant;
 
 /**
- * This site's copy of the practices' files as replication sees it: whether a hash is here,
- * where its bytes are, and the one way a fetched file enters the store: fully received,
- * hashed to its name, fsynced, then renamed into place, so no reader ever sees a partial file
- * under a real name. Transfers in progress live under {@code documents/.incoming}, outside any
- * practice's folder, and survive a crash so that the next attempt resumes them.
+ * The practices' {@link DocumentStore}s as replication sees them: whether a hash is here, where
+ * its bytes are, and the one way a fetched file enters a store: fully received, hashed to its
+ * name by the caller, fsynced, then renamed into place, so no reader ever sees a partial file
+ * under a real name. Transfers in progress live under {@code documents/.incoming}, outside every
+ * practice's folder (and its {@code tmp/}, which a start sweeps), so that after a crash the next
+ * attempt resumes them; they are the site's own, readable by it only.
  */
 public final class LocalContent {
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIR = java.nio.file.attribute
+            .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     private final Path root;
+    private final DocumentStores stores;
 
-    /** @param root the site's documents folder (one folder per practice database inside) */
-    public LocalContent(Path root) {
+    /** @param stores the site's document stores, one per practice, under {@code root} (HOME/documents) */
+    public LocalContent(Path root, DocumentStores stores) {
         this.root = root;
+        this.stores = stores;
     }
 
     /** The file holding {@code sha} for practice database {@code db} (it may not exist). */
     public Path file(String db, String sha) {
-        return folder(db).resolve(sha.substring(0, 2)).resolve(sha);
+        return stores.of(db).path(sha);
     }
 
     public boolean has(String db, String sha) {
-        return Files.isRegularFile(file(db, sha));
+        return stores.of(db).has(sha);
     }
 
     /** Where a transfer of {@code sha} for {@code db} keeps what it has received so far. */
-    public Path partial(String db, String sha) {
-        return root.resolve(".incoming").resolve(safe(db)).resolve(sha + ".part");
+    public Path partial(String db, String sha) throws IOException {
+        return incoming(db).resolve(DocumentStore.requireHash(sha, "sha256") + ".part");
+    }
+
+    private Path incoming(String db) throws IOException {
+        Path dir = root.resolve(".incoming").resolve(safe(db));
+        if (!Files.isDirectory(dir)) {
+            dev.cusp.base.FilePermissions.privateDir(dir.getParent());
+            dev.cusp.base.FilePermissions.privateDir(dir);
+        }
+        return dir;
     }
 
     /** A private temporary file for a one-off transfer (a read-through), beside the partials. */
     public Path scratch(String db) {
         try {
-            Path dir = root.resolve(".incoming").resolve(safe(db));
-            Files.createDirectories(dir);
-            return Files.createTempFile(dir, "through-", ".part");
+            return Files.createTempFile(incoming(db), "through-", ".part",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +80,13 @@ public final class LocalContent {
         try (FileChannel ch = FileChannel.open(received, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        Files.createDirectories(target.getParent());
+        if (!Files.isDirectory(target.getParent())) {
+            try {
+                Files.createDirectory(target.getParent(), PRIVATE_DIR);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // Another transfer made it.
+            }
+        }
         try {
             Files.move(received, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -98,13 +118,14 @@ public final class LocalContent {
             return;
         }
         Path dir = root.resolve(".corrupt").resolve(safe(db));
-        Files.createDirectories(dir);
+        dev.cusp.base.FilePermissions.privateDir(dir.getParent());
+        dev.cusp.base.FilePermissions.privateDir(dir);
         Files.move(f, dir.resolve(sha + "-" + Instant.now().toEpochMilli()), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** SHA-256 of a file, read at most {@code throttle}'s pace (null: as fast as the disk goes). */
     static String hashOf(Path f, Throttle throttle) throws IOException {
-        MessageDigest d = ContentHash.digest();
+        MessageDigest d = DocumentStore.sha256();
         byte[] buf = new byte[65536];
         try (InputStream in = Files.newInputStream(f)) {
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -114,16 +135,12 @@ public final class LocalContent {
                 d.update(buf, 0, n);
             }
         }
-        return ContentHash.hex(d);
-    }
-
-    private Path folder(String db) {
-        return root.resolve(safe(db));
+        return java.util.HexFormat.of().formatHex(d.digest());
     }
 
     /** Practice database names are Cusp's own (od_NAME_ID); refuse anything that could be a path. */
     private static String safe(String db) {
-        if (!db.matches("[a-z0-9_]{1,64}")) {
+        if (!db.matches("[a-z][a-z0-9_]{0,63}")) {
             throw new IllegalArgumentException("not a practice database name: " + db);
         }
         return db;

@@ -21,7 +21,7 @@ final class ThroughStream extends FilterInputStream {
     private final Transfer.Counters counters;
     private final Path scratch;
     private final OutputStream copy;
-    private final MessageDigest digest = ContentHash.digest();
+    private final MessageDigest digest = DocumentStore.sha256();
     private boolean done;
 
     ThroughStream(InputStream in, LocalContent store, String db, String sha, Transfer.Counters counters)
@@ -58,7 +58,7 @@ final class ThroughStream extends FilterInputStream {
     private void finish() throws IOException {
         done = true;
         copy.close();
-        String got = ContentHash.hex(digest);
+        String got = java.util.HexFormat.of().formatHex(digest.digest());
         if (!got.equals(sha)) {
             Files.deleteIfExists(scratch);
             counters.rejected.incrementAndGet();

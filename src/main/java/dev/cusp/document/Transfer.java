@@ -62,7 +62,6 @@ final class Transfer {
 
     private boolean fetchFrom(Member m, String tenant, String db, String sha, long size) throws IOException {
         Path part = store.partial(db, sha);
-        Files.createDirectories(part.getParent());
         long offset = Files.exists(part) ? Files.size(part) : 0;
         if (size >= 0 && offset > size) {
             Files.delete(part);
@@ -72,7 +71,7 @@ final class Transfer {
         if (body == null) {
             return false;
         }
-        MessageDigest digest = ContentHash.digest();
+        MessageDigest digest = DocumentStore.sha256();
         if (offset > 0 && !body.fromOffset()) {
             // The site sent the whole file: start over.
             Files.delete(part);
@@ -82,6 +81,10 @@ final class Transfer {
             hashInto(part, digest);
             counters.resumed.incrementAndGet();
             LOG.info("documents: {} {}: resuming at byte {} from {}", db, sha.substring(0, 12), offset, m.name());
+        }
+        if (!Files.exists(part)) {
+            Files.createFile(part, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         }
         long written = offset;
         byte[] buf = new byte[65536];
@@ -109,7 +112,7 @@ final class Transfer {
             LOG.debug("documents: {} {}: {} of {} bytes from {}", db, sha, written, size, m.name());
             return false;
         }
-        String got = ContentHash.hex(digest);
+        String got = java.util.HexFormat.of().formatHex(digest.digest());
         if (!got.equals(sha)) {
             Files.deleteIfExists(part);
             counters.rejected.incrementAndGet();
