@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * Document replication's routes. Peer: {@code GET /api/v1/peer/documents/{tenant}/{sha256}}
+ * Document replication's routes. Peer: {@code GET /api/v1/peer/documents/{tenant}/{hash}}
  * gives another active member a file's bytes (from an offset with {@code Range: bytes=N-}, so a
  * cut transfer resumes), and {@code POST .../check} and {@code .../repair} are a site's share of
  * {@code cusp check} and {@code cusp repair}. Admin: the backlog, and the group-wide check and
@@ -57,7 +57,7 @@ public final class DocumentSyncRoutes {
     }
 
     void register(Javalin app) {
-        app.get(PEER + "/{tenant}/{sha256}", this::content, PeerAccess.ACTIVE_MEMBER);
+        app.get(PEER + "/{tenant}/{hash}", this::content, PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/check", ctx -> ctx.json(check.local(request(ctx).tenant(), false)), PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/repair", ctx -> ctx.json(check.local(request(ctx).tenant(), true)), PeerAccess.ACTIVE_MEMBER);
         app.get(ADMIN + "/sync", ctx -> ctx.json(sync.backlog()));
@@ -99,7 +99,7 @@ public final class DocumentSyncRoutes {
     }
 
     private void content(Context ctx) throws Exception {
-        String sha = DocumentStore.requireHash(ctx.pathParam("sha256"), "sha256");
+        String sha = DocumentStore.requireHash(ctx.pathParam("hash"), "hash");
         String name = ctx.pathParam("tenant");
         Tenant t = registry.find(TenantNames.requireName(name)).orElseThrow(() -> notHere());
         if (!DocumentRows.referenced(admin, t.dbName(), sha)) {

@@ -337,7 +337,7 @@ final class OpenApi {
         put(docs + "/repair", "post", op("At every active site, fetch missing files and those whose bytes do not"
                 + " hash to their name again from a site that holds them good, then report {tenant?}").admin()
                 .body(tenantOnly, true).answers(202, "Job", "started: follow the job"));
-        put(PEER + "/documents/{tenant}/{sha256}", "get", op("A file's bytes, for another member's document"
+        put(PEER + "/documents/{tenant}/{hash}", "get", op("A file's bytes, for another member's document"
                 + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes").peer()
                 .answers(200, "application/octet-stream", Map.of("type", "string", "format", "binary"), "the file")
                 .answers(206, "application/octet-stream", Map.of("type", "string", "format", "binary"),

@@ -155,7 +155,7 @@ final class OpenApiOp {
         } else if (name.equals("id")) {
             schema = Map.of("type", "string", "minLength", 1);
             description = "a job's id, as the answer that started it gave";
-        } else if (name.equals("sha256")) {
+        } else if (name.equals("hash")) {
             schema = Map.of("type", "string", "pattern", "^[0-9a-f]{64}$");
             description = "a file's SHA-256 (64 lowercase hex digits)";
         } else if (name.equals("user")) {

@@ -232,6 +232,18 @@ public final class DocumentSync implements AutoCloseable {
      * minute (the rest keep coming in the background; the result says how many are left).
      */
     public Map<String, Object> afterSeed(Job job) {
+        try {
+            return waitForFiles(job);
+        } catch (RuntimeException e) {
+            // The database is seeded and the site is a member: the files keep coming in the background.
+            LOG.warn("documents: after the seed: {}", e.getMessage());
+            job.step("the practices' files keep arriving in the background ('cusp status' shows the backlog): "
+                    + e.getMessage());
+            return Map.of("error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private Map<String, Object> waitForFiles(Job job) {
         long t0 = System.nanoTime();
         scan();
         Backlog start = backlog();
@@ -247,8 +259,13 @@ public final class DocumentSync implements AutoCloseable {
             p.put("files_left", b.files());
             p.put("bytes_left", b.bytes());
             p.put("bytes_fetched", done);
-            p.put("mb_per_second", secs == 0 ? null : Math.round(done / 1048576.0 / secs * 10) / 10.0);
-            p.put("eta_seconds", done == 0 ? null : Math.round(b.bytes() / (done / secs)));
+            // Job progress holds no nulls: a figure not known yet is left out.
+            if (secs > 0) {
+                p.put("mb_per_second", Math.round(done / 1048576.0 / secs * 10) / 10.0);
+            }
+            if (done > 0) {
+                p.put("eta_seconds", Math.round(b.bytes() / (done / secs)));
+            }
             job.progress(p);
             if (b.empty()) {
                 break;

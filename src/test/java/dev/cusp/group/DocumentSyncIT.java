@@ -147,17 +147,23 @@ class DocumentSyncIT {
                 }
             }
         }
+        // Every link to and from c now runs through a proxy: a row written at c reaches a and b through it.
+        FILES.put(upload(c, db, "routed.pdf", bytes(7000, 1000)), bytes(7000, 1000));
+        awaitConverged(a, b, c);
         cLinks.forEach(FaultyProxy::cut);
         byte[] fromA = bytes(7001, 150_000);
         byte[] fromC = bytes(7002, 120_000);
-        String shaA = upload(a, db, "cut-a.pdf", fromA);
-        String shaC = upload(c, db, "cut-c.pdf", fromC);
-        FILES.put(shaA, fromA);
-        FILES.put(shaC, fromC);
-        await("b has a's file").atMost(Duration.ofSeconds(30)).until(() -> holds(b, db, shaA));
-        await("c cut off from a's row").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
-                .until(() -> !holds(c, db, shaA) && !holds(a, db, shaC));
-        cLinks.forEach(FaultyProxy::restore);
+        try {
+            String shaA = upload(a, db, "cut-a.pdf", fromA);
+            String shaC = upload(c, db, "cut-c.pdf", fromC);
+            FILES.put(shaA, fromA);
+            FILES.put(shaC, fromC);
+            await("b has a's file").atMost(Duration.ofSeconds(30)).until(() -> holds(b, db, shaA));
+            await("c cut off from a's row").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                    .until(() -> !holds(c, db, shaA) && !holds(a, db, shaC));
+        } finally {
+            cLinks.forEach(FaultyProxy::restore);
+        }
         awaitConverged(a, b, c);
         awaitEverywhere(Duration.ofSeconds(90), a, b, c);
     }
