@@ -39,7 +39,12 @@ import dev.cusp.base.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.SiteIdentity;
+import dev.cusp.api.DocumentAdminRoutes;
+import dev.cusp.api.DocumentRoutes;
+import dev.cusp.document.DocumentPaths;
+import dev.cusp.document.DocumentStores;
 import dev.cusp.tenant.BackupPaths;
+import dev.cusp.tenant.DocumentCollection;
 import dev.cusp.tenant.LegacyBackups;
 import dev.cusp.tenant.PracticeAccounts;
 import dev.cusp.tenant.PracticeJdbc;
@@ -75,6 +80,8 @@ public final class Site implements AutoCloseable {
     private TenantService tenants;
     private Group group;
     private String url;
+    private DocumentStores documents;
+    private DocumentCollection collection;
 
     private Site(SiteHome home, Settings settings) {
         this.home = home;
@@ -145,6 +152,9 @@ public final class Site implements AutoCloseable {
                 tenants.migrations().latest());
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
                 this::status, loginThrottle(settings));
+        documents = new DocumentStores(home.documents());
+        collection = new DocumentCollection(registry, pools, documents,
+                Duration.ofMinutes(settings.get(Settings.DOCUMENT_GC_GRACE_MINUTES))).start();
         PeerTrust trust = new PeerTrust();
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
@@ -167,7 +177,12 @@ public final class Site implements AutoCloseable {
                         settings.get(Settings.QUERY_CONCURRENT_SITE)), settings.get(Settings.QUERY_MAX_BYTES)),
                 id.siteName()),
                 new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
-                updateRoutes(jobs))
+                updateRoutes(jobs), new DocumentRoutes(practice[0], documents, DocumentRoutes.local(documents),
+                        settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L,
+                        settings.get(Settings.DOCUMENT_QUOTA_MB) * 1_048_576L))
+                .with(new DocumentAdminRoutes(registry, pools, documents, new DocumentPaths(home.backups(),
+                        BackupPaths.parse(settings.get(Settings.DOCUMENT_PATHS_ALLOWED))), jobs, id.siteName(),
+                        settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
                 .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
                 .with(new TlsRoutes(home.tls().revocations())).start();
@@ -287,8 +302,22 @@ public final class Site implements AutoCloseable {
         return server;
     }
 
+    /** The practices' document stores at this site. */
+    public DocumentStores documents() {
+        return documents;
+    }
+
+    /** The collector of document contents no record refers to. */
+    public DocumentCollection documentCollection() {
+        return collection;
+    }
+
     @Override
     public synchronized void close() {
+        if (collection != null) {
+            collection.close();
+            collection = null;
+        }
         if (group != null) {
             group.close();
             group = null;

@@ -141,6 +141,21 @@ public final class Settings {
             + " Empty: HOME/backups only. A backup file is always a new file, readable by the site's user only;"
             + " it never replaces a file, follows a link or changes the folder.");
 
+    public static final Setting<Integer> DOCUMENT_MAX_MB = Setting.intRange("document.max.mb", 512, 1, 1_048_576,
+            "Largest document a practice may upload, in MiB. The upload is streamed to disk, never held in memory;"
+            + " request.max.bytes does not apply to it.");
+    public static final Setting<Integer> DOCUMENT_QUOTA_MB = Setting.intRange("document.quota.mb", 0, 0,
+            Integer.MAX_VALUE, "Most MiB of document content one practice may keep at this site, each content counted"
+            + " once (0: no quota). An upload past it is refused with 413.");
+    public static final Setting<Integer> DOCUMENT_GC_GRACE_MINUTES = Setting.intRange("document.gc.grace.minutes",
+            1440, 0, 525_600, "A document content no record refers to any more is deleted from disk after this many"
+            + " minutes: the time replication gets to bring a record that still wants it.");
+    public static final Setting<String> DOCUMENT_PATHS_ALLOWED = Setting.text("document.paths.allowed", "",
+            "|/[^,\\s]{0,400}(,/[^,\\s]{0,400})*", "empty, or absolute folders separated by commas",
+            "Folders besides HOME/backups that 'tenant import-documents' may read and 'tenant export-documents' may"
+            + " write (the admin API's dir). Empty: HOME/backups only. Links are never followed inside them; an"
+            + " export always makes a new folder.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
@@ -149,7 +164,8 @@ public final class Settings {
             ADDRESS, DB_BIND, MONITOR_LAG_SECONDS, MONITOR_STUCK_SECONDS, MONITOR_FENCE, MONITOR_WEBHOOK,
             MONITOR_CLOCK_SKEW_SECONDS, MONITOR_DISK_MIN_FREE_PERCENT, MONITOR_DISK_MIN_FREE_MB,
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
-            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED);
+            SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
+            DOCUMENT_MAX_MB, DOCUMENT_QUOTA_MB, DOCUMENT_GC_GRACE_MINUTES, DOCUMENT_PATHS_ALLOWED);
 
     private final Map<String, Object> values;
 
