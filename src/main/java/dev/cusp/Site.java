@@ -39,7 +39,12 @@ import dev.cusp.base.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.SiteIdentity;
+import dev.cusp.api.DocumentAdminRoutes;
+import dev.cusp.api.DocumentRoutes;
+import dev.cusp.document.DocumentPaths;
+import dev.cusp.document.DocumentStores;
 import dev.cusp.tenant.BackupPaths;
+import dev.cusp.tenant.DocumentCollection;
 import dev.cusp.tenant.LegacyBackups;
 import dev.cusp.tenant.PracticeAccounts;
 import dev.cusp.tenant.PracticeJdbc;
@@ -74,9 +79,11 @@ public final class Site implements AutoCloseable {
     private ApiServer server;
     private TenantService tenants;
     private Group group;
-    private dev.cusp.document.DocumentSync documentSync;
-    private dev.cusp.document.Scrub scrub;
+    private dev.cusp.docsync.DocumentSync documentSync;
+    private dev.cusp.docsync.Scrub scrub;
     private String url;
+    private DocumentStores documents;
+    private DocumentCollection collection;
 
     private Site(SiteHome home, Settings settings) {
         this.home = home;
@@ -147,6 +154,9 @@ public final class Site implements AutoCloseable {
                 tenants.migrations().latest());
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
                 this::status, loginThrottle(settings));
+        documents = new DocumentStores(home.documents());
+        collection = new DocumentCollection(registry, pools, documents,
+                Duration.ofMinutes(settings.get(Settings.DOCUMENT_GC_GRACE_MINUTES))).start();
         PeerTrust trust = new PeerTrust();
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
@@ -169,11 +179,17 @@ public final class Site implements AutoCloseable {
                         settings.get(Settings.QUERY_CONCURRENT_SITE)), settings.get(Settings.QUERY_MAX_BYTES)),
                 id.siteName()),
                 new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
-                updateRoutes(jobs))
+                updateRoutes(jobs), new DocumentRoutes(practice[0], documents,
+                        startDocumentSync(registry).source(DocumentRoutes.local(documents)),
+                        settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L,
+                        settings.get(Settings.DOCUMENT_QUOTA_MB) * 1_048_576L))
+                .with(new DocumentAdminRoutes(registry, pools, documents, new DocumentPaths(home.backups(),
+                        BackupPaths.parse(settings.get(Settings.DOCUMENT_PATHS_ALLOWED))), jobs, id.siteName(),
+                        settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L))
                 .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
                 .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
                 .with(new TlsRoutes(home.tls().revocations()))
-                .with(documentRoutes(registry, jobs)).start();
+                .with(documentSyncRoutes(registry, jobs)).start();
         String address = settings.get(Settings.ADDRESS);
         publishRevocations(id.siteName(), address);
 
@@ -212,23 +228,26 @@ public final class Site implements AutoCloseable {
         home.tls().revocations().publish();
     }
 
-    /** Document replication (issue 17): the sync, its scrub, and their routes; joins wait for the files. */
-    private dev.cusp.api.DocumentSyncRoutes documentRoutes(TenantRegistry registry, Jobs jobs) {
-        documentSync = new dev.cusp.document.DocumentSync(admin, registry, group,
-                new dev.cusp.document.LocalContent(home.documents(),
-                        new dev.cusp.document.DocumentStores(home.documents())), home.tls(),
-                settings.get(Settings.DOCUMENTS_SYNC_PARALLEL), settings.get(Settings.DOCUMENTS_SYNC_KBPS),
-                settings.get(Settings.DOCUMENTS_BACKLOG_ALERT_MINUTES)).start();
-        scrub = new dev.cusp.document.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENTS_SCRUB_KBPS))
+    /** Document replication (issue 17): the sync and its scrub; joins wait for the files. */
+    private dev.cusp.docsync.DocumentSync startDocumentSync(TenantRegistry registry) {
+        documentSync = new dev.cusp.docsync.DocumentSync(admin, registry, group,
+                new dev.cusp.docsync.LocalContent(home.documents(), documents), home.tls(),
+                settings.get(Settings.DOCUMENT_SYNC_PARALLEL), settings.get(Settings.DOCUMENT_SYNC_KBPS),
+                settings.get(Settings.DOCUMENT_BACKLOG_ALERT_MINUTES)).start();
+        scrub = new dev.cusp.docsync.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENT_SCRUB_KBPS))
                 .start();
         group.afterSeed(documentSync::afterSeed);
         group.documentStatus(documentSync::backlog);
-        return new dev.cusp.api.DocumentSyncRoutes(documentSync, new dev.cusp.document.DocumentCheck(admin, registry,
+        return documentSync;
+    }
+
+    private dev.cusp.api.DocumentSyncRoutes documentSyncRoutes(TenantRegistry registry, Jobs jobs) {
+        return new dev.cusp.api.DocumentSyncRoutes(documentSync, new dev.cusp.docsync.DocumentCheck(admin, registry,
                 group, documentSync, new dev.cusp.group.PeerClient(home.tls())), registry, admin, jobs);
     }
 
     /** Document replication at this site (read-through for downloads, tests). */
-    public dev.cusp.document.DocumentSync documentSync() {
+    public dev.cusp.docsync.DocumentSync documentSync() {
         return documentSync;
     }
 
@@ -310,6 +329,16 @@ public final class Site implements AutoCloseable {
         return server;
     }
 
+    /** The practices' document stores at this site. */
+    public DocumentStores documents() {
+        return documents;
+    }
+
+    /** The collector of document contents no record refers to. */
+    public DocumentCollection documentCollection() {
+        return collection;
+    }
+
     @Override
     public synchronized void close() {
         if (scrub != null) {
@@ -319,6 +348,10 @@ public final class Site implements AutoCloseable {
         if (documentSync != null) {
             documentSync.close();
             documentSync = null;
+        }
+        if (collection != null) {
+            collection.close();
+            collection = null;
         }
         if (group != null) {
             group.close();

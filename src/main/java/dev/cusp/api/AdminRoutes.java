@@ -150,6 +150,7 @@ public final class AdminRoutes {
         m.put("tenant", name);
         m.put("database", r.database());
         m.put("file", r.file() == null ? null : r.file().toString());
+        m.put("documents", r.documents() == null ? null : r.documents().toString());
         ctx.json(m);
     }
 

@@ -48,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
                      PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
-                     QueryRoutes query, CheckRoutes check, UpdateRoutes update) {
+                     QueryRoutes query, CheckRoutes check, UpdateRoutes update, DocumentRoutes documents) {
         this.query = query;
         this.metrics = metrics;
         this.tls = tls;
@@ -102,6 +102,7 @@ public final class ApiServer implements AutoCloseable {
         // routes (nearly every request) come first. The query route goes before them, or
         // POST /t/{tenant}/{entity} would take it; no other routes live under /api/v1/t.
         query.register(app);
+        documents.register(app);
         practice.register(app);
         admin.register(app);
         group.register(app);
@@ -133,6 +134,12 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer with(DocumentSyncRoutes documents) {
         documents.register(app);
         documents.gauges(metrics.registry());
+        return this;
+    }
+
+    /** Registers the document import and export routes (before {@link #start}). */
+    public ApiServer with(DocumentAdminRoutes documents) {
+        documents.register(app);
         return this;
     }
 

@@ -2,10 +2,10 @@ package dev.cusp.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.document.DocumentStore;
-import dev.cusp.document.DocumentCheck;
-import dev.cusp.document.DocumentRows;
-import dev.cusp.document.DocumentSync;
-import dev.cusp.document.FileReport;
+import dev.cusp.docsync.DocumentCheck;
+import dev.cusp.docsync.DocumentRows;
+import dev.cusp.docsync.DocumentSync;
+import dev.cusp.docsync.FileReport;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;

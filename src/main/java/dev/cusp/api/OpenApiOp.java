@@ -69,6 +69,13 @@ final class OpenApiOp {
         return this;
     }
 
+    /** A body of raw bytes of any media type (a file upload): its Content-Type is the file's own. */
+    OpenApiOp rawBody(String description) {
+        body = Map.of("required", true, "description", description, "content", Map.of("*/*", Map.of("schema",
+                Map.of("type", "string", "contentMediaType", "application/octet-stream"))));
+        return this;
+    }
+
     /** A JSON answer of the named component schema. */
     OpenApiOp answers(int status, String schema, String description) {
         return answers(status, JSON, ref(schema), description);

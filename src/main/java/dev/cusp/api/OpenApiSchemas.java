@@ -237,8 +237,8 @@ final class OpenApiSchemas {
         s.put("TenantBackup", closed(List.of(), props("to_file", Map.of("type", "boolean", "default", false,
                 "description", "write a file instead of a backup database"), "file", Map.of("type", "string",
                 "minLength", 1, "description", "the file to write, inside the site's backup folder"))));
-        s.put("TenantBackupResult", obj(List.of("tenant", "database", "file"), props("tenant", string,
-                "database", nullableString, "file", nullableString)));
+        s.put("TenantBackupResult", obj(List.of("tenant", "database", "file", "documents"), props("tenant", string,
+                "database", nullableString, "file", nullableString, "documents", nullableString)));
         s.put("TenantDropped", obj(List.of("tenant", "dropped_databases", "final_backup", "documents_kept"), props(
                 "tenant", string, "dropped_databases", Map.of("type", "array", "items", string),
                 "final_backup", nullableString, "documents_kept", nullableString)));

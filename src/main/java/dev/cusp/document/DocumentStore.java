@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -28,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -71,6 +73,7 @@ public final class DocumentStore {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path root;
+    private final ReentrantReadWriteLock collecting = new ReentrantReadWriteLock();
 
     /** The store in a practice's document folder (made if missing). */
     public DocumentStore(Path folder) {
@@ -147,13 +150,23 @@ public final class DocumentStore {
                         + expectedSha256 + " given; nothing was kept (was the file changed or cut short?)", "sha256");
             }
             Path target = fileOf(hash);
-            boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-            if (!existed) {
-                mkdir(target.getParent());
-                // rename(2) replaces atomically: a concurrent put of the same bytes is harmless.
-                move(part, target);
-                kept = true;
-                fsyncDir(target.getParent());
+            boolean existed;
+            // Against the collector: content found here is touched (its idle time starts again)
+            // before the caller refers to it, and the collector deletes only under the write lock.
+            collecting.readLock().lock();
+            try {
+                existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+                if (existed) {
+                    Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+                } else {
+                    mkdir(target.getParent());
+                    // rename(2) replaces atomically: a concurrent put of the same bytes is harmless.
+                    move(part, target);
+                    kept = true;
+                    fsyncDir(target.getParent());
+                }
+            } finally {
+                collecting.readLock().unlock();
             }
             return new Stored(hash, size, existed);
         } finally {
@@ -200,6 +213,21 @@ public final class DocumentStore {
     /** Removes a content; false when it was not here. Only for a collector that checked no row refers to it. */
     public boolean delete(String sha256) throws IOException {
         return Files.deleteIfExists(fileOf(requireHash(sha256, "sha256")));
+    }
+
+    /**
+     * Removes a content unless it was written or put again at or after {@code cutoff}: the
+     * collector's delete, which no concurrent {@link #put} of the same bytes can lose.
+     */
+    public boolean deleteIfIdleSince(String sha256, Instant cutoff) throws IOException {
+        Path f = fileOf(requireHash(sha256, "sha256"));
+        collecting.writeLock().lock();
+        try {
+            Instant at = storedAt(sha256);
+            return at != null && at.isBefore(cutoff) && Files.deleteIfExists(f);
+        } finally {
+            collecting.writeLock().unlock();
+        }
     }
 
     /** Every hash stored here, in no particular order (names that are not hashes are skipped). */

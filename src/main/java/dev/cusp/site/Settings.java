@@ -141,18 +141,33 @@ public final class Settings {
             + " Empty: HOME/backups only. A backup file is always a new file, readable by the site's user only;"
             + " it never replaces a file, follows a link or changes the folder.");
 
+    public static final Setting<Integer> DOCUMENT_MAX_MB = Setting.intRange("document.max.mb", 512, 1, 1_048_576,
+            "Largest document a practice may upload, in MiB. The upload is streamed to disk, never held in memory;"
+            + " request.max.bytes does not apply to it.");
+    public static final Setting<Integer> DOCUMENT_QUOTA_MB = Setting.intRange("document.quota.mb", 0, 0,
+            Integer.MAX_VALUE, "Most MiB of document content one practice may keep at this site, each content counted"
+            + " once (0: no quota). An upload past it is refused with 413.");
+    public static final Setting<Integer> DOCUMENT_GC_GRACE_MINUTES = Setting.intRange("document.gc.grace.minutes",
+            1440, 0, 525_600, "A document content no record refers to any more is deleted from disk after this many"
+            + " minutes: the time replication gets to bring a record that still wants it.");
+    public static final Setting<String> DOCUMENT_PATHS_ALLOWED = Setting.text("document.paths.allowed", "",
+            "|/[^,\\s]{0,400}(,/[^,\\s]{0,400})*", "empty, or absolute folders separated by commas",
+            "Folders besides HOME/backups that 'tenant import-documents' may read and 'tenant export-documents' may"
+            + " write (the admin API's dir). Empty: HOME/backups only. Links are never followed inside them; an"
+            + " export always makes a new folder.");
+
     // Document replication (issue 17): how a site fetches the files its rows name from the others.
-    public static final Setting<Integer> DOCUMENTS_SYNC_PARALLEL = Setting.intRange("documents.sync.parallel", 4, 1, 64,
+    public static final Setting<Integer> DOCUMENT_SYNC_PARALLEL = Setting.intRange("document.sync.parallel", 4, 1, 64,
             "Files this site fetches from other sites at once (document replication, read-through excluded).");
-    public static final Setting<Integer> DOCUMENTS_SYNC_KBPS = Setting.intRange("documents.sync.kbps", 0, 0, 10_000_000,
+    public static final Setting<Integer> DOCUMENT_SYNC_KBPS = Setting.intRange("document.sync.kbps", 0, 0, 10_000_000,
             "Most KiB per second this site's document replication reads from other sites, all transfers together"
             + " (0: no limit). Set it on a site behind a slow link so fetching files leaves room for the practice's"
             + " own traffic; a download that reads a missing file through from a peer is not held to it.");
-    public static final Setting<Integer> DOCUMENTS_BACKLOG_ALERT_MINUTES = Setting.intRange(
-            "documents.backlog.alert.minutes", 15, 1, 10080,
+    public static final Setting<Integer> DOCUMENT_BACKLOG_ALERT_MINUTES = Setting.intRange(
+            "document.backlog.alert.minutes", 15, 1, 10080,
             "An alert (DOCUMENT_BACKLOG) is raised while a file this site lacks has been missing this long; it clears"
             + " when the backlog is older no more.");
-    public static final Setting<Integer> DOCUMENTS_SCRUB_KBPS = Setting.intRange("documents.scrub.kbps", 2048, 0,
+    public static final Setting<Integer> DOCUMENT_SCRUB_KBPS = Setting.intRange("document.scrub.kbps", 2048, 0,
             10_000_000, "How fast the background scrub re-reads stored files to find ones whose bytes no longer hash"
             + " to their name (bit rot), in KiB per second (0: no scrub). A bad file is re-fetched from a good site.");
 
@@ -165,7 +180,8 @@ public final class Settings {
             MONITOR_CLOCK_SKEW_SECONDS, MONITOR_DISK_MIN_FREE_PERCENT, MONITOR_DISK_MIN_FREE_MB,
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
-            DOCUMENTS_SYNC_PARALLEL, DOCUMENTS_SYNC_KBPS, DOCUMENTS_BACKLOG_ALERT_MINUTES, DOCUMENTS_SCRUB_KBPS);
+            DOCUMENT_MAX_MB, DOCUMENT_QUOTA_MB, DOCUMENT_GC_GRACE_MINUTES, DOCUMENT_PATHS_ALLOWED,
+            DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS);
 
     private final Map<String, Object> values;
 

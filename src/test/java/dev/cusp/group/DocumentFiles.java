@@ -3,19 +3,23 @@ package dev.cusp.group;
 import dev.cusp.document.DocumentStore;
 import dev.cusp.document.DocumentStores;
 import dev.cusp.support.TestSite;
-import java.io.ByteArrayInputStream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.tenant.TenantService;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.HexFormat;
 import java.util.Random;
 
 /**
- * What the document replication tests do to a site's files: add a document as an upload does
- * (content into the practice's store, then its row, written at that site so that it replicates),
- * and look at what a site holds.
+ * What the document replication tests do to a site's files: upload and download through the
+ * practice API, and look at what a site's store holds.
  */
 final class DocumentFiles {
     private DocumentFiles() {
@@ -36,21 +40,33 @@ final class DocumentFiles {
         return new DocumentStores(s.site.home().documents()).of(db);
     }
 
-    /** Stores {@code content} at {@code s} and writes its row there; returns its hash. */
-    static String upload(TestSite s, String db, String name, byte[] content) throws Exception {
-        String sha;
-        try (InputStream in = new ByteArrayInputStream(content)) {
-            sha = store(s, db).put(in, null, Long.MAX_VALUE).sha256();
-        }
-        try (Connection c = s.site.node().adminConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO `" + db + "`.document (patient_id, file_name, mime_type, size_bytes, sha256)"
-                        + " VALUES (1, ?, 'application/octet-stream', ?, ?)")) {
-            ps.setString(1, name);
-            ps.setLong(2, content.length);
-            ps.setString(3, sha);
-            ps.executeUpdate();
-        }
-        return sha;
+    /** A document as the upload answered it. */
+    record Uploaded(long id, String sha) {
+    }
+
+    private static final java.util.Map<String, String> TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String token(TestSite s, TenantService.Created t) {
+        return TOKENS.computeIfAbsent(s.url + "/" + t.tenant().name(), k -> GroupSites.login(s, t));
+    }
+
+    /** Uploads {@code content} at {@code s} through the practice API (its row is written there and replicates). */
+    static Uploaded upload(TestSite s, TenantService.Created t, String name, byte[] content) throws Exception {
+        HttpResponse<String> r = s.http.send(HttpRequest.newBuilder(URI.create(s.url + "/api/v1/t/"
+                        + t.tenant().name() + "/documents/upload?file_name=" + name)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token(s, t)).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode row = dev.cusp.base.JsonMapping.MAPPER.readTree(r.body());
+        assertThat(row.path("sha256").asText()).isEqualTo(sha(content));
+        return new Uploaded(row.path("id").asLong(), row.path("sha256").asText());
+    }
+
+    /** Downloads a document's content at {@code s}. */
+    static HttpResponse<byte[]> download(TestSite s, TenantService.Created t, long id) throws Exception {
+        return s.http.send(HttpRequest.newBuilder(URI.create(s.url + "/api/v1/t/" + t.tenant().name() + "/documents/"
+                        + id + "/content")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token(s, t)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** True when {@code s} holds the file and its bytes hash to its name. */

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Document replication on real sites: peers a, b and c in a mesh (c behind a slow link:
- * documents.sync.kbps=256), and d, which joins later as a report replica of a. Files are added
+ * document.sync.kbps=256), and d, which joins later as a report replica of a. Files are added
  * as an upload adds them (content, then the row); every site ends up holding every file, its
  * bytes hashing to its name, through concurrent uploads, a partition, a read-through, a
  * corruption found by check and mended by repair, and a join.
@@ -62,7 +62,7 @@ class DocumentSyncIT {
     static String db;
     static final Map<String, byte[]> FILES = new ConcurrentHashMap<>();
     static final List<FaultyProxy> PROXIES = new ArrayList<>();
-    static final Map<String, String> QUIET = Map.of("documents.scrub.kbps", "0");
+    static final Map<String, String> QUIET = Map.of("document.scrub.kbps", "0");
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,7 +72,7 @@ class DocumentSyncIT {
         a = fa.get();
         b = fb.get();
         Future<TestSite> fc = ex.submit(() -> TestSite.start("docsync-c", with("site.name", "c",
-                "documents.sync.kbps", "256")));
+                "document.sync.kbps", "256")));
         assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
         c = fc.get();
         Future<TestSite> fd = ex.submit(() -> TestSite.start("docsync-d", with("site.name", "d")));
@@ -121,7 +121,7 @@ class DocumentSyncIT {
             done.add(ex.submit(() -> {
                 for (int i = 0; i < 4; i++) {
                     byte[] content = bytes(s.site.group().siteName().hashCode() * 100L + i, 20_000 + i * 40_000);
-                    FILES.put(upload(s, db, s.site.group().siteName() + i + ".jpg", content), content);
+                    FILES.put(upload(s, t, s.site.group().siteName() + i + ".jpg", content).sha(), content);
                 }
                 return null;
             }));
@@ -148,14 +148,14 @@ class DocumentSyncIT {
             }
         }
         // Every link to and from c now runs through a proxy: a row written at c reaches a and b through it.
-        FILES.put(upload(c, db, "routed.pdf", bytes(7000, 1000)), bytes(7000, 1000));
+        FILES.put(upload(c, t, "routed.pdf", bytes(7000, 1000)).sha(), bytes(7000, 1000));
         awaitConverged(a, b, c);
         cLinks.forEach(FaultyProxy::cut);
         byte[] fromA = bytes(7001, 150_000);
         byte[] fromC = bytes(7002, 120_000);
         try {
-            String shaA = upload(a, db, "cut-a.pdf", fromA);
-            String shaC = upload(c, db, "cut-c.pdf", fromC);
+            String shaA = upload(a, t, "cut-a.pdf", fromA).sha();
+            String shaC = upload(c, t, "cut-c.pdf", fromC).sha();
             FILES.put(shaA, fromA);
             FILES.put(shaC, fromC);
             await("b has a's file").atMost(Duration.ofSeconds(30)).until(() -> holds(b, db, shaA));
@@ -173,18 +173,18 @@ class DocumentSyncIT {
     void aDownloadReadsThroughWhileTheBacklogIsNotEmpty() throws Exception {
         // c fetches at 256 KiB/s: this 2 MB file stays in its backlog for seconds.
         byte[] big = bytes(8001, 2 * 1024 * 1024);
-        String sha = upload(a, db, "pano.jpg", big);
+        DocumentFiles.Uploaded up = upload(a, t, "pano.jpg", big);
+        String sha = up.sha();
         FILES.put(sha, big);
         await("the row at c").atMost(Duration.ofSeconds(30)).until(() -> count(c, "SELECT COUNT(*) FROM `" + db
                 + "`.document WHERE sha256 = '" + sha + "'") == 1);
         await("c sees the file missing").atMost(Duration.ofSeconds(10))
                 .until(() -> admin(c, "GET", "/api/v1/admin/documents/sync", null).json().path("files").asLong() >= 1);
         assertThat(holds(c, db, sha)).isFalse();
-        byte[] read;
-        try (InputStream in = c.site.documentSync().readThrough(t.tenant(), sha).orElseThrow()) {
-            read = in.readAllBytes();
-        }
-        assertThat(DocumentFiles.sha(read)).isEqualTo(sha);
+        HttpResponse<byte[]> read = DocumentFiles.download(c, t, up.id());
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+        assertThat(DocumentFiles.sha(read.body())).isEqualTo(sha);
         // Stored on the way: the next read is local.
         assertThat(holds(c, db, sha)).isTrue();
         awaitEverywhere(Duration.ofSeconds(60), a, b, c);

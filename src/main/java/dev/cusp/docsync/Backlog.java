@@ -1,4 +1,4 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param fetchedFiles  files fetched from other sites since this site started (read-throughs included)
  * @param resumed       transfers that went on from where a cut left them, since start
  * @param rejected      transfers refused because the bytes did not hash to the file's name, or ran past its size
- * @param alertMinutes  documents.backlog.alert.minutes: the backlog's age that raises DOCUMENT_BACKLOG
+ * @param alertMinutes  document.backlog.alert.minutes: the backlog's age that raises DOCUMENT_BACKLOG
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Backlog(long files, long bytes, Long oldestSeconds, int transfers, long fetchedFiles,

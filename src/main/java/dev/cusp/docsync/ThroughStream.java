@@ -1,5 +1,6 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
+import dev.cusp.document.DocumentStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
+import dev.cusp.document.DocumentStores;
+import dev.cusp.document.DocumentStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
 import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;

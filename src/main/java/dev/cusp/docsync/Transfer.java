@@ -1,5 +1,6 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
+import dev.cusp.document.DocumentStore;
 import dev.cusp.group.Member;
 import java.io.IOException;
 import java.io.InputStream;

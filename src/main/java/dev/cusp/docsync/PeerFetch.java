@@ -1,4 +1,4 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
 import dev.cusp.group.Member;
 import dev.cusp.tls.CertificateAuthority;

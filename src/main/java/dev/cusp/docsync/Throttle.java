@@ -1,4 +1,4 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
 /**
  * A shared byte budget per second (a token bucket holding at most one second's worth): every

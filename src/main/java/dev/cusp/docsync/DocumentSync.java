@@ -1,5 +1,6 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
+import dev.cusp.document.ContentSource;
 import dev.cusp.error.CuspException;
 import dev.cusp.group.Fault;
 import dev.cusp.group.Group;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * every practice's rows (polling, read the safe way: {@link DocumentRows}) for hashes whose
  * bytes are not here and fetches each from a site that holds it: first the site that wrote the
  * row, then the sites this one replicates from (a ring's upstream, a replica's source), then
- * any other member. {@code documents.sync.parallel} transfers run at once, all held together
- * to {@code documents.sync.kbps}; a cut transfer resumes where it stopped. A file no site gives
+ * any other member. {@code document.sync.parallel} transfers run at once, all held together
+ * to {@code document.sync.kbps}; a cut transfer resumes where it stopped. A file no site gives
  * is tried again later, less and less often (at most every 30 s).
  */
 public final class DocumentSync implements AutoCloseable {
@@ -86,6 +87,21 @@ public final class DocumentSync implements AutoCloseable {
         this.unthrottled = new Transfer(peers, store, new Throttle(0), counters);
         this.alertMinutes = alertMinutes;
         this.workers = Executors.newFixedThreadPool(parallel, Thread.ofVirtual().name("documents-", 0).factory());
+    }
+
+    /** A download's content source: {@code local} first, then read-through from a peer. */
+    public ContentSource source(ContentSource local) {
+        return new ContentSource() {
+            @Override
+            public java.nio.channels.FileChannel open(String db, String sha256) throws IOException {
+                return local.open(db, sha256);
+            }
+
+            @Override
+            public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha256) {
+                return DocumentSync.this.readThrough(tenant, db, sha256);
+            }
+        };
     }
 
     /** Starts watching; a join or re-seed waits for the files through {@link #afterSeed}. */
@@ -205,7 +221,7 @@ public final class DocumentSync implements AutoCloseable {
         String site = group.siteName();
         // Whole minutes of age and file counts only: the alert is raised again when they change, not every look.
         group.monitor().siteAlert(ALERT, Fault.DOCUMENT_BACKLOG, String.format(java.util.Locale.ROOT,
-                "%s lacks %d practice file(s) (%.1f MB), the oldest for %d minutes (documents.backlog.alert.minutes=%d)",
+                "%s lacks %d practice file(s) (%.1f MB), the oldest for %d minutes (document.backlog.alert.minutes=%d)",
                 site, b.files(), b.bytes() / 1048576.0, b.oldestSeconds() / 60, alertMinutes),
                 Fault.DOCUMENT_BACKLOG.fix(site, site));
     }
@@ -319,14 +335,14 @@ public final class DocumentSync implements AutoCloseable {
      * site holds it. The stream fails at its end, instead of ending cleanly, if the bytes were
      * not the file's.
      */
-    public java.util.Optional<java.io.InputStream> readThrough(Tenant t, String sha) {
-        long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(t.dbName()))
+    public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha) {
+        long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
                 .mapToLong(m -> m.changedBy).findFirst().orElse(0);
         for (Member m : candidates(changedBy)) {
             try {
-                PeerFetch.Body body = peers.open(m, t.name(), sha, 0);
+                PeerFetch.Body body = peers.open(m, tenant, sha, 0);
                 if (body != null) {
-                    return java.util.Optional.of(new ThroughStream(body.in(), store, t.dbName(), sha, counters));
+                    return java.util.Optional.of(new ThroughStream(body.in(), store, db, sha, counters));
                 }
             } catch (IOException e) {
                 LOG.debug("documents: read-through {} from {}: {}", sha, m.name(), e.getMessage());

@@ -1,4 +1,4 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background scrub: re-reads every stored file slowly ({@code documents.scrub.kbps}) and
+ * The background scrub: re-reads every stored file slowly ({@code document.scrub.kbps}) and
  * checks that its bytes still hash to its name. A file that does not (bit rot, a disk error, a
  * hand edit) is set aside and fetched again from a site that holds it good. One pass after
  * another, a minute apart.

@@ -1,5 +1,6 @@
-package dev.cusp.document;
+package dev.cusp.docsync;
 
+import dev.cusp.document.DocumentStore;
 import dev.cusp.tenant.TenantObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
