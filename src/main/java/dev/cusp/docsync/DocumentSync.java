@@ -74,6 +74,9 @@ public final class DocumentSync implements AutoCloseable {
     private final Map<String, Missing> missing = new ConcurrentHashMap<>();
     private final Object wake = new Object();
     private volatile boolean running = true;
+    private volatile boolean force = true;
+    private String lastPosition = "";
+    private long lastFullScan;
     private Thread scanner;
 
     public DocumentSync(DataSource admin, TenantRegistry registry, Group group, LocalContent store,
@@ -136,13 +139,46 @@ public final class DocumentSync implements AutoCloseable {
 
     /** Looks again now (a repair, a check that set files aside, a join that waits). */
     public void nudge() {
+        force = true;
         synchronized (wake) {
             wake.notifyAll();
         }
     }
 
-    /** One look at every practice's rows: records what is missing and starts transfers that are due. */
-    void scan() {
+    /**
+     * One look: when the node's GTID position moved (a row changed here or arrived), or on a
+     * nudge, or every 30 s, reads every practice's rows and records what is missing; then starts
+     * the transfers that are due. A site with a thousand idle practices so costs one query a look.
+     */
+    synchronized void scan() {
+        String pos = position();
+        boolean rows = force || !pos.equals(lastPosition) || System.nanoTime() - lastFullScan > 30_000_000_000L;
+        if (rows) {
+            force = false;
+            lastPosition = pos;
+            lastFullScan = System.nanoTime();
+            readRows();
+        }
+        Instant now = Instant.now();
+        for (Missing m : missing.values()) {
+            if (!m.running && !m.nextTry.isAfter(now)) {
+                m.running = true;
+                workers.execute(() -> work(m));
+            }
+        }
+        alert();
+    }
+
+    private String position() {
+        try (java.sql.Connection c = admin.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT @@global.gtid_current_pos")) {
+            return rs.next() ? String.valueOf(rs.getString(1)) : "";
+        } catch (SQLException e) {
+            return "unknown " + System.nanoTime();
+        }
+    }
+
+    private void readRows() {
         Set<String> seen = new HashSet<>();
         for (Tenant t : registry.all()) {
             List<DocumentRows.Ref> refs;
@@ -163,21 +199,20 @@ public final class DocumentSync implements AutoCloseable {
             }
         }
         missing.keySet().retainAll(seen);
-        Instant now = Instant.now();
-        for (Missing m : missing.values()) {
-            if (!m.running && !m.nextTry.isAfter(now)) {
-                m.running = true;
-                workers.execute(() -> work(m));
-            }
-        }
-        alert();
     }
 
     private void work(Missing m) {
         try {
-            if (transfer.fetch(candidates(m.changedBy), m.tenant, m.db, m.sha, m.size)) {
+            String why = transfer.fetch(candidates(m.changedBy), m.tenant, m.db, m.sha, m.size);
+            if (why == null) {
                 missing.remove(m.db + "/" + m.sha);
                 return;
+            }
+            // Said once per file at INFO (a partition would otherwise repeat it for every file every 30 s).
+            if (m.failures == 0) {
+                LOG.info("documents: {} {}: no site gave it yet, trying again ({})", m.tenant, m.sha, why);
+            } else {
+                LOG.debug("documents: {} {}: still missing ({})", m.tenant, m.sha, why);
             }
             m.failures++;
             m.nextTry = Instant.now().plusMillis(Math.min(30_000, 500L << Math.min(m.failures, 6)));
@@ -207,7 +242,11 @@ public final class DocumentSync implements AutoCloseable {
 
     /** Fetches one file now, unthrottled (a repair, or a check that found it missing). */
     public boolean fetchNow(Tenant t, String sha, long size) {
-        return unthrottled.fetch(candidates(0), t.name(), t.dbName(), sha, size);
+        String why = unthrottled.fetch(candidates(0), t.name(), t.dbName(), sha, size);
+        if (why != null) {
+            LOG.warn("documents: {} {}: no site gave a good copy ({})", t.name(), sha, why);
+        }
+        return why == null;
     }
 
     /** Raises DOCUMENT_BACKLOG while the oldest missing file is older than the setting, and clears it after. */
@@ -248,6 +287,7 @@ public final class DocumentSync implements AutoCloseable {
      * minute (the rest keep coming in the background; the result says how many are left).
      */
     public Map<String, Object> afterSeed(Job job) {
+        force = true;
         try {
             return waitForFiles(job);
         } catch (RuntimeException e) {

@@ -44,21 +44,23 @@ final class Transfer {
         this.counters = counters;
     }
 
-    /** True once the file is in the store; false when no site gave it (the reasons are logged). */
-    boolean fetch(List<Member> candidates, String tenant, String db, String sha, long size) {
+    /** Null once the file is in the store; else why no site gave it (each site asked, and its answer). */
+    String fetch(List<Member> candidates, String tenant, String db, String sha, long size) {
         if (store.has(db, sha)) {
-            return true;
+            return null;
         }
+        List<String> why = new java.util.ArrayList<>();
         for (Member m : candidates) {
             try {
                 if (fetchFrom(m, tenant, db, sha, size)) {
-                    return true;
+                    return null;
                 }
+                why.add(m.name() + ": not there");
             } catch (IOException | RuntimeException e) {
-                LOG.debug("documents: {} {} from {}: {}", db, sha, m.name(), e.getMessage());
+                why.add(m.name() + ": " + e.getMessage());
             }
         }
-        return false;
+        return why.isEmpty() ? "no other active member" : String.join("; ", why);
     }
 
     private boolean fetchFrom(Member m, String tenant, String db, String sha, long size) throws IOException {
