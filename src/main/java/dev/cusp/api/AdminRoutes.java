@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** The site-admin API: everything the CLI does goes through here. */
-public final class AdminRoutes {
+public final class AdminRoutes implements RouteModule {
     private static final String BASE = "/api/v1/admin";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminRoutes.class);
     /** The one site-admin user name; any other name fails like a wrong password. */
@@ -41,9 +41,10 @@ public final class AdminRoutes {
         this.siteStatus = siteStatus;
     }
 
-    void register(Javalin app) {
-        app.get("/api/v1/health", ctx -> Json.send(ctx, Map.of("status", "ok")));
-        app.post(BASE + "/login", this::login);
+    @Override
+    public void register(Javalin app) {
+        app.get("/api/v1/health", ctx -> Json.send(ctx, Map.of("status", "ok")), ApiRole.PUBLIC);
+        app.post(BASE + "/login", this::login, ApiRole.ADMIN_LOGIN);
         Before.under(app, BASE, ctx -> {
             if (!ctx.path().equals(BASE + "/login")) {
                 if (!sessions.require(ctx.header("Authorization")).siteAdmin()) {
@@ -52,15 +53,15 @@ public final class AdminRoutes {
                 }
             }
         });
-        app.get(BASE + "/status", ctx -> ctx.json(status()));
-        app.get(BASE + "/tenants", ctx -> ctx.json(Map.of("tenants", list())));
-        app.post(BASE + "/tenants", this::create);
-        app.get(BASE + "/tenants/{name}", ctx -> ctx.json(show(ctx.pathParam("name"))));
-        app.post(BASE + "/tenants/{name}/backup", this::backup);
-        app.post(BASE + "/tenants/{name}/suspend", ctx -> ctx.json(describe(tenants.suspend(name(ctx)), null)));
-        app.post(BASE + "/tenants/{name}/resume", ctx -> ctx.json(describe(tenants.resume(name(ctx)), null)));
-        app.delete(BASE + "/tenants/{name}", this::drop);
-        app.post(BASE + "/tenants/{name}/seed-data", ctx -> SeedDataRoute.handle(ctx, tenants));
+        app.get(BASE + "/status", ctx -> ctx.json(status()), ApiRole.ADMIN_READ);
+        app.get(BASE + "/tenants", ctx -> ctx.json(Map.of("tenants", list())), ApiRole.ADMIN_READ);
+        app.post(BASE + "/tenants", this::create, ApiRole.ADMIN_WRITE);
+        app.get(BASE + "/tenants/{name}", ctx -> ctx.json(show(ctx.pathParam("name"))), ApiRole.ADMIN_READ);
+        app.post(BASE + "/tenants/{name}/backup", this::backup, ApiRole.ADMIN_WRITE);
+        app.post(BASE + "/tenants/{name}/suspend", ctx -> ctx.json(describe(tenants.suspend(name(ctx)), null)), ApiRole.ADMIN_WRITE);
+        app.post(BASE + "/tenants/{name}/resume", ctx -> ctx.json(describe(tenants.resume(name(ctx)), null)), ApiRole.ADMIN_WRITE);
+        app.delete(BASE + "/tenants/{name}", this::drop, ApiRole.ADMIN_WRITE);
+        app.post(BASE + "/tenants/{name}/seed-data", ctx -> SeedDataRoute.handle(ctx, tenants), ApiRole.ADMIN_WRITE);
     }
 
     private void login(Context ctx) {

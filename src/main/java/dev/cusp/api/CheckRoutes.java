@@ -22,7 +22,7 @@ import java.util.Map;
  * other site does when the checking site asks. A rewrite only re-writes the authority's rows
  * as they are, so replication carries them.
  */
-public final class CheckRoutes {
+public final class CheckRoutes implements RouteModule {
     private static final String ADMIN = "/api/v1/admin/group";
     private static final String PEER = "/api/v1/peer/check";
     private final CheckService check;
@@ -35,7 +35,8 @@ public final class CheckRoutes {
         this.group = group;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.post(ADMIN + "/check", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant");
@@ -46,7 +47,7 @@ public final class CheckRoutes {
                 return r;
             });
             ctx.status(202).json(job.describe());
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post(ADMIN + "/repair", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "from");
@@ -62,7 +63,7 @@ public final class CheckRoutes {
                 return r;
             });
             ctx.status(202).json(job.describe());
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post(PEER + "/chunk", ctx -> {
             JsonNode b = range(ctx);
             ctx.json(check.chunk(b.path("db").asText(), b.path("table").asText(), b.path("lo").asLong(),

@@ -27,7 +27,7 @@ import java.util.Map;
  * is on the site's machine, in a folder {@link DocumentPaths} allows. The admin before-handler
  * has required the site admin's token.
  */
-public final class DocumentAdminRoutes {
+public final class DocumentAdminRoutes implements RouteModule {
     private static final String BASE = "/api/v1/admin/tenants/{name}/documents";
 
     private final TenantRegistry registry;
@@ -49,7 +49,8 @@ public final class DocumentAdminRoutes {
         this.maxBytes = maxBytes;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.post(BASE + "/import", ctx -> {
             Tenant t = active(ctx.pathParam("name"));
             Path dir = paths.importFrom(dir(Json.body(ctx)));
@@ -64,7 +65,7 @@ public final class DocumentAdminRoutes {
             });
             ctx.status(202);
             Json.send(ctx, job.describe());
-        });
+        }, ApiRole.ADMIN_WRITE);
         app.post(BASE + "/export", ctx -> {
             Tenant t = active(ctx.pathParam("name"));
             Path dir = paths.exportTo(dir(Json.body(ctx)));
@@ -78,7 +79,7 @@ public final class DocumentAdminRoutes {
             });
             ctx.status(202);
             Json.send(ctx, job.describe());
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
     }
 
     private static String dir(JsonNode b) {

@@ -37,7 +37,7 @@ import javax.sql.DataSource;
  * that practice names at this site (every practice replicates to every member), found by a
  * name that is checked to be a hash and a practice known here, never a path from the request.
  */
-public final class DocumentSyncRoutes {
+public final class DocumentSyncRoutes implements RouteModule {
     private static final String PEER = "/api/v1/peer/documents";
     private static final String ADMIN = "/api/v1/admin/documents";
     private static final Pattern OPEN_RANGE = Pattern.compile("bytes=(\\d{1,18})-");
@@ -46,9 +46,11 @@ public final class DocumentSyncRoutes {
     private final TenantRegistry registry;
     private final DataSource admin;
     private final Jobs jobs;
+    private final MetricsRoutes metrics;
 
     public DocumentSyncRoutes(DocumentSync sync, DocumentCheck check, TenantRegistry registry, DataSource admin,
-                              Jobs jobs) {
+                              Jobs jobs, MetricsRoutes metrics) {
+        this.metrics = metrics;
         this.sync = sync;
         this.check = check;
         this.registry = registry;
@@ -56,13 +58,16 @@ public final class DocumentSyncRoutes {
         this.jobs = jobs;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
+        gauges(metrics.registry());
         app.get(PEER + "/{tenant}/{hash}", this::content, PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/check", ctx -> ctx.json(check.local(request(ctx).tenant(), false)), PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/repair", ctx -> ctx.json(check.local(request(ctx).tenant(), true)), PeerAccess.ACTIVE_MEMBER);
-        app.get(ADMIN + "/sync", ctx -> ctx.json(sync.backlog()));
-        app.post(ADMIN + "/check", ctx -> start(ctx, "documents-check", false));
-        app.post(ADMIN + "/repair", ctx -> start(ctx, "documents-repair", true));
+        app.get(ADMIN + "/sync", ctx -> ctx.json(sync.backlog()), ApiRole.ADMIN_READ);
+        // A check or repair changes no replicated data (a repair re-fetches verified files): a replica starts them too.
+        app.post(ADMIN + "/check", ctx -> start(ctx, "documents-check", false), ApiRole.ADMIN_AT_REPLICA);
+        app.post(ADMIN + "/repair", ctx -> start(ctx, "documents-repair", true), ApiRole.ADMIN_AT_REPLICA);
     }
 
     /** {@code /metrics}: the backlog (no practice names: totals only). */

@@ -21,7 +21,7 @@ import java.util.Map;
  * no tenant names, data or secrets, only the site's replication health and resource use, so
  * it needs no token (a scraper could not renew one).
  */
-public final class MetricsRoutes {
+public final class MetricsRoutes implements RouteModule {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Group group;
     private final MultiGauge linkState;
@@ -66,12 +66,13 @@ public final class MetricsRoutes {
         return registry;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.get("/metrics", ctx -> {
             refreshLinks();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
             ctx.result(registry.scrape());
-        });
+        }, ApiRole.PUBLIC);
     }
 
     private void refreshLinks() {
