@@ -36,7 +36,7 @@ record ByteRange(long first, long last) {
                 return size == 0 ? null : new ByteRange(Math.max(0, size - suffix), size - 1);
             }
             long first = Long.parseLong(a);
-            long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
             if (first < 0 || last < first) {
                 return null;
             }

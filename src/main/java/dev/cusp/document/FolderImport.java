@@ -158,7 +158,9 @@ public final class FolderImport {
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
                 String n = f.getFileName().toString();
-                if (!a.isRegularFile() || n.startsWith(".") || SKIPPED_NAMES.contains(n.toLowerCase())) {
+                boolean exportManifest = f.getParent().equals(dir) && n.equals(FolderExport.MANIFEST);
+                if (!a.isRegularFile() || n.startsWith(".") || SKIPPED_NAMES.contains(n.toLowerCase())
+                        || exportManifest) {
                     skipped[0]++;
                     return FileVisitResult.CONTINUE;
                 }
@@ -215,8 +217,9 @@ public final class FolderImport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long merged = rs.getLong(4);
+                    Long mergedInto = rs.wasNull() ? null : merged;
                     Patient p = new Patient(rs.getLong(1), FolderNames.letters(rs.getString(2) + rs.getString(3)),
-                            rs.wasNull() ? null : merged);
+                            mergedInto);
                     byId.put(p.id(), p);
                     if (p.mergedInto() == null) {
                         byName.computeIfAbsent(p.letters(), k -> new ArrayList<>()).add(p);
