@@ -251,7 +251,7 @@ public final class DocumentSync implements AutoCloseable {
 
     /** Raises DOCUMENT_BACKLOG while the oldest missing file is older than the setting, and clears it after. */
     private void alert() {
-        Instant oldest = missing.values().stream().map(m -> m.since).min(Instant::compareTo).orElse(null);
+        Instant oldest = stillMissing().map(m -> m.since).min(Instant::compareTo).orElse(null);
         if (oldest == null || Duration.between(oldest, Instant.now()).toMinutes() < alertMinutes) {
             group.monitor().clearSiteAlert(ALERT);
             return;
@@ -265,12 +265,20 @@ public final class DocumentSync implements AutoCloseable {
                 Fault.DOCUMENT_BACKLOG.fix(site, site));
     }
 
+    /**
+     * The files still missing: a read-through may have stored one while its background transfer
+     * still runs (that transfer then ends at once: the file is there).
+     */
+    private java.util.stream.Stream<Missing> stillMissing() {
+        return missing.values().stream().filter(m -> !store.has(m.db, m.sha));
+    }
+
     public Backlog backlog() {
         long files = 0;
         long bytes = 0;
         Instant oldest = null;
         int transfers = 0;
-        for (Missing m : missing.values()) {
+        for (Missing m : stillMissing().toList()) {
             files++;
             bytes += Math.max(0, m.size);
             oldest = oldest == null || m.since.isBefore(oldest) ? m.since : oldest;

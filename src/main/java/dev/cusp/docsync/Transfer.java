@@ -94,6 +94,12 @@ final class Transfer {
         try (InputStream in = body.in();
              OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (int n; (n = in.read(buf)) > 0; ) {
+                if (store.has(db, sha)) {
+                    // Stored meanwhile by a read-through: nothing more to fetch (the partial is dropped).
+                    out.close();
+                    Files.deleteIfExists(part);
+                    return true;
+                }
                 throttle.take(n);
                 written += n;
                 if (size >= 0 && written > size) {
