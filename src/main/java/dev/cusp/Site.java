@@ -41,7 +41,12 @@ import dev.cusp.base.FilePermissions;
 import dev.cusp.site.Settings;
 import dev.cusp.site.SiteHome;
 import dev.cusp.site.SiteIdentity;
+import dev.cusp.api.DocumentAdminRoutes;
+import dev.cusp.api.DocumentRoutes;
+import dev.cusp.document.DocumentPaths;
+import dev.cusp.document.DocumentStores;
 import dev.cusp.tenant.BackupPaths;
+import dev.cusp.tenant.DocumentCollection;
 import dev.cusp.tenant.LegacyBackups;
 import dev.cusp.tenant.PracticeAccounts;
 import dev.cusp.tenant.PracticeJdbc;
@@ -79,7 +84,11 @@ public final class Site implements AutoCloseable {
     private dev.cusp.restore.Restorer restorer;
     private dev.cusp.backup.BackupScheduler backupScheduler;
     private Group group;
+    private dev.cusp.docsync.DocumentSync documentSync;
+    private dev.cusp.docsync.Scrub scrub;
     private String url;
+    private DocumentStores documents;
+    private DocumentCollection collection;
 
     private Site(SiteHome home, Settings settings) {
         this.home = home;
@@ -159,6 +168,9 @@ public final class Site implements AutoCloseable {
                 practiceJdbc, practice::tenantChanged, migrations);
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
                 this::status, loginThrottle(settings));
+        documents = new DocumentStores(home.documents());
+        collection = new DocumentCollection(registry, pools, documents,
+                Duration.ofMinutes(settings.get(Settings.DOCUMENT_GC_GRACE_MINUTES))).start();
         PeerTrust trust = new PeerTrust();
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
@@ -200,6 +212,16 @@ public final class Site implements AutoCloseable {
                 new TlsRoutes(home.tls().revocations()),
                 new dev.cusp.api.BackupRoutes(backups, backupScheduler, jobs),
                 new dev.cusp.api.RestoreRoutes(restorer, jobs)));
+        // Documents: the practice API's document routes go before the practice routes (whose
+        // /{entity}/{id} would take /documents/search); replication's routes add their gauges to /metrics.
+        routes.add(1, new DocumentRoutes(practice, documents,
+                startDocumentSync(registry).source(DocumentRoutes.local(documents)),
+                settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L, settings.get(Settings.DOCUMENT_QUOTA_MB) * 1_048_576L));
+        routes.add(new DocumentAdminRoutes(registry, pools, documents, new DocumentPaths(home.backups(),
+                BackupPaths.parse(settings.get(Settings.DOCUMENT_PATHS_ALLOWED))), jobs, id.siteName(),
+                settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L));
+        routes.add(documentSyncRoutes(registry, jobs, routes.stream().filter(MetricsRoutes.class::isInstance)
+                .map(MetricsRoutes.class::cast).findFirst().orElseThrow()));
         routes.addAll(moreRoutes);
         server = new ApiServer(new ApiServer.Wiring(settings, home.tls(), trust, new RoutePolicy(group, registry, pools),
                 routes)).start();
@@ -240,6 +262,29 @@ public final class Site implements AutoCloseable {
             node.reloadTls();
         }
         home.tls().revocations().publish();
+    }
+
+    /** Document replication (issue 17): the sync and its scrub; joins wait for the files. */
+    private dev.cusp.docsync.DocumentSync startDocumentSync(TenantRegistry registry) {
+        documentSync = new dev.cusp.docsync.DocumentSync(admin, registry, group,
+                new dev.cusp.docsync.LocalContent(home.documents(), documents), home.tls(),
+                settings.get(Settings.DOCUMENT_SYNC_PARALLEL), settings.get(Settings.DOCUMENT_SYNC_KBPS),
+                settings.get(Settings.DOCUMENT_BACKLOG_ALERT_MINUTES)).start();
+        scrub = new dev.cusp.docsync.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENT_SCRUB_KBPS))
+                .start();
+        group.documents().afterSeed(documentSync::afterSeed);
+        group.documents().status(documentSync::backlog);
+        return documentSync;
+    }
+
+    private dev.cusp.api.DocumentSyncRoutes documentSyncRoutes(TenantRegistry registry, Jobs jobs, MetricsRoutes metrics) {
+        return new dev.cusp.api.DocumentSyncRoutes(documentSync, new dev.cusp.docsync.DocumentCheck(admin, registry,
+                group, documentSync, new dev.cusp.group.PeerClient(home.tls())), registry, admin, jobs, metrics);
+    }
+
+    /** Document replication at this site (read-through for downloads, tests). */
+    public dev.cusp.docsync.DocumentSync documentSync() {
+        return documentSync;
     }
 
     private static dev.cusp.api.LoginThrottle loginThrottle(Settings settings) {
@@ -336,6 +381,16 @@ public final class Site implements AutoCloseable {
         return server;
     }
 
+    /** The practices' document stores at this site. */
+    public DocumentStores documents() {
+        return documents;
+    }
+
+    /** The collector of document contents no record refers to. */
+    public DocumentCollection documentCollection() {
+        return collection;
+    }
+
     @Override
     public synchronized void close() {
         if (restorer != null) {
@@ -343,6 +398,18 @@ public final class Site implements AutoCloseable {
         }
         if (backupScheduler != null) {
             backupScheduler.stop();
+        }
+        if (scrub != null) {
+            scrub.close();
+            scrub = null;
+        }
+        if (documentSync != null) {
+            documentSync.close();
+            documentSync = null;
+        }
+        if (collection != null) {
+            collection.close();
+            collection = null;
         }
         if (group != null) {
             group.close();

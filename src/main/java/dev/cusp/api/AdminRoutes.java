@@ -145,7 +145,8 @@ public final class AdminRoutes implements RouteModule {
             file = f == null ? null : Path.of(f);
         }
         TenantService.Backup r = tenants.backup(name, toFile, file);
-        ctx.json(new BackupDone(name, r.database(), r.file() == null ? null : r.file().toString()));
+        ctx.json(new BackupDone(name, r.database(), r.file() == null ? null : r.file().toString(),
+                r.documents() == null ? null : r.documents().toString()));
     }
 
     private void drop(Context ctx) {

@@ -64,6 +64,11 @@ public final class MetricsRoutes implements RouteModule {
                 .register(registry);
     }
 
+    /** The registry, for the gauges other route classes add (document replication). */
+    io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     @Override
     public void register(Javalin app) {
         app.get("/metrics", ctx -> {

@@ -38,8 +38,10 @@ final class OpenApi {
         d.admin();
         d.group();
         d.practice();
+        d.documents();
         d.peer();
         d.backups();
+        d.documentSync();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.1.0");
         doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION,
@@ -279,6 +281,61 @@ final class OpenApi {
         }
     }
 
+    /** The document routes ({@link DocumentRoutes}, {@link DocumentAdminRoutes}). */
+    private void documents() {
+        String docs = T + "/documents";
+        Map<String, Object> id = Map.of("type", "integer", "minimum", 1);
+        Map<String, Object> category = Map.of("type", "string", "minLength", 1, "maxLength", 40, "description",
+                "letters, digits, spaces, '.', '_' and '-'");
+        Map<String, Object> dateTime = Map.of("type", "string", "pattern", OpenApiSchemas.LOCAL_DATE_TIME_IN);
+        Map<String, Object> dateOrTime = Map.of("type", "string", "pattern",
+                "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?)?$");
+        Map<String, Object> binary = Map.of("type", "string", "contentMediaType", "application/octet-stream");
+        put(docs + "/upload", "post", op("Upload a document: the body is the file (streamed to disk, hashed as it"
+                + " arrives), its Content-Type the file's MIME type, the metadata in the query. Refused with nothing"
+                + " kept: empty (400), over document.max.mb or the practice's document.quota.mb (413), a sha256 that"
+                + " does not match (400), an unknown patient (400), a body cut short (400 or the connection closed)."
+                + " Identical content is stored once").practice()
+                .query("file_name", true, Map.of("type", "string", "minLength", 1, "maxLength", 255), "the"
+                        + " document's name as the user knows it; data only, never a path")
+                .query("patient_id", false, id, "the patient; none for an unfiled document")
+                .query("description", false, Map.of("type", "string", "maxLength", 255), "a description")
+                .query("category", false, category, "e.g. xray, photo, letter, consent")
+                .query("taken_at", false, dateTime, "when the image was taken or the letter written")
+                .query("sha256", false, Map.of("type", "string", "pattern", "^[0-9a-f]{64}$"), "the file's SHA-256 as"
+                        + " the sender computed it: a file whose bytes hash otherwise is refused")
+                .rawBody("the file's bytes")
+                .answers(201, "Document", "stored: the document's record"));
+        put(docs + "/search", "get", op("Search documents by patient, category and the date taken (taken_from"
+                + " inclusive, taken_to exclusive)").practice()
+                .query("patient_id", false, id, "only this patient's documents")
+                .query("category", false, category, "only this category")
+                .query("taken_from", false, dateOrTime, "taken at or after")
+                .query("taken_to", false, dateOrTime, "taken before")
+                .query("page", false, Map.of("type", "integer", "minimum", 1, "maximum", 1_000_000, "default", 1),
+                        "the page, from 1")
+                .query("size", false, Map.of("type", "integer", "minimum", 1, "maximum", 200, "default", 50),
+                        "records per page")
+                .answers(200, "DocumentPage", "one page of matching documents, by id"));
+        put(docs + "/{id}/content", "get", op("Download a document's file: ETag is its SHA-256 (If-None-Match"
+                + " answers 304), one Range (206, or 416 past the end; If-Range honoured), always as an attachment"
+                + " with nosniff and a sandboxing Content-Security-Policy. 503 while its content has not reached this"
+                + " site").practice()
+                .answers(200, "*/*", binary, "the whole file, in its own MIME type")
+                .answers(206, "*/*", binary, "the range asked for (Content-Range)")
+                .empty(304, "unchanged (If-None-Match)"));
+        String admin = ADMIN + "/tenants/{name}/documents";
+        Map<String, Object> dir = OpenApiSchemas.closed(List.of("dir"), props("dir", Map.of("type", "string",
+                "pattern", "^/", "description", "an absolute folder on the site's machine, in HOME/backups or a"
+                        + " folder document.paths.allowed lists")));
+        put(admin + "/import", "post", op("Import an A-to-Z folder into a practice: patients matched by number,"
+                + " else by unique name, else kept unfiled; links are not followed; idempotent. The job's progress"
+                + " has files, bytes, rate and eta; its result the report").admin().body(dir, true)
+                .answers(202, "Job", "started: follow the job"));
+        put(admin + "/export", "post", op("Export a practice's documents to a new plain A-to-Z folder with a"
+                + " manifest.sha256").admin().body(dir, true).answers(202, "Job", "started: follow the job"));
+    }
+
     private void peer() {
         put(PEER + "/hello", "get", op("Public facts about this site, for a site about to join; no certificate"
                 + " needed").answers(200, "Object", "the site's name, version and schema versions"));
@@ -353,6 +410,29 @@ final class OpenApi {
                 .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants, "wait_gtid",
                         Map.of("type", "string"), "timeout_seconds", Map.of("type", "integer"))), true)
                 .answers(200, "Object", "what each tenant's schema is here"));
+    }
+
+    /** Document replication (DocumentSyncRoutes): the backlog, the files' check and repair, a file by hash. */
+    private void documentSync() {
+        String docs = "/api/v1/admin/documents";
+        Map<String, Object> tenantOnly = OpenApiSchemas.closed(List.of(), props("tenant", STRING));
+        put(docs + "/sync", "get", op("This site's document replication: files and bytes missing here, the age of"
+                + " the oldest, transfers running, totals fetched").admin().answers(200, "Object", "the backlog"));
+        put(docs + "/check", "post", op("At every active site, check that each hash a practice's document rows name"
+                + " is stored and hashes to its name {tenant?}").admin().body(tenantOnly, true)
+                .answers(202, "Job", "started: follow the job"));
+        put(docs + "/repair", "post", op("At every active site, fetch missing files and those whose bytes do not"
+                + " hash to their name again from a site that holds them good, then report {tenant?}").admin()
+                .body(tenantOnly, true).answers(202, "Job", "started: follow the job"));
+        put(PEER + "/documents/{tenant}/{hash}", "get", op("A file's bytes, for another member's document"
+                + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes").peer()
+                .answers(200, "application/octet-stream", Map.of("type", "string", "format", "binary"), "the file")
+                .answers(206, "application/octet-stream", Map.of("type", "string", "format", "binary"),
+                        "the file from the requested offset"));
+        put(PEER + "/documents/check", "post", op("This site's share of a files check {tenant?}").peer()
+                .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files per practice"));
+        put(PEER + "/documents/repair", "post", op("This site's share of a files repair {tenant?}").peer()
+                .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files found, and re-fetched"));
     }
 
     private static Map<String, Object> nonEmpty(Map<String, Object> array) {

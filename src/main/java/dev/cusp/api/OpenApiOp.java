@@ -69,6 +69,13 @@ final class OpenApiOp {
         return this;
     }
 
+    /** A body of raw bytes of any media type (a file upload): its Content-Type is the file's own. */
+    OpenApiOp rawBody(String description) {
+        body = Map.of("required", true, "description", description, "content", Map.of("*/*", Map.of("schema",
+                Map.of("type", "string", "contentMediaType", "application/octet-stream"))));
+        return this;
+    }
+
     /** A JSON answer of the named component schema. */
     OpenApiOp answers(int status, String schema, String description) {
         return answers(status, JSON, ref(schema), description);
@@ -155,6 +162,9 @@ final class OpenApiOp {
         } else if (name.equals("id")) {
             schema = Map.of("type", "string", "minLength", 1);
             description = "a job's id, as the answer that started it gave";
+        } else if (name.equals("hash")) {
+            schema = Map.of("type", "string", "pattern", "^[0-9a-f]{64}$");
+            description = "a file's SHA-256 (64 lowercase hex digits)";
         } else if (name.equals("user")) {
             schema = Map.of("type", "string", "minLength", 1, "maxLength", 64);
             description = "a practice user's name";

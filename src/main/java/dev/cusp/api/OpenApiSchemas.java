@@ -245,8 +245,8 @@ final class OpenApiSchemas {
         s.put("RestoreOrder", closed(List.of("tenant", "from"), props("tenant", string, "from", string, "fromGtid",
                 nullableString)));
         s.put("RestoreApplied", obj(List.of("tenant", "from"), props("tenant", string, "from", string)));
-        s.put("TenantBackupResult", obj(List.of("tenant", "database", "file"), props("tenant", string,
-                "database", nullableString, "file", nullableString)));
+        s.put("TenantBackupResult", obj(List.of("tenant", "database", "file", "documents"), props("tenant", string,
+                "database", nullableString, "file", nullableString, "documents", nullableString)));
         s.put("TenantDropped", obj(List.of("tenant", "dropped_databases", "final_backup", "documents_kept"), props(
                 "tenant", string, "dropped_databases", Map.of("type", "array", "items", string),
                 "final_backup", nullableString, "documents_kept", nullableString)));

@@ -58,7 +58,7 @@ public final class PracticeRoutes implements RouteModule {
 
     /** Work done inside one tenant transaction. */
     @FunctionalInterface
-    private interface Work {
+    interface Work {
         Object run(Connection c, Actor actor) throws SQLException;
     }
 
@@ -333,7 +333,7 @@ public final class PracticeRoutes implements RouteModule {
      * The caller's session, which must belong to the tenant in the URL. Checked once per request
      * (by the before-handler) and kept on the request for the route itself.
      */
-    private Sessions.Session session(Context ctx) {
+    Sessions.Session session(Context ctx) {
         Sessions.Session checked = ctx.attribute(SESSION);
         return checked != null ? checked : session(ctx, ctx.pathParam("tenant"));
     }
@@ -355,7 +355,7 @@ public final class PracticeRoutes implements RouteModule {
      * Runs a read on an autocommit connection: each statement sees committed data, and a
      * single-row read costs one round trip instead of three (begin, select, commit).
      */
-    private Object read(Context ctx, Work work) throws SQLException {
+    Object read(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
         try (TenantPools.Lease l = pools.lease(t)) {
@@ -365,7 +365,7 @@ public final class PracticeRoutes implements RouteModule {
         }
     }
 
-    private Object tx(Context ctx, Work work) throws SQLException {
+    Object tx(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
         try (TenantPools.Lease l = pools.lease(t)) {
@@ -408,7 +408,7 @@ public final class PracticeRoutes implements RouteModule {
         return e;
     }
 
-    private Tenant tenant(String name) {
+    Tenant tenant(String name) {
         CachedTenant ct = cache.get(name);
         long now = System.nanoTime();
         if (ct == null || now - ct.at() > TENANT_TTL_NANOS) {

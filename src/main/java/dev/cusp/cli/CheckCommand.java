@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code cusp check [TENANT]}: compare every table at every active site of the group. */
 @Command(name = "check", mixinStandardHelpOptions = true, description = "Compare TENANT's tables (default: every"
         + " tenant's) at every active site of the group, by chunked checksums at an aligned GTID position, and name"
-        + " the rows that differ. Exit code 9 when some differ.")
+        + " the rows that differ; then check that every site holds each file the practice's documents name, its"
+        + " bytes hashing to its name. Exit code 9 when rows differ or files are missing or corrupt.")
 public final class CheckCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -37,15 +38,19 @@ public final class CheckCommand implements Callable<Integer> {
         }
         JsonNode raw = JobWatcher.follow(client, job, null, out, json).result();
         CheckReport r = AdminClient.read(raw, CheckReport.class);
+        JsonNode files = FileCheck.run(client, "check", tenant, out, json);
+        boolean clean = r.clean() && files.path("clean").asBoolean();
         if (json) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) raw).set("documents", files);
             Output.json(out, raw);
         } else {
             CheckReports.print(out, r);
-            if (!r.clean()) {
+            FileCheck.print(out, files);
+            if (!clean) {
                 out.printf("To make every site match one peer: cusp repair%s --from SITE%n",
                         tenant == null ? "" : " " + tenant);
             }
         }
-        return r.clean() ? 0 : CheckReports.DIFFERENCES;
+        return clean ? 0 : CheckReports.DIFFERENCES;
     }
 }

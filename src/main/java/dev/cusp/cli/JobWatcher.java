@@ -29,7 +29,15 @@ final class JobWatcher {
                 }
             }
             JsonNode p = j.progress();
-            if (!quiet && p.has("bytes") && System.currentTimeMillis() - lastProgress > 2000) {
+            if (!quiet && p.has("files_total") && System.currentTimeMillis() - lastProgress > 2000) {
+                lastProgress = System.currentTimeMillis();
+                long eta = p.path("eta_seconds").asLong(-1);
+                out.printf("    %,d of %,d files, %s of %s, %s/s%s%n", p.path("files").asLong(),
+                        p.path("files_total").asLong(), Output.size(p.path("bytes").asLong()),
+                        Output.size(p.path("bytes_total").asLong()), Output.size(p.path("bytes_per_second").asLong()),
+                        eta >= 0 ? ", about " + eta + " s left" : "");
+                out.flush();
+            } else if (!quiet && p.has("bytes") && System.currentTimeMillis() - lastProgress > 2000) {
                 lastProgress = System.currentTimeMillis();
                 SeedProgress s = AdminClient.read(p, SeedProgress.class);
                 out.printf("    %s copied, ~%,d rows%s%s%n", Output.size(s.bytes()), s.rows(),

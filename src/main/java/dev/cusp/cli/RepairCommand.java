@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code cusp repair [TENANT] --from SITE}: make every site match one peer, row by row. */
 @Command(name = "repair", mixinStandardHelpOptions = true, description = "Check, then make every site match SITE:"
         + " each differing row is re-written (or deleted) at SITE, and replication carries the fix to the other"
-        + " sites; then check again. SITE must be an active, reachable peer. Exit code 9 when rows still differ.")
+        + " sites; then check again. Then every site fetches the practices' files it lacks, or holds corrupt, again from"
+        + " a site that holds them good. SITE must be an active, reachable peer. Exit code 9 when rows still differ"
+        + " or files are still missing or corrupt.")
 public final class RepairCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
@@ -39,9 +41,7 @@ public final class RepairCommand implements Callable<Integer> {
         }
         JsonNode raw = JobWatcher.follow(client, job, null, out, json).result();
         RepairReport r = AdminClient.read(raw, RepairReport.class);
-        if (json) {
-            Output.json(out, raw);
-        } else {
+        if (!json) {
             out.println("Before:");
             CheckReports.print(out, r.before());
             out.printf("Re-wrote %,d row(s) and deleted %,d at %s.%n", r.rowsRewritten(), r.rowsDeleted(), r.from());
@@ -51,6 +51,19 @@ public final class RepairCommand implements Callable<Integer> {
             out.println("After:");
             CheckReports.print(out, r.after());
         }
-        return r.clean() ? 0 : CheckReports.DIFFERENCES;
+        // Files: each site fetches its missing and corrupt ones again from a site that holds them good.
+        JsonNode mended = FileCheck.run(client, "repair", tenant, out, json);
+        JsonNode files = FileCheck.run(client, "check", tenant, out, json);
+        if (json) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) raw).set("documents_repair", mended);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) raw).set("documents", files);
+            Output.json(out, raw);
+        } else {
+            out.println("Files repaired:");
+            FileCheck.print(out, mended);
+            out.println("Files after:");
+            FileCheck.print(out, files);
+        }
+        return r.clean() && files.path("clean").asBoolean() ? 0 : CheckReports.DIFFERENCES;
     }
 }

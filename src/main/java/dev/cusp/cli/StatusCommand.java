@@ -51,6 +51,15 @@ public final class StatusCommand implements Callable<Integer> {
                 site.path("open_tenant_pools").asText(), site.path("open_tenant_connections").asText());
         Output.tenantTable(out, AdminClient.read(s, Tenants.class).tenants());
         Output.group(out, AdminClient.read(g, GroupView.class));
+        for (JsonNode member : g.path("sites")) {
+            JsonNode d = member.path("documents");
+            if (d.isObject()) {
+                out.printf("Documents at %s: %d file(s) missing (%.1f MB)%s; fetched %d since start%n",
+                        member.path("name").asText(), d.path("files").asLong(), d.path("bytes").asLong() / 1048576.0,
+                        d.path("oldest_seconds").isNull() ? "" : ", the oldest for " + d.path("oldest_seconds")
+                                .asLong() + " s", d.path("fetched_files").asLong());
+            }
+        }
         return 0;
     }
 }

@@ -13,6 +13,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, 2),
     CONFLICT(409, 6),
     PAYLOAD_TOO_LARGE(413, 2),
+    /** A download's Range lies outside the file: the answer's Content-Range gives its size. */
+    RANGE_NOT_SATISFIABLE(416, 2),
     LOCKED(423, 7),
     /** Too many failed logins from a client address or for a user: wait the answer's Retry-After. */
     TOO_MANY_REQUESTS(429, 7),

@@ -113,6 +113,12 @@ public enum Fault {
             null,
             "free disk space at {site} (old backups in HOME/backups, files that are not Cusp's) or give it more;"
                     + " binary logs kept for an absent member go when it is back or 'cusp site remove'd"),
+    DOCUMENT_BACKLOG(Health.LAGGING, true,
+            "{site} has lacked a practice's file for longer than document.backlog.alert.minutes: no reachable site"
+                    + " holds it, or the transfers are slower than the uploads.",
+            "keeps fetching every missing file from a site that holds it, resuming cut transfers",
+            "'cusp status' at {site} shows the backlog; check that the other sites are up and reachable over HTTPS"
+                    + " from {site}, or raise document.sync.kbps; 'cusp check' names files no site holds"),
     APPLIER_ERROR(Health.BROKEN, false,
             "the applier at {site} stopped on an error Cusp does not know how to mend.",
             null,
@@ -173,7 +179,8 @@ public enum Fault {
 
     /** True for the faults of a whole site (raised by its watches), false for those of one link. */
     public boolean ofSite() {
-        return holdsWrites() || this == CLOCK_SKEW || this == DISK_LOW || this == BINLOG_BUDGET;
+        return holdsWrites() || this == CLOCK_SKEW || this == DISK_LOW || this == BINLOG_BUDGET
+                || this == DOCUMENT_BACKLOG;
     }
 
     /** A fault that came from an error number (as opposed to a state such as lag or a stop). */

@@ -31,6 +31,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -71,6 +72,7 @@ public final class Group implements AutoCloseable {
     private final RemoteJobs remote;
     private final GroupStatus status;
     private final GroupLoops loops;
+    private final DocumentHooks documentHooks = new DocumentHooks();
     /** The peer client and the binary log keeper, reached by tests in this package. */
     final PeerClient peers;
     final BinlogKeeper binlogs;
@@ -113,12 +115,14 @@ public final class Group implements AutoCloseable {
                 "sql".equals(settings.get(Settings.SEED_FORMAT)));
         this.invitations = new Invitations(site, invites, new Admission(site, invites, admin, secrets, groupTrust),
                 reconciler, home.tls(), admin);
-        this.joining = new Joining(site, tenants, reconciler, home, secrets, snapshots, groupTrust, channels, peers);
+        this.joining = new Joining(site, tenants, reconciler, home, secrets, snapshots, groupTrust, channels, peers,
+                documentHooks);
         this.reseeding = new Reseeding(site, peers, admin, home.backups(), node.config(), reconciler, channels,
-                snapshots);
+                snapshots, documentHooks);
         this.departures = new Departures(site, peers, reconciler, admin);
         this.remote = new RemoteJobs(members, peers);
-        this.status = new GroupStatus(site, admin, channels, peers, monitor, watch, versions, reconciler);
+        this.status = new GroupStatus(site, admin, channels, peers, monitor, watch, versions, reconciler,
+                documentHooks);
         this.loops = new GroupLoops(reconciler, disk, watch, binlogs, site);
     }
 
@@ -288,5 +292,22 @@ public final class Group implements AutoCloseable {
 
     public PeerTrust trust() {
         return peerTrust;
+    }
+
+    /** The hooks by which document replication joins in (after a seed, and in the status). */
+    public DocumentHooks documents() {
+        return documentHooks;
+    }
+
+    /** Every member of the group as last read (this site included). */
+    public List<Member> members() {
+        return site.known();
+    }
+
+    /** The members this site replicates from now: where a row it has just received came through. */
+    public List<Member> sources() {
+        List<Member> all = site.known();
+        return all.stream().filter(m -> m.name().equals(site.siteName())).findFirst()
+                .map(me -> Topology.sourcesOf(me, all, site.topology())).orElse(List.of());
     }
 }

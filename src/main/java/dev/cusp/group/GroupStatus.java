@@ -26,9 +26,10 @@ final class GroupStatus {
     private final PeerWatch watch;
     private final VersionGate versions;
     private final Reconciler reconciler;
+    private final DocumentHooks documents;
 
     GroupStatus(Membership site, DataSource admin, ReplicationChannels channels, PeerClient peers, Monitor monitor,
-                PeerWatch watch, VersionGate versions, Reconciler reconciler) {
+                PeerWatch watch, VersionGate versions, Reconciler reconciler, DocumentHooks documents) {
         this.site = site;
         this.admin = admin;
         this.channels = channels;
@@ -37,6 +38,7 @@ final class GroupStatus {
         this.watch = watch;
         this.versions = versions;
         this.reconciler = reconciler;
+        this.documents = documents;
     }
 
     /** This site's own replication state: what {@code /peer/status} returns to the others. */
@@ -52,7 +54,8 @@ final class GroupStatus {
         return new PeerStatus(clockMs, site.siteName(), me == null ? "standalone" : me.role(), site.version(),
                 id.serverId(), id.gtidDomainId(), me == null ? null : me.seedGtid(), site.seeding(), p.current(),
                 p.binlog(), watch.clockOffsets(), site.readOnly(), siteHealth, links, monitor.fenced().orElse(null),
-                monitor.deletionGuard().orElse(null), monitor.alerts(false), reconciler.lastError(), versions.holds());
+                monitor.deletionGuard().orElse(null), monitor.alerts(false), reconciler.lastError(), versions.holds(),
+                documents.status());
     }
 
     /** A link as MariaDB shows it, with the monitor's verdict ({@code h}: null before its first look). */
@@ -120,6 +123,7 @@ final class GroupStatus {
             // This site's estimate of that site's clock (CLOCK_SKEW when beyond monitor.clock.skew.seconds).
             e.put("clock_offset_seconds", watch.clockOffsets().get(m.name()));
             e.put("version_holds", st.path("version_holds"));
+            e.put("documents", st.path("documents").isMissingNode() ? null : st.path("documents"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {
                 Map<String, Object> lm = Group.JSON.convertValue(l, LinkedHashMap.class);

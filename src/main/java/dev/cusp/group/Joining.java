@@ -44,9 +44,11 @@ final class Joining {
     private final GroupTrust trust;
     private final ReplicationChannels channels;
     private final PeerClient peers;
+    private final DocumentHooks documents;
 
     Joining(Membership site, TenantRegistry tenants, Reconciler reconciler, SiteHome home, SecretBox secrets,
-            Snapshots snapshots, GroupTrust trust, ReplicationChannels channels, PeerClient peers) {
+            Snapshots snapshots, GroupTrust trust, ReplicationChannels channels, PeerClient peers,
+            DocumentHooks documents) {
         this.site = site;
         this.tenants = tenants;
         this.reconciler = reconciler;
@@ -56,6 +58,7 @@ final class Joining {
         this.trust = trust;
         this.channels = channels;
         this.peers = peers;
+        this.documents = documents;
     }
 
     Joined run(String tokenText, boolean force, Job job) {
@@ -88,6 +91,7 @@ final class Joining {
             }
         }
         reconciler.reconcile();
+        out = out.withDocuments(documents.afterSeed(job));
         return out;
     }
 
@@ -143,7 +147,7 @@ final class Joining {
         job.step("joined: " + id.siteName() + " is an active " + role + "; links to the other sites follow within"
                 + " seconds");
         return new Joined(id.siteName(), role, source.name(), table.stream().map(r -> new NodeSettingRow(r.setting(),
-                r.current(), r.required(), r.action())).toList(), Snapshots.summary(seeded));
+                r.current(), r.required(), r.action())).toList(), Snapshots.summary(seeded), null);
     }
 
     /** The inviting site's answer; one that is not a grant is that site's fault, named. */

@@ -187,7 +187,7 @@ public final class Monitor {
      * Raises (or keeps) an alert about the site rather than one link, e.g. the binary log budget;
      * it stays until {@link #clearSiteAlert}. Raised again only when its message changes.
      */
-    synchronized void siteAlert(String key, Fault f, String message, String fix) {
+    public synchronized void siteAlert(String key, Fault f, String message, String fix) {
         siteAlert(key, f, message, fix, false);
     }
 
@@ -200,7 +200,7 @@ public final class Monitor {
         alerts.site(key, f, message, fix, holdsWritesHere);
     }
 
-    synchronized void clearSiteAlert(String key) {
+    public synchronized void clearSiteAlert(String key) {
         alerts.clearSite(key);
     }
 

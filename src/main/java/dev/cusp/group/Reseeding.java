@@ -37,10 +37,11 @@ final class Reseeding {
     private final Reconciler reconciler;
     private final ReplicationChannels channels;
     private final Snapshots snapshots;
+    private final DocumentHooks documents;
 
     /** {@code backups}: where the local-only transactions are saved before they are discarded. */
     Reseeding(Membership site, PeerClient peers, DataSource admin, Path backups, NodeConfig nodeConfig,
-              Reconciler reconciler, ReplicationChannels channels, Snapshots snapshots) {
+              Reconciler reconciler, ReplicationChannels channels, Snapshots snapshots, DocumentHooks documents) {
         this.site = site;
         this.peers = peers;
         this.admin = admin;
@@ -49,6 +50,7 @@ final class Reseeding {
         this.reconciler = reconciler;
         this.channels = channels;
         this.snapshots = snapshots;
+        this.documents = documents;
     }
 
     /**
@@ -144,6 +146,6 @@ final class Reseeding {
         reconciler.reconcile();
         job.step("re-seeded; replication resumes within seconds");
         return new Reseeded(site.siteName(), source.name(), reachable.get(source).toString(), backup,
-                Snapshots.summary(r), Math.max(0, localOnly));
+                Snapshots.summary(r), Math.max(0, localOnly), documents.afterSeed(job));
     }
 }

@@ -27,7 +27,7 @@ final class ReferenceMethods {
             l.add(placeholder(t[0] + "-patient-missing", t[1], "patient_id", "patient",
                     "INSERT INTO patient (id, last_name, first_name, status) SELECT DISTINCT x.patient_id,"
                     + " 'MISSING PATIENT', CONCAT('#', x.patient_id), 'inactive' FROM " + t[1] + " x"
-                    + " LEFT JOIN patient p ON p.id = x.patient_id WHERE p.id IS NULL",
+                    + " LEFT JOIN patient p ON p.id = x.patient_id WHERE x.patient_id IS NOT NULL AND p.id IS NULL",
                     "re-creates each missing patient under its own key as an inactive 'MISSING PATIENT', so the "
                     + t[0] + "s are kept"));
         }

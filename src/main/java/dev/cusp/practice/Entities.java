@@ -107,11 +107,16 @@ public final class Entities {
                     choice("relationship", "self", "spouse", "child", "other")),
             List.of(), List.of("patient_id", "insurance_plan_id"), List.of());
 
+    /**
+     * A document's record. Its content is uploaded (POST /documents/upload), which alone sets
+     * {@code sha256} and {@code size_bytes}: a record never claims content it does not have.
+     * {@code patient_id} is empty for a document an import could not match (category unfiled).
+     */
     public static final EntitySpec DOCUMENTS = new EntitySpec("documents", "document", "document", List.of(
-            ref("patient_id", "patient", true), requiredText("file_name", 255), text("description", 255),
-            text("mime_type", 100), integer("size_bytes", false, 0, Long.MAX_VALUE),
-            pattern("sha256", 64, "[0-9a-f]{64}")),
-            List.of("file_name", "description"), List.of("patient_id"), List.of());
+            ref("patient_id", "patient", false), requiredText("file_name", 255), text("description", 255),
+            pattern("mime_type", 100, "[A-Za-z0-9!#$&^_.+-]{1,63}/[A-Za-z0-9!#$&^_.+-]{1,63}"),
+            text("category", 40), dateTime("taken_at", false)),
+            List.of("file_name", "description"), List.of("patient_id", "category"), List.of());
 
     public static final List<EntitySpec> ALL = List.of(PATIENTS, APPOINTMENTS, PROCEDURES, PROVIDERS,
             PROCEDURE_CODES, FEE_SCHEDULES, FEES, CARRIERS, INSURANCE_PLANS, PATIENT_PLANS, DOCUMENTS);
@@ -134,6 +139,10 @@ public final class Entities {
         out.add(dateTime(e == PROCEDURES ? "date_tstamp" : "updated_at", true));
         if (e == PATIENTS) {
             out.add(ref("merged_into_id", "patient", false));
+        }
+        if (e == DOCUMENTS) {
+            out.add(integer("size_bytes", false, 0, Long.MAX_VALUE));
+            out.add(pattern("sha256", 64, "[0-9a-f]{64}"));
         }
         return out;
     }

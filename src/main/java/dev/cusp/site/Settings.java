@@ -175,6 +175,36 @@ public final class Settings {
             + " backup is loaded into a scratch database, checked against its manifest and dropped; a failed drill"
             + " raises the alert BACKUP_DRILL_FAILED.");
 
+    public static final Setting<Integer> DOCUMENT_MAX_MB = Setting.intRange("document.max.mb", 512, 1, 1_048_576,
+            "Largest document a practice may upload, in MiB. The upload is streamed to disk, never held in memory;"
+            + " request.max.bytes does not apply to it.");
+    public static final Setting<Integer> DOCUMENT_QUOTA_MB = Setting.intRange("document.quota.mb", 0, 0,
+            Integer.MAX_VALUE, "Most MiB of document content one practice may keep at this site, each content counted"
+            + " once (0: no quota). An upload past it is refused with 413.");
+    public static final Setting<Integer> DOCUMENT_GC_GRACE_MINUTES = Setting.intRange("document.gc.grace.minutes",
+            1440, 0, 525_600, "A document content no record refers to any more is deleted from disk after this many"
+            + " minutes: the time replication gets to bring a record that still wants it.");
+    public static final Setting<String> DOCUMENT_PATHS_ALLOWED = Setting.text("document.paths.allowed", "",
+            "|/[^,\\s]{0,400}(,/[^,\\s]{0,400})*", "empty, or absolute folders separated by commas",
+            "Folders besides HOME/backups that 'tenant import-documents' may read and 'tenant export-documents' may"
+            + " write (the admin API's dir). Empty: HOME/backups only. Links are never followed inside them; an"
+            + " export always makes a new folder.");
+
+    // Document replication (issue 17): how a site fetches the files its rows name from the others.
+    public static final Setting<Integer> DOCUMENT_SYNC_PARALLEL = Setting.intRange("document.sync.parallel", 4, 1, 64,
+            "Files this site fetches from other sites at once (document replication, read-through excluded).");
+    public static final Setting<Integer> DOCUMENT_SYNC_KBPS = Setting.intRange("document.sync.kbps", 0, 0, 10_000_000,
+            "Most KiB per second this site's document replication reads from other sites, all transfers together"
+            + " (0: no limit). Set it on a site behind a slow link so fetching files leaves room for the practice's"
+            + " own traffic; a download that reads a missing file through from a peer is not held to it.");
+    public static final Setting<Integer> DOCUMENT_BACKLOG_ALERT_MINUTES = Setting.intRange(
+            "document.backlog.alert.minutes", 15, 1, 10080,
+            "An alert (DOCUMENT_BACKLOG) is raised while a file this site lacks has been missing this long; it clears"
+            + " when the backlog is older no more.");
+    public static final Setting<Integer> DOCUMENT_SCRUB_KBPS = Setting.intRange("document.scrub.kbps", 2048, 0,
+            10_000_000, "How fast the background scrub re-reads stored files to find ones whose bytes no longer hash"
+            + " to their name (bit rot), in KiB per second (0: no scrub). A bad file is re-fetched from a good site.");
+
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
             REQUEST_MAX_BYTES, QUERY_MAX_BYTES, QUERY_CONCURRENT_PER_TENANT, QUERY_CONCURRENT_SITE,
@@ -185,7 +215,9 @@ public final class Settings {
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
             BACKUP_FOLDER, BACKUP_SCHEDULE, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY,
-            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS);
+            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS,
+            DOCUMENT_MAX_MB, DOCUMENT_QUOTA_MB, DOCUMENT_GC_GRACE_MINUTES, DOCUMENT_PATHS_ALLOWED,
+            DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS);
 
     private final Map<String, Object> values;
 

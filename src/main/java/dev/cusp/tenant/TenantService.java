@@ -255,8 +255,14 @@ public final class TenantService {
         return documents.resolve(t.dbName());
     }
 
-    /** Result of a backup: where it went. */
-    public record Backup(String database, Path file) {
+    /**
+     * Result of a backup: where it went. {@code documents} is the folder of the practice's files
+     * beside it (with {@code manifest.sha256}), or null when the practice has none.
+     */
+    public record Backup(String database, Path file, Path documents) {
+        public Backup(String database, Path file) {
+            this(database, file, null);
+        }
     }
 
     /**
@@ -270,8 +276,9 @@ public final class TenantService {
         if (toFile || file != null) {
             Path target = backupPaths.check(file != null ? file : backups.resolve(t.dbName() + "-" + stamp + ".sql"));
             tools.dumpToFile(t.dbName(), target);
+            Path docs = backupDocuments(t, target.resolveSibling(target.getFileName() + "-documents"));
             LOG.info("tenant {}: backed up to {}", name, target);
-            return new Backup(null, target);
+            return new Backup(null, target, docs);
         }
         String db = BackupNames.database(t, stamp);
         try {
@@ -287,8 +294,32 @@ public final class TenantService {
             dropQuietly(db);
             throw e;
         }
+        Path docs = backupDocuments(t, backups.resolve(db + "-documents"));
         LOG.info("tenant {}: backed up to database {}", name, db);
-        return new Backup(db, null);
+        return new Backup(db, null, docs);
+    }
+
+    /**
+     * The practice's files into {@code dir}, after its rows were copied: every content a row
+     * refers to now (read as the practice's own user), with a manifest of their hashes. Rows
+     * added between the two copies may lack their files in the backup; the manifest says which
+     * hashes it holds. Null when no row refers to a content.
+     */
+    private Path backupDocuments(Tenant t, Path dir) {
+        try (TenantPools.Lease l = pools.lease(t)) {
+            java.util.Set<String> referenced = dev.cusp.document.Documents.referenced(l.connection());
+            if (referenced.isEmpty()) {
+                return null;
+            }
+            var r = dev.cusp.document.DocumentBackup.write(new dev.cusp.document.DocumentStore(documentsOf(t)),
+                    referenced, dir);
+            LOG.info("tenant {}: {} document files ({} bytes) backed up to {}{}", t.name(), r.files(), r.bytes(), dir,
+                    r.missing() > 0 ? "; " + r.missing() + " not at this site yet (see the manifest)" : "");
+            return dir;
+        } catch (SQLException | IOException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "the backup of " + t.name() + "'s rows is done, but its"
+                    + " document files could not be copied to " + dir + ": " + e.getMessage(), null, e);
+        }
     }
 
     /**

@@ -1,10 +1,17 @@
 package dev.cusp.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /** A finished join ({@code cusp join}): this site's role, its first source, the node settings checked, the seed. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record Joined(String site, String role, String source, List<NodeSettingRow> settings, SeedSummary seed) {
+public record Joined(String site, String role, String source, List<NodeSettingRow> settings, SeedSummary seed,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode documents) {
+    /** The same answer, with the files fetched after the seed (null: none to report). */
+    public Joined withDocuments(JsonNode files) {
+        return new Joined(site, role, source, settings, seed, files);
+    }
 }

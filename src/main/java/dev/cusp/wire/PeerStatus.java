@@ -1,5 +1,7 @@
 package dev.cusp.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
@@ -23,7 +25,8 @@ public record PeerStatus(long clockMs, String site, String role, String version,
                          String seedGtid, boolean seeding, String gtidCurrentPos, String gtidBinlogPos,
                          Map<String, Double> clockOffsets, boolean readOnly, String health, List<PeerLink> links,
                          String fenced, String deletionGuard, List<Alert> alerts, String reconcileError,
-                         Map<String, String> versionHolds) {
+                         Map<String, String> versionHolds,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode documents) {
     public PeerStatus {
         links = links == null ? List.of() : List.copyOf(links);
         alerts = alerts == null ? List.of() : List.copyOf(alerts);

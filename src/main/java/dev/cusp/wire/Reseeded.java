@@ -1,6 +1,7 @@
 package dev.cusp.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -14,5 +15,6 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Reseeded(String site, String source, String sourceGtidPos,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String backup, SeedSummary seed,
-                       long localOnlyTransactionsDiscarded) {
+                       long localOnlyTransactionsDiscarded,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode documents) {
 }

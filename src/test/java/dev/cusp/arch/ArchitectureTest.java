@@ -36,7 +36,8 @@ class ArchitectureTest {
                 .layer("Domain").definedBy("dev.cusp.group..", "dev.cusp.check..", "dev.cusp.maintenance..",
                         "dev.cusp.update..", "dev.cusp.tenant..", "dev.cusp.practice..", "dev.cusp.query..",
                         "dev.cusp.conflict..", "dev.cusp.replication..", "dev.cusp.job..", "dev.cusp.version..",
-                        "dev.cusp.sampledata..", "dev.cusp.survey..", "dev.cusp.backup..", "dev.cusp.restore..")
+                        "dev.cusp.sampledata..", "dev.cusp.survey..", "dev.cusp.backup..", "dev.cusp.restore..",
+                        "dev.cusp.document..", "dev.cusp.docsync..")
                 .layer("Infrastructure").definedBy("dev.cusp.node..", "dev.cusp.tls..", "dev.cusp.secret..",
                         "dev.cusp.site..")
                 .layer("Wire").definedBy("dev.cusp.wire..")

@@ -61,7 +61,7 @@ class TenantCliIT {
         assertThat(t.get("db_host").asText()).isEqualTo("127.0.0.1");
         assertThat(t.get("db_port").asInt()).isPositive();
         assertThat(t.get("admin_user").asText()).isEqualTo("admin");
-        assertThat(t.get("schema_version").asText()).as("practice schema v3: conflict metadata").isEqualTo("3");
+        assertThat(t.get("schema_version").asText()).as("practice schema v4: document content").isEqualTo("4");
         assertThat(Path.of(t.get("documents").asText())).isDirectory();
         var client = site.mariadb(t.get("db_user").asText(), t.get("db_password").asText(),
                 "SELECT COUNT(*) FROM " + t.get("database").asText() + ".practice_user");

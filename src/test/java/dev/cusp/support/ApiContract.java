@@ -103,6 +103,48 @@ public final class ApiContract {
         }
     }
 
+    /**
+     * Checks an exchange whose request or answer body is a file (a document upload or download):
+     * the request's parameters and media type, the answer's status and media type, and an error
+     * answer's body. A file's bytes have no schema to check.
+     */
+    void checkFile(String method, String pathAndQuery, String token, String requestType, boolean checkRequest,
+                   int status, String contentType, String jsonAnswer) {
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        SimpleRequest.Builder rb = new SimpleRequest.Builder(method, path);
+        if (q >= 0) {
+            query(pathAndQuery.substring(q + 1)).forEach(rb::withQueryParam);
+        }
+        if (token != null) {
+            rb.withAuthorization("Bearer " + token);
+        }
+        if (requestType != null) {
+            rb.withContentType(requestType).withBody("(the file)");
+        }
+        SimpleResponse.Builder sb = SimpleResponse.Builder.status(status);
+        if (contentType != null) {
+            sb.withContentType(contentType);
+        }
+        if (jsonAnswer != null && !jsonAnswer.isEmpty()) {
+            sb.withBody(jsonAnswer);
+        }
+        List<String> problems = new ArrayList<>();
+        if (checkRequest && status < 400) {
+            report(validator.validateRequest(rb.build()), "request", false, problems);
+        }
+        boolean undocumented = report(validator.validateResponse(path, Request.Method.valueOf(method.toUpperCase()),
+                sb.build()), "response", !checkRequest, problems);
+        if (undocumented && status >= 400) {
+            requireErrorObject(jsonAnswer, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("the exchange does not match the OpenAPI document (/api/v1/openapi.json):\n  "
+                    + method + " " + pathAndQuery + "\n  -> " + status + " " + shorten(String.valueOf(jsonAnswer))
+                    + "\n  " + String.join("\n  ", problems));
+        }
+    }
+
     /** Adds the report's errors; true when the exchange was not in the document (and that was allowed). */
     private static boolean report(ValidationReport r, String what, boolean undocumentedAllowed, List<String> out) {
         boolean undocumented = false;

@@ -258,6 +258,51 @@ public final class TestSite {
         }
     }
 
+    /** An answer whose body may be a file: status, headers, the bytes, and the body as JSON when it is JSON. */
+    public record FileResponse(int status, java.net.http.HttpHeaders headers, byte[] bytes, JsonNode json) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    /**
+     * Sends a file (a document upload) or asks for one (a download, {@code body} null), with any
+     * extra request headers (name, value, ...). Checked against the OpenAPI document as
+     * {@link #raw} is, the file's bytes aside; {@code checked} false for a request bad on purpose.
+     */
+    public FileResponse file(String method, String path, String token, String contentType,
+                             HttpRequest.BodyPublisher body, boolean checked, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            String type = r.headers().firstValue("Content-Type").orElse(null);
+            JsonNode n = Json.MAPPER.createObjectNode();
+            String json = null;
+            if (type != null && type.startsWith("application/json")) {
+                json = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+                n = json.isBlank() ? n : Json.MAPPER.readTree(json);
+            }
+            contract().checkFile(method, path, token, body == null ? null : contentType, checked, r.statusCode(), type,
+                    json != null ? json : r.body().length > 0 ? "(the file)" : null);
+            return new FileResponse(r.statusCode(), r.headers(), r.body(), n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs the node's own {@code mariadb} client; returns exit code and output. */
     public ClientResult mariadb(String user, String password, String sql) {
         try {

@@ -194,7 +194,7 @@ class GroupUpdateIT {
         String[] out = GroupTestAccess.cli(a, "update");
         assertThat(out[0]).as(out[1] + out[2]).isEqualTo("0");
         assertThat(out[1]).contains("checking every site").contains("backing up at every site")
-                .contains(t1.tenant().name() + ": V3 -> V90").contains(t2.tenant().name() + ": V3 -> V90")
+                .contains(t1.tenant().name() + ": V4 -> V90").contains(t2.tenant().name() + ": V4 -> V90")
                 .contains("backups at a").contains("backups at b").contains("backups at r");
 
         GroupTestAccess.awaitConverged(a, b, r);

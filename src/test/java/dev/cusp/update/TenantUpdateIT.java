@@ -109,17 +109,17 @@ class TenantUpdateIT {
     @Test
     @Order(1)
     void oneTenantIsUpdatedInItsOwnWindowAndBothVersionsAreServed() throws Exception {
-        assertThat(tenantRow(older.tenant().name()).path("schema_version").asText()).isEqualTo("3");
-        assertThat(tenantRow(newer.tenant().name()).path("schema_version").asText()).isEqualTo("3");
+        assertThat(tenantRow(older.tenant().name()).path("schema_version").asText()).isEqualTo("4");
+        assertThat(tenantRow(newer.tenant().name()).path("schema_version").asText()).isEqualTo("4");
 
         String[] r = cli("tenant", "update", newer.tenant().name());
         assertThat(r[0]).as(r[2]).isEqualTo("0");
-        assertThat(r[1]).contains(newer.tenant().name() + ": V3 -> V90").contains("backups at host");
+        assertThat(r[1]).contains(newer.tenant().name() + ": V4 -> V90").contains("backups at host");
 
         assertThat(flywayVersion(newer)).isEqualTo("90");
-        assertThat(flywayVersion(older)).isEqualTo("3");
+        assertThat(flywayVersion(older)).isEqualTo("4");
         assertThat(tenantRow(newer.tenant().name()).path("schema_version").asText()).isEqualTo("90");
-        assertThat(tenantRow(older.tenant().name()).path("schema_version").asText()).isEqualTo("3");
+        assertThat(tenantRow(older.tenant().name()).path("schema_version").asText()).isEqualTo("4");
         assertThat(tenantRow(newer.tenant().name()).path("status").asText()).isEqualTo("active");
         assertThat(column("SELECT column_name FROM information_schema.columns WHERE table_schema = '"
                 + newer.tenant().dbName() + "' AND table_name = 'patient' AND column_name = 'portal_opt_in'"))
@@ -136,7 +136,7 @@ class TenantUpdateIT {
         assertThat(column("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = '" + backups.get(0)
                 + "' AND column_name = 'portal_opt_in'")).containsExactly("0");
 
-        // Both tenants, on V3 and V90, log in, write and read through the same API.
+        // Both tenants, on V4 and V90, log in, write and read through the same API.
         for (TenantService.Created t : List.of(older, newer)) {
             long id = addPatient(t, "After");
             TestSite.Response got = s.callOnNewerSchema("GET", "/api/v1/t/" + t.tenant().name() + "/patients/" + id,
@@ -199,7 +199,7 @@ class TenantUpdateIT {
         // The tenants not started serve as before.
         assertThat(tenantRow(older.tenant().name()).path("status").asText()).isEqualTo("active");
         addPatient(older, "StillServed");
-        assertThat(flywayVersion(older)).isEqualTo("3");
+        assertThat(flywayVersion(older)).isEqualTo("4");
     }
 
     @Test

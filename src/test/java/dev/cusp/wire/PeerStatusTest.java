@@ -17,7 +17,7 @@ class PeerStatusTest {
                 "Duplicate entry", "broken", "2026-12-03T12:00:00Z", "applier stopped", "DUPLICATE_KEY", "why", "fix");
         Alert alert = new Alert("1", "b", "broken", "DUPLICATE_KEY", "2026-12-03T12:00:00Z", "m", "f", null);
         return new PeerStatus(1L, "a", "peer", "1.0", 1, 1, "1-1-1", false, "1-1-9", "1-1-9", Map.of("b", 0.5), false,
-                "broken", List.of(link), null, null, List.of(alert), null, Map.of());
+                "broken", List.of(link), null, null, List.of(alert), null, Map.of(), null);
     }
 
     @Test

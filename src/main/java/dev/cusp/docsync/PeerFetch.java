@@ -1,0 +1,75 @@
+package dev.cusp.docsync;
+
+import dev.cusp.group.Member;
+import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.tls.TlsContexts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Asks another site of the group for a file by hash ({@code GET /api/v1/peer/documents/...}),
+ * over mutual TLS: this site's certificate, trusting only that site's CA. A {@code Range}
+ * resumes a transfer that was cut.
+ */
+final class PeerFetch {
+    static final String PATH = "/api/v1/peer/documents/";
+    private final CertificateAuthority own;
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+
+    PeerFetch(CertificateAuthority own) {
+        this.own = own;
+    }
+
+    /** An open answer: the body from {@code offset} on (206), or the whole file (200). */
+    record Body(InputStream in, boolean fromOffset, long length) {
+    }
+
+    /**
+     * Opens the file at {@code m} from byte {@code offset}; null when that site does not hold it
+     * (404). Throws IOException when it cannot be reached or answers anything else.
+     */
+    Body open(Member m, String tenant, String sha, long offset) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url() + PATH
+                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/" + sha))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (offset > 0) {
+            b.header("Range", "bytes=" + offset + "-");
+        }
+        HttpResponse<InputStream> r;
+        try {
+            r = client(m).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        int status = r.statusCode();
+        if (status == 200 || status == 206) {
+            long len = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            return new Body(r.body(), status == 206, len);
+        }
+        try (InputStream in = r.body()) {
+            String text = new String(in.readNBytes(400), StandardCharsets.UTF_8);
+            if (status == 404) {
+                return null;
+            }
+            throw new IOException("site " + m.name() + " answered " + status + ": " + text);
+        }
+    }
+
+    private HttpClient client(Member m) {
+        X509Certificate ca = TlsContexts.parsePem(m.caPem());
+        return clients.computeIfAbsent(m.name() + "/" + TlsContexts.fingerprint(ca), k -> HttpClient.newBuilder()
+                .sslContext(TlsContexts.client(own, ca, true)).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3)).build());
+    }
+}

@@ -1,0 +1,284 @@
+package dev.cusp.document;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.cusp.practice.Actor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Brings an existing A-to-Z folder into a practice ({@code cusp tenant import-documents}). Each
+ * patient folder is matched once: by its number when a patient has that id and the folder's
+ * letters do not name someone else; otherwise by name when exactly one patient has it; otherwise
+ * its files are kept without a patient, in category {@value Documents#UNFILED}, the folder's
+ * path in their description. Files outside letter folders are unfiled too.
+ *
+ * <p>Idempotent: a file whose content, name and patient already have a row is skipped (its
+ * bytes are only read to hash them), so a second run adds nothing and an interrupted run goes
+ * on where it stopped. Links are never followed and only regular files are read: the folder is
+ * on the site's machine, and the site may run as root.
+ */
+public final class FolderImport {
+    private static final Set<String> SKIPPED_NAMES = Set.of("thumbs.db", "desktop.ini", "thumbnails");
+
+    /** What an import did. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Report(long files, long bytes, long added, long alreadyThere, int foldersByNumber, int foldersByName,
+                         int foldersUnfiled, long unfiledFiles, long skipped, List<String> unmatchedFolders,
+                         long elapsedMs) {
+    }
+
+    /** Told after each file: files and bytes done so far, of the totals. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long files, long filesTotal, long bytes, long bytesTotal);
+    }
+
+    private record Item(Path file, long size, String folder, boolean patientFolder) {
+    }
+
+    private record Patient(long id, String letters, Long mergedInto) {
+    }
+
+    private record Match(Long patientId, String how) {
+    }
+
+    private FolderImport() {
+    }
+
+    /**
+     * Imports {@code dir} (a real, checked folder) into {@code store} and the practice behind
+     * {@code c} (autocommit; each file's row is its own transaction).
+     */
+    public static Report run(Path dir, DocumentStore store, Connection c, Actor actor, long maxBytes,
+                             Progress progress) throws IOException, SQLException {
+        long started = System.nanoTime();
+        long[] skipped = {0};
+        List<Item> items = scan(dir, skipped);
+        long bytesTotal = items.stream().mapToLong(Item::size).sum();
+        Map<Long, Patient> byId = new HashMap<>();
+        Map<String, List<Patient>> byName = new HashMap<>();
+        patients(c, byId, byName);
+        Map<String, Match> folders = new LinkedHashMap<>();
+        int byNumber = 0;
+        int byLetters = 0;
+        int unfiled = 0;
+        List<String> unmatched = new ArrayList<>();
+        long files = 0;
+        long bytes = 0;
+        long added = 0;
+        long there = 0;
+        long unfiledFiles = 0;
+        for (Item it : items) {
+            Match m = folders.get(it.folder());
+            if (m == null) {
+                m = it.patientFolder() ? match(it.folder(), byId, byName) : new Match(null, "unfiled");
+                folders.put(it.folder(), m);
+                switch (m.how()) {
+                    case "number" -> byNumber++;
+                    case "name" -> byLetters++;
+                    default -> {
+                        unfiled++;
+                        if (unmatched.size() < 200) {
+                            unmatched.add(it.folder());
+                        }
+                    }
+                }
+            }
+            if (m.patientId() == null) {
+                unfiledFiles++;
+            }
+            String name = it.file().getFileName().toString();
+            String fileName = name.length() > Documents.MAX_FILE_NAME ? name.substring(0, Documents.MAX_FILE_NAME)
+                    : name;
+            if (it.size() > maxBytes) {
+                skipped[0]++;
+            } else if (alreadyThere(c, it, fileName, m.patientId())) {
+                there++;
+            } else {
+                DocumentStore.Stored s;
+                try (InputStream in = open(it.file())) {
+                    s = store.put(in, null, maxBytes);
+                }
+                if (Documents.exists(c, s.sha256(), fileName, m.patientId())) {
+                    there++;
+                } else {
+                    String description = m.patientId() == null ? shorten("from " + it.folder()) : null;
+                    LocalDateTime taken = LocalDateTime.ofInstant(Files.getLastModifiedTime(it.file(),
+                            LinkOption.NOFOLLOW_LINKS).toInstant(), ZoneId.systemDefault());
+                    insert(c, actor, new NewDocument(m.patientId(), fileName, description,
+                            FolderNames.mimeOf(name), m.patientId() == null ? Documents.UNFILED : null, taken), s);
+                    added++;
+                }
+            }
+            files++;
+            bytes += it.size();
+            progress.update(files, items.size(), bytes, bytesTotal);
+        }
+        return new Report(files, bytes, added, there, byNumber, byLetters, unfiled, unfiledFiles, skipped[0],
+                unmatched, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Every regular file to import, in a stable order; links, devices and system files are skipped. */
+    private static List<Item> scan(Path dir, long[] skipped) throws IOException {
+        List<Item> out = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                String n = d.getFileName() == null ? "" : d.getFileName().toString();
+                if (!d.equals(dir) && (n.startsWith(".") || SKIPPED_NAMES.contains(n.toLowerCase()))) {
+                    skipped[0]++;
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                String n = f.getFileName().toString();
+                boolean exportManifest = f.getParent().equals(dir) && n.equals(FolderExport.MANIFEST);
+                if (!a.isRegularFile() || n.startsWith(".") || SKIPPED_NAMES.contains(n.toLowerCase())
+                        || exportManifest) {
+                    skipped[0]++;
+                    return FileVisitResult.CONTINUE;
+                }
+                Path rel = dir.relativize(f);
+                boolean patient = rel.getNameCount() >= 3 && FolderNames.isLetter(rel.getName(0).toString());
+                String folder = patient ? rel.subpath(0, 2).toString()
+                        : rel.getParent() == null ? "." : rel.getParent().toString();
+                out.add(new Item(f, a.size(), folder, patient));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+                skipped[0]++;
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        out.sort((x, y) -> x.file().compareTo(y.file()));
+        return out;
+    }
+
+    private static Match match(String folder, Map<Long, Patient> byId, Map<String, List<Patient>> byName) {
+        FolderNames.PatientFolder f = FolderNames.parse(Path.of(folder).getFileName().toString());
+        if (f.number() != null) {
+            Patient p = byId.get(f.number());
+            if (p != null && (f.letters().isEmpty() || f.letters().equals(p.letters()))) {
+                return new Match(follow(p, byId), "number");
+            }
+        }
+        List<Patient> named = byName.getOrDefault(f.letters(), List.of());
+        if (!f.letters().isEmpty() && named.size() == 1) {
+            return new Match(follow(named.get(0), byId), "name");
+        }
+        return new Match(null, "unfiled");
+    }
+
+    /** A merged patient's documents belong to the patient it was merged into. */
+    private static long follow(Patient p, Map<Long, Patient> byId) {
+        Patient at = p;
+        for (int hops = 0; at.mergedInto() != null && hops < 10; hops++) {
+            Patient next = byId.get(at.mergedInto());
+            if (next == null) {
+                break;
+            }
+            at = next;
+        }
+        return at.id();
+    }
+
+    private static void patients(Connection c, Map<Long, Patient> byId, Map<String, List<Patient>> byName)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, last_name, first_name, merged_into_id FROM patient")) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long merged = rs.getLong(4);
+                    Long mergedInto = rs.wasNull() ? null : merged;
+                    Patient p = new Patient(rs.getLong(1), FolderNames.letters(rs.getString(2) + rs.getString(3)),
+                            mergedInto);
+                    byId.put(p.id(), p);
+                    if (p.mergedInto() == null) {
+                        byName.computeIfAbsent(p.letters(), k -> new ArrayList<>()).add(p);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * True when a row with this name, size and patient already holds this file's bytes: only then
+     * is the file read, to hash it, and nothing is written.
+     */
+    private static boolean alreadyThere(Connection c, Item it, String fileName, Long patientId)
+            throws SQLException, IOException {
+        List<String> hashes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM document WHERE file_name = ?"
+                + " AND size_bytes = ? AND patient_id <=> ? AND sha256 IS NOT NULL")) {
+            ps.setString(1, fileName);
+            ps.setLong(2, it.size());
+            ps.setObject(3, patientId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hashes.add(rs.getString(1));
+                }
+            }
+        }
+        if (hashes.isEmpty()) {
+            return false;
+        }
+        MessageDigest sha = DocumentStore.sha256();
+        try (InputStream in = open(it.file())) {
+            byte[] buf = new byte[128 * 1024];
+            for (int n; (n = in.read(buf)) != -1; ) {
+                sha.update(buf, 0, n);
+            }
+        }
+        return hashes.contains(HexFormat.of().formatHex(sha.digest()));
+    }
+
+    private static void insert(Connection c, Actor actor, NewDocument d, DocumentStore.Stored s) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            Documents.insert(c, actor, d, s.sha256(), s.size());
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Opens a file the walk found, never through a link put there since. */
+    private static InputStream open(Path f) throws IOException {
+        return Channels.newInputStream(Files.newByteChannel(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= Documents.MAX_DESCRIPTION ? s : s.substring(0, Documents.MAX_DESCRIPTION);
+    }
+}
