@@ -16,6 +16,8 @@ import dev.cusp.api.PeerRoutes;
 import dev.cusp.api.PracticeRoutes;
 import dev.cusp.conflict.ConflictLog;
 import dev.cusp.api.QueryRoutes;
+import dev.cusp.api.RouteModule;
+import dev.cusp.api.RoutePolicy;
 import dev.cusp.group.Group;
 import dev.cusp.group.Members;
 import dev.cusp.group.NodeKeeper;
@@ -94,6 +96,15 @@ public final class Site implements AutoCloseable {
      * @param firstAdminPassword receives the site-admin password if this start created it
      */
     public static Site start(SiteHome home, Settings settings, java.util.function.Consumer<String> firstAdminPassword) {
+        return start(home, settings, firstAdminPassword, List.of());
+    }
+
+    /**
+     * As {@link #start(SiteHome, Settings, java.util.function.Consumer)}, serving further parts of
+     * the API after the site's own (a test's routes, which take paths no route of the site takes).
+     */
+    public static Site start(SiteHome home, Settings settings, java.util.function.Consumer<String> firstAdminPassword,
+                             List<RouteModule> moreRoutes) {
         // The JDK reads this once, at its first server-side TLS handshake: set before the HTTPS
         // server starts, in every JVM that runs a site (the launcher and Cusp.main set it too).
         // A renegotiation a client starts then fails with an alert inside the handshake; Jetty's
@@ -101,7 +112,7 @@ public final class Site implements AutoCloseable {
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
         Site s = new Site(home, settings);
         try {
-            s.doStart(firstAdminPassword);
+            s.doStart(firstAdminPassword, moreRoutes);
             return s;
         } catch (RuntimeException e) {
             s.close();
@@ -109,7 +120,7 @@ public final class Site implements AutoCloseable {
         }
     }
 
-    private void doStart(java.util.function.Consumer<String> firstAdminPassword) {
+    private void doStart(java.util.function.Consumer<String> firstAdminPassword, List<RouteModule> moreRoutes) {
         claimFolder();
         Optional<String> pw = home.initialize(settings);
         pw.ifPresent(firstAdminPassword);
@@ -143,13 +154,13 @@ public final class Site implements AutoCloseable {
         Sessions sessions = new Sessions(Duration.ofMinutes(settings.get(Settings.TOKEN_TTL_MINUTES)),
                 Duration.ofSeconds(settings.get(Settings.TOKEN_RECHECK_SECONDS)));
         TenantRegistry registry = new TenantRegistry(admin);
-        PracticeRoutes[] practice = new PracticeRoutes[1];
+        dev.cusp.tenant.PracticeMigrations migrations =
+                dev.cusp.tenant.PracticeMigrations.of(settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA));
+        PracticeRoutes practice = new PracticeRoutes(registry, pools, sessions, id.siteName(), loginThrottle(settings),
+                migrations.latest());
         tenants = new TenantService(admin, registry, pools, secrets, new NodeTools(nc), home.documents(),
                 new BackupPaths(home.backups(), BackupPaths.parse(settings.get(Settings.BACKUP_PATHS_ALLOWED))),
-                practiceJdbc, (name, closed) -> practice[0].tenantChanged(name, closed),
-                dev.cusp.tenant.PracticeMigrations.of(settings.get(Settings.PRACTICE_MIGRATIONS_EXTRA)));
-        practice[0] = new PracticeRoutes(registry, pools, sessions, id.siteName(), loginThrottle(settings),
-                tenants.migrations().latest());
+                practiceJdbc, practice::tenantChanged, migrations);
         AdminRoutes adminRoutes = new AdminRoutes(tenants, sessions, () -> FilePermissions.read(home.adminHash()),
                 this::status, loginThrottle(settings));
         documents = new DocumentStores(home.documents());
@@ -159,7 +170,7 @@ public final class Site implements AutoCloseable {
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
                 (name, closed) -> {
-                    practice[0].tenantChanged(name, closed);
+                    practice.tenantChanged(name, closed);
                     if (closed) {
                         pools.evict(name);
                     }
@@ -170,22 +181,30 @@ public final class Site implements AutoCloseable {
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
-        server = new ApiServer(settings, home.tls(), trust, adminRoutes, practice[0], new GroupRoutes(group, jobs, registry, pools),
-                new PeerRoutes(group, jobs), new MetricsRoutes(group, pools), new QueryRoutes(registry, sessions,
+        // Javalin tries a request's routes in the order registered: the practice routes (nearly
+        // every request) come first. The query route goes before them, or POST /t/{tenant}/{entity}
+        // would take it; so does any part with routes under /api/v1/t/{tenant}.
+        List<RouteModule> routes = new ArrayList<>(List.of(new QueryRoutes(registry, sessions,
                 new QueryWindow(pools, group::readOnly, ReplicaHint.of(new Members(admin)),
                 new QueryLimits(settings.get(Settings.QUERY_CONCURRENT_PER_TENANT),
                         settings.get(Settings.QUERY_CONCURRENT_SITE)), settings.get(Settings.QUERY_MAX_BYTES)),
                 id.siteName()),
-                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
-                updateRoutes(jobs), new DocumentRoutes(practice[0], documents, DocumentRoutes.local(documents),
+                new DocumentRoutes(practice, documents, DocumentRoutes.local(documents),
                         settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L,
-                        settings.get(Settings.DOCUMENT_QUOTA_MB) * 1_048_576L))
-                .with(new DocumentAdminRoutes(registry, pools, documents, new DocumentPaths(home.backups(),
+                        settings.get(Settings.DOCUMENT_QUOTA_MB) * 1_048_576L),
+                practice, adminRoutes, new GroupRoutes(group, jobs), new PeerRoutes(group, jobs),
+                new MetricsRoutes(group, pools),
+                new CheckRoutes(new CheckService(admin, registry, home.tls(), id.siteName()), jobs, group),
+                updateRoutes(jobs),
+                new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs),
+                new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()),
+                new TlsRoutes(home.tls().revocations()),
+                new DocumentAdminRoutes(registry, pools, documents, new DocumentPaths(home.backups(),
                         BackupPaths.parse(settings.get(Settings.DOCUMENT_PATHS_ALLOWED))), jobs, id.siteName(),
-                        settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L))
-                .with(new DbmRoutes(new DbmService(admin, registry, pools, home.tls(), id.siteName()), jobs))
-                .with(new ConflictRoutes(new ConflictLog(admin, id.siteName()), registry, group, id.siteName()))
-                .with(new TlsRoutes(home.tls().revocations())).start();
+                        settings.get(Settings.DOCUMENT_MAX_MB) * 1_048_576L)));
+        routes.addAll(moreRoutes);
+        server = new ApiServer(new ApiServer.Wiring(settings, home.tls(), trust, new RoutePolicy(group, registry, pools),
+                routes)).start();
         String address = settings.get(Settings.ADDRESS);
         publishRevocations(id.siteName(), address);
 

@@ -6,6 +6,12 @@ import dev.cusp.error.ErrorCode;
 import dev.cusp.secret.Passwords;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantService;
+import dev.cusp.wire.BackupDone;
+import dev.cusp.wire.LoginAnswer;
+import dev.cusp.wire.TenantCreated;
+import dev.cusp.wire.TenantDetail;
+import dev.cusp.wire.TenantDropped;
+import dev.cusp.wire.TenantView;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.file.Path;
@@ -16,7 +22,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** The site-admin API: everything the CLI does goes through here. */
-public final class AdminRoutes {
+public final class AdminRoutes implements RouteModule {
     private static final String BASE = "/api/v1/admin";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminRoutes.class);
     /** The one site-admin user name; any other name fails like a wrong password. */
@@ -41,9 +47,10 @@ public final class AdminRoutes {
         this.siteStatus = siteStatus;
     }
 
-    void register(Javalin app) {
-        app.get("/api/v1/health", ctx -> Json.send(ctx, Map.of("status", "ok")));
-        app.post(BASE + "/login", this::login);
+    @Override
+    public void register(Javalin app) {
+        app.get("/api/v1/health", ctx -> Json.send(ctx, Map.of("status", "ok")), ApiRole.PUBLIC);
+        app.post(BASE + "/login", this::login, ApiRole.ADMIN_LOGIN);
         Before.under(app, BASE, ctx -> {
             if (!ctx.path().equals(BASE + "/login")) {
                 if (!sessions.require(ctx.header("Authorization")).siteAdmin()) {
@@ -52,15 +59,15 @@ public final class AdminRoutes {
                 }
             }
         });
-        app.get(BASE + "/status", ctx -> ctx.json(status()));
-        app.get(BASE + "/tenants", ctx -> ctx.json(Map.of("tenants", list())));
-        app.post(BASE + "/tenants", this::create);
-        app.get(BASE + "/tenants/{name}", ctx -> ctx.json(show(ctx.pathParam("name"))));
-        app.post(BASE + "/tenants/{name}/backup", this::backup);
-        app.post(BASE + "/tenants/{name}/suspend", ctx -> ctx.json(describe(tenants.suspend(name(ctx)), null)));
-        app.post(BASE + "/tenants/{name}/resume", ctx -> ctx.json(describe(tenants.resume(name(ctx)), null)));
-        app.delete(BASE + "/tenants/{name}", this::drop);
-        app.post(BASE + "/tenants/{name}/seed-data", ctx -> SeedDataRoute.handle(ctx, tenants));
+        app.get(BASE + "/status", ctx -> ctx.json(status()), ApiRole.ADMIN_READ);
+        app.get(BASE + "/tenants", ctx -> ctx.json(Map.of("tenants", list())), ApiRole.ADMIN_READ);
+        app.post(BASE + "/tenants", this::create, ApiRole.ADMIN_WRITE);
+        app.get(BASE + "/tenants/{name}", ctx -> ctx.json(show(ctx.pathParam("name"))), ApiRole.ADMIN_READ);
+        app.post(BASE + "/tenants/{name}/backup", this::backup, ApiRole.ADMIN_WRITE);
+        app.post(BASE + "/tenants/{name}/suspend", ctx -> ctx.json(describe(tenants.suspend(name(ctx)), null)), ApiRole.ADMIN_WRITE);
+        app.post(BASE + "/tenants/{name}/resume", ctx -> ctx.json(describe(tenants.resume(name(ctx)), null)), ApiRole.ADMIN_WRITE);
+        app.delete(BASE + "/tenants/{name}", this::drop, ApiRole.ADMIN_WRITE);
+        app.post(BASE + "/tenants/{name}/seed-data", ctx -> SeedDataRoute.handle(ctx, tenants), ApiRole.ADMIN_WRITE);
     }
 
     private void login(Context ctx) {
@@ -88,7 +95,7 @@ public final class AdminRoutes {
         throttle.succeeded(from, key);
         LOG.info("site-admin login from {}", from);
         String token = sessions.issueSiteAdmin();
-        ctx.json(Map.of("token", token, "expires_in_seconds", sessions.ttl().toSeconds()));
+        ctx.json(new LoginAnswer(token, sessions.ttl().toSeconds()));
     }
 
     private Map<String, Object> status() {
@@ -97,21 +104,19 @@ public final class AdminRoutes {
         return m;
     }
 
-    private List<Map<String, Object>> list() {
+    private List<TenantView> list() {
         Map<String, Long> sizes = tenants.sizes();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<TenantView> out = new ArrayList<>();
         for (Tenant t : tenants.registry().all()) {
             out.add(describe(t, sizes.getOrDefault(t.name(), 0L)));
         }
         return out;
     }
 
-    private Map<String, Object> show(String name) {
+    private TenantDetail show(String name) {
         Tenant t = tenants.registry().require(name);
-        Map<String, Object> m = describe(t, tenants.sizes().getOrDefault(name, 0L));
-        m.put("databases", tenants.databases(t));
-        m.put("documents", tenants.documentsOf(t).toString());
-        return m;
+        return TenantDetail.of(describe(t, tenants.sizes().getOrDefault(name, 0L)), tenants.databases(t),
+                tenants.documentsOf(t).toString());
     }
 
     private void create(Context ctx) {
@@ -124,14 +129,8 @@ public final class AdminRoutes {
         }
         Integer id = idNode == null || idNode.isNull() ? null : idNode.asInt();
         TenantService.Created c = tenants.create(name, id);
-        Map<String, Object> m = describe(c.tenant(), null);
-        m.put("db_password", c.dbPassword());
-        m.put("db_host", c.host());
-        m.put("db_port", c.port());
-        m.put("admin_user", c.adminUser());
-        m.put("admin_password", c.adminPassword());
-        m.put("documents", c.documents().toString());
-        ctx.status(201).json(m);
+        ctx.status(201).json(TenantCreated.of(describe(c.tenant(), null), c.dbPassword(), c.host(), c.port(),
+                c.adminUser(), c.adminPassword(), c.documents().toString()));
     }
 
     private void backup(Context ctx) {
@@ -146,12 +145,8 @@ public final class AdminRoutes {
             file = f == null ? null : Path.of(f);
         }
         TenantService.Backup r = tenants.backup(name, toFile, file);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", name);
-        m.put("database", r.database());
-        m.put("file", r.file() == null ? null : r.file().toString());
-        m.put("documents", r.documents() == null ? null : r.documents().toString());
-        ctx.json(m);
+        ctx.json(new BackupDone(name, r.database(), r.file() == null ? null : r.file().toString(),
+                r.documents() == null ? null : r.documents().toString()));
     }
 
     private void drop(Context ctx) {
@@ -165,30 +160,16 @@ public final class AdminRoutes {
             throw CuspException.invalid("backup", "backup must be true or false");
         }
         TenantService.Dropped d = tenants.drop(name, backup.equals("true"));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", name);
-        m.put("dropped_databases", d.databases());
-        m.put("final_backup", d.finalBackup() == null ? null : d.finalBackup().toString());
-        m.put("documents_kept", d.documentsKept() == null ? null : d.documentsKept().toString());
-        ctx.json(m);
+        ctx.json(new TenantDropped(name, d.databases(), d.finalBackup() == null ? null : d.finalBackup().toString(),
+                d.documentsKept() == null ? null : d.documentsKept().toString()));
     }
 
     private static String name(Context ctx) {
         return ctx.pathParam("name");
     }
 
-    static Map<String, Object> describe(Tenant t, Long size) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", t.name());
-        m.put("id", t.id());
-        m.put("database", t.dbName());
-        m.put("db_user", t.dbUser());
-        m.put("status", t.status().label());
-        m.put("schema_version", t.schemaVersion());
-        m.put("created_at", t.createdAt() == null ? null : t.createdAt().toString());
-        if (size != null) {
-            m.put("size_bytes", size);
-        }
-        return m;
+    static TenantView describe(Tenant t, Long size) {
+        return new TenantView(t.name(), t.id(), t.dbName(), t.dbUser(), t.status().label(), t.schemaVersion(),
+                t.createdAt() == null ? null : t.createdAt().toString(), size);
     }
 }

@@ -7,6 +7,7 @@ import dev.cusp.tls.PeerTrust;
 import dev.cusp.tls.TlsContexts;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -18,8 +19,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The site's HTTPS server: TLS 1.2 and 1.3 only, no plain-HTTP listener at all, requests on
- * virtual threads. Routes live in {@link AdminRoutes}, {@link PracticeRoutes}, {@link GroupRoutes}
- * and {@link PeerRoutes}.
+ * virtual threads. Routes live in the {@link RouteModule}s the site lists in its {@link Wiring}
+ * ({@link AdminRoutes}, {@link PracticeRoutes}, {@link GroupRoutes}, {@link PeerRoutes}, ...), each
+ * route with its {@link ApiRole} or {@link PeerAccess}, which {@link RoutePolicy} and
+ * {@link PeerAccess} enforce before the handler runs.
  *
  * <p>The server asks every client for a certificate but does not require one: the sites of a
  * replication group present theirs (mutual TLS, checked by {@link PeerTrust} during the
@@ -39,18 +42,38 @@ public final class ApiServer implements AutoCloseable {
         "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
     private final Javalin app;
-    private final QueryRoutes query;
+    private final List<RouteModule> modules;
     private final SslContextFactory.Server ssl;
     private final CertificateAuthority tls;
     private final PeerTrust peers;
     private final RouteTable routes = new RouteTable();
 
-    public ApiServer(Settings settings, CertificateAuthority tls, PeerTrust peers, AdminRoutes admin,
-                     PracticeRoutes practice, GroupRoutes group, PeerRoutes peer, MetricsRoutes metrics,
-                     QueryRoutes query, CheckRoutes check, UpdateRoutes update, DocumentRoutes documents) {
-        this.query = query;
-        this.tls = tls;
-        this.peers = peers;
+    /**
+     * What the API is made of, assembled by the site.
+     *
+     * @param tls    the site's CA and certificate, presented to clients
+     * @param peers  the member sites' CAs, trusted for client certificates
+     * @param policy the write policy every route's role is checked against
+     * @param routes the parts of the API, registered in this order, which is the order Javalin tries
+     *               a request's routes in: a part whose path a more general route of an earlier part
+     *               also matches (under {@code /api/v1/t/{tenant}/{entity}/{id}}) must come before it
+     */
+    public record Wiring(Settings settings, CertificateAuthority tls, PeerTrust peers, RoutePolicy policy,
+                         List<RouteModule> routes) {
+        public Wiring {
+            routes = List.copyOf(routes);
+        }
+    }
+
+    /**
+     * Builds the server and registers every route; refuses (IllegalStateException) a route that
+     * does not declare exactly one role, or that no request reaches (an earlier route takes its paths).
+     */
+    public ApiServer(Wiring wiring) {
+        Settings settings = wiring.settings();
+        this.modules = wiring.routes();
+        this.tls = wiring.tls();
+        this.peers = wiring.peers();
         this.ssl = new SslContextFactory.Server();
         ssl.setSslContext(TlsContexts.server(tls, peers));
         ssl.setIncludeProtocols(PROTOCOLS);
@@ -96,48 +119,18 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("Strict-Transport-Security", "max-age=31536000");
         });
         Before.under(app, "/api/v1", dev.cusp.version.ClientVersion::check);
-        // Javalin tries a request's routes in the order they were registered: the practice
-        // routes (nearly every request) come first. The query route goes before them, or
-        // POST /t/{tenant}/{entity} would take it; no other routes live under /api/v1/t.
-        query.register(app);
-        documents.register(app);
-        practice.register(app);
-        admin.register(app);
-        group.register(app);
-        peer.register(app);
-        metrics.register(app);
-        check.register(app);
-        update.register(app);
-        app.get("/api/v1/openapi.json", ctx -> ctx.json(OpenApi.document()));
+        wiring.policy().install(app);
+        for (RouteModule m : modules) {
+            m.register(app);
+        }
+        app.get("/api/v1/openapi.json", ctx -> ctx.json(routes.withRoles(OpenApi.document())), ApiRole.PUBLIC);
+        RoutePolicy.requireRoles(app);
+        RouteTable.requireReachable(app);
     }
 
     /** The routes this server serves (every one registered, the record types spelled out). */
-    public java.util.List<RouteTable.Route> routes() {
+    public List<RouteTable.Route> routes() {
         return routes.routes();
-    }
-
-    /** Registers further routes (before {@link #start}). */
-    public ApiServer with(DbmRoutes dbm) {
-        dbm.register(app);
-        return this;
-    }
-
-    /** Registers the conflict routes (before {@link #start}). */
-    public ApiServer with(ConflictRoutes conflicts) {
-        conflicts.register(app);
-        return this;
-    }
-
-    /** Registers the document import and export routes (before {@link #start}). */
-    public ApiServer with(DocumentAdminRoutes documents) {
-        documents.register(app);
-        return this;
-    }
-
-    /** Registers the revocation list route (before {@link #start}). */
-    public ApiServer with(TlsRoutes crl) {
-        crl.register(app);
-        return this;
     }
 
     /** Presents the site certificate now in {@code HOME/tls} to new connections (it was re-issued). */
@@ -167,6 +160,14 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        query.close();
+        for (RouteModule m : modules) {
+            if (m instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot close " + m.getClass().getSimpleName(), e);
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.cusp.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.check.CheckService;
 import dev.cusp.error.CuspException;
 import dev.cusp.group.Group;
@@ -8,6 +10,8 @@ import dev.cusp.group.Member;
 import dev.cusp.job.Job;
 import dev.cusp.job.Jobs;
 import dev.cusp.tenant.Tenant;
+import dev.cusp.wire.CheckReport;
+import dev.cusp.wire.RepairReport;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -22,7 +26,7 @@ import java.util.Map;
  * other site does when the checking site asks. A rewrite only re-writes the authority's rows
  * as they are, so replication carries them.
  */
-public final class CheckRoutes {
+public final class CheckRoutes implements RouteModule {
     private static final String ADMIN = "/api/v1/admin/group";
     private static final String PEER = "/api/v1/peer/check";
     private final CheckService check;
@@ -35,34 +39,31 @@ public final class CheckRoutes {
         this.group = group;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.post(ADMIN + "/check", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant");
             List<Tenant> tenants = check.tenants(Json.text(b, "tenant", false));
             Job job = jobs.start("check", j -> {
-                Map<String, Object> r = check.check(tenants, j);
-                group.monitor().checked(r);
+                CheckReport r = check.check(tenants, j);
+                group.monitor().checked(asMap(r));
                 return r;
             });
             ctx.status(202).json(job.describe());
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post(ADMIN + "/repair", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "from");
             List<Tenant> tenants = check.tenants(Json.text(b, "tenant", false));
             Member from = check.authority(Json.text(b, "from", true));
             Job job = jobs.start("repair", j -> {
-                Map<String, Object> r = check.repair(tenants, from, j);
-                if (r.get("after") instanceof Map<?, ?> after) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> a = (Map<String, Object>) after;
-                    group.monitor().checked(a);
-                }
+                RepairReport r = check.repair(tenants, from, j);
+                group.monitor().checked(asMap(r.after()));
                 return r;
             });
             ctx.status(202).json(job.describe());
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post(PEER + "/chunk", ctx -> {
             JsonNode b = range(ctx);
             ctx.json(check.chunk(b.path("db").asText(), b.path("table").asText(), b.path("lo").asLong(),
@@ -87,6 +88,12 @@ public final class CheckRoutes {
             }
             ctx.json(check.rewrite(db, table, keys));
         }, PeerAccess.ACTIVE_MEMBER);
+    }
+
+    /** The monitor still reads a check's report as a JSON map (group/ is being split; it will take the record). */
+    private static Map<String, Object> asMap(CheckReport r) {
+        return JsonMapping.MAPPER.convertValue(r, new TypeReference<>() {
+        });
     }
 
     private static JsonNode range(Context ctx) {

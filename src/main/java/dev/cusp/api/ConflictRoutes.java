@@ -18,7 +18,7 @@ import java.util.Map;
  * lists them with both versions (the log replicates, so every site lists the whole group's), and
  * {@code POST /api/v1/admin/conflicts/{tenant}/{id}/restore} writes the losing version back.
  */
-public final class ConflictRoutes {
+public final class ConflictRoutes implements RouteModule {
     private static final String BASE = "/api/v1/admin/conflicts";
     private final ConflictLog log;
     private final TenantRegistry registry;
@@ -32,7 +32,8 @@ public final class ConflictRoutes {
         this.site = site;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.get(BASE, ctx -> {
             String name = ctx.queryParam("tenant");
             List<Tenant> tenants = name == null || name.isBlank() ? registry.all() : List.of(tenant(name));
@@ -57,7 +58,7 @@ public final class ConflictRoutes {
                 out.put("unreadable", unreadable);
             }
             ctx.json(out);
-        });
+        }, ApiRole.ADMIN_READ);
         app.post(BASE + "/{tenant}/{id}/restore", ctx -> {
             Tenant t = tenant(ctx.pathParam("tenant"));
             long id;
@@ -73,7 +74,7 @@ public final class ConflictRoutes {
                 throw new CuspException(ErrorCode.UNAVAILABLE, fence.get());
             }
             ctx.json(log.restore(t.name(), t.dbName(), id, new Actor("site-admin", site)));
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
     }
 
     private Tenant tenant(String name) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Database maintenance ({@code cusp dbm}). Admin routes (the site admin's token, like all of
@@ -24,8 +23,7 @@ import java.util.regex.Pattern;
  * PeerAccess}): the checks and fixes another site asks this one to run. A replica may ask too:
  * its fixes run at the peer it names.
  */
-public final class DbmRoutes {
-    private static final Pattern AT_REPLICA = Pattern.compile("/api/v1/admin/tenants/[^/]+/dbm/(check|fix)/?");
+public final class DbmRoutes implements RouteModule {
     private final DbmService dbm;
     private final Jobs jobs;
 
@@ -34,33 +32,26 @@ public final class DbmRoutes {
         this.jobs = jobs;
     }
 
-    /**
-     * True for the maintenance paths a report replica serves although they POST: a check only
-     * reads, and a fix from a replica runs at the peer it names (the service refuses one here).
-     */
-    public static boolean servedAtReplica(String path) {
-        return AT_REPLICA.matcher(path).matches();
-    }
-
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.get("/api/v1/admin/dbm/methods", ctx -> ctx.json(Map.of("methods", MethodCatalog.all().stream()
-                .map(MaintenanceMethod::describe).toList())));
+                .map(MaintenanceMethod::describe).toList())), ApiRole.ADMIN_READ);
         app.post("/api/v1/admin/dbm/check", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "methods", "all_sites");
             startCheck(ctx, dbm.tenants(Json.text(b, "tenant", false)), b);
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post("/api/v1/admin/tenants/{name}/dbm/check", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "methods", "all_sites");
             startCheck(ctx, dbm.tenants(ctx.pathParam("name")), b);
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post("/api/v1/admin/tenants/{name}/dbm/fix", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "methods", "site", "allow_unsafe");
             ctx.json(FixRun.run(dbm, ctx.pathParam("name"), names(b), Json.text(b, "site", false),
                     Json.bool(b, "allow_unsafe", false)));
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post("/api/v1/peer/dbm/check", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "tenant", "methods", "wait_gtid");

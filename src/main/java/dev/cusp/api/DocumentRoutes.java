@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * deleted record's content is collected later ({@link dev.cusp.document.DocumentCollector}).
  * Registered before the practice routes, whose {@code /{entity}/{id}} would take /search.
  */
-public final class DocumentRoutes {
+public final class DocumentRoutes implements RouteModule {
     private static final String BASE = "/api/v1/t/{tenant}/documents";
     private static final Pattern MIME = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,63}/[A-Za-z0-9!#$&^_.+-]{1,63}");
     private static final Pattern CATEGORY = Pattern.compile("[\\p{L}\\p{N} _.-]{1,40}");
@@ -71,10 +71,11 @@ public final class DocumentRoutes {
         this.quotaBytes = quotaBytes;
     }
 
-    void register(Javalin app) {
-        app.post(BASE + "/upload", this::upload);
-        app.get(BASE + "/search", this::search);
-        app.get(BASE + "/{id}/content", this::download);
+    @Override
+    public void register(Javalin app) {
+        app.post(BASE + "/upload", this::upload, ApiRole.PRACTICE_WRITE);
+        app.get(BASE + "/search", this::search, ApiRole.PRACTICE_READ);
+        app.get(BASE + "/{id}/content", this::download, ApiRole.PRACTICE_READ);
     }
 
     private void upload(Context ctx) throws Exception {

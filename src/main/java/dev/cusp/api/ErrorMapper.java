@@ -2,6 +2,7 @@ package dev.cusp.api;
 
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.MariaDbErrors;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -75,18 +76,19 @@ public final class ErrorMapper {
 
     private static void sql(Context ctx, SQLException e) {
         int code = e.getErrorCode();
-        if (code == 1213 || code == 1205) {
+        MariaDbErrors.Kind kind = MariaDbErrors.kind(code);
+        if (kind == MariaDbErrors.Kind.LOCK) {
             write(ctx, ErrorCode.UNAVAILABLE, "the database was busy with a conflicting change; try again", null);
-        } else if (code == 1290 || code == 1836) {
+        } else if (kind == MariaDbErrors.Kind.READ_ONLY) {
             write(ctx, ErrorCode.READ_ONLY, "this site's database is read-only", null);
-        } else if (code == 1048) {
+        } else if (code == MariaDbErrors.NOT_NULL) {
             // Null given for a field that is optional in the API but has a NOT NULL column with
             // a default (status, gender, is_hidden, ordinal...): the caller's input, not ours.
             Matcher m = NOT_NULL.matcher(String.valueOf(e.getMessage()));
             String column = m.find() ? m.group(1) : null;
             write(ctx, ErrorCode.INVALID_INPUT, (column == null ? "a field" : column) + " cannot be null; leave it"
                     + " out instead", column);
-        } else if (code == 1044 || code == 1045 || code == 1142 || code == 3118 || code == 4151) {
+        } else if (kind == MariaDbErrors.Kind.AUTH) {
             write(ctx, ErrorCode.LOCKED, "the practice's database account is locked or refused the request", null);
         } else {
             unexpected(ctx, e);

@@ -1,8 +1,11 @@
 package dev.cusp.api;
 
+import dev.cusp.base.JsonMapping;
 import dev.cusp.group.Group;
 import dev.cusp.group.Monitor;
 import dev.cusp.tenant.TenantPools;
+import dev.cusp.wire.PeerLink;
+import dev.cusp.wire.PeerStatus;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -21,7 +24,7 @@ import java.util.Map;
  * no tenant names, data or secrets, only the site's replication health and resource use, so
  * it needs no token (a scraper could not renew one).
  */
-public final class MetricsRoutes {
+public final class MetricsRoutes implements RouteModule {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Group group;
     private final MultiGauge linkState;
@@ -61,12 +64,13 @@ public final class MetricsRoutes {
                 .register(registry);
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.get("/metrics", ctx -> {
             refreshLinks();
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8");
             ctx.result(registry.scrape());
-        });
+        }, ApiRole.PUBLIC);
     }
 
     private void refreshLinks() {
@@ -90,12 +94,10 @@ public final class MetricsRoutes {
                 "subject", key), 1)));
         siteFault.register(site, true);
         List<MultiGauge.Row<?>> behind = new ArrayList<>();
-        Object raw = group.localStatus().get("links");
-        if (raw instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m && m.get("seconds_behind") instanceof Number n) {
-                    behind.add(MultiGauge.Row.of(Tags.of("source", String.valueOf(m.get("channel"))), n.doubleValue()));
-                }
+        PeerStatus own = JsonMapping.read(JsonMapping.MAPPER.valueToTree(group.localStatus()), PeerStatus.class);
+        for (PeerLink l : own.links()) {
+            if (l.secondsBehind() != null) {
+                behind.add(MultiGauge.Row.of(Tags.of("source", l.channel()), l.secondsBehind()));
             }
         }
         linkBehind.register(behind, true);

@@ -24,7 +24,7 @@ import java.util.Optional;
  * certificate about itself), every route needs mutual TLS from a site of the group in the
  * role and state it declares. Practice and admin tokens mean nothing here.
  */
-public final class PeerRoutes {
+public final class PeerRoutes implements RouteModule {
     private static final String BASE = PeerAccess.BASE;
     private final Group group;
     private final Jobs jobs;
@@ -34,7 +34,8 @@ public final class PeerRoutes {
         this.jobs = jobs;
     }
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         PeerAccess.install(app, group);
         app.get(BASE + "/hello", ctx -> ctx.json(group.hello()), PeerAccess.OPEN);
         // Whether the presented certificate's site is a member here: how a site told "you were

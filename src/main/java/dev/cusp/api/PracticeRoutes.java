@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * records. Every request runs on a connection of the tenant's own pool (its own database
  * user), in one transaction, and every change is written to the tenant's security log.
  */
-public final class PracticeRoutes {
+public final class PracticeRoutes implements RouteModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PracticeRoutes.class);
     private static final String BASE = "/api/v1/t/{tenant}";
     private static final String TENANT_PREFIX = "/api/v1/t/";
@@ -93,7 +93,8 @@ public final class PracticeRoutes {
 
     private final String schemaLatest;
 
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         // Authenticate before anything else the request says is looked at: without a valid
         // token, a caller gets 401, not validation answers about its body, ids or paths.
         Before.under(app, "/api/v1/t", ctx -> {
@@ -102,19 +103,19 @@ public final class PracticeRoutes {
                 session(ctx, tenant);
             }
         });
-        app.post(BASE + "/login", this::login);
+        app.post(BASE + "/login", this::login, ApiRole.PRACTICE_LOGIN);
         app.post(BASE + "/logout", ctx -> {
             session(ctx);
             sessions.revoke(ctx.header("Authorization"));
             ctx.status(204);
-        });
+        }, ApiRole.PRACTICE_LOGIN);
         app.post(BASE + "/patients/merge", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "from", "into");
             long from = Json.id(b, "from");
             long into = Json.id(b, "into");
             Json.send(ctx, tx(ctx, (c, a) -> DestructiveOperations.mergePatients(c, a, from, into)));
-        });
+        }, ApiRole.PRACTICE_DESTRUCTIVE);
         app.post(BASE + "/insurance-plans/combine", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "keep", "merge");
@@ -131,7 +132,7 @@ public final class PracticeRoutes {
                 merge.add(n.asLong());
             }
             Json.send(ctx, tx(ctx, (c, a) -> DestructiveOperations.combinePlans(c, a, keep, merge)));
-        });
+        }, ApiRole.PRACTICE_DESTRUCTIVE);
         app.post(BASE + "/users", ctx -> {
             requireAdmin(ctx, "add users");
             JsonNode b = Json.body(ctx);
@@ -140,7 +141,7 @@ public final class PracticeRoutes {
             String pw = Json.text(b, "password", true);
             boolean admin = Json.bool(b, "is_admin", false);
             Json.send(ctx.status(201), tx(ctx, (c, a) -> PracticeUsers.create(c, a, user, pw, admin)));
-        });
+        }, ApiRole.PRACTICE_WRITE);
         app.put(BASE + "/users/me/password", ctx -> {
             Sessions.Session s = session(ctx);
             JsonNode b = Json.body(ctx);
@@ -158,7 +159,7 @@ public final class PracticeRoutes {
             // current password, goes on with the new stamp.
             sessions.revokeUser(s.tenant(), s.userId(), ctx.header("Authorization"), stamp);
             ctx.status(204);
-        });
+        }, ApiRole.PRACTICE_WRITE);
         app.put(BASE + "/users/{user}", ctx -> {
             requireAdmin(ctx, "change a user's role");
             JsonNode b = Json.body(ctx);
@@ -169,18 +170,18 @@ public final class PracticeRoutes {
             boolean admin = Json.bool(b, "is_admin", false);
             String user = ctx.pathParam("user");
             Json.send(ctx, ended(ctx, tx(ctx, (c, a) -> PracticeUserAdmin.setAdmin(c, a, user, admin))));
-        });
+        }, ApiRole.PRACTICE_WRITE);
         app.delete(BASE + "/users/{user}", ctx -> {
             requireAdmin(ctx, "delete users");
             String user = ctx.pathParam("user");
             ended(ctx, tx(ctx, (c, a) -> PracticeUserAdmin.delete(c, a, user)));
             ctx.status(204);
-        });
+        }, ApiRole.PRACTICE_WRITE);
         app.post(BASE + "/users/{user}/lock", ctx -> {
             requireAdmin(ctx, "lock users");
             String user = ctx.pathParam("user");
             Json.send(ctx, ended(ctx, tx(ctx, (c, a) -> PracticeUserAdmin.lock(c, a, user))));
-        });
+        }, ApiRole.PRACTICE_WRITE);
         app.post(BASE + "/users/{user}/unlock", ctx -> {
             Sessions.Session s = requireAdmin(ctx, "unlock users");
             String user = ctx.pathParam("user");
@@ -188,41 +189,48 @@ public final class PracticeRoutes {
             boolean throttled = key != null && throttle.forgetUser(key);
             Json.send(ctx, ((PracticeUserAdmin.Account) tx(ctx, (c, a) -> PracticeUserAdmin.unlock(c, a, user,
                     throttled ? "failed logins forgotten at site " + site : null))).json());
-        });
+        }, ApiRole.PRACTICE_WRITE);
         app.get(BASE + "/security-log", ctx -> {
             requireAdmin(ctx, "read the security log");
             Json.send(ctx, read(ctx, (c, a) -> securityLog(c, ctx.queryParamMap())));
-        });
+        }, ApiRole.PRACTICE_READ);
         app.get(BASE + "/{entity}", ctx -> {
             EntitySpec spec = spec(ctx);
             Map<String, String> params = single(ctx);
             Json.send(ctx, read(ctx, (c, a) -> Records.search(c, spec, params)));
-        });
+        }, ApiRole.PRACTICE_READ);
         app.post(BASE + "/{entity}", ctx -> {
             EntitySpec spec = spec(ctx);
             JsonNode body = Json.body(ctx);
             Json.send(ctx.status(201), tx(ctx, (c, a) -> Records.create(c, a, spec, body)));
-        });
+        }, ApiRole.PRACTICE_WRITE);
         app.get(BASE + "/{entity}/{id}", ctx -> {
             EntitySpec spec = spec(ctx);
             long id = id(ctx);
             Json.send(ctx, read(ctx, (c, a) -> Records.read(c, spec, id)));
-        });
+        }, ApiRole.PRACTICE_READ);
         app.put(BASE + "/{entity}/{id}", ctx -> {
             EntitySpec spec = spec(ctx);
             long id = id(ctx);
             JsonNode body = Json.body(ctx);
             Json.send(ctx, tx(ctx, (c, a) -> Records.update(c, a, spec, id, body)));
+        }, ApiRole.PRACTICE_WRITE);
+        // Deleting one of these could lose what a disconnected peer did with it meanwhile (the
+        // rows that point at it): the deletion guard holds these deletes. Registered before
+        // {entity}/{id}, so they take their paths.
+        for (EntitySpec guarded : List.of(Entities.PATIENTS, Entities.INSURANCE_PLANS, Entities.FEE_SCHEDULES)) {
+            app.delete(BASE + "/" + guarded.path() + "/{id}", ctx -> delete(ctx, guarded), ApiRole.PRACTICE_DESTRUCTIVE);
+        }
+        app.delete(BASE + "/{entity}/{id}", ctx -> delete(ctx, spec(ctx)), ApiRole.PRACTICE_WRITE);
+    }
+
+    private void delete(Context ctx, EntitySpec spec) throws SQLException {
+        long id = id(ctx);
+        tx(ctx, (c, a) -> {
+            Records.delete(c, a, spec, id);
+            return null;
         });
-        app.delete(BASE + "/{entity}/{id}", ctx -> {
-            EntitySpec spec = spec(ctx);
-            long id = id(ctx);
-            tx(ctx, (c, a) -> {
-                Records.delete(c, a, spec, id);
-                return null;
-            });
-            ctx.status(204);
-        });
+        ctx.status(204);
     }
 
     private void login(Context ctx) throws SQLException {
@@ -444,6 +452,20 @@ public final class PracticeRoutes {
         } catch (IllegalArgumentException e) {
             return t; // not decodable: matches no practice, so the token check refuses it
         }
+    }
+
+    /**
+     * The session the authentication before-handler checked for this request, or null (a login,
+     * or a path outside the practices).
+     */
+    static Sessions.Session checkedSession(Context ctx) {
+        return ctx.attribute(SESSION);
+    }
+
+    /** The part of a practice path after its tenant, e.g. {@code patients/12}; other paths as they are. */
+    static String pathInPractice(String path) {
+        int end = path.indexOf('/', TENANT_PREFIX.length());
+        return path.startsWith(TENANT_PREFIX) && end > TENANT_PREFIX.length() ? path.substring(end + 1) : path;
     }
 
     /** True for {@code /api/v1/t/{tenant}/login} (with or without a trailing slash). */

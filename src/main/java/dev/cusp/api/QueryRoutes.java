@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * The query window over HTTP: {@code POST /api/v1/t/{tenant}/query} for a practice administrator
@@ -24,8 +23,7 @@ import java.util.regex.Pattern;
  * password hash), including the security log, which the rest of the API keeps from other
  * practice users.
  */
-public final class QueryRoutes {
-    private static final Pattern PATHS = Pattern.compile("/api/v1/(t|admin/tenants)/[^/]+/query/?");
+public final class QueryRoutes implements RouteModule, AutoCloseable {
     static final int MAX_REASON = 500;
     private final TenantRegistry registry;
     private final Sessions sessions;
@@ -40,7 +38,8 @@ public final class QueryRoutes {
     }
 
     /** Registered before the practice routes: their {@code /{entity}} would otherwise take /query. */
-    void register(Javalin app) {
+    @Override
+    public void register(Javalin app) {
         app.post("/api/v1/t/{tenant}/query", ctx -> {
             Sessions.Session s = sessions.require(ctx.header("Authorization"));
             String tenant = ctx.pathParam("tenant");
@@ -57,7 +56,7 @@ public final class QueryRoutes {
             JsonNode b = Json.body(ctx);
             Json.only(b, "sql", "max_rows", "timeout_seconds");
             run(ctx, b, tenant, new Actor(s.userName(), site), null);
-        });
+        }, ApiRole.PRACTICE_READ);
         // The admin before-handler (AdminRoutes) has already required the site admin's token.
         // The site admin does not read practice data in the normal course: this is break-glass,
         // with a stated reason that goes to the practice's security log and the site log.
@@ -65,7 +64,7 @@ public final class QueryRoutes {
             JsonNode b = Json.body(ctx);
             Json.only(b, "sql", "max_rows", "timeout_seconds", "reason");
             run(ctx, b, ctx.pathParam("name"), new Actor("site-admin", site), reason(b));
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
     }
 
     private void run(Context ctx, JsonNode b, String name, Actor actor, String reason) throws Exception {
@@ -94,16 +93,9 @@ public final class QueryRoutes {
         return r.strip();
     }
 
-    /**
-     * True for the query window's paths. They POST but only read (or write temporary scratch
-     * tables), so a report replica and a fenced site serve them.
-     */
-    public static boolean isQuery(String path) {
-        return PATHS.matcher(path).matches();
-    }
-
     /** Ends the open query sessions (their scratch tables go with them). */
-    void close() {
+    @Override
+    public void close() {
         window.close();
     }
 

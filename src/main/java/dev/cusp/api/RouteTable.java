@@ -8,9 +8,12 @@ import io.javalin.Javalin;
 import io.javalin.config.Key;
 import io.javalin.http.Context;
 import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.RouteRole;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -28,8 +31,11 @@ public final class RouteTable {
     static final Key<RouteTable> KEY = new Key<>("cusp.routes");
     private static final String ENTITY = "{entity}";
 
-    /** One method and path template, e.g. {@code GET /api/v1/t/{tenant}/patients/{id}}. */
-    public record Route(String method, String path) {
+    /**
+     * One method and path template, e.g. {@code GET /api/v1/t/{tenant}/patients/{id}}, and the
+     * role its route declares ({@link ApiRole} or {@link PeerAccess}).
+     */
+    public record Route(String method, String path, RouteRole role) {
     }
 
     private record Template(Route route, String[] segments, int literals) {
@@ -62,6 +68,27 @@ public final class RouteTable {
     /** Every route, sorted by path and method. */
     public List<Route> routes() {
         return templates().stream().map(Template::route).toList();
+    }
+
+    /**
+     * Marks each operation of an OpenAPI document with the role its route declares, as the
+     * extension {@code x-cusp-role} (e.g. {@code PRACTICE_DESTRUCTIVE}, {@code ACTIVE_PEER}): what
+     * a report replica, a fenced site or the deletion guard refuses is read from the same place
+     * the server enforces it from.
+     */
+    Map<String, Object> withRoles(Map<String, Object> document) {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+        for (Route r : routes()) {
+            Map<String, Object> item = paths.get(r.path());
+            if (item != null && item.get(r.method().toLowerCase(java.util.Locale.ROOT)) instanceof Map<?, ?> op
+                    && r.role() != null) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> o = (Map<String, Object>) op;
+                o.put("x-cusp-role", r.role().toString());
+            }
+        }
+        return document;
     }
 
     /**
@@ -111,6 +138,39 @@ public final class RouteTable {
                 + "; it takes " + String.join(", ", allowed) + " (see /api/v1/openapi.json)");
     }
 
+    /**
+     * Refuses a route no request can reach: one registered after a route of the same method that
+     * takes every path it has (Javalin serves the first that matches), e.g. a
+     * {@code GET /api/v1/t/{tenant}/things/{id}} listed after the practice routes, whose
+     * {@code {entity}/{id}} takes it. Such a route was meant to come first.
+     *
+     * @throws IllegalStateException naming each such route and the one that takes its paths
+     */
+    static void requireReachable(Javalin server) {
+        List<String> wrong = new ArrayList<>();
+        List<ParsedEndpoint> earlier = new ArrayList<>();
+        for (ParsedEndpoint p : server.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+            if (!p.getEndpoint().getMethod().isHttpMethod()) {
+                continue;
+            }
+            // Every parameter spelled as a value no literal segment has: a route that matches
+            // this takes all of the route's paths.
+            String sample = p.getEndpoint().getPath().replaceAll("\\{[^}/]+}", "0");
+            for (ParsedEndpoint e : earlier) {
+                if (e.getEndpoint().getMethod() == p.getEndpoint().getMethod() && e.matches(sample)) {
+                    wrong.add(p.getEndpoint().getMethod() + " " + p.getEndpoint().getPath() + " (taken by "
+                            + e.getEndpoint().getPath() + ")");
+                    break;
+                }
+            }
+            earlier.add(p);
+        }
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("routes no request reaches, because a route registered before them takes"
+                    + " their paths; register their RouteModule earlier in the site's list: " + String.join("; ", wrong));
+        }
+    }
+
     private List<Template> templates() {
         List<Template> t = templates;
         if (t == null) {
@@ -125,32 +185,37 @@ public final class RouteTable {
     }
 
     private List<Template> load() {
-        List<Template> out = new ArrayList<>();
+        // Keyed by method and path: a route registered for one record type (a guarded delete)
+        // comes before the {entity} route that spells out the same path, and Javalin serves the first.
+        Map<String, Template> out = new LinkedHashMap<>();
         for (ParsedEndpoint p : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
             if (!p.getEndpoint().getMethod().isHttpMethod()) {
                 continue; // before- and after-handlers
             }
             String method = p.getEndpoint().getMethod().name();
             String path = p.getEndpoint().getPath();
+            RouteRole role = RoutePolicy.roleOf(p.getEndpoint());
             if (path.contains(ENTITY)) {
                 for (EntitySpec e : Entities.ALL) {
-                    out.add(template(method, path.replace(ENTITY, e.path())));
+                    String spelled = path.replace(ENTITY, e.path());
+                    out.putIfAbsent(method + " " + spelled, template(method, spelled, role));
                 }
             } else {
-                out.add(template(method, path));
+                out.putIfAbsent(method + " " + path, template(method, path, role));
             }
         }
-        out.sort(Comparator.comparing((Template x) -> x.route().path()).thenComparing(x -> x.route().method()));
-        return List.copyOf(out);
+        List<Template> sorted = new ArrayList<>(out.values());
+        sorted.sort(Comparator.comparing((Template x) -> x.route().path()).thenComparing(x -> x.route().method()));
+        return List.copyOf(sorted);
     }
 
-    private static Template template(String method, String path) {
+    private static Template template(String method, String path, RouteRole role) {
         String[] segs = split(path);
         int literals = 0;
         for (String s : segs) {
             literals += s.startsWith("{") ? 0 : 1;
         }
-        return new Template(new Route(method, path), segs, literals);
+        return new Template(new Route(method, path, role), segs, literals);
     }
 
     /** Path segments; a trailing slash is ignored, as Javalin ignores it. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.sampledata.PracticeDataGenerator;
 import dev.cusp.tenant.TenantService;
+import dev.cusp.wire.SeedDataDone;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,13 +42,6 @@ final class SeedDataRoute {
             seed = s.asLong();
         }
         PracticeDataGenerator.Result r = tenants.seedData(name, patients, seed);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tenant", name);
-        m.put("patients", patients);
-        m.put("seed", seed);
-        m.put("rows", r.rows());
-        m.put("total_rows", r.totalRows());
-        m.put("elapsed_ms", r.elapsedMs());
-        ctx.json(m);
+        ctx.json(new SeedDataDone(name, patients, seed, r.rows(), r.totalRows(), r.elapsedMs()));
     }
 }

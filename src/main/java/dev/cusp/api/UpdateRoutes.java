@@ -20,7 +20,7 @@ import java.util.List;
  * TLS from an active peer, checked by {@link PeerAccess}: the update site is one) are each
  * site's part of an update.
  */
-public final class UpdateRoutes {
+public final class UpdateRoutes implements RouteModule {
     /** One kind for both: a group update and a tenant update must not run at once. */
     private static final String KIND = "update";
     private final GroupUpdate update;
@@ -33,8 +33,9 @@ public final class UpdateRoutes {
         this.jobs = jobs;
     }
 
-    void register(Javalin app) {
-        app.get("/api/v1/admin/update", ctx -> ctx.json(update.describe()));
+    @Override
+    public void register(Javalin app) {
+        app.get("/api/v1/admin/update", ctx -> ctx.json(update.describe()), ApiRole.ADMIN_READ);
         app.post("/api/v1/admin/update", ctx -> {
             JsonNode b = Json.body(ctx);
             Json.only(b, "designate");
@@ -46,14 +47,14 @@ public final class UpdateRoutes {
             List<Tenant> list = update.prepare(null);
             Job job = jobs.start(KIND, j -> update.run(list, j));
             ctx.status(202).json(job.describe());
-        });
+        }, ApiRole.ADMIN_AT_REPLICA);
         app.post("/api/v1/admin/tenants/{name}/update", ctx -> {
             String name = ctx.pathParam("name");
             TenantNames.requireName(name);
             List<Tenant> list = update.prepare(name);
             Job job = jobs.start(KIND, j -> update.run(list, j));
             ctx.status(202).json(job.describe());
-        });
+        }, ApiRole.ADMIN_WRITE);
         app.get("/api/v1/peer/update/info", ctx -> ctx.json(local.info()), PeerAccess.ACTIVE_PEER);
         app.post("/api/v1/peer/update/backup", ctx -> {
             JsonNode b = Json.body(ctx);

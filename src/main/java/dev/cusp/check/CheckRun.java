@@ -3,7 +3,13 @@ package dev.cusp.check;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
+import dev.cusp.survey.Participant;
 import dev.cusp.tenant.Tenant;
+import dev.cusp.wire.CheckDifference;
+import dev.cusp.wire.CheckProgress;
+import dev.cusp.wire.CheckReport;
+import dev.cusp.wire.LeftOut;
+import dev.cusp.wire.RowDifference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +53,7 @@ final class CheckRun {
     private final Job job;
     private final List<Participant> sites = new ArrayList<>();
     private final Map<String, String> skipped = new LinkedHashMap<>();
-    private final List<Map<String, Object>> differences = new ArrayList<>();
+    private final List<CheckDifference> differences = new ArrayList<>();
     private final List<Found> found = new ArrayList<>();
     private final List<String> tenantNames = new ArrayList<>();
     private final ChunkPlanner planner = new ChunkPlanner();
@@ -65,10 +71,10 @@ final class CheckRun {
         this.svc = svc;
         this.job = job;
         for (Participant p : all) {
-            if (p.skipped() == null) {
+            if (p.answered()) {
                 sites.add(p);
             } else {
-                skipped.put(p.name(), p.skipped());
+                skipped.put(p.name(), p.problem());
             }
         }
     }
@@ -188,13 +194,11 @@ final class CheckRun {
                 return false;
             }
             if (!same(at)) {
-                Map<String, Object> d = drill(ex, t, s, pd.lo(), pd.hi(), at);
-                @SuppressWarnings("unchecked")
-                List<Map<String, Object>> rs = (List<Map<String, Object>>) d.get("rows");
-                if (!rs.isEmpty()) {
+                CheckDifference d = drill(ex, t, s, pd.lo(), pd.hi(), at);
+                if (!d.rows().isEmpty()) {
                     // Empty: every row matched by the time they were compared (a passing write).
                     differences.add(d);
-                    rs.forEach(r -> keys.add((Long) r.get("key")));
+                    d.rows().forEach(r -> keys.add(r.key()));
                 }
             }
         }
@@ -270,9 +274,9 @@ final class CheckRun {
      * one by first checksumming sub-ranges of {@link #DRILL_ROWS} rows and comparing the rows of
      * those that differ. Each comparison is made at a fresh aligned position.
      */
-    private Map<String, Object> drill(ExecutorService ex, Tenant t, TableShape s, long lo, long hi,
-                                      Map<String, Chunk> at) {
-        List<Map<String, Object>> named = new ArrayList<>();
+    private CheckDifference drill(ExecutorService ex, Tenant t, TableShape s, long lo, long hi,
+                                  Map<String, Chunk> at) {
+        List<RowDifference> named = new ArrayList<>();
         long biggest = at.values().stream().mapToLong(Chunk::count).max().orElse(0);
         if (biggest <= DRILL_ROWS) {
             named.addAll(rowDiffs(ex, s, lo, hi));
@@ -298,7 +302,7 @@ final class CheckRun {
     }
 
     /** The rows of a range whose CRC is not the same at every site. */
-    private List<Map<String, Object>> rowDiffs(ExecutorService ex, TableShape s, long lo, long hi) {
+    private List<RowDifference> rowDiffs(ExecutorService ex, TableShape s, long lo, long hi) {
         String pos = svc.local.currentPos();
         Map<String, Future<Map<Long, Long>>> asked = new LinkedHashMap<>();
         for (Participant p : sites) {
@@ -319,24 +323,16 @@ final class CheckRun {
         return RowComparison.differing(bySite, sites.get(0).name());
     }
 
-    private Map<String, Object> difference(Tenant t, TableShape s, long lo, long hi, Map<String, Chunk> at,
-                                           List<Map<String, Object>> rowList, String note) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("tenant", t == null ? tenantOf(s.db()) : t.name());
-        d.put("database", s.db());
-        d.put("table", s.table());
-        d.put("key", s.key());
-        d.put("lo", lo == Long.MIN_VALUE ? null : lo);
-        d.put("hi", hi == Long.MAX_VALUE ? null : hi);
-        Map<String, Object> counts = new TreeMap<>();
+    private CheckDifference difference(Tenant t, TableShape s, long lo, long hi, Map<String, Chunk> at,
+                                       List<RowDifference> rowList, String note) {
+        Map<String, Long> counts = new TreeMap<>();
         at.forEach((site, c) -> counts.put(site, c.count()));
-        d.put("counts", counts);
         if (at.values().stream().map(Chunk::columns).distinct().count() > 1) {
             note = (note == null ? "" : note + "; ") + "the table's columns differ between sites";
         }
-        d.put("rows", rowList == null ? List.of() : rowList);
-        d.put("note", note);
-        return d;
+        return new CheckDifference(t == null ? tenantOf(s.db()) : t.name(), s.db(), s.table(), s.key(),
+                lo == Long.MIN_VALUE ? null : lo, hi == Long.MAX_VALUE ? null : hi, counts,
+                rowList == null ? List.of() : rowList, note);
     }
 
     private String tenantOf(String db) {
@@ -345,15 +341,8 @@ final class CheckRun {
 
     private void progress(String table) {
         double secs = (System.nanoTime() - started) / 1e9;
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("tables_done", tables);
-        p.put("tables", tablesTotal);
-        p.put("table", table);
-        p.put("chunks", chunks);
-        p.put("rows", rows);
-        p.put("rows_per_second", secs > 0 ? Math.round(rows / secs) : 0);
-        p.put("differences", differences.size());
-        job.progress(p);
+        job.progress(new CheckProgress(tables, tablesTotal, table, chunks, rows, secs > 0 ? Math.round(rows / secs) : 0,
+                differences.size()));
     }
 
     Map<String, String> skipped() {
@@ -368,24 +357,13 @@ final class CheckRun {
         return differences.isEmpty();
     }
 
-    Map<String, Object> report() {
+    CheckReport report() {
         double secs = (System.nanoTime() - started) / 1e9;
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("coordinator", svc.siteName());
-        r.put("tenants", tenantNames);
-        r.put("sites_checked", sites.stream().map(Participant::name).toList());
-        List<Map<String, Object>> sk = new ArrayList<>();
-        skipped.forEach((site, why) -> sk.add(Map.of("site", site, "reason", Objects.toString(why))));
-        r.put("sites_skipped", sk);
-        r.put("tables", tables);
-        r.put("chunks", chunks);
-        r.put("rows", rows);
-        r.put("chunks_rechecked", rechecked);
-        r.put("seconds", Math.round(secs * 100) / 100.0);
-        r.put("rows_per_second", secs > 0 ? Math.round(rows / secs) : 0);
-        r.put("clean", differences.isEmpty());
-        r.put("differing_rows", differences.stream().mapToLong(d -> ((List<?>) d.get("rows")).size()).sum());
-        r.put("differences", differences);
-        return r;
+        List<LeftOut> sk = new ArrayList<>();
+        skipped.forEach((site, why) -> sk.add(new LeftOut(site, Objects.toString(why))));
+        return new CheckReport(svc.siteName(), List.copyOf(tenantNames), sites.stream().map(Participant::name).toList(),
+                sk, tables, chunks, rows, rechecked, Math.round(secs * 100) / 100.0,
+                secs > 0 ? Math.round(rows / secs) : 0, differences.isEmpty(),
+                differences.stream().mapToLong(d -> d.rows().size()).sum(), List.copyOf(differences));
     }
 }

@@ -1,25 +1,29 @@
 package dev.cusp.check;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
 import dev.cusp.group.Members;
 import dev.cusp.group.PeerClient;
 import dev.cusp.job.Job;
-import dev.cusp.replication.LinkState;
-import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.survey.Participant;
+import dev.cusp.survey.PeerSurvey;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.wire.CheckRange;
+import dev.cusp.wire.CheckReport;
+import dev.cusp.wire.ChunkSum;
+import dev.cusp.wire.RepairReport;
+import dev.cusp.wire.RewriteRequest;
+import dev.cusp.wire.Rewritten;
+import dev.cusp.wire.RowSums;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,20 +101,20 @@ public final class CheckService {
                         "from");
             }
         }
-        requireRunningLinks(participants());
+        requireRunningLinks(survey());
         return m;
     }
 
-    public Map<String, Object> check(List<Tenant> tenants, Job job) {
-        return new CheckRun(this, job, participants()).run(tenants).report();
+    public CheckReport check(List<Tenant> tenants, Job job) {
+        return new CheckRun(this, job, survey().sites()).run(tenants).report();
     }
 
     /** Checks, re-writes every differing row at {@code from}, waits for the fix to arrive, checks again. */
-    public Map<String, Object> repair(List<Tenant> tenants, Member from, Job job) {
-        List<Participant> sites = participants();
+    public RepairReport repair(List<Tenant> tenants, Member from, Job job) {
+        PeerSurvey sites = survey();
         requireRunningLinks(sites);
         job.step("checking before the repair");
-        CheckRun before = new CheckRun(this, job, sites).run(tenants);
+        CheckRun before = new CheckRun(this, job, sites.sites()).run(tenants);
         if (before.skipped().containsKey(from.name())) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "site " + from.name() + " dropped out of the check ("
                     + before.skipped().get(from.name()) + "); nothing was changed", "from");
@@ -118,23 +122,23 @@ public final class CheckService {
         long rewritten = 0;
         long deleted = 0;
         String fixPos = null;
-        List<Map<String, Object>> notRepaired = new ArrayList<>();
+        List<RepairReport.NotRepaired> notRepaired = new ArrayList<>();
         for (CheckRun.Found f : before.found()) {
             if (f.keys() == null) {
-                notRepaired.add(Map.of("database", f.shape().db(), "table", f.shape().table(), "reason", f.reason()));
+                notRepaired.add(new RepairReport.NotRepaired(f.shape().db(), f.shape().table(), f.reason()));
                 continue;
             }
             job.step("re-writing " + f.keys().size() + " row(s) of " + f.shape().db() + "." + f.shape().table() + " at "
                     + from.name());
             for (int i = 0; i < f.keys().size(); i += REWRITE_BATCH) {
                 List<Long> batch = f.keys().subList(i, Math.min(f.keys().size(), i + REWRITE_BATCH));
-                JsonNode r = from.name().equals(siteName)
-                        ? dev.cusp.base.JsonMapping.MAPPER.valueToTree(rewrite(f.shape().db(), f.shape().table(), batch))
-                        : peers.call(from, "POST", "/api/v1/peer/check/rewrite", Map.of("db", f.shape().db(),
-                                "table", f.shape().table(), "keys", batch), CALL_TIMEOUT);
-                rewritten += r.path("rewritten").asLong();
-                deleted += r.path("deleted").asLong();
-                fixPos = r.path("gtid_pos").asText(null);
+                Rewritten r = from.name().equals(siteName) ? rewrite(f.shape().db(), f.shape().table(), batch)
+                        : JsonMapping.read(peers.call(from, "POST", "/api/v1/peer/check/rewrite",
+                                new RewriteRequest(f.shape().db(), f.shape().table(), batch), CALL_TIMEOUT),
+                                Rewritten.class);
+                rewritten += r.rewritten();
+                deleted += r.deleted();
+                fixPos = r.gtidPos();
             }
         }
         LOG.info("check: repair from {}: {} row(s) re-written, {} deleted", from.name(), rewritten, deleted);
@@ -143,16 +147,9 @@ public final class CheckService {
             local.await(fixPos, ALIGN_TIMEOUT);
         }
         job.step("checking again");
-        CheckRun after = new CheckRun(this, job, participants()).run(tenants);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("from", from.name());
-        out.put("rows_rewritten", rewritten);
-        out.put("rows_deleted", deleted);
-        out.put("not_repaired", notRepaired);
-        out.put("clean", after.clean());
-        out.put("before", before.report());
-        out.put("after", after.report());
-        return out;
+        CheckRun after = new CheckRun(this, job, survey().sites()).run(tenants);
+        return new RepairReport(from.name(), rewritten, deleted, notRepaired, after.clean(), before.report(),
+                after.report());
     }
 
     /**
@@ -161,11 +158,8 @@ public final class CheckService {
      * duplicate key. With every link running, the direct path comes first, so a repair waits
      * for that.
      */
-    private static void requireRunningLinks(List<Participant> sites) {
-        List<String> stopped = new ArrayList<>();
-        for (Participant p : sites) {
-            p.stoppedLinks().forEach(ch -> stopped.add(p.name() + " from " + ch));
-        }
+    private static void requireRunningLinks(PeerSurvey sites) {
+        List<String> stopped = sites.stoppedLinks();
         if (!stopped.isEmpty()) {
             throw new CuspException(ErrorCode.CONFLICT, "replication is not running everywhere (" + String.join(", ",
                     stopped) + "); a repair now could reach a site by a roundabout path and stop its replication."
@@ -174,43 +168,9 @@ public final class CheckService {
     }
 
     /** This site and every other active member that answers; the others, with the reason, as skipped. */
-    private List<Participant> participants() {
-        Member me = self();
-        List<Participant> out = new ArrayList<>();
-        List<String> mine = new ReplicationChannels(admin).states().stream()
-                .filter(l -> !l.receiverRunning() || !l.applierRunning()).map(LinkState::channel).toList();
-        out.add(new Participant(me.name(), null, null, mine));
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<Member, Future<JsonNode>> probes = new LinkedHashMap<>();
-            for (Member m : members.all()) {
-                if (!m.name().equals(siteName)) {
-                    probes.put(m, m.active() ? ex.submit(() -> peers.call(m, "GET", "/api/v1/peer/status", null,
-                            Duration.ofSeconds(5))) : null);
-                }
-            }
-            for (var e : probes.entrySet()) {
-                Member m = e.getKey();
-                if (e.getValue() == null) {
-                    out.add(new Participant(m.name(), m).skip("still joining (not seeded yet)"));
-                    continue;
-                }
-                try {
-                    List<String> stopped = new ArrayList<>();
-                    for (JsonNode l : e.getValue().get().path("links")) {
-                        if (!"running".equals(l.path("receiver").asText()) || !"running".equals(l.path("applier").asText())) {
-                            stopped.add(l.path("channel").asText());
-                        }
-                    }
-                    out.add(new Participant(m.name(), m, null, stopped));
-                } catch (java.util.concurrent.ExecutionException x) {
-                    out.add(new Participant(m.name(), m).skip(x.getCause().getMessage()));
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    throw new CuspException(ErrorCode.UNAVAILABLE, "interrupted");
-                }
-            }
-        }
-        return out;
+    private PeerSurvey survey() {
+        self();
+        return PeerSurvey.of(admin, members, peers, siteName);
     }
 
     private Member self() {
@@ -238,48 +198,36 @@ public final class CheckService {
         if (p.local()) {
             return local.chunk(s, lo, hi);
         }
-        JsonNode r = peers.call(p.member(), "POST", "/api/v1/peer/check/chunk", request(s, lo, hi, pos), CALL_TIMEOUT);
-        return new Chunk(r.path("count").asLong(), r.path("crc").asLong(), r.path("columns").asText());
+        ChunkSum r = JsonMapping.read(peers.call(p.member(), "POST", "/api/v1/peer/check/chunk",
+                new CheckRange(s.db(), s.table(), lo, hi, pos), CALL_TIMEOUT), ChunkSum.class);
+        return new Chunk(r.count(), r.crc(), r.columns());
     }
 
     Map<Long, Long> rowsAt(Participant p, TableShape s, long lo, long hi, String pos) {
         if (p.local()) {
             return local.rows(s, lo, hi);
         }
-        JsonNode r = peers.call(p.member(), "POST", "/api/v1/peer/check/rows", request(s, lo, hi, pos), CALL_TIMEOUT);
+        RowSums r = JsonMapping.read(peers.call(p.member(), "POST", "/api/v1/peer/check/rows",
+                new CheckRange(s.db(), s.table(), lo, hi, pos), CALL_TIMEOUT), RowSums.class);
         Map<Long, Long> out = new LinkedHashMap<>();
-        for (JsonNode row : r.path("rows")) {
-            out.put(row.get(0).asLong(), row.get(1).asLong());
+        for (long[] row : r.rows()) {
+            out.put(row[0], row[1]);
         }
         return out;
-    }
-
-    private static Map<String, Object> request(TableShape s, long lo, long hi, String pos) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("db", s.db());
-        m.put("table", s.table());
-        m.put("lo", lo);
-        m.put("hi", hi);
-        m.put("wait_gtid", pos);
-        return m;
     }
 
     // ------------------------------------------------------------------ asked by the checking site
 
     /** A chunk's checksum here, once this node has applied {@code waitGtid}. */
-    public Map<String, Object> chunk(String db, String table, long lo, long hi, String waitGtid) {
+    public ChunkSum chunk(String db, String table, long lo, long hi, String waitGtid) {
         local.await(waitGtid, ALIGN_TIMEOUT);
         TableShape s = local.shape(db, table);
         Chunk c = local.chunk(s, lo, hi);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", c.count());
-        m.put("crc", c.crc());
-        m.put("columns", c.columns());
-        return m;
+        return new ChunkSum(c.count(), c.crc(), c.columns());
     }
 
     /** Every row's CRC in a key range here, once this node has applied {@code waitGtid}. */
-    public Map<String, Object> rows(String db, String table, long lo, long hi, String waitGtid) {
+    public RowSums rows(String db, String table, long lo, long hi, String waitGtid) {
         local.await(waitGtid, ALIGN_TIMEOUT);
         TableShape s = local.shape(db, table);
         if (!s.chunked()) {
@@ -287,20 +235,19 @@ public final class CheckService {
         }
         List<long[]> rows = new ArrayList<>();
         local.rows(s, lo, hi).forEach((k, v) -> rows.add(new long[] {k, v}));
-        return Map.of("rows", rows);
+        return new RowSums(rows);
     }
 
     /** Re-writes rows here (this site is the repair's authority); answers this node's GTID position after. */
-    public Map<String, Object> rewrite(String db, String table, List<Long> keys) {
+    public Rewritten rewrite(String db, String table, List<Long> keys) {
         Member me = self();
         if (!me.peer()) {
             throw new CuspException(ErrorCode.READ_ONLY, "site " + siteName + " is a read-only report replica and"
                     + " cannot be the source of a repair", "from");
         }
-        Map<String, Object> out = new LinkedHashMap<>(rewriter.rewrite(local.freshShape(db, table), keys));
-        out.put("gtid_pos", local.currentPos());
-        LOG.info("check: {}.{}: {} row(s) re-written, {} deleted for a repair", db, table, out.get("rewritten"),
-                out.get("deleted"));
+        Rewritten out = rewriter.rewrite(local.freshShape(db, table), keys, local::currentPos);
+        LOG.info("check: {}.{}: {} row(s) re-written, {} deleted for a repair", db, table, out.rewritten(),
+                out.deleted());
         return out;
     }
 }

@@ -1,8 +1,8 @@
 package dev.cusp.check;
 
+import dev.cusp.wire.RowDifference;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,21 +18,17 @@ final class RowComparison {
      * the key, the sites that differ from the most common value (on a tie, from {@code own}'s),
      * and each site's CRC in hex or {@code missing}.
      */
-    static List<Map<String, Object>> differing(Map<String, Map<Long, Long>> bySite, String own) {
+    static List<RowDifference> differing(Map<String, Map<Long, Long>> bySite, String own) {
         TreeSet<Long> keys = new TreeSet<>();
         bySite.values().forEach(m -> keys.addAll(m.keySet()));
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<RowDifference> out = new ArrayList<>();
         for (long k : keys) {
             Map<String, Long> crc = new TreeMap<>();
             bySite.forEach((site, m) -> crc.put(site, m.get(k)));
             if (crc.values().stream().distinct().count() > 1) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("key", k);
-                r.put("differs_at", outliers(crc, own));
-                Map<String, Object> shown = new TreeMap<>();
-                crc.forEach((site, v) -> shown.put(site, v == null ? "missing" : Long.toHexString(v)));
-                r.put("crc", shown);
-                out.add(r);
+                Map<String, String> shown = new TreeMap<>();
+                crc.forEach((site, v) -> shown.put(site, v == null ? RowDifference.MISSING : Long.toHexString(v)));
+                out.add(new RowDifference(k, outliers(crc, own), shown));
             }
         }
         return out;

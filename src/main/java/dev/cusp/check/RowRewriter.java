@@ -1,5 +1,6 @@
 package dev.cusp.check;
 
+import dev.cusp.wire.Rewritten;
 import dev.cusp.tenant.TenantObjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +34,7 @@ final class RowRewriter {
     }
 
     /** Rewrites the given keys of a table in one transaction; returns how many were re-written and deleted. */
-    Map<String, Object> rewrite(TableShape s, List<Long> keys) {
+    Rewritten rewrite(TableShape s, List<Long> keys, java.util.function.Supplier<String> posAfter) {
         if (!s.chunked()) {
             throw new IllegalArgumentException(s.table() + " has no single-column integer primary key");
         }
@@ -85,10 +86,7 @@ final class RowRewriter {
             throw new IllegalStateException("cannot rewrite rows of " + s.db() + "." + s.table() + ": "
                     + e.getMessage(), e);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rewritten", rewritten);
-        out.put("deleted", deleted);
-        return out;
+        return new Rewritten(rewritten, deleted, posAfter.get());
     }
 
     private static PreparedStatement held(Connection c, TableShape s, String sql) throws SQLException {

@@ -91,6 +91,36 @@ public final class AdminClient {
         return send(HttpRequest.newBuilder(URI.create(url + path)).DELETE());
     }
 
+    /** GETs an answer and reads it into its record; a field the record needs but the answer lacks fails. */
+    public <T> T get(String path, Class<T> type) {
+        return read(get(path), type);
+    }
+
+    public <T> T post(String path, Object body, Class<T> type) {
+        return read(post(path, body), type);
+    }
+
+    public <T> T put(String path, Object body, Class<T> type) {
+        return read(put(path, body), type);
+    }
+
+    public <T> T delete(String path, Class<T> type) {
+        return read(delete(path), type);
+    }
+
+    /**
+     * Reads an answer (or a part of one, such as a job's result) into its record. A site of
+     * another version may answer without a field this CLI needs: that is said, not printed blank.
+     */
+    public static <T> T read(JsonNode answer, Class<T> type) {
+        try {
+            return JsonMapping.read(answer, type);
+        } catch (IllegalArgumentException e) {
+            throw new CuspException(ErrorCode.INTERNAL, e.getMessage() + " (is the site running another version of"
+                    + " Cusp? 'cusp --version' shows this one)");
+        }
+    }
+
     private static String write(Object body) {
         try {
             return JsonMapping.MAPPER.writeValueAsString(body);

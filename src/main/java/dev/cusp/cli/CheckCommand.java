@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.CheckReport;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,16 +37,17 @@ public final class CheckCommand implements Callable<Integer> {
         if (!json) {
             out.printf("Checking %s across the group:%n", tenant == null ? "every tenant" : tenant);
         }
-        JsonNode r = JobWatcher.follow(client, job, null, out, json).path("result");
+        JsonNode raw = JobWatcher.follow(client, job, null, out, json).result();
+        CheckReport r = AdminClient.read(raw, CheckReport.class);
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
         } else {
-            CheckReport.print(out, r);
-            if (!r.path("clean").asBoolean()) {
+            CheckReports.print(out, r);
+            if (!r.clean()) {
                 out.printf("To make every site match one peer: cusp repair%s --from SITE%n",
                         tenant == null ? "" : " " + tenant);
             }
         }
-        return r.path("clean").asBoolean() ? 0 : CheckReport.DIFFERENCES;
+        return r.clean() ? 0 : CheckReports.DIFFERENCES;
     }
 }

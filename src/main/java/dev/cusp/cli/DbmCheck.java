@@ -51,13 +51,13 @@ public final class DbmCheck implements Callable<Integer> {
             out.printf("Database maintenance check of %s%s:%n", tenant == null ? "every tenant" : tenant,
                     allSites ? " at every site" : " at this site");
         }
-        JsonNode r = JobWatcher.follow(client, job, null, out, json).path("result");
+        JsonNode r = JobWatcher.follow(client, job, null, out, json).result();
         if (json) {
             Output.json(out, r);
         } else {
             print(out, r);
         }
-        return r.path("agree").asBoolean() ? 0 : CheckReport.DIFFERENCES;
+        return r.path("agree").asBoolean() ? 0 : CheckReports.DIFFERENCES;
     }
 
     /** Per tenant, every method that finds something or does not agree: each site's count, and the verdict. */

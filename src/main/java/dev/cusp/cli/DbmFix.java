@@ -59,6 +59,6 @@ public final class DbmFix implements Callable<Integer> {
                     + ") now finds nothing for these methods." : "Some site still finds rows or did not answer:"
                     + " run 'cusp dbm check " + r.path("tenant").asText() + " --all-sites'.");
         }
-        return r.path("clean").asBoolean() ? 0 : CheckReport.DIFFERENCES;
+        return r.path("clean").asBoolean() ? 0 : CheckReports.DIFFERENCES;
     }
 }

@@ -3,6 +3,11 @@ package dev.cusp.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.wire.CheckProgress;
+import dev.cusp.wire.ErrorBody;
+import dev.cusp.wire.JobStatus;
+import dev.cusp.wire.SeedProgress;
+import dev.cusp.wire.TransferProgress;
 import java.io.PrintWriter;
 
 /** Follows a job the site runs (join, re-seed): prints each step once, and progress now and then. */
@@ -11,52 +16,47 @@ final class JobWatcher {
     }
 
     /** Polls until the job ends; returns its final description, or throws its error. */
-    static JsonNode follow(AdminClient client, JsonNode job, String site, PrintWriter out, boolean quiet) {
-        String id = job.path("id").asText();
+    static JobStatus follow(AdminClient client, JsonNode started, String site, PrintWriter out, boolean quiet) {
+        JobStatus j = AdminClient.read(started, JobStatus.class);
+        String id = j.id();
         String path = "/api/v1/admin/jobs/" + id + (site == null ? "" : "?site=" + site);
         int shown = 0;
         long lastProgress = 0;
-        JsonNode j = job;
         while (true) {
-            JsonNode steps = j.path("steps");
-            for (; shown < steps.size(); shown++) {
+            for (; shown < j.steps().size(); shown++) {
                 if (!quiet) {
-                    out.println("  " + steps.get(shown).asText());
+                    out.println("  " + j.steps().get(shown));
                     out.flush();
                 }
             }
-            JsonNode p = j.path("progress");
+            JsonNode p = j.progress();
             if (!quiet && p.has("files_total") && System.currentTimeMillis() - lastProgress > 2000) {
                 lastProgress = System.currentTimeMillis();
-                long eta = p.path("eta_seconds").asLong(-1);
-                out.printf("    %,d of %,d files, %s of %s, %s/s%s%n", p.path("files").asLong(),
-                        p.path("files_total").asLong(), Output.size(p.path("bytes").asLong()),
-                        Output.size(p.path("bytes_total").asLong()), Output.size(p.path("bytes_per_second").asLong()),
-                        eta >= 0 ? ", about " + eta + " s left" : "");
+                TransferProgress t = AdminClient.read(p, TransferProgress.class);
+                out.printf("    %,d of %,d files, %s of %s, %s/s%s%n", t.files(), t.filesTotal(),
+                        Output.size(t.bytes()), Output.size(t.bytesTotal()), Output.size(t.bytesPerSecond()),
+                        t.etaSeconds() >= 0 ? ", about " + t.etaSeconds() + " s left" : "");
                 out.flush();
             } else if (!quiet && p.has("bytes") && System.currentTimeMillis() - lastProgress > 2000) {
                 lastProgress = System.currentTimeMillis();
-                long est = p.path("estimated_bytes").asLong(-1);
-                long eta = p.path("eta_seconds").asLong(-1);
-                out.printf("    %s copied, ~%,d rows%s%s%n", Output.size(p.path("bytes").asLong()),
-                        p.path("rows").asLong(), est > 0 ? " of ~" + Output.size(est) + " on disk" : "",
-                        eta >= 0 ? ", about " + eta + " s left" : "");
+                SeedProgress s = AdminClient.read(p, SeedProgress.class);
+                out.printf("    %s copied, ~%,d rows%s%s%n", Output.size(s.bytes()), s.rows(),
+                        s.estimatedBytes() > 0 ? " of ~" + Output.size(s.estimatedBytes()) + " on disk" : "",
+                        s.etaSeconds() >= 0 ? ", about " + s.etaSeconds() + " s left" : "");
                 out.flush();
             } else if (!quiet && p.has("chunks") && System.currentTimeMillis() - lastProgress > 2000) {
                 lastProgress = System.currentTimeMillis();
+                CheckProgress c = AdminClient.read(p, CheckProgress.class);
                 out.printf("    %d of %d tables, %,d chunks, %,d rows (%,d rows/s), %d difference(s) so far%n",
-                        p.path("tables_done").asInt(), p.path("tables").asInt(), p.path("chunks").asLong(),
-                        p.path("rows").asLong(), p.path("rows_per_second").asLong(), p.path("differences").asInt());
+                        c.tablesDone(), c.tables(), c.chunks(), c.rows(), c.rowsPerSecond(), c.differences());
                 out.flush();
             }
-            String state = j.path("state").asText();
-            if (state.equals("succeeded")) {
+            if (j.state().equals(JobStatus.SUCCEEDED)) {
                 return j;
             }
-            if (state.equals("failed")) {
-                JsonNode e = j.path("error");
-                throw new CuspException(ErrorCode.fromName(e.path("code").asText()), e.path("message").asText(),
-                        e.path("field").isMissingNode() ? null : e.path("field").asText());
+            if (j.state().equals(JobStatus.FAILED)) {
+                ErrorBody e = j.error();
+                throw new CuspException(ErrorCode.fromName(e.code()), e.message(), e.field());
             }
             try {
                 Thread.sleep(500);
@@ -64,7 +64,13 @@ final class JobWatcher {
                 Thread.currentThread().interrupt();
                 throw new CuspException(ErrorCode.INTERNAL, "interrupted; the job " + id + " goes on in the site");
             }
-            j = client.get(path);
+            j = client.get(path, JobStatus.class);
         }
+    }
+
+    /** Follows the job to its end and reads its result into the record of the job's kind. */
+    static <T> T result(AdminClient client, JsonNode started, String site, PrintWriter out, boolean quiet,
+                        Class<T> type) {
+        return AdminClient.read(follow(client, started, site, out, quiet).result(), type);
     }
 }

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.JobStatus;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,8 +39,8 @@ public final class JoinCommand implements Callable<Integer> {
         if (!json) {
             out.println("Joining:");
         }
-        JsonNode done = JobWatcher.follow(client, client.post("/api/v1/admin/group/join", body), null, out, json);
-        JsonNode r = done.path("result");
+        JobStatus done = JobWatcher.follow(client, client.post("/api/v1/admin/group/join", body), null, out, json);
+        JsonNode r = done.result();
         if (json) {
             Output.json(out, r);
             return 0;

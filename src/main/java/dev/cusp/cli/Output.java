@@ -3,7 +3,9 @@ package dev.cusp.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.JsonMapping;
+import dev.cusp.wire.TenantView;
 import java.io.PrintWriter;
+import java.util.List;
 
 /** Printing helpers shared by the commands. */
 final class Output {
@@ -18,14 +20,14 @@ final class Output {
         }
     }
 
-    static void tenantTable(PrintWriter out, JsonNode tenants) {
+    static void tenantTable(PrintWriter out, List<TenantView> tenants) {
         if (tenants.isEmpty()) {
             return;
         }
         out.printf("  %-20s %10s %-8s %10s %-10s%n", "NAME", "ID", "SCHEMA", "SIZE", "STATUS");
-        for (JsonNode t : tenants) {
-            out.printf("  %-20s %10d %-8s %10s %-10s%n", t.path("name").asText(), t.path("id").asInt(),
-                    t.path("schema_version").asText(), size(t.path("size_bytes").asLong()), t.path("status").asText());
+        for (TenantView t : tenants) {
+            out.printf("  %-20s %10d %-8s %10s %-10s%n", t.name(), t.id(), t.schemaVersion(),
+                    size(t.sizeBytes() == null ? 0 : t.sizeBytes()), t.status());
         }
     }
 

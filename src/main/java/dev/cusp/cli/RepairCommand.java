@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.RepairReport;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,21 +40,20 @@ public final class RepairCommand implements Callable<Integer> {
         if (!json) {
             out.printf("Repairing %s from %s:%n", tenant == null ? "every tenant" : tenant, from);
         }
-        JsonNode r = JobWatcher.follow(client, job, null, out, json).path("result");
+        JsonNode raw = JobWatcher.follow(client, job, null, out, json).result();
+        RepairReport r = AdminClient.read(raw, RepairReport.class);
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
         } else {
             out.println("Before:");
-            CheckReport.print(out, r.path("before"));
-            out.printf("Re-wrote %,d row(s) and deleted %,d at %s.%n", r.path("rows_rewritten").asLong(),
-                    r.path("rows_deleted").asLong(), r.path("from").asText());
-            for (JsonNode n : r.path("not_repaired")) {
-                out.printf("Not repaired: %s.%s (%s)%n", n.path("database").asText(), n.path("table").asText(),
-                        n.path("reason").asText());
+            CheckReports.print(out, r.before());
+            out.printf("Re-wrote %,d row(s) and deleted %,d at %s.%n", r.rowsRewritten(), r.rowsDeleted(), r.from());
+            for (RepairReport.NotRepaired n : r.notRepaired()) {
+                out.printf("Not repaired: %s.%s (%s)%n", n.database(), n.table(), n.reason());
             }
             out.println("After:");
-            CheckReport.print(out, r.path("after"));
+            CheckReports.print(out, r.after());
         }
-        return r.path("clean").asBoolean() ? 0 : CheckReport.DIFFERENCES;
+        return r.clean() ? 0 : CheckReports.DIFFERENCES;
     }
 }

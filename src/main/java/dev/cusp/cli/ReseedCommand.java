@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.JobStatus;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,9 +43,9 @@ public final class ReseedCommand implements Callable<Integer> {
         if (!json) {
             out.printf("Re-seeding %s:%n", site == null ? "this site" : site);
         }
-        JsonNode done = JobWatcher.follow(client, job, job.path("site").isMissingNode() ? null
+        JobStatus done = JobWatcher.follow(client, job, job.path("site").isMissingNode() ? null
                 : job.path("site").asText(), out, json);
-        JsonNode r = done.path("result");
+        JsonNode r = done.result();
         if (json) {
             Output.json(out, r);
             return 0;

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.Tenants;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,7 +48,7 @@ public final class StatusCommand implements Callable<Integer> {
                 node.path("read_only").asText());
         out.printf("Tenants: %d  (open pools %s, open connections %s)%n", s.path("tenants").size(),
                 site.path("open_tenant_pools").asText(), site.path("open_tenant_connections").asText());
-        Output.tenantTable(out, s.path("tenants"));
+        Output.tenantTable(out, AdminClient.read(s, Tenants.class).tenants());
         Output.group(out, g);
         return 0;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.cusp.wire.BackupDone;
+import dev.cusp.wire.BackupRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,15 +32,12 @@ public final class TenantBackup implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("to_file", toFile || file != null);
-        if (file != null) {
-            body.put("file", file.toAbsolutePath().toString());
-        }
-        JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(name)
-                + "/backup", body);
-        spec.commandLine().getOut().println("Backed up " + name + " to " + (r.path("database").isNull()
-                ? "file " + r.path("file").asText() : "database " + r.path("database").asText()) + ".");
+        BackupRequest body = new BackupRequest(toFile || file != null, file == null ? null
+                : file.toAbsolutePath().toString());
+        BackupDone r = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(name)
+                + "/backup", body, BackupDone.class);
+        spec.commandLine().getOut().println("Backed up " + name + " to " + (r.database() == null
+                ? "file " + r.file() : "database " + r.database()) + ".");
         return 0;
     }
 }

@@ -1,6 +1,8 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.NewTenant;
+import dev.cusp.wire.TenantCreated;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,26 +31,21 @@ public final class TenantCreate implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("id", id);
         AdminClient client = AdminClient.connect(home.site());
-        JsonNode t = client.post("/api/v1/admin/tenants", body);
+        JsonNode raw = client.post("/api/v1/admin/tenants", new NewTenant(name, id));
+        TenantCreated t = AdminClient.read(raw, TenantCreated.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, t);
+            Output.json(out, raw);
             return 0;
         }
-        out.printf("Tenant %s created (schema version %s).%n", t.path("name").asText(), t.path("schema_version")
-                .asText());
-        out.printf("  database        %s on %s:%s%n", t.path("database").asText(), t.path("db_host").asText(),
-                t.path("db_port").asText());
-        out.printf("  database user   %s  password %s%n", t.path("db_user").asText(), t.path("db_password").asText());
-        out.printf("  practice admin  %s  password %s%n", t.path("admin_user").asText(),
-                t.path("admin_password").asText());
-        out.printf("  documents       %s%n", t.path("documents").asText());
+        out.printf("Tenant %s created (schema version %s).%n", t.name(), t.schemaVersion());
+        out.printf("  database        %s on %s:%s%n", t.database(), t.dbHost(), t.dbPort());
+        out.printf("  database user   %s  password %s%n", t.dbUser(), t.dbPassword());
+        out.printf("  practice admin  %s  password %s%n", t.adminUser(), t.adminPassword());
+        out.printf("  documents       %s%n", t.documents());
         out.println("The passwords are shown only now; the site keeps the database password encrypted.");
-        out.printf("Practice API: %s/api/v1/t/%s/login%n", client.url(), t.path("name").asText());
+        out.printf("Practice API: %s/api/v1/t/%s/login%n", client.url(), t.name());
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
+import dev.cusp.wire.TenantDropped;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,13 +34,14 @@ public final class TenantDrop implements Callable<Integer> {
             throw CuspException.invalid("yes", "dropping tenant '" + name + "' deletes its databases; add --yes to"
                     + " confirm");
         }
-        JsonNode r = AdminClient.connect(home.site()).delete("/api/v1/admin/tenants/" + name + "?confirm=yes&backup="
-                + !noBackup);
+        JsonNode raw = AdminClient.connect(home.site()).delete("/api/v1/admin/tenants/" + name
+                + "?confirm=yes&backup=" + !noBackup);
+        TenantDropped r = AdminClient.read(raw, TenantDropped.class);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Tenant " + name + " dropped (databases " + r.path("dropped_databases") + ").");
-        if (!r.path("final_backup").isNull()) {
-            out.println("  final backup    " + r.path("final_backup").asText());
-            out.println("  documents kept  " + r.path("documents_kept").asText());
+        out.println("Tenant " + name + " dropped (databases " + raw.path("dropped_databases") + ").");
+        if (r.finalBackup() != null) {
+            out.println("  final backup    " + r.finalBackup());
+            out.println("  documents kept  " + r.documentsKept());
         }
         return 0;
     }

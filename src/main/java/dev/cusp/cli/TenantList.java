@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.Tenants;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,14 +22,15 @@ public final class TenantList implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode r = AdminClient.connect(home.site()).get("/api/v1/admin/tenants");
+        JsonNode raw = AdminClient.connect(home.site()).get("/api/v1/admin/tenants");
+        Tenants r = AdminClient.read(raw, Tenants.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
-        } else if (r.path("tenants").isEmpty()) {
+            Output.json(out, raw);
+        } else if (r.tenants().isEmpty()) {
             out.println("No tenants yet: create one with './cusp tenant create NAME --id N'.");
         } else {
-            Output.tenantTable(out, r.path("tenants"));
+            Output.tenantTable(out, r.tenants());
         }
         return 0;
     }

@@ -1,6 +1,8 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.SeedDataDone;
+import dev.cusp.wire.SeedDataRequest;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,19 +35,17 @@ public final class TenantSeedData implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("patients", patients);
-        body.put("seed", seed);
-        JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(name)
-                + "/seed-data", body);
+        JsonNode raw = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(name)
+                + "/seed-data", new SeedDataRequest(patients, seed));
+        SeedDataDone r = AdminClient.read(raw, SeedDataDone.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
             return 0;
         }
-        out.printf("Seeded %s with %d patients (seed %d): %d rows in %.1f s.%n", name, patients, seed,
-                r.path("total_rows").asLong(), r.path("elapsed_ms").asLong() / 1000.0);
-        r.path("rows").properties().forEach(e -> out.printf("  %-16s %,10d%n", e.getKey(), e.getValue().asLong()));
+        out.printf("Seeded %s with %d patients (seed %d): %d rows in %.1f s.%n", name, patients, seed, r.totalRows(),
+                r.elapsedMs() / 1000.0);
+        r.rows().forEach((table, n) -> out.printf("  %-16s %,10d%n", table, n));
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.TenantDetail;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,19 +25,19 @@ public final class TenantShow implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode t = AdminClient.connect(home.site()).get("/api/v1/admin/tenants/" + TenantPaths.segment(name));
+        JsonNode raw = AdminClient.connect(home.site()).get("/api/v1/admin/tenants/" + TenantPaths.segment(name));
+        TenantDetail t = AdminClient.read(raw, TenantDetail.class);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, t);
+            Output.json(out, raw);
             return 0;
         }
-        out.printf("Tenant %s (id %d): %s%n", t.path("name").asText(), t.path("id").asInt(), t.path("status").asText());
-        out.printf("  database     %s (user %s), schema version %s, %s%n", t.path("database").asText(),
-                t.path("db_user").asText(), t.path("schema_version").asText(), Output.size(t.path("size_bytes")
-                        .asLong()));
-        out.printf("  databases    %s%n", t.path("databases").toString());
-        out.printf("  documents    %s%n", t.path("documents").asText());
-        out.printf("  created      %s%n", t.path("created_at").asText());
+        out.printf("Tenant %s (id %d): %s%n", t.name(), t.id(), t.status());
+        out.printf("  database     %s (user %s), schema version %s, %s%n", t.database(), t.dbUser(), t.schemaVersion(),
+                Output.size(t.sizeBytes()));
+        out.printf("  databases    %s%n", raw.path("databases").toString());
+        out.printf("  documents    %s%n", t.documents());
+        out.printf("  created      %s%n", t.createdAt());
         return 0;
     }
 }

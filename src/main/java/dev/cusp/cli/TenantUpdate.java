@@ -37,7 +37,7 @@ public final class TenantUpdate implements Callable<Integer> {
         if (!json) {
             out.println(title + ":");
         }
-        JsonNode r = JobWatcher.follow(client, job, null, out, json).path("result");
+        JsonNode r = JobWatcher.follow(client, job, null, out, json).result();
         if (json) {
             Output.json(out, r);
             return 0;

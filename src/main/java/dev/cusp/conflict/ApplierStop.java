@@ -1,5 +1,6 @@
 package dev.cusp.conflict;
 
+import dev.cusp.node.MariaDbErrors;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,7 +30,7 @@ record ApplierStop(String channel, int errno, String message, String gtid, Strin
 
     /** The vendor codes a resolver may handle. */
     static boolean resolvable(int errno) {
-        return errno == 1644 || errno == 1032 || errno == 1062;
+        return MariaDbErrors.kind(errno) == MariaDbErrors.Kind.CONFLICT;
     }
 
     /** Reads the channel's stop; empty when the applier runs, or the error is not a row conflict. */
@@ -70,7 +71,7 @@ record ApplierStop(String channel, int errno, String message, String gtid, Strin
         if (!resolvable(errno) || !t.find()) {
             return Optional.empty();
         }
-        if (errno == 1644) {
+        if (MariaDbErrors.conflict(errno) == MariaDbErrors.Conflict.SIGNAL) {
             Matcher m = MARK.matcher(message);
             if (!m.find() || !m.group(2).equals(t.group(2))) {
                 return Optional.empty();
@@ -78,7 +79,7 @@ record ApplierStop(String channel, int errno, String message, String gtid, Strin
             return Optional.of(new ApplierStop(channel, errno, message, gtid, t.group(1), t.group(2), m.group(1),
                     Long.parseLong(m.group(3)), m.group(4), m.group(5), null, null));
         }
-        if (errno == 1062) {
+        if (MariaDbErrors.conflict(errno) == MariaDbErrors.Conflict.DUPLICATE_KEY) {
             Matcher d = DUP.matcher(message);
             if (!d.find()) {
                 return Optional.empty();

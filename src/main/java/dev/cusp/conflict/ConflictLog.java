@@ -2,6 +2,7 @@ package dev.cusp.conflict;
 
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.MariaDbErrors;
 import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
 import dev.cusp.tenant.TenantObjects;
@@ -89,7 +90,7 @@ public final class ConflictLog {
                 return null;
             });
         } catch (SQLException e) {
-            if (e.getErrorCode() == 1146) {
+            if (e.getErrorCode() == MariaDbErrors.NO_SUCH_TABLE) {
                 return out; // a practice schema older than v3 has no conflict log yet
             }
             throw new IllegalStateException(e);

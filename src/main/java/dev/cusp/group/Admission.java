@@ -5,17 +5,19 @@ import dev.cusp.base.CuspVersion;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.replication.ReplicationAccounts;
+import dev.cusp.secret.SecretBox;
 import dev.cusp.site.SiteIdentity;
 import dev.cusp.tenant.PracticeSchema;
 import dev.cusp.tls.TlsContexts;
+import dev.cusp.wire.JoinGrant;
+import dev.cusp.wire.SourceAccount;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
  * The inviting side of a join ({@link Joining} is the joining side): checks the joining site
@@ -24,15 +26,23 @@ import java.util.stream.Collectors;
  * replicate.
  */
 final class Admission {
-    private final Group g;
+    private final Membership site;
+    private final Invites invites;
+    private final DataSource admin;
+    private final SecretBox secrets;
+    private final GroupTrust trust;
 
-    Admission(Group g) {
-        this.g = g;
+    Admission(Membership site, Invites invites, DataSource admin, SecretBox secrets, GroupTrust trust) {
+        this.site = site;
+        this.invites = invites;
+        this.admin = admin;
+        this.secrets = secrets;
+        this.trust = trust;
     }
 
-    Map<String, Object> accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
+    JoinGrant accept(JsonNode req, String remoteAddress, X509Certificate clientCert) {
 
-        Invites.Invite inv = g.invites.check(req.path("secret").asText(null));
+        Invites.Invite inv = invites.check(req.path("secret").asText(null));
         String name = req.path("site").asText("");
         String version = req.path("version").asText("");
         if (!CuspVersion.VERSION.equals(version)) {
@@ -47,7 +57,7 @@ final class Admission {
             }
         }
         ReplicationAccounts.userFor(name);
-        List<Member> all = g.members.all();
+        List<Member> all = site.members().all();
         Optional<Member> existing = all.stream().filter(m -> m.name().equals(name)).findFirst();
         String caPem = req.path("ca_pem").asText("");
         X509Certificate ca = caCertificate(caPem);
@@ -70,7 +80,7 @@ final class Admission {
                     + " tenants; joining replaces its data with the group's. Back them up and drop them, or join"
                     + " from a fresh site", "tenants");
         }
-        int capacity = Integer.parseInt(g.members.setting("capacity", Integer.toString(Group.DEFAULT_CAPACITY)));
+        int capacity = site.capacity();
         Integer offset = null;
         if (Member.PEER.equals(inv.role())) {
             Set<Integer> used = all.stream().filter(m -> m.peer() && !m.name().equals(name))
@@ -84,41 +94,29 @@ final class Admission {
                             + " join with --force", "force");
                 }
                 capacity = (int) writers;
-                g.members.putSetting("capacity", Integer.toString(capacity));
+                site.members().putSetting("capacity", Integer.toString(capacity));
             }
             offset = 1;
             while (used.contains(offset)) {
                 offset++;
             }
         }
-        String upstream = Member.REPLICA.equals(inv.role()) ? g.siteName() : null;
-        String password = ReplicationAccounts.create(g.admin, name, remoteAddress);
+        String upstream = Member.REPLICA.equals(inv.role()) ? site.siteName() : null;
+        String password = ReplicationAccounts.create(admin, name, remoteAddress);
         if (existing.isEmpty()) {
             int seq = all.stream().mapToInt(Member::joinSeq).max().orElse(0) + 1;
-            g.members.insert(new Member(name, inv.role(), Member.JOINING, req.path("url").asText(),
+            site.members().insert(new Member(name, inv.role(), Member.JOINING, req.path("url").asText(),
                     req.path("node_host").asText(), req.path("node_port").asInt(), TlsContexts.pem(ca), serverId,
                     domain, offset, upstream, null, seq, version));
         }
-        g.invites.use(req.path("secret").asText(), name, TlsContexts.fingerprint(clientCert));
-        g.refreshTrust(g.members.all());
+        invites.use(req.path("secret").asText(), name, TlsContexts.fingerprint(clientCert));
+        trust.refresh(site.members().all());
         Group.LOG.info("group: accepted site {} as {} (key offset {}, capacity {})", name, inv.role(), offset, capacity);
-        SiteIdentity id = g.id();
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("site", id.siteName());
-        source.put("node_host", g.nodeHost());
-        source.put("node_port", id.dbPort());
-        source.put("user", ReplicationAccounts.userFor(name));
-        source.put("password", password);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("role", inv.role());
-        m.put("key_offset", offset);
-        m.put("capacity", capacity);
-        m.put("upstream", upstream);
-        m.put("topology", g.members.setting("topology", Group.MESH));
-        m.put("master_key", g.secrets.export());
-        m.put("source", source);
-        m.put("members", g.members.all().stream().map(GroupJson::describe).toList());
-        return m;
+        SiteIdentity id = site.id();
+        SourceAccount source = new SourceAccount(id.siteName(), site.nodeHost(), id.dbPort(),
+                ReplicationAccounts.userFor(name), password);
+        return new JoinGrant(inv.role(), offset, capacity, upstream, site.topology(), secrets.export(), source,
+                site.members().all().stream().map(GroupJson::member).toList());
     }
 
     /**

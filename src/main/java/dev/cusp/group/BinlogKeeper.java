@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * The purge guard: this site deletes its own binary logs, and only those no member still needs
@@ -33,20 +34,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BinlogKeeper {
     static final String ALERT = "binlog";
-    private final Group g;
+    private final Membership site;
+    private final DataSource admin;
+    private final Path dataDir;
+    private final PeerClient peers;
+    private final Monitor monitor;
     private final Duration retain;
     private final long budgetBytes;
     private final Map<String, String> lastKnown = new ConcurrentHashMap<>();
 
-    BinlogKeeper(Group g, Duration retain, long budgetBytes) {
-        this.g = g;
+    /** {@code dataDir}: the node's data folder, where its binary logs are. */
+    BinlogKeeper(Membership site, DataSource admin, Path dataDir, PeerClient peers, Monitor monitor, Duration retain,
+                 long budgetBytes) {
+        this.site = site;
+        this.admin = admin;
+        this.dataDir = dataDir;
+        this.peers = peers;
+        this.monitor = monitor;
         this.retain = retain;
         this.budgetBytes = budgetBytes;
     }
 
     /** Decides and purges once; returns the decision. */
     synchronized BinlogPlan.Decision run() {
-        try (Connection c = g.admin.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("SET GLOBAL binlog_expire_logs_seconds = 0");
             List<BinlogPlan.File> files = files(s);
             Map<String, BinlogPlan.Member> members = members();
@@ -68,8 +79,8 @@ final class BinlogKeeper {
     }
 
     private void warn(BinlogPlan.Decision d) {
-        Monitor m = g.monitor;
-        String site = g.siteName();
+        Monitor m = monitor;
+        String site = this.site.siteName();
         if (!d.lostBy().isEmpty()) {
             String who = String.join(", ", d.lostBy());
             m.siteAlert(ALERT, Fault.BINLOG_BUDGET, "binary logs that " + who + " has not applied are deleted now:"
@@ -98,7 +109,7 @@ final class BinlogKeeper {
                 logs.add(new String[] {rs.getString(1), rs.getString(2)});
             }
         }
-        Path dir = g.node.config().dataDir();
+        Path dir = dataDir;
         List<BinlogPlan.File> out = new ArrayList<>();
         for (String[] l : logs) {
             String start = "";
@@ -123,13 +134,13 @@ final class BinlogKeeper {
     /** Every other member that is or will be replicating, at what it is known to hold. */
     private Map<String, BinlogPlan.Member> members() {
         Map<String, BinlogPlan.Member> out = new LinkedHashMap<>();
-        for (Member m : g.known()) {
-            if (m.name().equals(g.siteName()) || !(m.active() || Member.JOINING.equals(m.state()))) {
+        for (Member m : site.known()) {
+            if (m.name().equals(site.siteName()) || !(m.active() || Member.JOINING.equals(m.state()))) {
                 continue;
             }
             String pos = null;
             try {
-                JsonNode st = g.peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3));
+                JsonNode st = peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3));
                 pos = st.path("gtid_current_pos").asText(null);
             } catch (CuspException unreachable) {
                 // Kept for at what it was last seen to hold.

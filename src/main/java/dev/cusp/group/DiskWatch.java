@@ -18,12 +18,17 @@ import java.util.Map;
  */
 final class DiskWatch {
     static final String ALERT = "disk";
-    private final Group g;
+    private final Membership site;
+    private final Monitor monitor;
+    private final Map<String, Path> watched;
     private final int minPercent;
     private final long minBytes;
 
-    DiskWatch(Group g, int minPercent, long minMb) {
-        this.g = g;
+    /** {@code watched}: the folders Cusp keeps data in, each by what it holds, in the order shown. */
+    DiskWatch(Membership site, Monitor monitor, Map<String, Path> watched, int minPercent, long minMb) {
+        this.site = site;
+        this.monitor = monitor;
+        this.watched = new LinkedHashMap<>(watched);
         this.minPercent = minPercent;
         this.minBytes = minMb * 1048576L;
     }
@@ -38,11 +43,7 @@ final class DiskWatch {
     /** The disks, one entry per file system, each named by what Cusp keeps on it. */
     List<Disk> disks() {
         Map<FileStore, Disk> byStore = new LinkedHashMap<>();
-        Map<String, Path> paths = new LinkedHashMap<>();
-        paths.put("database and binary logs", g.node.config().dataDir());
-        paths.put("documents", g.home.documents());
-        paths.put("site folder", g.home.dir());
-        for (var e : paths.entrySet()) {
+        for (var e : watched.entrySet()) {
             try {
                 if (!Files.exists(e.getValue())) {
                     continue;
@@ -72,13 +73,13 @@ final class DiskWatch {
             }
         }
         if (low.isEmpty()) {
-            g.monitor.clearSiteAlert(ALERT);
+            monitor.clearSiteAlert(ALERT);
             return;
         }
-        String site = g.siteName();
+        String site = this.site.siteName();
         // Whole percents: the message changes (and the alert is raised again) only when the
         // shortage does, not with every megabyte written.
-        g.monitor.siteAlert(ALERT, Fault.DISK_LOW, "disk space is low at " + site + " (below "
+        monitor.siteAlert(ALERT, Fault.DISK_LOW, "disk space is low at " + site + " (below "
                 + minPercent + "% or " + minBytes / 1048576 + " MB free): " + String.join("; ", low),
                 Fault.DISK_LOW.fix(site, site));
     }

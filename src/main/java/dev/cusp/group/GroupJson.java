@@ -2,6 +2,7 @@ package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.replication.LinkState;
+import dev.cusp.wire.GroupMember;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,6 +28,18 @@ final class GroupJson {
         e.put("version", m.version());
         e.put("ca_pem", m.caPem());
         return e;
+    }
+
+    /** A member as the group's messages carry it. */
+    static GroupMember member(Member m) {
+        return new GroupMember(m.name(), m.role(), m.state(), m.url(), m.nodeHost(), m.nodePort(), m.serverId(),
+                m.gtidDomainId(), m.keyOffset(), m.upstream(), m.seedGtid(), m.joinSeq(), m.version(), m.caPem());
+    }
+
+    /** A member read back from a message (a join's answer). */
+    static Member read(GroupMember n) {
+        return new Member(n.name(), n.role(), n.state(), n.url(), n.nodeHost(), n.nodePort(), n.caPem(), n.serverId(),
+                n.gtidDomainId(), n.keyOffset(), n.upstream(), n.seedGtid(), n.joinSeq(), n.version());
     }
 
     static Member read(JsonNode n) {

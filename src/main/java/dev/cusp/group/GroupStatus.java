@@ -3,56 +3,68 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.replication.GtidPos;
+import dev.cusp.replication.LinkState;
+import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.site.SiteIdentity;
+import dev.cusp.wire.PeerLink;
+import dev.cusp.wire.PeerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /** What {@code cusp status} and the admin API show of the group, and what a site tells its peers. */
 final class GroupStatus {
-    private GroupStatus() {
+    private final Membership site;
+    private final DataSource admin;
+    private final ReplicationChannels channels;
+    private final PeerClient peers;
+    private final Monitor monitor;
+    private final PeerWatch watch;
+    private final VersionGate versions;
+    private final Reconciler reconciler;
+
+    GroupStatus(Membership site, DataSource admin, ReplicationChannels channels, PeerClient peers, Monitor monitor,
+                PeerWatch watch, VersionGate versions, Reconciler reconciler) {
+        this.site = site;
+        this.admin = admin;
+        this.channels = channels;
+        this.peers = peers;
+        this.monitor = monitor;
+        this.watch = watch;
+        this.versions = versions;
+        this.reconciler = reconciler;
     }
 
     /** This site's own replication state: what {@code /peer/status} returns to the others. */
-    static Map<String, Object> local(Group g) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    PeerStatus local() {
         // First: a peer estimates the offset of this clock from the middle of its round trip.
-        m.put("clock_ms", g.clock().millis());
-        m.put("site", g.siteName());
-        Member me = g.self;
-        m.put("role", me == null ? "standalone" : me.role());
-        m.put("version", g.version());
-        m.put("server_id", g.id().serverId());
-        m.put("gtid_domain_id", g.id().gtidDomainId());
-        m.put("seed_gtid", me == null ? null : me.seedGtid());
-        m.put("seeding", g.seeding());
-        NodePositions p = NodePositions.read(g.admin);
-        m.put("gtid_current_pos", p.current());
-        m.put("gtid_binlog_pos", p.binlog());
-        m.put("clock_offsets", g.watch.clockOffsets());
-        m.put("read_only", g.readOnly());
-        Map<String, Monitor.Link> health = g.monitor.links();
-        m.put("health", g.monitor.siteHealth().label());
-        m.put("links", g.channels.states().stream().map(l -> {
-            Map<String, Object> d = GroupJson.describe(l);
-            Monitor.Link h = health.get(l.channel());
-            d.put("state", h == null ? "unknown" : h.health().label());
-            d.put("state_since", h == null ? null : h.since().toString());
-            d.put("detail", h == null ? null : h.detail());
-            d.put("code", h == null ? null : h.code());
-            d.put("explanation", h == null || h.fault() == null ? null : h.fault().explanation(g.siteName(),
-                    l.channel()));
-            d.put("fix", h == null || h.fault() == null ? null : h.fault().fix(g.siteName(), l.channel()));
-            return d;
-        }).toList());
-        m.put("fenced", g.monitor.fenced().orElse(null));
-        m.put("deletion_guard", g.monitor.deletionGuard().orElse(null));
-        m.put("alerts", g.monitor.alerts(false));
-        m.put("reconcile_error", g.lastReconcileError);
-        m.put("version_holds", g.versions.holds());
-        return m;
+        long clockMs = site.clock().millis();
+        Member me = site.self();
+        SiteIdentity id = site.id();
+        NodePositions p = NodePositions.read(admin);
+        Map<String, Monitor.Link> health = monitor.links();
+        String siteHealth = monitor.siteHealth().label();
+        List<PeerLink> links = channels.states().stream().map(l -> link(l, health.get(l.channel()))).toList();
+        return new PeerStatus(clockMs, site.siteName(), me == null ? "standalone" : me.role(), site.version(),
+                id.serverId(), id.gtidDomainId(), me == null ? null : me.seedGtid(), site.seeding(), p.current(),
+                p.binlog(), watch.clockOffsets(), site.readOnly(), siteHealth, links, monitor.fenced().orElse(null),
+                monitor.deletionGuard().orElse(null), monitor.alerts(false), reconciler.lastError(), versions.holds());
+    }
+
+    /** A link as MariaDB shows it, with the monitor's verdict ({@code h}: null before its first look). */
+    private PeerLink link(LinkState l, Monitor.Link h) {
+        Fault f = h == null ? null : h.fault();
+        return new PeerLink(l.channel(), l.sourceHost(), l.sourcePort(), l.receiverRunning() ? PeerLink.RUNNING
+                : "stopped", l.applierRunning() ? PeerLink.RUNNING : "stopped", l.secondsBehind(), l.gtidIoPos(),
+                l.gtidSlavePos(), l.lastErrno(), l.lastError() == null || l.lastError().isEmpty() ? null
+                : l.lastError(), h == null ? "unknown" : h.health().label(), h == null ? null : h.since().toString(),
+                h == null ? null : h.detail(), h == null ? null : h.code(),
+                f == null ? null : f.explanation(site.siteName(), l.channel()),
+                f == null ? null : f.fix(site.siteName(), l.channel()));
     }
 
     /**
@@ -60,27 +72,27 @@ final class GroupStatus {
      * receiver and applier state, positions and lag in seconds and in transactions. Other
      * sites are asked over mutual TLS; one that does not answer is shown unreachable.
      */
-    static Map<String, Object> group(Group g) {
-        List<Member> all = g.known();
+    Map<String, Object> group() {
+        List<Member> all = site.known();
         Map<String, Object> out = new LinkedHashMap<>();
         if (all.isEmpty()) {
             out.put("state", "standalone");
             out.put("sites", List.of());
             return out;
         }
-        out.put("topology", g.members.setting("topology", Group.MESH));
-        out.put("capacity", Integer.parseInt(g.members.setting("capacity", Integer.toString(Group.DEFAULT_CAPACITY))));
+        out.put("topology", site.topology());
+        out.put("capacity", site.capacity());
         String firstPeer = all.stream().filter(m -> m.peer() && m.active()).map(Member::name).findFirst().orElse(null);
-        out.put("update_site", g.members.setting("update_site", firstPeer));
+        out.put("update_site", site.members().setting("update_site", firstPeer));
         Map<String, JsonNode> live = new LinkedHashMap<>();
         Map<String, String> errors = new HashMap<>();
         for (Member m : all) {
-            if (m.name().equals(g.siteName())) {
-                live.put(m.name(), Group.JSON.valueToTree(local(g)));
+            if (m.name().equals(site.siteName())) {
+                live.put(m.name(), Group.JSON.valueToTree(local()));
                 continue;
             }
             try {
-                live.put(m.name(), g.peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3)));
+                live.put(m.name(), peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3)));
             } catch (CuspException e) {
                 errors.put(m.name(), e.getMessage());
             }
@@ -106,7 +118,7 @@ final class GroupStatus {
             e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
             e.put("alerts", st.path("alerts"));
             // This site's estimate of that site's clock (CLOCK_SKEW when beyond monitor.clock.skew.seconds).
-            e.put("clock_offset_seconds", g.watch.clockOffsets().get(m.name()));
+            e.put("clock_offset_seconds", watch.clockOffsets().get(m.name()));
             e.put("version_holds", st.path("version_holds"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {

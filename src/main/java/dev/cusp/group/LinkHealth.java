@@ -1,8 +1,8 @@
 package dev.cusp.group;
 
 import dev.cusp.group.Monitor.Health;
-import dev.cusp.replication.ReplicationErrors;
-import dev.cusp.replication.ReplicationErrors.Kind;
+import dev.cusp.node.MariaDbErrors;
+import dev.cusp.node.MariaDbErrors.Kind;
 
 /**
  * A link's state and fault from what MariaDB shows of it: pure functions, so every
@@ -60,7 +60,7 @@ public final class LinkHealth {
         if (o.sqlErrno() != 0) {
             return Verdict.of(errorFault(o.sqlErrno(), true));
         }
-        if (o.ioErrno() != 0 && !ReplicationErrors.network(o.ioErrno())) {
+        if (o.ioErrno() != 0 && !MariaDbErrors.network(o.ioErrno())) {
             return Verdict.of(errorFault(o.ioErrno(), false));
         }
         // From here the only error is a network one, or none.
@@ -85,9 +85,9 @@ public final class LinkHealth {
 
     /** The fault an error number stands for, on the applier ({@code applier}) or the receiver. */
     static Fault errorFault(int errno, boolean applier) {
-        Kind k = ReplicationErrors.kind(errno);
+        Kind k = MariaDbErrors.kind(errno);
         return switch (k) {
-            case ROW_CONFLICT -> Fault.ROW_CONFLICT;
+            case CONFLICT -> Fault.ROW_CONFLICT;
             case PURGED_BINLOG -> Fault.PURGED_BINLOG;
             case MISSING_OBJECT -> Fault.MISSING_OBJECT;
             // The applier's own privileges are not the replication account's.

@@ -1,8 +1,8 @@
 package dev.cusp.group;
 
 import dev.cusp.replication.LinkState;
-import dev.cusp.replication.ReplicationErrors;
-import dev.cusp.replication.ReplicationErrors.Kind;
+import dev.cusp.node.MariaDbErrors;
+import dev.cusp.node.MariaDbErrors.Kind;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +73,7 @@ final class LinkMends {
 
     /** How long after {@code times} re-makes that did not mend it the link may be re-made again. */
     static Duration backoff(LinkState l, int times) {
-        if (ReplicationErrors.kind(l.ioErrno()) == Kind.PURGED_BINLOG) {
+        if (MariaDbErrors.kind(l.ioErrno()) == Kind.PURGED_BINLOG) {
             return BACKOFF;
         }
         Duration d = QUICK.multipliedBy(1L << Math.min(times - 1, 4));
@@ -86,8 +86,8 @@ final class LinkMends {
     }
 
     static boolean mendable(LinkState l) {
-        Kind io = ReplicationErrors.kind(l.ioErrno());
-        Kind sql = ReplicationErrors.kind(l.sqlErrno());
+        Kind io = MariaDbErrors.kind(l.ioErrno());
+        Kind sql = MariaDbErrors.kind(l.sqlErrno());
         if (sql == Kind.RELAY_LOG && !l.applierRunning()) {
             return true;
         }

@@ -3,6 +3,7 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.replication.GtidPos;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
  * Every 2 s, asks every other active member for its status over the peer channel and checks
@@ -38,23 +40,38 @@ final class PeerWatch {
     static final String ERRANT = "errant:";
     static final String CLOCK = "clock:";
     private static final List<String> PREFIXES = List.of(CLONE, ROLLBACK, ERRANT, CLOCK);
-    private final Group g;
+    private final Membership site;
+    private final Monitor monitor;
+    private final PeerClient peers;
+    private final DataSource admin;
     private final long skewLimitMs;
     private final ClockSkew clock = new ClockSkew();
     private final WatchMemory memory;
     private final ExecutorService askers = Executors.newVirtualThreadPerTaskExecutor();
-    private volatile Set<String> clones = Set.of();
+    private final Clones clones;
+    private final Runnable reconcileNow;
     private boolean heldBefore;
 
-    PeerWatch(Group g, int skewSeconds) {
-        this.g = g;
+    /**
+     * {@code memoryFile}: where what the watch has seen is kept across restarts; {@code clones}:
+     * where it puts the members it finds to be clones; {@code reconcileNow}: run when a fault of
+     * this site starts or stops holding its writes, so the node's read-only follows at once.
+     */
+    PeerWatch(Membership site, Monitor monitor, PeerClient peers, DataSource admin, Path memoryFile, int skewSeconds,
+              Clones clones, Runnable reconcileNow) {
+        this.clones = clones;
+        this.reconcileNow = reconcileNow;
+        this.site = site;
+        this.monitor = monitor;
+        this.peers = peers;
+        this.admin = admin;
         this.skewLimitMs = skewSeconds * 1000L;
-        this.memory = new WatchMemory(g.home.dir().resolve("site/watch.json"));
+        this.memory = new WatchMemory(memoryFile);
     }
 
     /** Members found to be clones: this site does not replicate from them. */
     Set<String> clones() {
-        return clones;
+        return clones.names();
     }
 
     /** Each peer's clock offset from this site's, in seconds, as last estimated. */
@@ -64,19 +81,19 @@ final class PeerWatch {
 
     /** One look at the group. */
     void run() {
-        Member me = g.self;
-        Monitor mon = g.monitor;
+        Member me = site.self();
+        Monitor mon = monitor;
         if (me == null || !me.active()) {
             for (String p : PREFIXES) {
                 mon.clearSiteAlerts(p, Set.of());
             }
-            clones = Set.of();
+            clones.found(Set.of());
             return;
         }
-        if (g.seeding()) {
+        if (site.seeding()) {
             return;
         }
-        List<Member> all = g.known();
+        List<Member> all = site.known();
         Map<Member, JsonNode> answers = ask(all.stream().filter(m -> m.active() && !m.name().equals(me.name()))
                 .toList());
         Set<String> raised = new HashSet<>();
@@ -89,7 +106,7 @@ final class PeerWatch {
             String seed = st.path("seed_gtid").isTextual() ? st.path("seed_gtid").asText() : null;
             seeds.put(m.name(), seed);
             if (st.has("server_id")) {
-                IdentityClash.remote(m, st.path("server_id").asLong(), st.path("gtid_domain_id").asLong(), g.id(), all)
+                IdentityClash.remote(m, st.path("server_id").asLong(), st.path("gtid_domain_id").asLong(), site.id(), all)
                         .ifPresent(why -> {
                             cloneNow.add(m.name());
                             raise(CLONE + m.name(), Fault.CLONED_SITE, m.name(), why, false, raised);
@@ -113,7 +130,7 @@ final class PeerWatch {
             }
             skew(m, st, raised);
         }
-        clones = Set.copyOf(cloneNow);
+        clones.found(cloneNow);
         errant(me, all);
         for (var f : memory.findings(seeds).entrySet()) {
             WatchMemory.Finding x = f.getValue();
@@ -122,7 +139,7 @@ final class PeerWatch {
             if (here && raised.contains(f.getKey())) {
                 continue;
             }
-            g.monitor.siteAlert(f.getKey(), fault, x.message(), x.fix(), here);
+            monitor.siteAlert(f.getKey(), fault, x.message(), x.fix(), here);
             raised.add(f.getKey());
         }
         memory.forget(all.stream().map(Member::name).collect(Collectors.toSet()));
@@ -133,14 +150,14 @@ final class PeerWatch {
         }
         if (held != heldBefore || held != mon.holdsWrites()) {
             // The node's read-only follows at once, not at the reconciler's next cycle.
-            g.reconcile();
+            reconcileNow.run();
         }
         heldBefore = mon.holdsWrites();
     }
 
     private void raise(String key, Fault f, String about, String message, boolean here, Set<String> raised) {
         if (raised.add(key)) {
-            g.monitor.siteAlert(key, f, message, f.fix(g.siteName(), about), here);
+            monitor.siteAlert(key, f, message, f.fix(site.siteName(), about), here);
         }
     }
 
@@ -149,9 +166,9 @@ final class PeerWatch {
         Map<Member, Future<JsonNode>> calls = new LinkedHashMap<>();
         for (Member m : members) {
             calls.put(m, askers.submit(() -> {
-                long t0 = g.clock().millis();
-                JsonNode st = g.peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3));
-                long t1 = g.clock().millis();
+                long t0 = site.clock().millis();
+                JsonNode st = peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3));
+                long t1 = site.clock().millis();
                 if (st.path("clock_ms").isIntegralNumber()) {
                     clock.add(m.name(), ClockSkew.sample(t0, st.path("clock_ms").asLong(), t1));
                 }
@@ -182,7 +199,7 @@ final class PeerWatch {
         raise(CLOCK + m.name(), Fault.CLOCK_SKEW, m.name(), String.format(java.util.Locale.ROOT,
                 "the clock of site %s is about %.0f s %s this site's (%s), more than monitor.clock.skew.seconds"
                         + " (%d s), measured over the peer channel ('cusp status' shows the offset)", m.name(),
-                Math.abs(s.offsetMs()) / 1000.0, s.offsetMs() > 0 ? "ahead of" : "behind", g.siteName(),
+                Math.abs(s.offsetMs()) / 1000.0, s.offsetMs() > 0 ? "ahead of" : "behind", site.siteName(),
                 skewLimitMs / 1000), false, raised);
     }
 
@@ -192,8 +209,8 @@ final class PeerWatch {
      * moment before the replicated position takes it, never longer.
      */
     private void errant(Member me, List<Member> all) {
-        long own = g.id().gtidDomainId();
-        NodePositions first = NodePositions.read(g.admin);
+        long own = site.id().gtidDomainId();
+        NodePositions first = NodePositions.read(admin);
         GtidPos bin = first.binlogPos();
         List<Long> ahead = new ArrayList<>();
         for (var e : bin.seqByDomain().entrySet()) {
@@ -210,7 +227,7 @@ final class PeerWatch {
             Thread.currentThread().interrupt();
             return;
         }
-        GtidPos slave = NodePositions.read(g.admin).slavePos();
+        GtidPos slave = NodePositions.read(admin).slavePos();
         ahead.removeIf(d -> slave.seq(d) >= bin.seq(d));
         if (ahead.isEmpty()) {
             return;

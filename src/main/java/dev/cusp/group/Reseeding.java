@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
+import dev.cusp.node.NodeConfig;
 import dev.cusp.node.NodeTools;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
+import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.replication.Seeder;
+import dev.cusp.wire.Reseeded;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +22,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
  * The re-seed of this site ({@code cusp reseed}): its data replaced by a fresh snapshot of the
  * most up-to-date reachable peer, after making sure nothing only it holds would be lost.
  */
 final class Reseeding {
-    private final Group g;
+    private final Membership site;
+    private final PeerClient peers;
+    private final DataSource admin;
+    private final Path backups;
+    private final NodeConfig nodeConfig;
+    private final Reconciler reconciler;
+    private final ReplicationChannels channels;
+    private final Snapshots snapshots;
 
-    Reseeding(Group g) {
-        this.g = g;
+    /** {@code backups}: where the local-only transactions are saved before they are discarded. */
+    Reseeding(Membership site, PeerClient peers, DataSource admin, Path backups, NodeConfig nodeConfig,
+              Reconciler reconciler, ReplicationChannels channels, Snapshots snapshots) {
+        this.site = site;
+        this.peers = peers;
+        this.admin = admin;
+        this.backups = backups;
+        this.nodeConfig = nodeConfig;
+        this.reconciler = reconciler;
+        this.channels = channels;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -36,13 +56,13 @@ final class Reseeding {
      * (or {@code from}), then replicates again. Refuses when this site holds transactions no
      * other reachable site has, unless {@code discardLocal}; even then they are saved first.
      */
-    Map<String, Object> run(String from, boolean discardLocal, Job job) {
-        Member me = g.self;
+    Reseeded run(String from, boolean discardLocal, Job job) {
+        Member me = site.self();
         if (me == null || !me.active()) {
             throw new CuspException(ErrorCode.CONFLICT, "this site is not an active member of a replication group");
         }
-        long domain = g.id().gtidDomainId();
-        List<Member> candidates = g.members.all().stream().filter(m -> !m.name().equals(g.siteName()) && m.active()
+        long domain = site.id().gtidDomainId();
+        List<Member> candidates = site.members().all().stream().filter(m -> !m.name().equals(site.siteName()) && m.active()
                 && (from == null ? m.peer() : m.name().equals(from))).toList();
         if (from != null && candidates.isEmpty()) {
             throw new CuspException(ErrorCode.NOT_FOUND, "no active site '" + from + "' in this group", "from");
@@ -52,7 +72,7 @@ final class Reseeding {
         Map<Member, GtidPos> reachable = new LinkedHashMap<>();
         for (Member m : candidates) {
             try {
-                JsonNode st = g.peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(5));
+                JsonNode st = peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(5));
                 // The binary log position where a member reports it: it holds every transaction there,
                 // whoever wrote it (the current position hides one made under another site's server_id).
                 reachable.put(m, GtidPos.parse(st.path(st.path("gtid_binlog_pos").isTextual() ? "gtid_binlog_pos"
@@ -70,7 +90,7 @@ final class Reseeding {
         }).orElseThrow().getKey();
         // Local-only: in any domain, transactions beyond what every reachable site holds. In this
         // site's own domain they are its unreplicated changes; in another's, errant ones (ERRANT_GTID).
-        GtidPos mine = NodePositions.read(g.admin).binlogPos();
+        GtidPos mine = NodePositions.read(admin).binlogPos();
         long localOnly = 0;
         List<String> where = new java.util.ArrayList<>();
         for (var d : mine.seqByDomain().entrySet()) {
@@ -81,20 +101,17 @@ final class Reseeding {
                         + (elsewhere + 1) + " to " + d.getValue());
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site", g.siteName());
-        out.put("source", source.name());
-        out.put("source_gtid_pos", reachable.get(source).toString());
+        String backup = null;
         if (localOnly > 0) {
             if (!discardLocal) {
                 throw new CuspException(ErrorCode.CONFLICT, "this site holds " + localOnly + " transaction(s) that no"
                         + " reachable site has (" + String.join("; ", where) + "); a re-seed would lose them. Bring the other sites back first, or"
                         + " re-run with --discard-local to save them to a backup and discard them", "discard_local");
             }
-            Path dir = g.home.backups().resolve("reseed-" + LocalDateTime.now().format(
+            Path dir = backups.resolve("reseed-" + LocalDateTime.now().format(
                     DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             job.step("saving this site's data, with its " + localOnly + " local-only transaction(s), to " + dir);
-            NodeTools tools = new NodeTools(g.node.config());
+            NodeTools tools = new NodeTools(nodeConfig);
             try {
                 // A new folder of its own (owner-only): dumpToFile makes files, never folders.
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
@@ -102,32 +119,31 @@ final class Reseeding {
             } catch (IOException e) {
                 throw new CuspException(ErrorCode.INTERNAL, "cannot create " + dir + ": " + e.getMessage(), null, e);
             }
-            for (String db : Seeder.estimate(g.admin).databases()) {
+            for (String db : Seeder.estimate(admin).databases()) {
                 tools.dumpToFile(db, dir.resolve(db + ".sql"));
             }
-            out.put("backup", dir.toString());
+            backup = dir.toString();
         }
         job.step("re-seeding from " + source.name() + " (" + reachable.get(source) + ")");
-        g.holdReconciler();
+        reconciler.hold();
         Seeder.Result r;
         try {
-            for (LinkState l : g.channels.states()) {
-                g.channels.remove(l.channel());
+            for (LinkState l : channels.states()) {
+                channels.remove(l.channel());
             }
-            r = g.seedFrom(source, job);
+            r = snapshots.seedFrom(source, job);
             // Before the reconciler and the peers' watch see this site again: its new seed is what
             // tells them its positions start afresh, not that it went back in time (ROLLED_BACK).
             if (me.peer()) {
-                g.members.activate(g.siteName(), r.gtidPos());
-                g.self = g.members.find(g.siteName()).orElse(me);
+                site.members().activate(site.siteName(), r.gtidPos());
+                site.self(site.members().find(site.siteName()).orElse(me));
             }
         } finally {
-            g.releaseReconciler();
+            reconciler.release();
         }
-        g.reconcile();
+        reconciler.reconcile();
         job.step("re-seeded; replication resumes within seconds");
-        out.put("seed", Group.seedSummary(r));
-        out.put("local_only_transactions_discarded", Math.max(0, localOnly));
-        return out;
+        return new Reseeded(site.siteName(), source.name(), reachable.get(source).toString(), backup,
+                Snapshots.summary(r), Math.max(0, localOnly));
     }
 }

@@ -1,9 +1,11 @@
 package dev.cusp.job;
 
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
+import dev.cusp.wire.ErrorBody;
+import dev.cusp.wire.JobStatus;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,7 @@ public final class Job {
     private final String kind;
     private final Instant started = Instant.now();
     private final List<String> steps = new ArrayList<>();
-    private volatile Map<String, Object> progress = Map.of();
+    private volatile Object progress = Map.of();
     private volatile String state = "running";
     private volatile Object result;
     private volatile CuspException error;
@@ -37,9 +39,9 @@ public final class Job {
         progress = Map.of();
     }
 
-    /** Replaces the current progress figures (bytes, rows, eta...). */
-    public void progress(Map<String, Object> figures) {
-        progress = Map.copyOf(figures);
+    /** Replaces the current progress figures (a {@link dev.cusp.wire.SeedProgress}, a {@link dev.cusp.wire.CheckProgress}). */
+    public void progress(Object figures) {
+        progress = figures;
     }
 
     void succeed(Object r) {
@@ -66,27 +68,14 @@ public final class Job {
         return result;
     }
 
-    public synchronized Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("kind", kind);
-        m.put("state", state);
-        m.put("started_at", started.toString());
-        m.put("finished_at", finished == null ? null : finished.toString());
-        m.put("steps", List.copyOf(steps));
-        m.put("progress", progress);
-        if (result != null) {
-            m.put("result", result);
-        }
-        if (error != null) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("code", error.code().name());
-            e.put("message", error.getMessage());
-            if (error.field() != null) {
-                e.put("field", error.field());
-            }
-            m.put("error", e);
-        }
-        return m;
+    public String kind() {
+        return kind;
+    }
+
+    public synchronized JobStatus describe() {
+        ErrorBody e = error == null ? null : new ErrorBody(error.code().name(), error.getMessage(), error.field());
+        return new JobStatus(id, kind, state, started.toString(), finished == null ? null : finished.toString(),
+                List.copyOf(steps), JsonMapping.MAPPER.valueToTree(progress),
+                result == null ? null : JsonMapping.MAPPER.valueToTree(result), e, null);
     }
 }

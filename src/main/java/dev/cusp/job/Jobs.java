@@ -24,7 +24,7 @@ public final class Jobs {
     public synchronized Job start(String kind, Function<Job, Object> work) {
         purge();
         for (Job j : jobs.values()) {
-            if (j.describe().get("kind").equals(kind) && "running".equals(j.state())) {
+            if (j.kind().equals(kind) && "running".equals(j.state())) {
                 throw new CuspException(ErrorCode.CONFLICT, "a " + kind + " is already running (job " + j.id()
                         + "); wait for it to finish");
             }

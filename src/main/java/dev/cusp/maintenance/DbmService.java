@@ -8,6 +8,9 @@ import dev.cusp.group.Members;
 import dev.cusp.group.PeerClient;
 import dev.cusp.job.Job;
 import dev.cusp.practice.Actor;
+import dev.cusp.replication.ReplicationChannels;
+import dev.cusp.survey.Participant;
+import dev.cusp.survey.PeerSurvey;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
@@ -74,15 +77,15 @@ public final class DbmService {
         return me;
     }
 
-    Survey survey(boolean allSites) {
+    PeerSurvey survey(boolean allSites) {
         self();
-        return Survey.of(admin, members, peers, siteName, allSites);
+        return allSites ? PeerSurvey.of(admin, members, peers, siteName) : PeerSurvey.local(admin, siteName);
     }
 
     /** Checks every tenant given at this site or at every site, and compares the results. */
     public Map<String, Object> check(List<Tenant> tenants, List<MaintenanceMethod> methods, boolean allSites, Job job) {
         long started = System.nanoTime();
-        Survey survey = survey(allSites);
+        PeerSurvey survey = survey(allSites);
         List<Map<String, Object>> reports = new ArrayList<>();
         int differing = 0;
         int incomplete = 0;
@@ -128,7 +131,7 @@ public final class DbmService {
     }
 
     /** Asks every answering site (in parallel) for the tenant's findings at the survey's position. */
-    Comparison compare(Tenant t, List<MaintenanceMethod> methods, Survey survey) {
+    Comparison compare(Tenant t, List<MaintenanceMethod> methods, PeerSurvey survey) {
         Comparison c = new Comparison(methods);
         List<String> names = methods.stream().map(MaintenanceMethod::name).toList();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -181,7 +184,7 @@ public final class DbmService {
     /** The tenant's findings here, once this node has applied {@code waitGtid}. */
     public Map<String, Finding> localCheck(String tenant, List<String> methods, String waitGtid) {
         Tenant t = active(tenant);
-        Survey.await(admin, waitGtid, ALIGN_TIMEOUT);
+        ReplicationChannels.awaitCovered(admin, waitGtid, ALIGN_TIMEOUT);
         return local.check(t, MethodCatalog.select(methods, "methods"));
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Member;
+import dev.cusp.survey.Participant;
+import dev.cusp.survey.PeerSurvey;
 import dev.cusp.tenant.Tenant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +52,7 @@ public final class FixRun {
 
     private static Map<String, Object> fix(DbmService s, Tenant t, List<MaintenanceMethod> methods, String site) {
         String target = target(s, site);
-        Survey survey = s.survey(true);
+        PeerSurvey survey = s.survey(true);
         requireEverySite(survey, target);
         Comparison before = s.compare(t, methods, survey);
         if (!before.differing().isEmpty()) {
@@ -90,7 +92,7 @@ public final class FixRun {
             fixed.add(r);
         }
         // The new survey includes the fixing site's position after the fix: every site waits for it.
-        Survey after = s.survey(true);
+        PeerSurvey after = s.survey(true);
         Comparison now = s.compare(t, methods, after);
         boolean clean = !now.incomplete() && now.differing().isEmpty()
                 && methods.stream().allMatch(m -> now.found(m) == 0);
@@ -150,17 +152,14 @@ public final class FixRun {
     }
 
     /** A fix relies on replication to reach every site: every active site must answer, every link run. */
-    private static void requireEverySite(Survey survey, String target) {
+    private static void requireEverySite(PeerSurvey survey, String target) {
         for (Participant p : survey.missing()) {
             if (p.member() != null && p.member().active() || p.name().equals(target)) {
                 throw new CuspException(ErrorCode.UNAVAILABLE, "site " + p.name() + " cannot be compared (" + p.problem()
                         + "); nothing was changed. Fix when every site answers ('cusp status')", "site");
             }
         }
-        List<String> stopped = new ArrayList<>();
-        for (Participant p : survey.answering()) {
-            p.stoppedLinks().forEach(ch -> stopped.add(p.name() + " from " + ch));
-        }
+        List<String> stopped = survey.stoppedLinks();
         if (!stopped.isEmpty()) {
             throw new CuspException(ErrorCode.CONFLICT, "replication is not running everywhere (" + String.join(", ",
                     stopped) + "), so a fix could not reach every site; nothing was changed. Fix when 'cusp status'"

@@ -1,7 +1,9 @@
 package dev.cusp.practice;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.node.MariaDbErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Create, read, update, delete and search for any {@link EntitySpec}, on a connection that
@@ -192,7 +193,7 @@ public final class Records {
      * conflict, a 409 naming the field; any other failure goes on as it was.
      */
     private static SQLException duplicate(EntitySpec spec, Map<String, Object> values, SQLException e) {
-        if (e.getErrorCode() == 1062) {
+        if (MariaDbErrors.duplicateKey(e)) {
             for (Field f : spec.fields()) {
                 if (f.unique() && values.get(f.name()) != null) {
                     throw new CuspException(ErrorCode.CONFLICT, "another " + spec.label() + " has " + f.name() + " '"

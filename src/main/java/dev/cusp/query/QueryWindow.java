@@ -1,6 +1,7 @@
 package dev.cusp.query;
 
 import dev.cusp.error.CuspException;
+import dev.cusp.node.MariaDbErrors;
 import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
 import dev.cusp.tenant.Tenant;
@@ -142,7 +143,7 @@ public final class QueryWindow implements AutoCloseable {
             SecurityLog.write(c, actor, action, "query", null, details);
             return "security_log";
         } catch (SQLException e) {
-            if (e.getErrorCode() != 1290 && e.getErrorCode() != 1836) {
+            if (!MariaDbErrors.readOnly(e)) {
                 throw e;
             }
             LOG.info("tenant {}: {} by {} at read-only site {}: {}", t.name(), action, actor.userName(), actor.site(),

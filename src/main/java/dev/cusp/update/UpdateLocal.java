@@ -34,17 +34,17 @@ public final class UpdateLocal {
 
     /** Versions and replication state: what the update site checks before it starts. */
     public Map<String, Object> info() {
-        Map<String, Object> st = group.localStatus();
+        dev.cusp.wire.PeerStatus st = group.localStatus();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("site", group.siteName());
         m.put("version", CuspVersion.VERSION);
         m.put("practice_schema_latest", tenants.migrations().latest());
         m.put("migration_locations", tenants.migrations().locations());
-        m.put("role", st.get("role"));
-        m.put("health", st.get("health"));
-        m.put("fenced", st.get("fenced"));
-        m.put("links", st.get("links"));
-        m.put("gtid_current_pos", st.get("gtid_current_pos"));
+        m.put("role", st.role());
+        m.put("health", st.health());
+        m.put("fenced", st.fenced());
+        m.put("links", st.links());
+        m.put("gtid_current_pos", st.gtidCurrentPos());
         m.put("seeding", group.seeding());
         return m;
     }

@@ -2,6 +2,7 @@ package dev.cusp.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cusp.wire.RowDifference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,10 @@ class RowComparisonTest {
         bySite.put("a", Map.of(1L, 10L, 2L, 20L, 3L, 30L));
         bySite.put("b", Map.of(1L, 10L, 2L, 21L, 4L, 40L));
         bySite.put("c", Map.of(1L, 10L, 2L, 20L, 3L, 30L));
-        List<Map<String, Object>> rows = RowComparison.differing(bySite, "a");
-        assertThat(rows).extracting(r -> r.get("key")).containsExactly(2L, 3L, 4L);
-        assertThat(rows).extracting(r -> r.get("differs_at")).containsExactly(List.of("b"), List.of("b"), List.of("b"));
-        assertThat(rows.get(1).get("crc")).isEqualTo(Map.of("a", "1e", "b", "missing", "c", "1e"));
+        List<RowDifference> rows = RowComparison.differing(bySite, "a");
+        assertThat(rows).extracting(RowDifference::key).containsExactly(2L, 3L, 4L);
+        assertThat(rows).extracting(RowDifference::differsAt).containsExactly(List.of("b"), List.of("b"), List.of("b"));
+        assertThat(rows.get(1).crc()).isEqualTo(Map.of("a", "1e", "b", "missing", "c", "1e"));
     }
 
     @Test

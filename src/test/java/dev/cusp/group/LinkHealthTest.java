@@ -8,7 +8,7 @@ import dev.cusp.group.LinkHealth.Observation;
 import dev.cusp.group.LinkHealth.Receiver;
 import dev.cusp.group.LinkHealth.Verdict;
 import dev.cusp.group.Monitor.Health;
-import dev.cusp.replication.ReplicationErrors;
+import dev.cusp.node.MariaDbErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -53,7 +53,7 @@ class LinkHealthTest {
         Verdict v = LinkHealth.classify(new Observation(receiver, applier, io, sql, behind, waiting, idle), LIMITS);
         if (v.health() == Health.HEALTHY) {
             assertThat(sql).as("the applier's error").isZero();
-            assertThat(io == 0 || ReplicationErrors.network(io)).as("the receiver's error " + io).isTrue();
+            assertThat(io == 0 || MariaDbErrors.network(io)).as("the receiver's error " + io).isTrue();
             assertThat(receiver).isEqualTo(Receiver.RUNNING);
             assertThat(applier).isTrue();
             assertThat(v.fault()).isNull();
@@ -61,7 +61,7 @@ class LinkHealthTest {
             assertThat(v.fault()).as("a state that is not healthy names its fault").isNotNull();
             assertThat(v.fault().health()).isEqualTo(v.health());
         }
-        if (sql != 0 || io != 0 && !ReplicationErrors.network(io)) {
+        if (sql != 0 || io != 0 && !MariaDbErrors.network(io)) {
             assertThat(v.health()).isEqualTo(Health.BROKEN);
         }
     }
@@ -86,7 +86,7 @@ class LinkHealthTest {
                                     Verdict v = LinkHealth.classify(new Observation(r, applier, io, sql, behind,
                                             waiting, idle), LIMITS);
                                     n++;
-                                    boolean clean = sql == 0 && (io == 0 || ReplicationErrors.network(io));
+                                    boolean clean = sql == 0 && (io == 0 || MariaDbErrors.network(io));
                                     if (!clean) {
                                         assertThat(v.health()).as(r + " " + applier + " io " + io + " sql " + sql)
                                                 .isEqualTo(Health.BROKEN);

@@ -51,6 +51,8 @@ class MonitorIT {
     static final List<String> HOOKED = new CopyOnWriteArrayList<>();
     static FaultyProxy proxy;
     static TenantService.Created t;
+    /** A destructive route only site a serves, registered by test code through the ordinary API. */
+    static final ShredRoutes SHREDS = new ShredRoutes();
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,7 +64,7 @@ class MonitorIT {
         });
         hook.start();
         String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/alerts";
-        a = TestSite.start("mon-a", Map.of("site.name", "a", "monitor.webhook", url));
+        a = TestSite.start("mon-a", Map.of("site.name", "a", "monitor.webhook", url), List.of(SHREDS));
         // b resolves conflicts by hand: this class proves the broken -> fenced -> re-seeded path
         // (ConflictsIT proves the automatic one).
         b = TestSite.start("mon-b", Map.of("site.name", "b", "conflicts.resolve", "manual"));
@@ -129,6 +131,8 @@ class MonitorIT {
         long p1 = addPatient(a, t.tenant().name(), token, "Keep");
         long p2 = addPatient(a, t.tenant().name(), token, "Gone");
         awaitConverged(a, b);
+        TestSite.Response shred = a.callUnchecked("DELETE", ShredRoutes.path(t.tenant().name(), 1), token, null);
+        assertThat(shred.status()).as("a healthy group: the test's destructive route runs; " + shred.body()).isEqualTo(204);
         proxy.cut();
         JsonNode st = awaitStatus(a, s -> s.at("/links/0/state").asText().equals("disconnected"));
         assertThat(st.path("health").asText()).isEqualTo("disconnected");
@@ -144,6 +148,10 @@ class MonitorIT {
         TestSite.Response merge = a.call("POST", "/api/v1/t/" + t.tenant().name() + "/patients/merge", token,
                 Map.of("from", p2, "into", p1));
         assertThat(merge.status()).isEqualTo(409);
+        // The test's own route declares PRACTICE_DESTRUCTIVE and nothing else: the guard holds it too.
+        shred = a.callUnchecked("DELETE", ShredRoutes.path(t.tenant().name(), 2), token, null);
+        assertThat(shred.status()).as(shred.body()).isEqualTo(409);
+        assertThat(shred.json().at("/error/message").asText()).contains("site b is disconnected since");
         assertThat(a.call("POST", "/api/v1/t/" + t.tenant().name() + "/patients", token,
                 Map.of("last_name", "StillWrites", "first_name", "x")).status()).as("plain writes go on").isEqualTo(201);
 
@@ -162,6 +170,12 @@ class MonitorIT {
         assertThat(del.status()).as(del.body()).isIn(200, 204);
         assertThat(count(a, "SELECT COUNT(*) FROM `" + t.tenant().dbName() + "`.security_log WHERE action ="
                 + " 'deletion_guard_override' AND details LIKE '%van away all week%'")).isEqualTo(1);
+        shred = a.callUnchecked("DELETE", ShredRoutes.path(t.tenant().name(), 3), token, null);
+        assertThat(shred.status()).as("under the override; " + shred.body()).isEqualTo(204);
+        assertThat(SHREDS.shredded()).as("the held request never reached the handler").containsExactly("1", "3");
+        assertThat(count(a, "SELECT COUNT(*) FROM `" + t.tenant().dbName() + "`.security_log WHERE action ="
+                + " 'deletion_guard_override' AND entity = 'test-only/shreds/3' AND user_name = '"
+                + t.adminUser() + "'")).isEqualTo(1);
 
         proxy.restore();
         awaitStatus(a, s -> s.at("/links/0/state").asText().equals("healthy") && s.path("alerts").isEmpty());

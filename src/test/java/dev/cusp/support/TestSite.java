@@ -54,9 +54,16 @@ public final class TestSite {
      * stops it with {@code site.close()}.
      */
     public static TestSite start(String label, Map<String, String> settings) {
+        return start(label, settings, java.util.List.of());
+    }
+
+    /** As {@link #start(String, Map)}, also serving a test's own routes (registered after the site's). */
+    public static TestSite start(String label, Map<String, String> settings,
+                                 java.util.List<dev.cusp.api.RouteModule> moreRoutes) {
         Map<String, String> all = new java.util.HashMap<>(Map.of("port", "0", "db.buffer.pool.mb", "64"));
         all.putAll(settings);
-        Site site = Site.start(new SiteHome(newHome(label)), Settings.load(all, Map.of(), null), pw -> { });
+        Site site = Site.start(new SiteHome(newHome(label)), Settings.load(all, Map.of(), null), pw -> { },
+                moreRoutes);
         TestSite t = new TestSite(site);
         t.warmUp();
         return t;
