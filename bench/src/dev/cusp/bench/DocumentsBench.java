@@ -31,10 +31,11 @@ import java.util.regex.Pattern;
  * <ol>
  * <li>Import rate: a generated, realistic A-to-Z folder ({@link AtoZFolder}: about 6,000 files,
  * 2 GB; {@code -Dbench.documents.mb}) brought in with the admin API's import job, next to
- * {@code cp -r} of the same folder on the same disk (before and after, to bracket the noise);
+ * {@code cp -r} of the same folder on the same disk followed by {@code sync} (Cusp fsyncs each file;
+ * before and after, to bracket the noise);
  * then the second, idempotent import (it only reads and hashes).</li>
  * <li>Heap while streaming: one file of {@code -Dbench.documents.stream.mb} (2 GB; 256 MB
- * quick) uploaded and downloaded through the API, the JVM's used heap sampled every 50 ms, next
+ * quick) uploaded and downloaded through the API, the live heap (after a full GC) read each second, next
  * to the same for a file an eighth of the size: flat means no growth with the file's size.</li>
  * </ol>
  * Replication of files between sites (propagation, a new site against rsync) is measured by
@@ -96,10 +97,10 @@ public final class DocumentsBench {
         double cp2 = copy(folder, site.home().backups().resolve("cp2"));
         double again = importJob(http, site, admin, t.tenant().name(), folder);
         double mb = made.bytes() / 1048576.0;
-        System.out.println(f("   cp -r (before):        %6.1f s  %7.1f MiB/s", cp1, mb / cp1));
-        System.out.println(f("   cusp import:           %6.1f s  %7.1f MiB/s  (%.2fx cp -r, the mean of both runs)",
+        System.out.println(f("   cp -r + sync (before): %6.1f s  %7.1f MiB/s", cp1, mb / cp1));
+        System.out.println(f("   cusp import:           %6.1f s  %7.1f MiB/s  (%.2fx cp -r + sync, the mean of both runs)",
                 importSeconds, mb / importSeconds, ((cp1 + cp2) / 2) / importSeconds));
-        System.out.println(f("   cp -r (after):         %6.1f s  %7.1f MiB/s", cp2, mb / cp2));
+        System.out.println(f("   cp -r + sync (after):  %6.1f s  %7.1f MiB/s", cp2, mb / cp2));
         System.out.println(f("   cusp import again:     %6.1f s  %7.1f MiB/s  (nothing added: reads and hashes)",
                 again, mb / again));
         check(site.documents().of(t.tenant().dbName()).hashes().size() == made.files(),
@@ -109,25 +110,28 @@ public final class DocumentsBench {
         long small = Math.max(1_048_576, streamBytes / 8);
         Stream smallRun = stream(http, site, token, t.tenant().name(), small, 2);
         Stream bigRun = stream(http, site, token, t.tenant().name(), streamBytes, 3);
-        System.out.println("-- heap while streaming one file in and out (site and client share this JVM)");
+        System.out.println("-- live heap (after a full GC, each second) while one file streams in and out (site and"
+                + " client share this JVM)");
         for (Stream s : List.of(smallRun, bigRun)) {
             System.out.println(f("   %,6d MiB: upload %5.1f s (%6.1f MiB/s), download %5.1f s (%6.1f MiB/s);"
-                    + " used heap: %.0f MiB before, peak %.0f MiB up, %.0f MiB down", s.bytes() / 1048576,
+                    + " live heap: %.0f MiB before, peak %.0f MiB up, %.0f MiB down", s.bytes() / 1048576,
                     s.upSeconds(), s.bytes() / 1048576.0 / s.upSeconds(), s.downSeconds(),
                     s.bytes() / 1048576.0 / s.downSeconds(), s.heapBefore() / 1048576.0, s.peakUp() / 1048576.0,
                     s.peakDown() / 1048576.0));
         }
         double growth = (Math.max(bigRun.peakUp(), bigRun.peakDown()) - Math.max(smallRun.peakUp(),
                 smallRun.peakDown())) / 1048576.0;
-        System.out.println(f("   peak heap growth from %d MiB to %d MiB files: %+.0f MiB (target: flat)",
+        System.out.println(f("   peak live heap growth from %d MiB to %d MiB files: %+.0f MiB (target: flat)",
                 small / 1048576, streamBytes / 1048576, growth));
         site.close();
         return 0;
     }
 
+    /** {@code cp -r}, then {@code sync} of the file system: Cusp fsyncs every file it stores, cp does not. */
     private static double copy(Path from, Path to) throws Exception {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("cp", "-r", from.toString(), to.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("sh", "-c", "cp -r \"$1\" \"$2\" && sync -f \"$2\"", "sh", from.toString(),
+                to.toString()).inheritIO().start();
         check(p.waitFor() == 0, "cp -r failed");
         double s = (System.nanoTime() - t0) / 1e9;
         BenchKit.deleteTree(to);
@@ -165,11 +169,14 @@ public final class DocumentsBench {
         long before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         AtomicLong peak = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
+        // The live heap: used heap right after a full collection, once a second. Used heap between
+        // collections mostly measures how much garbage the collector lets pile up.
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
             while (sampling.get()) {
+                System.gc();
                 peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
                 try {
-                    Thread.sleep(50);
+                    Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -201,6 +208,8 @@ public final class DocumentsBench {
         double downSeconds = (System.nanoTime() - t1) / 1e9;
         sampling.set(false);
         sampler.join();
+        System.gc();
+        peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
         check(n == size, "downloaded " + n + " of " + size + " bytes");
         check(up.body().contains(HexFormat.of().formatHex(sha.digest())), "the download's hash is not the upload's");
         return new Stream(size, upSeconds, downSeconds, before, peakUp, peak.get());

@@ -14,12 +14,11 @@ import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantNames;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
+import dev.cusp.wire.TransferProgress;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Import and export of a practice's A-to-Z folder by the site admin ({@code cusp tenant
@@ -51,6 +50,8 @@ public final class DocumentAdminRoutes implements RouteModule {
 
     @Override
     public void register(Javalin app) {
+        // An import writes the practice's records (refused at a report replica, which gets them from
+        // its upstream); an export only reads them.
         app.post(BASE + "/import", ctx -> {
             Tenant t = active(ctx.pathParam("name"));
             Path dir = paths.importFrom(dir(Json.body(ctx)));
@@ -126,13 +127,8 @@ public final class DocumentAdminRoutes implements RouteModule {
             last[0] = now;
             double seconds = Math.max(0.001, (now - started) / 1e9);
             long rate = (long) (bytes / seconds);
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("files", files);
-            p.put("files_total", filesTotal);
-            p.put("bytes", bytes);
-            p.put("bytes_total", bytesTotal);
-            p.put("bytes_per_second", rate);
-            p.put("eta_seconds", rate > 0 ? (bytesTotal - bytes) / rate : -1);
+            TransferProgress p = new TransferProgress(files, filesTotal, bytes, bytesTotal, rate,
+                    rate > 0 ? (bytesTotal - bytes) / rate : -1);
             j.progress(p);
         };
     }

@@ -9,6 +9,7 @@ import dev.cusp.document.Documents;
 import dev.cusp.document.NewDocument;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.practice.Entities;
 import dev.cusp.practice.Records;
 import dev.cusp.tenant.Tenant;
 import io.javalin.Javalin;
@@ -76,6 +77,17 @@ public final class DocumentRoutes implements RouteModule {
         app.post(BASE + "/upload", this::upload, ApiRole.PRACTICE_WRITE);
         app.get(BASE + "/search", this::search, ApiRole.PRACTICE_READ);
         app.get(BASE + "/{id}/content", this::download, ApiRole.PRACTICE_READ);
+        // A document's record removed cannot be brought back by a later write, and a disconnected
+        // peer may have changed it meanwhile: the deletion guard holds it, as it holds a patient's.
+        // (Its content is collected later, once no record anywhere refers to it.)
+        app.delete(BASE + "/{id}", ctx -> {
+            long id = positive(ctx.pathParam("id"), "id");
+            practice.tx(ctx, (c, a) -> {
+                Records.delete(c, a, Entities.DOCUMENTS, id);
+                return null;
+            });
+            ctx.status(204);
+        }, ApiRole.PRACTICE_DESTRUCTIVE);
     }
 
     private void upload(Context ctx) throws Exception {

@@ -7,6 +7,7 @@ import dev.cusp.wire.CheckProgress;
 import dev.cusp.wire.ErrorBody;
 import dev.cusp.wire.JobStatus;
 import dev.cusp.wire.SeedProgress;
+import dev.cusp.wire.TransferProgress;
 import java.io.PrintWriter;
 
 /** Follows a job the site runs (join, re-seed): prints each step once, and progress now and then. */
@@ -31,11 +32,10 @@ final class JobWatcher {
             JsonNode p = j.progress();
             if (!quiet && p.has("files_total") && System.currentTimeMillis() - lastProgress > 2000) {
                 lastProgress = System.currentTimeMillis();
-                long eta = p.path("eta_seconds").asLong(-1);
-                out.printf("    %,d of %,d files, %s of %s, %s/s%s%n", p.path("files").asLong(),
-                        p.path("files_total").asLong(), Output.size(p.path("bytes").asLong()),
-                        Output.size(p.path("bytes_total").asLong()), Output.size(p.path("bytes_per_second").asLong()),
-                        eta >= 0 ? ", about " + eta + " s left" : "");
+                TransferProgress t = AdminClient.read(p, TransferProgress.class);
+                out.printf("    %,d of %,d files, %s of %s, %s/s%s%n", t.files(), t.filesTotal(),
+                        Output.size(t.bytes()), Output.size(t.bytesTotal()), Output.size(t.bytesPerSecond()),
+                        t.etaSeconds() >= 0 ? ", about " + t.etaSeconds() + " s left" : "");
                 out.flush();
             } else if (!quiet && p.has("bytes") && System.currentTimeMillis() - lastProgress > 2000) {
                 lastProgress = System.currentTimeMillis();

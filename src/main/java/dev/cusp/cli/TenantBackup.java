@@ -34,7 +34,8 @@ public final class TenantBackup implements Callable<Integer> {
         BackupDone r = AdminClient.connect(home.site()).post("/api/v1/admin/tenants/" + TenantPaths.segment(name)
                 + "/backup", body, BackupDone.class);
         spec.commandLine().getOut().println("Backed up " + name + " to " + (r.database() == null
-                ? "file " + r.file() : "database " + r.database()) + ".");
+                ? "file " + r.file() : "database " + r.database()) + (r.documents() == null ? ""
+                : ", its document files to " + r.documents() + " (manifest.sha256 lists them)") + ".");
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.document.FolderExport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,12 +33,11 @@ public final class TenantExportDocuments implements Callable<Integer> {
         out.println("Exporting " + name + " into " + dir.toAbsolutePath() + ":");
         JsonNode job = client.post("/api/v1/admin/tenants/" + TenantPaths.segment(name) + "/documents/export",
                 Map.of("dir", dir.toAbsolutePath().toString()));
-        JsonNode r = BackupNow.resultOf(JobWatcher.follow(client, job, null, out, false));
-        out.printf("Exported %,d files (%s) to %s; manifest %s.%n", r.path("files").asLong(),
-                Output.size(r.path("bytes").asLong()), r.path("dir").asText(), r.path("manifest").asText());
-        if (r.path("missing").asLong() > 0) {
-            out.printf("%,d documents were left out: their content is not at this site yet.%n",
-                    r.path("missing").asLong());
+        FolderExport.Report r = JobWatcher.result(client, job, null, out, false, FolderExport.Report.class);
+        out.printf("Exported %,d files (%s) to %s; manifest %s.%n", r.files(), Output.size(r.bytes()), r.dir(),
+                r.manifest());
+        if (r.missing() > 0) {
+            out.printf("%,d documents were left out: their content is not at this site yet.%n", r.missing());
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.document.FolderImport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,15 +34,13 @@ public final class TenantImportDocuments implements Callable<Integer> {
         out.println("Importing " + dir.toAbsolutePath() + " into " + name + ":");
         JsonNode job = client.post("/api/v1/admin/tenants/" + TenantPaths.segment(name) + "/documents/import",
                 Map.of("dir", dir.toAbsolutePath().toString()));
-        JsonNode r = BackupNow.resultOf(JobWatcher.follow(client, job, null, out, false));
-        out.printf("Imported %,d files (%s): %,d added, %,d already there, %,d skipped.%n", r.path("files").asLong(),
-                Output.size(r.path("bytes").asLong()), r.path("added").asLong(), r.path("already_there").asLong(),
-                r.path("skipped").asLong());
+        FolderImport.Report r = JobWatcher.result(client, job, null, out, false, FolderImport.Report.class);
+        out.printf("Imported %,d files (%s): %,d added, %,d already there, %,d skipped.%n", r.files(),
+                Output.size(r.bytes()), r.added(), r.alreadyThere(), r.skipped());
         out.printf("Patient folders: %,d matched by number, %,d by name, %,d unmatched (%,d files kept in category"
-                + " 'unfiled').%n", r.path("folders_by_number").asInt(), r.path("folders_by_name").asInt(),
-                r.path("folders_unfiled").asInt(), r.path("unfiled_files").asLong());
-        for (JsonNode f : r.path("unmatched_folders")) {
-            out.println("  unmatched: " + f.asText());
+                + " 'unfiled').%n", r.foldersByNumber(), r.foldersByName(), r.foldersUnfiled(), r.unfiledFiles());
+        for (String f : r.unmatchedFolders()) {
+            out.println("  unmatched: " + f);
         }
         return 0;
     }

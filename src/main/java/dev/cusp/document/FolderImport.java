@@ -27,6 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Brings an existing A-to-Z folder into a practice ({@code cusp tenant import-documents}). Each
@@ -42,6 +46,12 @@ import java.util.Set;
  */
 public final class FolderImport {
     private static final Set<String> SKIPPED_NAMES = Set.of("thumbs.db", "desktop.ini", "thumbnails");
+    /** Files read and stored at once. */
+    private static final int PARALLEL = 4;
+    /** Files stored ahead of their rows at most. */
+    private static final int WINDOW = 16;
+    /** Rows per transaction. */
+    private static final int BATCH = 64;
 
     /** What an import did. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -91,52 +101,70 @@ public final class FolderImport {
         long added = 0;
         long there = 0;
         long unfiledFiles = 0;
-        for (Item it : items) {
-            Match m = folders.get(it.folder());
-            if (m == null) {
-                m = it.patientFolder() ? match(it.folder(), byId, byName) : new Match(null, "unfiled");
-                folders.put(it.folder(), m);
-                switch (m.how()) {
-                    case "number" -> byNumber++;
-                    case "name" -> byLetters++;
-                    default -> {
-                        unfiled++;
-                        if (unmatched.size() < 200) {
-                            unmatched.add(it.folder());
+        java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+        Batch batch = new Batch();
+        ExecutorService workers = Executors.newFixedThreadPool(PARALLEL, Thread.ofVirtual().factory());
+        try {
+            for (Item it : items) {
+                Match m = folders.get(it.folder());
+                if (m == null) {
+                    m = it.patientFolder() ? match(it.folder(), byId, byName) : new Match(null, "unfiled");
+                    folders.put(it.folder(), m);
+                    switch (m.how()) {
+                        case "number" -> byNumber++;
+                        case "name" -> byLetters++;
+                        default -> {
+                            unfiled++;
+                            if (unmatched.size() < 200) {
+                                unmatched.add(it.folder());
+                            }
                         }
                     }
                 }
-            }
-            if (m.patientId() == null) {
-                unfiledFiles++;
-            }
-            String name = it.file().getFileName().toString();
-            String fileName = name.length() > Documents.MAX_FILE_NAME ? name.substring(0, Documents.MAX_FILE_NAME)
-                    : name;
-            if (it.size() > maxBytes) {
-                skipped[0]++;
-            } else if (alreadyThere(c, it, fileName, m.patientId())) {
-                there++;
-            } else {
-                DocumentStore.Stored s;
-                try (InputStream in = open(it.file())) {
-                    s = store.put(in, null, maxBytes);
+                if (m.patientId() == null) {
+                    unfiledFiles++;
                 }
-                if (Documents.exists(c, s.sha256(), fileName, m.patientId())) {
+                String name = it.file().getFileName().toString();
+                String fileName = name.length() > Documents.MAX_FILE_NAME ? name.substring(0, Documents.MAX_FILE_NAME)
+                        : name;
+                if (it.size() > maxBytes) {
+                    skipped[0]++;
+                } else if (alreadyThere(c, it, fileName, m.patientId())) {
                     there++;
                 } else {
+                    // Files are read, hashed, written and fsynced by a few workers at once (the fsyncs
+                    // overlap); their rows are written here, in order, a batch per transaction.
+                    Match match = m;
                     String description = m.patientId() == null ? shorten("from " + it.folder()) : null;
                     LocalDateTime taken = LocalDateTime.ofInstant(Files.getLastModifiedTime(it.file(),
                             LinkOption.NOFOLLOW_LINKS).toInstant(), ZoneId.systemDefault());
-                    insert(c, actor, new NewDocument(m.patientId(), fileName, description,
-                            FolderNames.mimeOf(name), m.patientId() == null ? Documents.UNFILED : null, taken), s);
-                    added++;
+                    NewDocument d = new NewDocument(match.patientId(), fileName, description, FolderNames.mimeOf(name),
+                            match.patientId() == null ? Documents.UNFILED : null, taken);
+                    pending.add(new Pending(d, workers.submit(() -> {
+                        try (InputStream in = open(it.file())) {
+                            return store.put(in, null, maxBytes);
+                        }
+                    })));
                 }
+                while (pending.size() > WINDOW || (!pending.isEmpty() && pending.peek().stored().isDone())) {
+                    added += write(c, actor, pending.poll(), batch);
+                }
+                files++;
+                bytes += it.size();
+                progress.update(files, items.size(), bytes, bytesTotal);
             }
-            files++;
-            bytes += it.size();
-            progress.update(files, items.size(), bytes, bytesTotal);
+            while (!pending.isEmpty()) {
+                added += write(c, actor, pending.poll(), batch);
+            }
+            batch.commit(c);
+        } catch (SQLException | IOException | RuntimeException e) {
+            batch.rollback(c);
+            throw e;
+        } finally {
+            workers.shutdownNow();
         }
+        there += batch.duplicates;
+        added -= batch.duplicates;
         return new Report(files, bytes, added, there, byNumber, byLetters, unfiled, unfiledFiles, skipped[0],
                 unmatched, (System.nanoTime() - started) / 1_000_000);
     }
@@ -260,17 +288,61 @@ public final class FolderImport {
         return hashes.contains(HexFormat.of().formatHex(sha.digest()));
     }
 
-    private static void insert(Connection c, Actor actor, NewDocument d, DocumentStore.Stored s) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            Documents.insert(c, actor, d, s.sha256(), s.size());
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
+    private record Pending(NewDocument document, Future<DocumentStore.Stored> stored) {
+    }
+
+    /** The open transaction of the rows written so far: committed every {@value #BATCH} rows. */
+    private static final class Batch {
+        int rows;
+        long duplicates;
+
+        void commit(Connection c) throws SQLException {
+            if (!c.getAutoCommit()) {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            rows = 0;
         }
+
+        void rollback(Connection c) {
+            try {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException ignored) {
+                // The connection goes back to the pool, which resets it.
+            }
+        }
+    }
+
+    /** Writes the row of a stored file; 1 when it was new. */
+    private static int write(Connection c, Actor actor, Pending p, Batch batch) throws SQLException, IOException {
+        DocumentStore.Stored s;
+        try {
+            s = p.stored().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
+        NewDocument d = p.document();
+        if (c.getAutoCommit()) {
+            c.setAutoCommit(false);
+        }
+        if (Documents.exists(c, s.sha256(), d.fileName(), d.patientId())) {
+            batch.duplicates++;
+            return 1;
+        }
+        Documents.insert(c, actor, d, s.sha256(), s.size());
+        if (++batch.rows >= BATCH) {
+            batch.commit(c);
+        }
+        return 1;
     }
 
     /** Opens a file the walk found, never through a link put there since. */

@@ -135,6 +135,29 @@ class DocumentsIT {
         assertThat(stored(store)).isEmpty();
     }
 
+    @Test
+    void aBackupCarriesTheFilesWithAManifestOfTheirHashes() throws Exception {
+        Practice p = new Practice("docbak");
+        long patient = p.patient("Stone", "Ada");
+        byte[] a = bytes(70_000, 21);
+        byte[] b = bytes(90_000, 22);
+        DocumentsIT.id(upload(p, p.token, a, "image/png", "patient_id", "" + patient, "file_name", "a.png"));
+        DocumentsIT.id(upload(p, p.token, a, "image/png", "patient_id", "" + patient, "file_name", "a-again.png"));
+        long gone = DocumentsIT.id(upload(p, p.token, b, "image/png", "patient_id", "" + patient, "file_name", "b.png"));
+        assertThat(p.delete("/documents/" + gone).status()).isEqualTo(204);
+        String cli = Files.readString(p.site.site.home().cliToken()).trim();
+        for (Map<String, Object> body : java.util.List.<Map<String, Object>>of(Map.of(), Map.of("to_file", true))) {
+            TestSite.Response r = p.site.call("POST", "/api/v1/admin/tenants/" + p.name + "/backup", cli, body);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            Path docs = Path.of(r.json().get("documents").asText());
+            java.util.List<String> manifest = Files.readAllLines(docs.resolve("manifest.sha256"));
+            assertThat(manifest).as("what the records refer to, once").containsExactly(sha(a) + "  sha256/"
+                    + sha(a).substring(0, 2) + "/" + sha(a));
+            assertThat(sha(Files.readAllBytes(docs.resolve("sha256").resolve(sha(a).substring(0, 2))
+                    .resolve(sha(a))))).isEqualTo(sha(a));
+        }
+    }
+
     static java.util.List<String> stored(DocumentStore store) {
         try {
             return store.hashes();

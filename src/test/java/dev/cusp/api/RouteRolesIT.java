@@ -77,9 +77,10 @@ class RouteRolesIT {
     @Test
     void theRolesGiveThePolicyThePathTestsGave() {
         Pattern guarded = Pattern.compile("/api/v1/t/([^/]+)/(?:(patients/merge|insurance-plans/combine)"
-                + "|(patients|insurance-plans|fee-schedules)/[^/]+)/?");
+                + "|(patients|insurance-plans|fee-schedules|documents)/[^/]+)/?");
         Pattern query = Pattern.compile("/api/v1/(t|admin/tenants)/[^/]+/query/?");
-        Pattern dbmAtReplica = Pattern.compile("/api/v1/admin/tenants/[^/]+/dbm/(check|fix)/?");
+        // Also served at a report replica: maintenance checks, and a document export (it only reads).
+        Pattern dbmAtReplica = Pattern.compile("/api/v1/admin/tenants/[^/]+/(dbm/(check|fix)|documents/export)/?");
         List<String> wrong = new ArrayList<>();
         Set<String> destructive = new TreeSet<>();
         for (RouteTable.Route r : routes()) {
@@ -109,7 +110,8 @@ class RouteRolesIT {
             }
         }
         assertThat(wrong).isEmpty();
-        assertThat(destructive).containsExactly("DELETE /api/v1/t/{tenant}/fee-schedules/{id}",
+        assertThat(destructive).containsExactly("DELETE /api/v1/t/{tenant}/documents/{id}",
+                "DELETE /api/v1/t/{tenant}/fee-schedules/{id}",
                 "DELETE /api/v1/t/{tenant}/insurance-plans/{id}", "DELETE /api/v1/t/{tenant}/patients/{id}",
                 "POST /api/v1/t/{tenant}/insurance-plans/combine", "POST /api/v1/t/{tenant}/patients/merge");
     }
