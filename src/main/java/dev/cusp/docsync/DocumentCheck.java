@@ -104,7 +104,7 @@ public final class DocumentCheck {
         Map<String, String> unreachable = new TreeMap<>();
         job.step((mend ? "repairing" : "checking") + " files at " + group.siteName());
         sites.add(local(tenant, mend));
-        for (Member m : group.members()) {
+        for (Member m : group.documents().members()) {
             if (m.name().equals(group.siteName()) || !m.active()) {
                 continue;
             }

@@ -230,10 +230,10 @@ public final class DocumentSync implements AutoCloseable {
      */
     List<Member> candidates(long changedBy) {
         String me = group.siteName();
-        List<Member> others = group.members().stream().filter(x -> x.active() && !x.name().equals(me)).toList();
+        List<Member> others = group.documents().members().stream().filter(x -> x.active() && !x.name().equals(me)).toList();
         List<Member> out = new ArrayList<>();
         others.stream().filter(x -> x.serverId() == changedBy).forEach(out::add);
-        for (Member s : group.sources()) {
+        for (Member s : group.documents().sources()) {
             others.stream().filter(x -> x.name().equals(s.name()) && !out.contains(x)).forEach(out::add);
         }
         others.stream().filter(x -> !out.contains(x)).forEach(out::add);

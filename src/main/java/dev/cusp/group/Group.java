@@ -1,7 +1,6 @@
 package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cusp.conflict.ConflictResolver;
 import dev.cusp.job.Job;
 import dev.cusp.node.EmbeddedNode;
@@ -31,7 +30,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -54,7 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Group implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger(Group.class);
-    static final ObjectMapper JSON = new ObjectMapper();
     public static final int DEFAULT_CAPACITY = 5;
     public static final String MESH = Topology.MESH;
     public static final String RING = Topology.RING;
@@ -72,7 +69,7 @@ public final class Group implements AutoCloseable {
     private final RemoteJobs remote;
     private final GroupStatus status;
     private final GroupLoops loops;
-    private final DocumentHooks documentHooks = new DocumentHooks();
+    private final DocumentHooks documentHooks;
     /** The peer client and the binary log keeper, reached by tests in this package. */
     final PeerClient peers;
     final BinlogKeeper binlogs;
@@ -87,6 +84,7 @@ public final class Group implements AutoCloseable {
         this.peerTrust = trust;
         this.peers = new PeerClient(home.tls());
         this.site = new Membership(home, members, settings.get(Settings.ADDRESS));
+        this.documentHooks = new DocumentHooks(site);
         this.claims = new TenantClaims(site::self, members, peers, tenants);
         this.monitor = new Monitor(name, settings.get(Settings.MONITOR_LAG_SECONDS),
                 settings.get(Settings.MONITOR_STUCK_SECONDS),
@@ -297,17 +295,5 @@ public final class Group implements AutoCloseable {
     /** The hooks by which document replication joins in (after a seed, and in the status). */
     public DocumentHooks documents() {
         return documentHooks;
-    }
-
-    /** Every member of the group as last read (this site included). */
-    public List<Member> members() {
-        return site.known();
-    }
-
-    /** The members this site replicates from now: where a row it has just received came through. */
-    public List<Member> sources() {
-        List<Member> all = site.known();
-        return all.stream().filter(m -> m.name().equals(site.siteName())).findFirst()
-                .map(me -> Topology.sourcesOf(me, all, site.topology())).orElse(List.of());
     }
 }

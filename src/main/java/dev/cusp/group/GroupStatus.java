@@ -91,7 +91,7 @@ final class GroupStatus {
         Map<String, String> errors = new HashMap<>();
         for (Member m : all) {
             if (m.name().equals(site.siteName())) {
-                live.put(m.name(), Group.JSON.valueToTree(local()));
+                live.put(m.name(), dev.cusp.base.JsonMapping.MAPPER.valueToTree(local()));
                 continue;
             }
             try {
@@ -126,7 +126,7 @@ final class GroupStatus {
             e.put("documents", st.path("documents").isMissingNode() ? null : st.path("documents"));
             List<Map<String, Object>> links = new ArrayList<>();
             for (JsonNode l : st.path("links")) {
-                Map<String, Object> lm = Group.JSON.convertValue(l, LinkedHashMap.class);
+                Map<String, Object> lm = dev.cusp.base.JsonMapping.MAPPER.convertValue(l, LinkedHashMap.class);
                 JsonNode src = live.get(l.path("channel").asText());
                 if (src != null) {
                     GtidPos there = GtidPos.parse(src.path("gtid_current_pos").asText(""));

@@ -41,7 +41,7 @@ final class RemoteJobs {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> at(String site, JsonNode job) {
-        Map<String, Object> out = Group.JSON.convertValue(job, LinkedHashMap.class);
+        Map<String, Object> out = dev.cusp.base.JsonMapping.MAPPER.convertValue(job, LinkedHashMap.class);
         out.put("site", site);
         return out;
     }

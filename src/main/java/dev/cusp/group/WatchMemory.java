@@ -39,10 +39,10 @@ final class WatchMemory {
         this.file = file;
         if (Files.isRegularFile(file)) {
             try {
-                Map<String, Object> m = Group.JSON.readValue(file.toFile(), new TypeReference<>() { });
-                seen.putAll(Group.JSON.convertValue(m.getOrDefault("seen", Map.of()),
+                Map<String, Object> m = dev.cusp.base.JsonMapping.MAPPER.readValue(file.toFile(), new TypeReference<>() { });
+                seen.putAll(dev.cusp.base.JsonMapping.MAPPER.convertValue(m.getOrDefault("seen", Map.of()),
                         new TypeReference<Map<String, Seen>>() { }));
-                findings.putAll(Group.JSON.convertValue(m.getOrDefault("findings", Map.of()),
+                findings.putAll(dev.cusp.base.JsonMapping.MAPPER.convertValue(m.getOrDefault("findings", Map.of()),
                         new TypeReference<Map<String, Finding>>() { }));
             } catch (IOException | IllegalArgumentException e) {
                 Group.LOG.warn("watch: cannot read {} ({}); starting without it", file, e.getMessage());
@@ -106,7 +106,7 @@ final class WatchMemory {
 
     private void save() {
         try {
-            FilePermissions.writePrivate(file, Group.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+            FilePermissions.writePrivate(file, dev.cusp.base.JsonMapping.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
                     Map.of("seen", seen, "findings", findings)));
         } catch (IOException | java.io.UncheckedIOException e) {
             Group.LOG.warn("watch: cannot write {}: {}", file, e.getMessage());
