@@ -1,18 +1,20 @@
 package dev.cusp.api;
 
 import static dev.cusp.api.OpenApiOp.JSON;
+import static dev.cusp.api.OpenApiOp.node;
 import static dev.cusp.api.OpenApiOp.op;
 import static dev.cusp.api.OpenApiOp.ref;
 import static dev.cusp.api.OpenApiSchemas.props;
+import static dev.cusp.base.JsonMapping.MAPPER;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.cusp.base.CuspVersion;
 import dev.cusp.practice.Entities;
 import dev.cusp.practice.EntitySpec;
 import dev.cusp.practice.Field;
 import dev.cusp.tls.RevocationList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The OpenAPI 3.1 document of the API, built from the same entity specs that serve and validate
@@ -24,15 +26,15 @@ final class OpenApi {
     private static final String ADMIN = "/api/v1/admin";
     private static final String PEER = "/api/v1/peer";
     private static final String T = "/api/v1/t/{tenant}";
-    private static final Map<String, Object> STRING = Map.of("type", "string", "minLength", 1);
-    private static final Map<String, Object> BOOL = Map.of("type", "boolean");
+    private static final ObjectNode STRING = node("type", "string", "minLength", 1);
+    private static final ObjectNode BOOL = node("type", "boolean");
 
-    private final Map<String, Map<String, Object>> paths = new LinkedHashMap<>();
+    private final ObjectNode paths = MAPPER.createObjectNode();
 
     private OpenApi() {
     }
 
-    static Map<String, Object> document() {
+    static ObjectNode document() {
         OpenApi d = new OpenApi();
         d.site();
         d.admin();
@@ -42,21 +44,22 @@ final class OpenApi {
         d.peer();
         d.backups();
         d.documentSync();
-        Map<String, Object> doc = new LinkedHashMap<>();
+        ObjectNode doc = MAPPER.createObjectNode();
         doc.put("openapi", "3.1.0");
-        doc.put("info", Map.of("title", "Cusp API", "version", CuspVersion.VERSION,
+        doc.set("info", node("title", "Cusp API", "version", CuspVersion.VERSION,
                 "description", "Clients send their Cusp version in the header " + dev.cusp.version.ClientVersion.HEADER
                         + "; one of another major.minor is refused with 409 VERSION_MISMATCH naming the side to"
                         + " update. Requests without the header are served. Every error answers"
                         + " {\"error\": {\"code\", \"message\", \"field\"}}."));
-        doc.put("servers", List.of(Map.of("url", "/", "description", "the site itself (HTTPS only)")));
-        doc.put("paths", d.paths);
-        doc.put("components", Map.of("schemas", OpenApiSchemas.all(), "securitySchemes", Map.of(
-                "siteAdmin", Map.of("type", "http", "scheme", "bearer", "description", "the site admin's token,"
+        doc.set("servers", MAPPER.createArrayNode().add(node("url", "/", "description",
+                "the site itself (HTTPS only)")));
+        doc.set("paths", d.paths);
+        doc.set("components", node("schemas", OpenApiSchemas.all(), "securitySchemes", node(
+                "siteAdmin", node("type", "http", "scheme", "bearer", "description", "the site admin's token,"
                         + " from POST /api/v1/admin/login"),
-                "practiceUser", Map.of("type", "http", "scheme", "bearer", "description", "a practice user's token,"
+                "practiceUser", node("type", "http", "scheme", "bearer", "description", "a practice user's token,"
                         + " from POST /api/v1/t/{tenant}/login; valid for that practice only"),
-                "peerTls", Map.of("type", "mutualTLS", "description", "the certificate of a site of the"
+                "peerTls", node("type", "mutualTLS", "description", "the certificate of a site of the"
                         + " replication group, checked during the TLS handshake; each peer route also requires the"
                         + " calling site's role and state"))));
         return doc;
@@ -64,7 +67,7 @@ final class OpenApi {
 
     /** dev.cusp.backup's routes (api.BackupRoutes). */
     private void backups() {
-        Map<String, Object> body = OpenApiSchemas.closed(List.of(), props("tenant", STRING, "all", BOOL));
+        ObjectNode body = OpenApiSchemas.closed(List.of(), props("tenant", STRING, "all", BOOL));
         put(ADMIN + "/backups", "get", op("This site's practice backups (size, time, method, GTID position, whether"
                 + " verified) and the backup and drill schedules").admin()
                 .query("tenant", false, STRING, "only this tenant's")
@@ -80,18 +83,18 @@ final class OpenApi {
     }
 
     private void put(String path, String method, OpenApiOp op) {
-        paths.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, op.build(path, method));
+        paths.withObjectProperty(path).set(method, op.build(path, method));
     }
 
     private void site() {
         put("/api/v1/health", "get", op("Liveness").answers(200, "Health", "the site answers"));
-        put("/api/v1/openapi.json", "get", op("This document").answers(200, JSON, Map.of("type", "object"),
+        put("/api/v1/openapi.json", "get", op("This document").answers(200, JSON, node("type", "object"),
                 "the OpenAPI 3.1 document"));
         put("/metrics", "get", op("Prometheus text format: replication health and resources; no token").answers(200,
-                "text/plain", Map.of("type", "string"), "Prometheus exposition format 0.0.4"));
+                "text/plain", node("type", "string"), "Prometheus exposition format 0.0.4"));
         put(RevocationList.PATH, "get", op("The site CA's certificate revocation list (DER, signed by the CA, valid"
                 + " 7 days, signed again daily): the address site certificates name in their CRL Distribution Points;"
-                + " no token").answers(200, RevocationList.CONTENT_TYPE, Map.of("type", "string",
+                + " no token").answers(200, RevocationList.CONTENT_TYPE, node("type", "string",
                 "contentMediaType", RevocationList.CONTENT_TYPE), "the signed list"));
     }
 
@@ -109,9 +112,9 @@ final class OpenApi {
         put(tenant, "get", op("Show a tenant").admin().answers(200, "TenantShown", "the tenant"));
         put(tenant, "delete", op("Drop a tenant: its databases go (after a final backup unless backup=false); its"
                 + " document folder is kept").admin()
-                .query("confirm", true, Map.of("type", "string", "enum", List.of("yes")), "must be 'yes' (the CLI's"
+                .query("confirm", true, node("type", "string", "enum", List.of("yes")), "must be 'yes' (the CLI's"
                         + " --yes): dropping deletes the tenant's databases")
-                .query("backup", false, Map.of("type", "string", "enum", List.of("true", "false"), "default", "true"),
+                .query("backup", false, node("type", "string", "enum", List.of("true", "false"), "default", "true"),
                         "false skips the final backup")
                 .answers(200, "TenantDropped", "dropped"));
         put(tenant + "/backup", "post", op("Back up a tenant into a backup database, or a file (binary log off)")
@@ -166,12 +169,12 @@ final class OpenApi {
         put(ADMIN + "/conflicts", "get", op("Replication conflicts of every tenant, the whole group's: {site, count,"
                 + " conflicts: [{id, tenant, kind, table, row_id, local: {site, change, image}, incoming: {site,"
                 + " change, image}, winner, rule, gtid, detected_site, detected_at, status}], unreadable?}").admin()
-                .query("tenant", false, Map.of("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$"), "one tenant's"
+                .query("tenant", false, node("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$"), "one tenant's"
                         + " conflicts only")
                 .answers(200, "Object", "the conflicts"));
         put(ADMIN + "/conflicts/{tenant}/{id}/restore", "post", op("Write the losing version of a conflict back here"
                 + " as a normal replicated change and mark it restored (409 when already restored)").admin()
-                .body(Map.of("type", "object", "maxProperties", 0, "description", "nothing, or an empty object"), false)
+                .body(node("type", "object", "maxProperties", 0, "description", "nothing, or an empty object"), false)
                 .answers(200, "Object", "restored"));
     }
 
@@ -183,16 +186,16 @@ final class OpenApi {
         put(g + "/sites/{name}", "delete", op("Remove a site from the group").admin().answers(200, "Object",
                 "removed"));
         put(g + "/invites", "post", op("A one-time join token {role, expires_minutes, topology}").admin()
-                .body(OpenApiSchemas.closed(List.of(), props("role", Map.of("type", "string", "enum",
-                        List.of("peer", "replica")), "expires_minutes", Map.of("type", "integer", "default", 60),
-                        "topology", Map.of("type", "string", "enum", List.of("mesh", "ring")))), true)
+                .body(OpenApiSchemas.closed(List.of(), props("role", node("type", "string", "enum",
+                        List.of("peer", "replica")), "expires_minutes", node("type", "integer", "default", 60),
+                        "topology", node("type", "string", "enum", List.of("mesh", "ring")))), true)
                 .answers(201, "Object", "the invitation and its token"));
         put(g + "/join", "post", op("Join the group of a token {token, force}").admin()
                 .body(OpenApiSchemas.closed(List.of("token"), props("token", STRING, "force", BOOL)), true)
                 .answers(202, "Job", "started: follow the job"));
         put(g + "/leave", "post", op("Leave the group").admin().answers(200, "Object", "left"));
         put(g + "/topology", "put", op("Set the peers' topology").admin()
-                .body(OpenApiSchemas.closed(List.of("topology"), props("topology", Map.of("type", "string", "enum",
+                .body(OpenApiSchemas.closed(List.of("topology"), props("topology", node("type", "string", "enum",
                         List.of("mesh", "ring")))), true)
                 .answers(200, "Object", "the new topology"));
         put(g + "/reseed", "post", op("Re-seed a site {site, from, discard_local}").admin()
@@ -208,13 +211,13 @@ final class OpenApi {
                 .body(OpenApiSchemas.closed(List.of("from"), props("tenant", STRING, "from", STRING)), true)
                 .answers(202, "Job", "started: follow the job"));
         put(g + "/alerts", "get", op("Replication alerts").admin()
-                .query("all", false, Map.of("type", "string", "enum", List.of("true", "false"), "default", "false"),
+                .query("all", false, node("type", "string", "enum", List.of("true", "false"), "default", "false"),
                         "true includes cleared alerts")
                 .answers(200, "Object", "{alerts: [...]}"));
         put(g + "/guard-override", "post", op("Lift the deletion guard for a while; logged").admin()
                 .body(OpenApiSchemas.closed(List.of("minutes", "reason"), props(
-                        "minutes", Map.of("type", "integer", "minimum", 1, "maximum", 1440),
-                        "reason", Map.of("type", "string", "minLength", 1, "maxLength", 500, "pattern",
+                        "minutes", node("type", "integer", "minimum", 1, "maximum", 1440),
+                        "reason", node("type", "string", "minLength", 1, "maxLength", 500, "pattern",
                                 OpenApiSchemas.NOT_BLANK))), true)
                 .answers(200, "Object", "the override and until when"));
     }
@@ -253,12 +256,12 @@ final class OpenApi {
             String list = T + "/" + e.path();
             OpenApiOp search = op("Search " + e.path()).practice();
             if (!e.search().isEmpty()) {
-                search.query("q", false, Map.of("type", "string", "minLength", 1, "maxLength", 100, "pattern",
+                search.query("q", false, node("type", "string", "minLength", 1, "maxLength", 100, "pattern",
                         OpenApiSchemas.NOT_BLANK), "a prefix of " + String.join(", ", e.search()));
             }
-            search.query("page", false, Map.of("type", "integer", "minimum", 1, "maximum", 1_000_000, "default", 1),
+            search.query("page", false, node("type", "integer", "minimum", 1, "maximum", 1_000_000, "default", 1),
                     "the page, from 1");
-            search.query("size", false, Map.of("type", "integer", "minimum", 1, "maximum", 200, "default", 50),
+            search.query("size", false, node("type", "integer", "minimum", 1, "maximum", 200, "default", 50),
                     "records per page");
             for (String f : e.filters()) {
                 Field field = e.field(f).orElseThrow();
@@ -284,25 +287,25 @@ final class OpenApi {
     /** The document routes ({@link DocumentRoutes}, {@link DocumentAdminRoutes}). */
     private void documents() {
         String docs = T + "/documents";
-        Map<String, Object> id = Map.of("type", "integer", "minimum", 1);
-        Map<String, Object> category = Map.of("type", "string", "minLength", 1, "maxLength", 40, "description",
+        ObjectNode id = node("type", "integer", "minimum", 1);
+        ObjectNode category = node("type", "string", "minLength", 1, "maxLength", 40, "description",
                 "letters, digits, spaces, '.', '_' and '-'");
-        Map<String, Object> dateTime = Map.of("type", "string", "pattern", OpenApiSchemas.LOCAL_DATE_TIME_IN);
-        Map<String, Object> dateOrTime = Map.of("type", "string", "pattern",
+        ObjectNode dateTime = node("type", "string", "pattern", OpenApiSchemas.LOCAL_DATE_TIME_IN);
+        ObjectNode dateOrTime = node("type", "string", "pattern",
                 "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?)?$");
-        Map<String, Object> binary = Map.of("type", "string", "contentMediaType", "application/octet-stream");
+        ObjectNode binary = node("type", "string", "contentMediaType", "application/octet-stream");
         put(docs + "/upload", "post", op("Upload a document: the body is the file (streamed to disk, hashed as it"
                 + " arrives), its Content-Type the file's MIME type, the metadata in the query. Refused with nothing"
                 + " kept: empty (400), over document.max.mb or the practice's document.quota.mb (413), a sha256 that"
                 + " does not match (400), an unknown patient (400), a body cut short (400 or the connection closed)."
                 + " Identical content is stored once").practice()
-                .query("file_name", true, Map.of("type", "string", "minLength", 1, "maxLength", 255), "the"
+                .query("file_name", true, node("type", "string", "minLength", 1, "maxLength", 255), "the"
                         + " document's name as the user knows it; data only, never a path")
                 .query("patient_id", false, id, "the patient; none for an unfiled document")
-                .query("description", false, Map.of("type", "string", "maxLength", 255), "a description")
+                .query("description", false, node("type", "string", "maxLength", 255), "a description")
                 .query("category", false, category, "e.g. xray, photo, letter, consent")
                 .query("taken_at", false, dateTime, "when the image was taken or the letter written")
-                .query("sha256", false, Map.of("type", "string", "pattern", "^[0-9a-f]{64}$"), "the file's SHA-256 as"
+                .query("sha256", false, node("type", "string", "pattern", "^[0-9a-f]{64}$"), "the file's SHA-256 as"
                         + " the sender computed it: a file whose bytes hash otherwise is refused")
                 .rawBody("the file's bytes")
                 .answers(201, "Document", "stored: the document's record"));
@@ -312,9 +315,9 @@ final class OpenApi {
                 .query("category", false, category, "only this category")
                 .query("taken_from", false, dateOrTime, "taken at or after")
                 .query("taken_to", false, dateOrTime, "taken before")
-                .query("page", false, Map.of("type", "integer", "minimum", 1, "maximum", 1_000_000, "default", 1),
+                .query("page", false, node("type", "integer", "minimum", 1, "maximum", 1_000_000, "default", 1),
                         "the page, from 1")
-                .query("size", false, Map.of("type", "integer", "minimum", 1, "maximum", 200, "default", 50),
+                .query("size", false, node("type", "integer", "minimum", 1, "maximum", 200, "default", 50),
                         "records per page")
                 .answers(200, "DocumentPage", "one page of matching documents, by id"));
         put(docs + "/{id}/content", "get", op("Download a document's file: ETag is its SHA-256 (If-None-Match"
@@ -325,7 +328,7 @@ final class OpenApi {
                 .answers(206, "*/*", binary, "the range asked for (Content-Range)")
                 .empty(304, "unchanged (If-None-Match)"));
         String admin = ADMIN + "/tenants/{name}/documents";
-        Map<String, Object> dir = OpenApiSchemas.closed(List.of("dir"), props("dir", Map.of("type", "string",
+        ObjectNode dir = OpenApiSchemas.closed(List.of("dir"), props("dir", node("type", "string",
                 "pattern", "^/", "description", "an absolute folder on the site's machine, in HOME/backups or a"
                         + " folder document.paths.allowed lists")));
         put(admin + "/import", "post", op("Import an A-to-Z folder into a practice: patients matched by number,"
@@ -345,13 +348,13 @@ final class OpenApi {
                 + " pinned for the rest of its join").body(ref("Object"), true).answers(200, "Object", "admitted"));
         put(PEER + "/join/complete", "post", op("A joining site reports its seed done").peer()
                 .body(OpenApiSchemas.closed(List.of("site", "seed_gtid"), props("site", STRING, "seed_gtid",
-                        Map.of("type", "string"))), true)
+                        node("type", "string"))), true)
                 .answers(200, "Object", "{site, state}"));
         put(PEER + "/snapshot", "get", op("A snapshot of this site's data for a joining or re-seeding site").peer()
-                .query("format", false, Map.of("type", "string", "enum", List.of("physical", "sql")), "physical when"
+                .query("format", false, node("type", "string", "enum", List.of("physical", "sql")), "physical when"
                         + " possible, else SQL")
-                .answers(200, "application/sql", Map.of("type", "string"), "a SQL dump (X-Cusp-Snapshot-Format: sql)")
-                .answers(200, "application/octet-stream", Map.of("type", "string", "contentMediaType",
+                .answers(200, "application/sql", node("type", "string"), "a SQL dump (X-Cusp-Snapshot-Format: sql)")
+                .answers(200, "application/octet-stream", node("type", "string", "contentMediaType",
                         "application/octet-stream"), "a physical copy (X-Cusp-Snapshot-Format: physical)"));
         put(PEER + "/links", "post", op("Grant the calling site a replication account here").peer()
                 .answers(200, "Object", "the account"));
@@ -369,53 +372,53 @@ final class OpenApi {
             put(PEER + "/tenants/" + verb, "post", op(verb.equals("claim") ? "Claim a tenant name and id while the"
                     + " calling site makes it" : "Release a claim").peer()
                     .body(OpenApiSchemas.closed(List.of("name", "id"), props("name", STRING, "id",
-                            Map.of("type", "integer"))), true)
+                            node("type", "integer"))), true)
                     .answers(200, "Object", verb + "ed"));
         }
         put(PEER + "/jobs/{id}", "get", op("A job a peer started here").peer().answers(200, "Job", "the job"));
-        Map<String, Object> range = OpenApiSchemas.closed(List.of("db", "table", "lo", "hi"), props("db", STRING,
-                "table", STRING, "lo", Map.of("type", "integer"), "hi", Map.of("type", "integer"),
-                "wait_gtid", Map.of("type", "string")));
+        ObjectNode range = OpenApiSchemas.closed(List.of("db", "table", "lo", "hi"), props("db", STRING,
+                "table", STRING, "lo", node("type", "integer"), "hi", node("type", "integer"),
+                "wait_gtid", node("type", "string")));
         put(PEER + "/check/chunk", "post", op("Checksum of a key range, after waiting for a GTID position").peer()
                 .body(range, true).answers(200, "Object", "the checksum"));
         put(PEER + "/check/rows", "post", op("Row checksums of a key range").peer().body(range, true)
                 .answers(200, "Object", "the rows' checksums"));
         put(PEER + "/check/rewrite", "post", op("Re-write rows so replication carries them").peer()
                 .body(OpenApiSchemas.closed(List.of("db", "table"), props("db", STRING, "table", STRING, "keys",
-                        Map.of("type", "array", "items", Map.of("type", "integer")))), true)
+                        node("type", "array", "items", node("type", "integer")))), true)
                 .answers(200, "Object", "rows re-written"));
         put(PEER + "/dbm/check", "post", op("Run maintenance checks here for another site").peer()
                 .body(OpenApiSchemas.closed(List.of("tenant"), props("tenant", STRING, "methods", methods(),
-                        "wait_gtid", Map.of("type", "string"))), true)
+                        "wait_gtid", node("type", "string"))), true)
                 .answers(200, "Object", "{results: {method: finding}}"));
         put(PEER + "/dbm/fix", "post", op("Run one maintenance fix here for another site").peer()
                 .body(OpenApiSchemas.closed(List.of("tenant", "method"), props("tenant", STRING, "method", STRING,
-                        "allow_unsafe", BOOL, "requested_by", Map.of("type", "string"))), true)
+                        "allow_unsafe", BOOL, "requested_by", node("type", "string"))), true)
                 .answers(200, "Object", "the finding after the fix"));
         put(PEER + "/update/info", "get", op("This site's versions, for the update site").peer()
                 .answers(200, "Object", "versions"));
-        Map<String, Object> tenants = Map.of("type", "array", "items", Map.of("type", "string", "pattern",
+        ObjectNode tenants = node("type", "array", "items", node("type", "string", "pattern",
                 "^[a-z][a-z0-9]{0,31}$"));
         put(PEER + "/restore/apply", "post", op("Put a practice restored at the calling site in place here: fetch its"
                 + " files from that site, apply its changes up to fromGtid, swap (binary log off)").peer()
                 .body("RestoreOrder").answers(200, "RestoreApplied", "in place here"));
         put(PEER + "/restore/{name}/file", "get", op("A file of a practice this site restored, to a site of its group"
-                + " putting it in place").peer().query("path", true, Map.of("type", "string"), "the file, as its"
-                + " manifest names it").answers(200, "application/octet-stream", Map.of("type", "string",
+                + " putting it in place").peer().query("path", true, node("type", "string"), "the file, as its"
+                + " manifest names it").answers(200, "application/octet-stream", node("type", "string",
                 "contentMediaType", "application/octet-stream"), "the file's bytes"));
         put(PEER + "/update/backup", "post", op("Back up tenants here before an update").peer()
                 .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants)), true)
                 .answers(200, "Object", "the backups"));
         put(PEER + "/update/verify", "post", op("Verify tenants here after an update").peer()
                 .body(OpenApiSchemas.closed(List.of("tenants"), props("tenants", tenants, "wait_gtid",
-                        Map.of("type", "string"), "timeout_seconds", Map.of("type", "integer"))), true)
+                        node("type", "string"), "timeout_seconds", node("type", "integer"))), true)
                 .answers(200, "Object", "what each tenant's schema is here"));
     }
 
     /** Document replication (DocumentSyncRoutes): the backlog, the files' check and repair, a file by hash. */
     private void documentSync() {
         String docs = "/api/v1/admin/documents";
-        Map<String, Object> tenantOnly = OpenApiSchemas.closed(List.of(), props("tenant", STRING));
+        ObjectNode tenantOnly = OpenApiSchemas.closed(List.of(), props("tenant", STRING));
         put(docs + "/sync", "get", op("This site's document replication: files and bytes missing here, the age of"
                 + " the oldest, transfers running, totals fetched").admin().answers(200, "Object", "the backlog"));
         put(docs + "/check", "post", op("At every active site, check that each hash a practice's document rows name"
@@ -426,8 +429,8 @@ final class OpenApi {
                 .body(tenantOnly, true).answers(202, "Job", "started: follow the job"));
         put(PEER + "/documents/{tenant}/{hash}", "get", op("A file's bytes, for another member's document"
                 + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes").peer()
-                .answers(200, "application/octet-stream", Map.of("type", "string", "format", "binary"), "the file")
-                .answers(206, "application/octet-stream", Map.of("type", "string", "format", "binary"),
+                .answers(200, "application/octet-stream", node("type", "string", "format", "binary"), "the file")
+                .answers(206, "application/octet-stream", node("type", "string", "format", "binary"),
                         "the file from the requested offset"));
         put(PEER + "/documents/check", "post", op("This site's share of a files check {tenant?}").peer()
                 .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files per practice"));
@@ -435,25 +438,25 @@ final class OpenApi {
                 .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files found, and re-fetched"));
     }
 
-    private static Map<String, Object> nonEmpty(Map<String, Object> array) {
-        Map<String, Object> m = new LinkedHashMap<>(array);
+    private static ObjectNode nonEmpty(ObjectNode array) {
+        ObjectNode m = array.deepCopy();
         m.put("minItems", 1);
         return m;
     }
 
-    private static Map<String, Object> methods() {
-        return Map.of("type", "array", "items", Map.of("type", "string", "minLength", 1), "description",
+    private static ObjectNode methods() {
+        return node("type", "array", "items", node("type", "string", "minLength", 1), "description",
                 "maintenance method names, as GET /api/v1/admin/dbm/methods lists them");
     }
 
     /** A search filter's value as the server parses it. */
-    private static Map<String, Object> filter(Field f) {
+    private static ObjectNode filter(Field f) {
         return switch (f.kind()) {
-            case INT, REF -> Map.of("type", "integer");
-            case BOOL -> Map.of("type", "boolean");
-            case DATE -> Map.of("type", "string", "format", "date");
+            case INT, REF -> node("type", "integer");
+            case BOOL -> node("type", "boolean");
+            case DATE -> node("type", "string", "format", "date");
             // Any text up to the length the server reads; a value no record has matches none.
-            default -> Map.of("type", "string", "maxLength", Math.max(f.maxLength(), 40));
+            default -> node("type", "string", "maxLength", Math.max(f.maxLength(), 40));
         };
     }
 }

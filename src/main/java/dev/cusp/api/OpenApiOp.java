@@ -1,9 +1,12 @@
 package dev.cusp.api;
 
+import static dev.cusp.base.JsonMapping.MAPPER;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,10 +20,10 @@ final class OpenApiOp {
     private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
 
     private final String summary;
-    private final List<Map<String, Object>> query = new ArrayList<>();
-    private final Map<String, Object> responses = new LinkedHashMap<>();
+    private final List<ObjectNode> query = new ArrayList<>();
+    private final ObjectNode responses = MAPPER.createObjectNode();
     private String security;
-    private Map<String, Object> body;
+    private ObjectNode body;
 
     private OpenApiOp(String summary) {
         this.summary = summary;
@@ -48,13 +51,13 @@ final class OpenApiOp {
         return this;
     }
 
-    OpenApiOp query(String name, boolean required, Map<String, Object> schema, String description) {
-        Map<String, Object> p = new LinkedHashMap<>();
+    OpenApiOp query(String name, boolean required, ObjectNode schema, String description) {
+        ObjectNode p = MAPPER.createObjectNode();
         p.put("name", name);
         p.put("in", "query");
         p.put("required", required);
         p.put("description", description);
-        p.put("schema", schema);
+        p.set("schema", schema);
         query.add(p);
         return this;
     }
@@ -64,15 +67,15 @@ final class OpenApiOp {
         return body(ref(schema), true);
     }
 
-    OpenApiOp body(Map<String, Object> schema, boolean required) {
-        body = Map.of("required", required, "content", Map.of(JSON, Map.of("schema", schema)));
+    OpenApiOp body(ObjectNode schema, boolean required) {
+        body = node("required", required, "content", node(JSON, node("schema", schema)));
         return this;
     }
 
     /** A body of raw bytes of any media type (a file upload): its Content-Type is the file's own. */
     OpenApiOp rawBody(String description) {
-        body = Map.of("required", true, "description", description, "content", Map.of("*/*", Map.of("schema",
-                Map.of("type", "string", "contentMediaType", "application/octet-stream"))));
+        body = node("required", true, "description", description, "content", node("*/*", node("schema",
+                node("type", "string", "contentMediaType", "application/octet-stream"))));
         return this;
     }
 
@@ -82,29 +85,25 @@ final class OpenApiOp {
     }
 
     /** An answer; a second media type for the same status is added beside the first. */
-    @SuppressWarnings("unchecked")
-    OpenApiOp answers(int status, String mediaType, Map<String, Object> schema, String description) {
-        Map<String, Object> r = (Map<String, Object>) responses.computeIfAbsent(Integer.toString(status), s -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("description", description);
-            m.put("content", new LinkedHashMap<String, Object>());
-            return m;
-        });
-        if (!r.get("description").equals(description)) {
-            r.put("description", r.get("description") + "; or " + description);
+    OpenApiOp answers(int status, String mediaType, ObjectNode schema, String description) {
+        String code = Integer.toString(status);
+        ObjectNode r = responses.get(code) instanceof ObjectNode known ? known
+                : responses.putObject(code).put("description", description);
+        if (!r.get("description").asText().equals(description)) {
+            r.put("description", r.get("description").asText() + "; or " + description);
         }
-        ((Map<String, Object>) r.get("content")).put(mediaType, Map.of("schema", schema));
+        r.withObjectProperty("content").set(mediaType, node("schema", schema));
         return this;
     }
 
     /** An answer without a body. */
     OpenApiOp empty(int status, String description) {
-        responses.put(Integer.toString(status), Map.of("description", description));
+        responses.set(Integer.toString(status), node("description", description));
         return this;
     }
 
-    Map<String, Object> build(String path, String method) {
-        Map<String, Object> o = new LinkedHashMap<>();
+    ObjectNode build(String path, String method) {
+        ObjectNode o = MAPPER.createObjectNode();
         o.put("operationId", operationId(path, method));
         o.put("summary", summary.length() <= 100 ? summary
                 : summary.substring(0, summary.lastIndexOf(' ', 97)) + "...");
@@ -112,67 +111,80 @@ final class OpenApiOp {
             o.put("description", summary);
         }
         if (security != null) {
-            o.put("security", List.of(Map.of(security, List.of())));
+            o.set("security", MAPPER.createArrayNode().add(node(security, List.of())));
         } else {
-            o.put("security", List.of());
+            o.set("security", MAPPER.createArrayNode());
         }
-        List<Map<String, Object>> params = new ArrayList<>();
+        ArrayNode params = MAPPER.createArrayNode();
         Matcher m = PARAM.matcher(path);
         while (m.find()) {
             params.add(pathParam(path, m.group(1)));
         }
         params.addAll(query);
         if (!params.isEmpty()) {
-            o.put("parameters", params);
+            o.set("parameters", params);
         }
         if (body != null) {
-            o.put("requestBody", body);
+            o.set("requestBody", body);
         }
-        Map<String, Object> r = new LinkedHashMap<>(responses);
-        r.put("4XX", error("The request was refused: bad input (400, naming the field), no or a wrong token (401,"
+        ObjectNode r = responses.deepCopy();
+        r.set("4XX", error("The request was refused: bad input (400, naming the field), no or a wrong token (401,"
                 + " 403), nothing there (404), a method the path does not take (405, with an Allow header), a"
                 + " conflict (409), too large (413), locked (423), too many attempts (429, with Retry-After)"));
-        r.put("5XX", error("The site cannot serve it now (503: fenced, seeding, busy; try again or at another site)"
+        r.set("5XX", error("The site cannot serve it now (503: fenced, seeding, busy; try again or at another site)"
                 + " or failed (500, with a reference to the site log)"));
-        o.put("responses", r);
+        o.set("responses", r);
         return o;
     }
 
-    static Map<String, Object> ref(String schema) {
-        return Map.of("$ref", "#/components/schemas/" + schema);
+    static ObjectNode ref(String schema) {
+        return node("$ref", "#/components/schemas/" + schema);
     }
 
-    private static Map<String, Object> error(String description) {
-        return Map.of("description", description, "content", Map.of(JSON, Map.of("schema", ref("Error"))));
+    private static ObjectNode error(String description) {
+        return node("description", description, "content", node(JSON, node("schema", ref("Error"))));
     }
 
     /** The parameter a path's {name} stands for, typed by what the server accepts there. */
-    private static Map<String, Object> pathParam(String path, String name) {
-        Map<String, Object> schema;
+    private static ObjectNode pathParam(String path, String name) {
+        ObjectNode schema;
         String description;
         boolean tenantName = name.equals("tenant")
                 || (name.equals("name") && path.startsWith("/api/v1/admin/tenants/"));
         if (tenantName) {
-            schema = Map.of("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$");
+            schema = node("type", "string", "pattern", "^[a-z][a-z0-9]{0,31}$");
             description = "a tenant (practice) name";
         } else if (name.equals("id") && !path.contains("/jobs/")) {
-            schema = Map.of("type", "integer", "format", "int64", "minimum", 1);
+            schema = node("type", "integer", "format", "int64", "minimum", 1);
             description = path.startsWith("/api/v1/admin/conflicts/") ? "a conflict's id, as the conflict list shows"
                     : "a record's id";
         } else if (name.equals("id")) {
-            schema = Map.of("type", "string", "minLength", 1);
+            schema = node("type", "string", "minLength", 1);
             description = "a job's id, as the answer that started it gave";
         } else if (name.equals("hash")) {
-            schema = Map.of("type", "string", "pattern", "^[0-9a-f]{64}$");
+            schema = node("type", "string", "pattern", "^[0-9a-f]{64}$");
             description = "a file's SHA-256 (64 lowercase hex digits)";
         } else if (name.equals("user")) {
-            schema = Map.of("type", "string", "minLength", 1, "maxLength", 64);
+            schema = node("type", "string", "minLength", 1, "maxLength", 64);
             description = "a practice user's name";
         } else {
-            schema = Map.of("type", "string", "minLength", 1);
+            schema = node("type", "string", "minLength", 1);
             description = "a site's name";
         }
-        return Map.of("name", name, "in", "path", "required", true, "description", description, "schema", schema);
+        return node("name", name, "in", "path", "required", true, "description", description, "schema", schema);
+    }
+
+    /** A JSON object of the given names and values, in that order; values become JSON as Jackson writes them. */
+    static ObjectNode node(Object... namesAndValues) {
+        ObjectNode o = MAPPER.createObjectNode();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            o.set((String) namesAndValues[i], tree(namesAndValues[i + 1]));
+        }
+        return o;
+    }
+
+    static JsonNode tree(Object value) {
+        return value instanceof JsonNode n ? n : MAPPER.valueToTree(value);
     }
 
     private static String operationId(String path, String method) {

@@ -1,5 +1,7 @@
 package dev.cusp.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.practice.Entities;
@@ -76,16 +78,12 @@ public final class RouteTable {
      * a report replica, a fenced site or the deletion guard refuses is read from the same place
      * the server enforces it from.
      */
-    Map<String, Object> withRoles(Map<String, Object> document) {
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+    ObjectNode withRoles(ObjectNode document) {
+        JsonNode paths = document.path("paths");
         for (Route r : routes()) {
-            Map<String, Object> item = paths.get(r.path());
-            if (item != null && item.get(r.method().toLowerCase(java.util.Locale.ROOT)) instanceof Map<?, ?> op
+            if (paths.path(r.path()).get(r.method().toLowerCase(java.util.Locale.ROOT)) instanceof ObjectNode op
                     && r.role() != null) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> o = (Map<String, Object>) op;
-                o.put("x-cusp-role", r.role().toString());
+                op.put("x-cusp-role", r.role().toString());
             }
         }
         return document;
