@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.ConflictList;
 import dev.cusp.wire.ConflictVersion;
 import dev.cusp.wire.ConflictView;
+import dev.cusp.wire.Row;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -58,10 +59,10 @@ public final class ConflictsCommand implements Callable<Integer> {
                     c.rowId(), "local".equals(c.winner()) ? local.site() + " won" : in.site() + " won",
                     c.detectedSite(), c.detectedAt(), c.status());
             out.printf("    rule: %s%n", c.rule());
-            Map<String, Object> a = local.image() == null ? Map.of() : local.image();
-            Map<String, Object> b = in.image() == null ? Map.of() : in.image();
-            TreeSet<String> fields = new TreeSet<>(a.keySet());
-            fields.addAll(b.keySet());
+            Row a = local.image() == null ? new Row(Map.of()) : local.image();
+            Row b = in.image() == null ? new Row(Map.of()) : in.image();
+            TreeSet<String> fields = new TreeSet<>(a.names());
+            fields.addAll(b.names());
             out.printf("    %-20s %-28s %s%n", "field", local.site() + " (" + local.change() + ")",
                     in.site() + " (" + in.change() + ")");
             for (String f : fields) {

@@ -9,15 +9,14 @@ import dev.cusp.tenant.TenantObjects;
 import dev.cusp.wire.ConflictRestored;
 import dev.cusp.wire.ConflictVersion;
 import dev.cusp.wire.ConflictView;
+import dev.cusp.wire.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -127,10 +126,10 @@ public final class ConflictLog {
         if (v == null || v.image() == null) {
             return v;
         }
-        Map<String, Object> shown = new LinkedHashMap<>(v.image());
+        Row shown = v.image();
         for (String k : SECRET_COLUMNS) {
-            if (shown.containsKey(k) && shown.get(k) != null) {
-                shown.put(k, "<hidden>");
+            if (shown.get(k) != null) {
+                shown = shown.with(k, "<hidden>");
             }
         }
         return new ConflictVersion(v.site(), v.change(), shown);
@@ -170,7 +169,7 @@ public final class ConflictLog {
                             + " was already restored at " + entry.restoredAt() + " by " + entry.restoredBy(), "id");
                 }
                 ConflictVersion loser = entry.loser();
-                Map<String, Object> image = loser.image();
+                Row image = loser.image();
                 String table = entry.table();
                 // The conflict's table and the security log are written by the admin account:
                 // only as base tables (a practice may have put a view with its code in their place).

@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -203,9 +202,7 @@ public final class ConflictResolver {
                 RowImages.delete(c, db, table, o.deleteFirst());
             }
             if (o.rewrite() != null) {
-                Map<String, Object> row = new java.util.LinkedHashMap<>(o.rewrite());
-                row.remove("__table");
-                RowImages.write(c, db, table, row, false);
+                RowImages.write(c, db, table, o.rewrite().without("__table"), false);
             }
             if (o.conflict() != null) {
                 ConflictLog.record(c, db, o.conflict());

@@ -1,18 +1,16 @@
 package dev.cusp.conflict;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cusp.tenant.TenantObjects;
+import dev.cusp.wire.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -71,15 +69,15 @@ final class RowImages {
         });
     }
 
-    static Map<String, Object> parse(String json) {
+    static Row parse(String json) {
         try {
-            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
+            return JSON.readValue(json, Row.class);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("bad row image: " + e.getMessage(), e);
         }
     }
 
-    static String json(Map<String, Object> image) {
+    static String json(Row image) {
         try {
             return JSON.writeValueAsString(image);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -88,7 +86,7 @@ final class RowImages {
     }
 
     /** The version stamp of an image, "changed_at|changed_by", ordered oldest first; "" for none. */
-    static String stamp(Map<String, Object> image) {
+    static String stamp(Row image) {
         Object at = image.get("changed_at");
         Object by = image.get("changed_by");
         if (at == null) {
@@ -98,7 +96,7 @@ final class RowImages {
         return at + "|" + "0".repeat(Math.max(0, 20 - id.length())) + id;
     }
 
-    static long id(Map<String, Object> image) {
+    static long id(Row image) {
         return Long.parseLong(String.valueOf(image.get("id")));
     }
 
@@ -108,11 +106,11 @@ final class RowImages {
      * {@code @cusp_keep_stamps}); otherwise the stamps are left to the triggers, so the write is
      * a new change of this site.
      */
-    static void write(Connection c, String db, String table, Map<String, Object> image, boolean asIs)
+    static void write(Connection c, String db, String table, Row image, boolean asIs)
             throws SQLException {
         List<String> cols = new ArrayList<>();
         for (String col : columns(c, db, table)) {
-            if (image.containsKey(col) && (asIs || !STAMPS.contains(col))) {
+            if (image.has(col) && (asIs || !STAMPS.contains(col))) {
                 cols.add(col);
             }
         }

@@ -1,13 +1,13 @@
 package dev.cusp.conflict;
 
 import dev.cusp.tenant.TenantObjects;
+import dev.cusp.wire.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,7 +26,7 @@ final class RowSteps {
     }
 
     /** What the rule decided for one row: the record to keep, and writes to make as new changes of this site. */
-    record Outcome(Conflict conflict, Map<String, Object> rewrite, Long deleteFirst) {
+    record Outcome(Conflict conflict, Row rewrite, Long deleteFirst) {
         static final Outcome NONE = new Outcome(null, null, null);
     }
 
@@ -47,10 +47,8 @@ final class RowSteps {
         };
     }
 
-    private static Map<String, Object> tagged(Map<String, Object> image, String table) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>(image);
-        m.put("__table", table);
-        return m;
+    private static Row tagged(Row image, String table) {
+        return image.with("__table", table);
     }
 
     /** Update against update: the incoming change was based on a version this site has replaced. */
@@ -59,7 +57,7 @@ final class RowSteps {
         if (local.isEmpty()) {
             return null;
         }
-        Map<String, Object> mine = RowImages.parse(local.get());
+        Row mine = RowImages.parse(local.get());
         setStamps(c, st, st.rowId(), st.stampAt(), st.stampBy());
         return new Step() {
             public void undo() throws SQLException {
@@ -86,7 +84,7 @@ final class RowSteps {
         if (local.isEmpty()) {
             return null;
         }
-        Map<String, Object> mine = RowImages.parse(local.get());
+        Row mine = RowImages.parse(local.get());
         setStamps(c, st, st.rowId(), st.stampAt(), st.stampBy());
         return new Step() {
             public void undo() throws SQLException {
@@ -115,7 +113,7 @@ final class RowSteps {
      * link broken: there is no version here to compare with.
      */
     private Step missing(Connection c, ApplierStop st, String from) throws SQLException {
-        List<Map<String, Object>> back = new ArrayList<>();
+        List<Row> back = new ArrayList<>();
         TenantObjects.withBaseTables(c, st.db(), List.of("row_tombstone", st.table()), () -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT image FROM " + RowImages.q(st.db())
                     + ".row_tombstone t WHERE table_name = ? AND deleted_by = @@global.server_id AND id = (SELECT"
@@ -134,19 +132,19 @@ final class RowSteps {
         if (back.isEmpty()) {
             return null;
         }
-        for (Map<String, Object> row : back) {
+        for (Row row : back) {
             RowImages.write(c, st.db(), st.table(), row, true);
         }
         return new Step() {
             public void undo() throws SQLException {
-                for (Map<String, Object> row : back) {
+                for (Row row : back) {
                     RowImages.delete(c, st.db(), st.table(), RowImages.id(row));
                 }
             }
 
             public List<Outcome> finish() throws SQLException {
                 List<Outcome> out = new ArrayList<>();
-                for (Map<String, Object> row : back) {
+                for (Row row : back) {
                     long id = RowImages.id(row);
                     String now = RowImages.read(c, st.db(), st.table(), "id", Long.toString(id)).orElse(null);
                     RowImages.delete(c, st.db(), st.table(), id);
@@ -172,7 +170,7 @@ final class RowSteps {
         if (local.isEmpty()) {
             return null;
         }
-        Map<String, Object> mine = RowImages.parse(local.get());
+        Row mine = RowImages.parse(local.get());
         RowImages.delete(c, st.db(), st.table(), RowImages.id(mine));
         return new Step() {
             public void undo() throws SQLException {
@@ -181,7 +179,7 @@ final class RowSteps {
 
             public List<Outcome> finish() throws SQLException {
                 String incoming = RowImages.read(c, st.db(), st.table(), column, st.dupValue()).orElseThrow();
-                Map<String, Object> theirs = RowImages.parse(incoming);
+                Row theirs = RowImages.parse(incoming);
                 boolean localWins = RowImages.stamp(mine).compareTo(RowImages.stamp(theirs)) > 0;
                 Conflict k = new Conflict(site, "duplicate-key", st.table(), RowImages.id(mine), site, "insert",
                         local.get(), from, "insert", incoming, localWins ? "local" : "incoming", Conflict.NEWEST,

@@ -2,6 +2,7 @@ package dev.cusp.practice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
+import dev.cusp.wire.Row;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -22,7 +23,7 @@ final class JsonValues {
      * @param creating when true, every required field must be present and not null; when
      *                 false (update), only the fields given are checked and changed
      */
-    static Map<String, Object> read(EntitySpec spec, JsonNode body, boolean creating) {
+    static Row read(EntitySpec spec, JsonNode body, boolean creating) {
         if (body == null || !body.isObject()) {
             throw CuspException.invalid("body", "the request body must be a JSON object");
         }
@@ -44,7 +45,7 @@ final class JsonValues {
         } else if (out.isEmpty()) {
             throw CuspException.invalid("body", "nothing to change: give at least one field");
         }
-        return out;
+        return new Row(out);
     }
 
     private static Object value(Field f, JsonNode v) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.node.MariaDbErrors;
+import dev.cusp.wire.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,16 +30,15 @@ public final class Records {
     private Records() {
     }
 
-    public static Map<String, Object> create(Connection c, Actor actor, EntitySpec spec, JsonNode body)
-            throws SQLException {
-        Map<String, Object> values = JsonValues.read(spec, body, true);
+    public static Row create(Connection c, Actor actor, EntitySpec spec, JsonNode body) throws SQLException {
+        Row values = JsonValues.read(spec, body, true);
         checkReferences(c, spec, values);
-        List<String> cols = new ArrayList<>(values.keySet());
+        List<String> cols = new ArrayList<>(values.names());
         // RETURNING gives the stored row (its id, defaults and all) with the insert itself: one
         // round trip fewer than reading it back, in the same transaction.
         String sql = "INSERT INTO " + spec.table() + " (" + String.join(", ", cols) + ") VALUES ("
                 + String.join(", ", cols.stream().map(x -> "?").toList()) + ") RETURNING *";
-        Map<String, Object> row;
+        Row row;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, cols, values);
             try (ResultSet rs = ps.executeQuery()) {
@@ -55,7 +55,7 @@ public final class Records {
         return row;
     }
 
-    public static Map<String, Object> read(Connection c, EntitySpec spec, long id) throws SQLException {
+    public static Row read(Connection c, EntitySpec spec, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + spec.table() + " WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -67,15 +67,15 @@ public final class Records {
         }
     }
 
-    public static Map<String, Object> update(Connection c, Actor actor, EntitySpec spec, long id, JsonNode body)
+    public static Row update(Connection c, Actor actor, EntitySpec spec, long id, JsonNode body)
             throws SQLException {
-        Map<String, Object> values = JsonValues.read(spec, body, false);
+        Row values = JsonValues.read(spec, body, false);
         lock(c, spec, id);
         checkReferences(c, spec, values);
         if (spec == Entities.PATIENTS && Long.valueOf(id).equals(values.get("guarantor_id"))) {
-            values.put("guarantor_id", null);
+            values = values.with("guarantor_id", null);
         }
-        List<String> cols = new ArrayList<>(values.keySet());
+        List<String> cols = new ArrayList<>(values.names());
         String sql = "UPDATE " + spec.table() + " SET " + String.join(", ", cols.stream().map(x -> x + " = ?")
                 .toList()) + " WHERE id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -129,7 +129,7 @@ public final class Records {
     }
 
     /** One page of records matching the filters and the free-text prefix {@code q}. */
-    public static Map<String, Object> search(Connection c, EntitySpec spec, Map<String, String> params)
+    public static RecordPage search(Connection c, EntitySpec spec, Map<String, String> params)
             throws SQLException {
         int page = intParam(params, "page", 1, 1, 1_000_000);
         int size = intParam(params, "size", 50, 1, MAX_PAGE_SIZE);
@@ -168,7 +168,7 @@ public final class Records {
                 total = rs.getLong(1);
             }
         }
-        List<Map<String, Object>> items = new ArrayList<>();
+        List<Row> items = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + spec.table() + where
                 + " ORDER BY id LIMIT ? OFFSET ?")) {
             bindAll(ps, args);
@@ -180,19 +180,14 @@ public final class Records {
                 }
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("items", items);
-        out.put("page", page);
-        out.put("size", size);
-        out.put("total", total);
-        return out;
+        return new RecordPage(items, page, size, total);
     }
 
     /**
      * A unique field's value taken by another record (MariaDB error 1062) is the caller's
      * conflict, a 409 naming the field; any other failure goes on as it was.
      */
-    private static SQLException duplicate(EntitySpec spec, Map<String, Object> values, SQLException e) {
+    private static SQLException duplicate(EntitySpec spec, Row values, SQLException e) {
         if (MariaDbErrors.duplicateKey(e)) {
             for (Field f : spec.fields()) {
                 if (f.unique() && values.get(f.name()) != null) {
@@ -229,7 +224,7 @@ public final class Records {
         return ids;
     }
 
-    private static void checkReferences(Connection c, EntitySpec spec, Map<String, Object> values)
+    private static void checkReferences(Connection c, EntitySpec spec, Row values)
             throws SQLException {
         for (Field f : spec.fields()) {
             if (f.kind() == Field.Kind.REF && values.get(f.name()) instanceof Long id) {
@@ -294,7 +289,7 @@ public final class Records {
         }
     }
 
-    private static void bind(PreparedStatement ps, List<String> cols, Map<String, Object> values)
+    private static void bind(PreparedStatement ps, List<String> cols, Row values)
             throws SQLException {
         for (int i = 0; i < cols.size(); i++) {
             ps.setObject(i + 1, values.get(cols.get(i)));
@@ -328,7 +323,7 @@ public final class Records {
             .mapToObj(d -> DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss" + (d == 0 ? "" : "." + "S".repeat(d))))
             .toArray(DateTimeFormatter[]::new);
 
-    static Map<String, Object> row(ResultSet rs) throws SQLException {
+    static Row row(ResultSet rs) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         Map<String, Object> m = new LinkedHashMap<>(md.getColumnCount() * 2); // no rehash while filling
         for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -347,6 +342,6 @@ public final class Records {
             }
             m.put(md.getColumnLabel(i), v);
         }
-        return m;
+        return new Row(m);
     }
 }

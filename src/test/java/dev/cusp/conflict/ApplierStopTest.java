@@ -2,6 +2,7 @@ package dev.cusp.conflict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cusp.wire.Row;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +56,12 @@ class ApplierStopTest {
 
     @Test
     void versionsOrderByTimeThenServer() {
-        String older = RowImages.stamp(Map.of("changed_at", "2026-12-01 08:49:43.926791", "changed_by", 999999999));
-        String newer = RowImages.stamp(Map.of("changed_at", "2026-12-01 08:49:43.926792", "changed_by", 1));
-        String tie = RowImages.stamp(Map.of("changed_at", "2026-12-01 08:49:43.926792", "changed_by", 2));
+        String older = RowImages.stamp(new Row(Map.of("changed_at", "2026-12-01 08:49:43.926791",
+                "changed_by", 999999999)));
+        String newer = RowImages.stamp(new Row(Map.of("changed_at", "2026-12-01 08:49:43.926792", "changed_by", 1)));
+        String tie = RowImages.stamp(new Row(Map.of("changed_at", "2026-12-01 08:49:43.926792", "changed_by", 2)));
         assertThat(newer).isGreaterThan(older);
         assertThat(tie).isGreaterThan(newer);
-        assertThat(RowImages.stamp(Map.of())).isLessThan(older);
+        assertThat(RowImages.stamp(new Row(Map.of()))).isLessThan(older);
     }
 }

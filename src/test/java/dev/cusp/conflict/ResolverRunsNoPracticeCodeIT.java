@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cusp.error.CuspException;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
+import dev.cusp.wire.Row;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -83,7 +84,7 @@ class ResolverRunsNoPracticeCodeIT {
                 assertThatThrownBy(() -> rows.prepare(c, st, "there")).as(st.kind()).isInstanceOf(CuspException.class)
                         .hasMessageContaining(db).hasMessageContaining("not a base table");
             }
-            assertThatThrownBy(() -> RowImages.write(c, db, "carrier", Map.of("id", 1, "name", "Mine"), false))
+            assertThatThrownBy(() -> RowImages.write(c, db, "carrier", new Row(Map.of("id", 1, "name", "Mine")), false))
                     .hasMessageContaining("carrier").hasMessageContaining("view");
             assertThatThrownBy(() -> RowImages.delete(c, db, "carrier", 1)).isInstanceOf(CuspException.class);
             // Its conflict log is still a table: the record is written there.
@@ -105,7 +106,7 @@ class ResolverRunsNoPracticeCodeIT {
         String db = plain.tenant().dbName();
         try (Connection c = site.site.node().adminConnection()) {
             assertThat(RowImages.read(c, db, "carrier", "id", "1")).get().asString().contains("Theirs");
-            RowImages.write(c, db, "carrier", Map.of("id", 1, "name", "Mine"), false);
+            RowImages.write(c, db, "carrier", new Row(Map.of("id", 1, "name", "Mine")), false);
             assertThat(RowImages.read(c, db, "carrier", "id", "1")).get().asString().contains("Mine");
             RowImages.delete(c, db, "carrier", 1);
             assertThat(RowImages.read(c, db, "carrier", "id", "1")).isEmpty();
