@@ -1,6 +1,8 @@
 package dev.cusp.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.practice.Actor;
@@ -188,7 +190,7 @@ public final class PracticeRoutes implements RouteModule {
             String key = userKey(s.tenant(), user);
             boolean throttled = key != null && throttle.forgetUser(key);
             Json.send(ctx, ((PracticeUserAdmin.Account) tx(ctx, (c, a) -> PracticeUserAdmin.unlock(c, a, user,
-                    throttled ? "failed logins forgotten at site " + site : null))).json());
+                    throttled ? "failed logins forgotten at site " + site : null))));
         }, ApiRole.PRACTICE_WRITE);
         app.get(BASE + "/security-log", ctx -> {
             requireAdmin(ctx, "read the security log");
@@ -259,12 +261,12 @@ public final class PracticeRoutes implements RouteModule {
         }
         throttle.succeeded(from, key);
         String token = sessions.issue(t.name(), u.id(), u.userName(), u.admin(), u.stamp());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("token", token);
-        m.put("expires_in_seconds", sessions.ttl().toSeconds());
-        m.put("user", u.userName());
-        m.put("is_admin", u.admin());
-        Json.send(ctx, m);
+        Json.send(ctx, new PracticeToken(token, sessions.ttl().toSeconds(), u.userName(), u.admin()));
+    }
+
+    /** A practice login's answer. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record PracticeToken(String token, long expiresInSeconds, String user, boolean isAdmin) {
     }
 
     /**
@@ -290,10 +292,10 @@ public final class PracticeRoutes implements RouteModule {
     }
 
     /** Ends the sessions of the user a committed change was about. */
-    private Map<String, Object> ended(Context ctx, Object changed) {
+    private PracticeUserAdmin.Account ended(Context ctx, Object changed) {
         PracticeUserAdmin.Account a = (PracticeUserAdmin.Account) changed;
         sessions.revokeUser(session(ctx).tenant(), a.id(), null, null);
-        return a.json();
+        return a;
     }
 
     private Sessions.Session requireAdmin(Context ctx, String what) {
@@ -529,9 +531,19 @@ public final class PracticeRoutes implements RouteModule {
         return m;
     }
 
-    private static Map<String, Object> securityLog(Connection c, Map<String, List<String>> q) throws SQLException {
+    /** A row of the practice's security log, as the log answers it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SecurityLogEntry(long id, String loggedAt, String userName, String site, String action, String entity,
+                            Long entityId, String details) {
+    }
+
+    /** The newest security log rows, newest first. */
+    record SecurityLogPage(List<SecurityLogEntry> items) {
+    }
+
+    private static SecurityLogPage securityLog(Connection c, Map<String, List<String>> q) throws SQLException {
         String entity = q.containsKey("entity") ? q.get("entity").get(0) : null;
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<SecurityLogEntry> rows = new ArrayList<>();
         try (var ps = c.prepareStatement("SELECT id, logged_at, user_name, site, action, entity, entity_id, details"
                 + " FROM security_log" + (entity != null ? " WHERE entity = ?" : "") + " ORDER BY id DESC LIMIT 200")) {
             if (entity != null) {
@@ -539,19 +551,13 @@ public final class PracticeRoutes implements RouteModule {
             }
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("id", rs.getLong(1));
-                    r.put("logged_at", Records.dateTime(rs.getTimestamp(2).toLocalDateTime(), 3));
-                    r.put("user_name", rs.getString(3));
-                    r.put("site", rs.getString(4));
-                    r.put("action", rs.getString(5));
-                    r.put("entity", rs.getString(6));
-                    r.put("entity_id", rs.getObject(7));
-                    r.put("details", rs.getString(8));
-                    rows.add(r);
+                    rows.add(new SecurityLogEntry(rs.getLong(1),
+                            Records.dateTime(rs.getTimestamp(2).toLocalDateTime(), 3), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getObject(7) instanceof Number n ? n.longValue() : null, rs.getString(8)));
                 }
             }
         }
-        return Map.of("items", rows);
+        return new SecurityLogPage(rows);
     }
 }

@@ -1,7 +1,10 @@
 package dev.cusp.practice;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.wire.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,7 +32,18 @@ public final class DestructiveOperations {
      *
      * @return how many rows moved, per table and column
      */
-    public static Map<String, Object> mergePatients(Connection c, Actor actor, long from, long into)
+    /** A merge's answer: the kept patient as stored now, the merged one's id, rows moved per table and column. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Merged(Row kept, long mergedId, Map<String, Integer> moved) {
+    }
+
+    /** A combine's answer: the kept plan as stored now, the plans deleted, patient plans moved and removed. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Combined(Row kept, List<Long> deletedPlanIds, int patientPlansMoved,
+                           int duplicatePatientPlansRemoved) {
+    }
+
+    public static Merged mergePatients(Connection c, Actor actor, long from, long into)
             throws SQLException {
         if (from == into) {
             throw CuspException.invalid("into", "a patient cannot be merged into itself");
@@ -50,7 +64,7 @@ public final class DestructiveOperations {
                 }
             }
         }
-        Map<String, Object> moved = new LinkedHashMap<>();
+        Map<String, Integer> moved = new LinkedHashMap<>();
         for (String[] ref : PATIENT_REFERENCES) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + ref[0] + " SET " + ref[1] + " = ? WHERE "
                     + ref[1] + " = ?" + (ref[0].equals("patient") ? " AND id <> ?" : ""))) {
@@ -78,18 +92,14 @@ public final class DestructiveOperations {
         }
         SecurityLog.write(c, actor, "merge", "patient", into, "merged patient " + from + " into " + into
                 + "; moved " + moved);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("kept", Records.read(c, Entities.PATIENTS, into));
-        out.put("merged_id", from);
-        out.put("moved", moved);
-        return out;
+        return new Merged(Records.read(c, Entities.PATIENTS, into), from, moved);
     }
 
     /**
      * Combines insurance plans into {@code keep}: patient plans move to it (a patient who then
      * holds the same plan twice keeps the lower ordinal), and the other plans are deleted.
      */
-    public static Map<String, Object> combinePlans(Connection c, Actor actor, long keep, List<Long> merge)
+    public static Combined combinePlans(Connection c, Actor actor, long keep, List<Long> merge)
             throws SQLException {
         if (merge.isEmpty()) {
             throw CuspException.invalid("merge", "merge must list at least one plan id to combine into keep");
@@ -127,11 +137,6 @@ public final class DestructiveOperations {
         }
         SecurityLog.write(c, actor, "combine", "insurance_plan", keep, "combined plans " + merge + " into " + keep
                 + "; moved " + moved + " patient plans, removed " + duplicates + " duplicates");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("kept", Records.read(c, Entities.INSURANCE_PLANS, keep));
-        out.put("deleted_plan_ids", merge);
-        out.put("patient_plans_moved", moved);
-        out.put("duplicate_patient_plans_removed", duplicates);
-        return out;
+        return new Combined(Records.read(c, Entities.INSURANCE_PLANS, keep), merge, moved, duplicates);
     }
 }

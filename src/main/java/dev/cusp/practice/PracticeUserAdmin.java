@@ -1,13 +1,14 @@
 package dev.cusp.practice;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What a practice administrator does to another user (or to themself): change the admin
@@ -19,16 +20,9 @@ public final class PracticeUserAdmin {
     /** A lock is an administrator's decision, not a time-out: it lasts until an unlock. */
     private static final String LOCKED_FOR_GOOD = "9999-12-31 00:00:00";
 
-    /** A user as it is after the change. */
-    public record Account(long id, String userName, boolean admin, boolean locked) {
-        public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", id);
-            m.put("user_name", userName);
-            m.put("is_admin", admin);
-            m.put("locked", locked);
-            return m;
-        }
+    /** A user as it is after the change; the answer {id, user_name, is_admin, locked}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Account(long id, String userName, @JsonProperty("is_admin") boolean admin, boolean locked) {
     }
 
     private PracticeUserAdmin() {

@@ -1,5 +1,7 @@
 package dev.cusp.practice;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.secret.Passwords;
@@ -12,9 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.SQLIntegrityConstraintViolationException;
-import java.util.LinkedHashMap;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * Practice users: login, and account management. Guessing is slowed by the caller (the API's
@@ -146,8 +146,13 @@ public final class PracticeUsers {
         return new CuspException(ErrorCode.UNAUTHENTICATED, "wrong user name or password");
     }
 
-    public static Map<String, Object> create(Connection c, Actor actor, String userName, String password,
-                                             boolean admin) throws SQLException {
+    /** A practice user just added: the answer {id, user_name, is_admin}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Created(long id, String userName, boolean isAdmin) {
+    }
+
+    public static Created create(Connection c, Actor actor, String userName, String password, boolean admin)
+            throws SQLException {
         if (userName == null || !userName.matches("[A-Za-z0-9._-]{1,64}")) {
             throw CuspException.invalid("user_name", "user_name must be 1 to 64 letters, digits, dots, dashes or"
                     + " underscores");
@@ -168,11 +173,7 @@ public final class PracticeUsers {
             throw new CuspException(ErrorCode.CONFLICT, "user " + userName + " already exists", "user_name");
         }
         SecurityLog.write(c, actor, "create", "practice_user", id, "user " + userName + (admin ? " (admin)" : ""));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("user_name", userName);
-        out.put("is_admin", admin);
-        return out;
+        return new Created(id, userName, admin);
     }
 
     /**
