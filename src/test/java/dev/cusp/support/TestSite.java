@@ -146,7 +146,11 @@ public final class TestSite {
 
     /** A tenant of its own for one test; the name starts with {@code prefix}. */
     public TenantService.Created newTenant(String prefix) {
+        // Past any id the site gave itself meanwhile (a restore --as takes the next free one).
         int id = IDS.incrementAndGet();
+        while (site.tenants().registry().findById(id).isPresent()) {
+            id = IDS.incrementAndGet();
+        }
         return site.tenants().create(prefix.toLowerCase().replaceAll("[^a-z0-9]", "") + id, id);
     }
 
