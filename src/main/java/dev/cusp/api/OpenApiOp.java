@@ -183,6 +183,7 @@ final class OpenApiOp {
         return o;
     }
 
+    /** A value as a JSON node: a node as it is, anything else (text, number, list) as Jackson writes it. */
     static JsonNode tree(Object value) {
         return value instanceof JsonNode n ? n : MAPPER.valueToTree(value);
     }

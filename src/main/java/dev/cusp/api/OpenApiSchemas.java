@@ -103,8 +103,8 @@ final class OpenApiSchemas {
             }
             case INT -> {
                 p.set("type", type("integer", f));
-                p.set("minimum", tree(f.min()));
-                p.set("maximum", tree(f.max()));
+                p.put("minimum", f.min());
+                p.put("maximum", f.max());
             }
             case REF -> {
                 p.set("type", type("integer", f));
@@ -113,8 +113,8 @@ final class OpenApiSchemas {
             }
             case DECIMAL -> {
                 p.set("type", type("number", f));
-                p.set("minimum", tree(f.min()));
-                p.set("maximum", tree(f.max()));
+                p.put("minimum", f.min());
+                p.put("maximum", f.max());
                 notes.add("at most 2 decimals");
             }
             case DATE -> {
