@@ -26,12 +26,6 @@ public final class DestructiveOperations {
     private DestructiveOperations() {
     }
 
-    /**
-     * Merges patient {@code from} into {@code into}: every reference moves to the kept patient;
-     * the merged patient stays, archived, with {@code merged_into_id} set, so nothing is lost.
-     *
-     * @return how many rows moved, per table and column
-     */
     /** A merge's answer: the kept patient as stored now, the merged one's id, rows moved per table and column. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Merged(Row kept, long mergedId, Map<String, Integer> moved) {
@@ -43,6 +37,12 @@ public final class DestructiveOperations {
                            int duplicatePatientPlansRemoved) {
     }
 
+    /**
+     * Merges patient {@code from} into {@code into}: every reference moves to the kept patient;
+     * the merged patient stays, archived, with {@code merged_into_id} set, so nothing is lost.
+     *
+     * @return how many rows moved, per table and column
+     */
     public static Merged mergePatients(Connection c, Actor actor, long from, long into)
             throws SQLException {
         if (from == into) {
