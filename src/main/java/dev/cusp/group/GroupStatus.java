@@ -47,6 +47,7 @@ final class GroupStatus {
             d.put("fix", h == null || h.fault() == null ? null : h.fault().fix(g.siteName(), l.channel()));
             return d;
         }).toList());
+        HeldLinks.addTo(m, health, g.siteName());
         m.put("fenced", g.monitor.fenced().orElse(null));
         m.put("deletion_guard", g.monitor.deletionGuard().orElse(null));
         m.put("alerts", g.monitor.alerts(false));
