@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 @Tag("slow")
+@dev.cusp.support.Serial // the disk test sets its threshold from the free space of the whole disk, then fills it
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SiteWatchIT {
     private static final Logger LOG = LoggerFactory.getLogger(SiteWatchIT.class);

@@ -101,11 +101,17 @@ public final class TestSite {
     /**
      * A fresh folder for a site, under target/ (never under /tmp, which some machines clean).
      * The first call in a test JVM deletes the folders earlier runs left: each holds a copy of
-     * the MariaDB binaries and data, and a few dozen runs fill a disk.
+     * the MariaDB binaries and data, and a few dozen runs fill a disk. Test JVMs that run at once
+     * (failsafe forks, {@code cusp.it.fork}) each have a folder of their own, so one never
+     * deletes the sites another is running.
      */
     public static synchronized Path newHome(String label) {
         try {
+            String fork = System.getProperty("cusp.it.fork", "");
             Path base = Path.of("target", "it-sites").toAbsolutePath();
+            if (fork.matches("[0-9]+")) {
+                base = base.resolve("fork-" + fork);
+            }
             if (!cleaned) {
                 cleaned = true;
                 if (Files.isDirectory(base)) {
