@@ -87,6 +87,8 @@ public final class Group implements AutoCloseable {
     final Members members;
     final Invites invites;
     final PeerClient peers;
+    /** This process's incarnation id and those heard from peers: a full copy of a site (FullCopies). */
+    final Incarnations incarnations = new Incarnations();
     final ReplicationChannels channels;
     private final ScheduledExecutorService loop;
     volatile String url;
@@ -130,7 +132,7 @@ public final class Group implements AutoCloseable {
         this.nodeKeeper = new NodeKeeper(home, admin, node, pools);
         this.members = new Members(admin);
         this.invites = new Invites(home.dir().resolve("site/invites.json"));
-        this.peers = new PeerClient(home.tls());
+        this.peers = new PeerClient(home.tls(), incarnations.mine());
         this.channels = new ReplicationChannels(admin);
         this.claims = new TenantClaims(() -> self, members, peers, tenants);
         this.monitor = new Monitor(home.identity().siteName(), settings.get(Settings.MONITOR_LAG_SECONDS),
@@ -902,6 +904,10 @@ public final class Group implements AutoCloseable {
 
     public PeerTrust trust() {
         return trust;
+    }
+
+    public Incarnations incarnations() {
+        return incarnations;
     }
 
     void refreshTrust(List<Member> all) {

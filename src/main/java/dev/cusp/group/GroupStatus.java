@@ -53,6 +53,7 @@ final class GroupStatus {
         m.put("alerts", g.monitor.alerts(false));
         m.put("reconcile_error", g.lastReconcileError);
         m.put("version_holds", g.versions.holds());
+        m.put("copies", g.incarnations.copies(g.siteName()));
         return m;
     }
 

@@ -113,6 +113,14 @@ final class PeerWatch {
             }
             skew(m, st, raised);
         }
+        for (FullCopies.Finding f : FullCopies.look(g.incarnations, me.name(), all, answers.values())) {
+            if (!f.here()) {
+                cloneNow.add(f.site());
+            }
+            if (raised.add(CLONE + f.site())) {
+                g.monitor.siteAlert(CLONE + f.site(), Fault.CLONED_SITE, f.message(), f.fix(), f.here());
+            }
+        }
         clones = Set.copyOf(cloneNow);
         errant(me, all);
         for (var f : memory.findings(seeds).entrySet()) {

@@ -80,6 +80,18 @@ public final class TestSite {
         throw last;
     }
 
+    /**
+     * A site started from a folder that already holds one, e.g. a copy of another site's folder
+     * (a full copy of a site). The caller stops it with {@code close()}.
+     */
+    public static TestSite startIn(Path home, Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("port", "0", "db.buffer.pool.mb", "64"));
+        all.putAll(settings);
+        TestSite t = new TestSite(Site.start(new SiteHome(home), Settings.load(all, Map.of(), null), pw -> { }));
+        t.warmUp();
+        return t;
+    }
+
     /** Stops this site (whatever state its node is in) and starts it again from the same folder. */
     public TestSite restart(Map<String, String> settings) {
         site.close();
