@@ -112,23 +112,21 @@ public final class TestSite {
 
     /**
      * A fresh folder for a site, under target/ (never under /tmp, which some machines clean).
-     * The first call in a test JVM deletes the folders earlier runs left: each holds a copy of
-     * the MariaDB binaries and data, and a few dozen runs fill a disk. Test JVMs that run at once
-     * (failsafe forks, {@code cusp.it.fork}) each have a folder of their own, so one never
-     * deletes the sites another is running.
+     * Each test JVM keeps its sites in a folder of its own, {@code target/it-sites/jvm-PID}: the
+     * build runs test JVMs at once (failsafe forks), and one must never delete the sites another
+     * is running. The first call in a JVM deletes what earlier runs left (the folders of test
+     * JVMs that are no longer alive, and older loose ones): each holds a copy of the MariaDB
+     * binaries and data, and a few dozen runs fill a disk.
      */
     public static synchronized Path newHome(String label) {
         try {
-            String fork = System.getProperty("cusp.it.fork", "");
-            Path base = Path.of("target", "it-sites").toAbsolutePath();
-            if (fork.matches("[0-9]+")) {
-                base = base.resolve("fork-" + fork);
-            }
+            Path all = Path.of("target", "it-sites").toAbsolutePath();
+            Path base = all.resolve("jvm-" + ProcessHandle.current().pid());
             if (!cleaned) {
                 cleaned = true;
-                if (Files.isDirectory(base)) {
-                    try (var old = Files.list(base)) {
-                        old.forEach(TestSite::delete);
+                if (Files.isDirectory(all)) {
+                    try (var old = Files.list(all)) {
+                        old.filter(TestSite::leftOver).forEach(TestSite::delete);
                     }
                 }
             }
@@ -136,6 +134,19 @@ public final class TestSite {
             return Files.createTempDirectory(base, label + "-");
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A folder no running test JVM uses: another JVM's whose process is gone, or one from before. */
+    private static boolean leftOver(Path p) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith("jvm-")) {
+            return true;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(name.substring(4))).map(h -> !h.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return true;
         }
     }
 
