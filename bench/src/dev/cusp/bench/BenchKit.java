@@ -51,6 +51,36 @@ final class BenchKit {
         }, "bench-cleanup"));
     }
 
+    /** One benchmark's work, given whether this is a quick smoke run; returns the exit code. */
+    @FunctionalInterface
+    interface Bench {
+        int run(boolean quick) throws Exception;
+    }
+
+    /**
+     * Every benchmark's {@code main}: runs it, turns a failure into "BENCH FAILED" and exit code
+     * 1, prints the duration, and exits (the shutdown hook stops the sites and deletes their
+     * folders).
+     */
+    static void main(String[] args, Bench bench) {
+        boolean quick = List.of(args).contains("--quick");
+        int exit;
+        long t0 = System.nanoTime();
+        try {
+            exit = bench.run(quick);
+        } catch (BenchFailure e) {
+            System.out.println("BENCH FAILED: " + e.getMessage());
+            exit = 1;
+        } catch (Throwable e) {
+            System.out.println("BENCH FAILED: " + e);
+            e.printStackTrace(System.out);
+            exit = 1;
+        }
+        System.out.println(String.format(java.util.Locale.ROOT, "duration: %.0f s", (System.nanoTime() - t0) / 1e9));
+        System.out.flush();
+        System.exit(exit);
+    }
+
     /** A benchmark that cannot produce a figure (as opposed to a figure that misses a target). */
     static final class BenchFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -42,22 +42,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DocumentSyncBench {
     public static void main(String[] args) {
-        boolean quick = List.of(args).contains("--quick");
-        int exit = 0;
-        long t0 = System.nanoTime();
-        try {
+        BenchKit.main(args, quick -> {
             new DocumentSyncBench(quick).run();
-        } catch (BenchKit.BenchFailure e) {
-            System.out.println("BENCH FAILED: " + e.getMessage());
-            exit = 1;
-        } catch (Throwable e) {
-            System.out.println("BENCH FAILED: " + e);
-            e.printStackTrace(System.out);
-            exit = 1;
-        }
-        System.out.println(f("duration: %.0f s", (System.nanoTime() - t0) / 1e9));
-        System.out.flush();
-        System.exit(exit);
+            return 0;
+        });
     }
 
     private final boolean quick;

@@ -43,22 +43,7 @@ import java.util.regex.Pattern;
  */
 public final class DocumentsBench {
     public static void main(String[] args) {
-        boolean quick = List.of(args).contains("--quick");
-        int exit = 0;
-        long t0 = System.nanoTime();
-        try {
-            exit = new DocumentsBench(quick).run();
-        } catch (BenchKit.BenchFailure e) {
-            System.out.println("BENCH FAILED: " + e.getMessage());
-            exit = 1;
-        } catch (Throwable e) {
-            System.out.println("BENCH FAILED: " + e);
-            e.printStackTrace(System.out);
-            exit = 1;
-        }
-        System.out.println(f("duration: %.0f s", (System.nanoTime() - t0) / 1e9));
-        System.out.flush();
-        System.exit(exit);
+        BenchKit.main(args, quick -> new DocumentsBench(quick).run());
     }
 
     private static final Pattern JOB = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");

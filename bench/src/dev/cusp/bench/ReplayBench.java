@@ -47,22 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReplayBench {
     public static void main(String[] args) {
-        boolean quick = List.of(args).contains("--quick");
-        int exit = 0;
-        long t0 = System.nanoTime();
-        try {
-            exit = new ReplayBench(quick).run();
-        } catch (BenchKit.BenchFailure e) {
-            System.out.println("BENCH FAILED: " + e.getMessage());
-            exit = 1;
-        } catch (Throwable e) {
-            System.out.println("BENCH FAILED: " + e);
-            e.printStackTrace(System.out);
-            exit = 1;
-        }
-        System.out.println(f("duration: %.0f s", (System.nanoTime() - t0) / 1e9));
-        System.out.flush();
-        System.exit(exit);
+        BenchKit.main(args, quick -> new ReplayBench(quick).run());
     }
 
     private final boolean quick;

@@ -62,22 +62,7 @@ public final class ReplicationBench {
     static final int WRITERS_PER_TOKEN = 4;
 
     public static void main(String[] args) {
-        boolean quick = List.of(args).contains("--quick");
-        int exit = 0;
-        long t0 = System.nanoTime();
-        try {
-            exit = new ReplicationBench(quick).run();
-        } catch (BenchKit.BenchFailure e) {
-            System.out.println("BENCH FAILED: " + e.getMessage());
-            exit = 1;
-        } catch (Throwable e) {
-            System.out.println("BENCH FAILED: " + e);
-            e.printStackTrace(System.out);
-            exit = 1;
-        }
-        System.out.println(f("duration: %.0f s", (System.nanoTime() - t0) / 1e9));
-        System.out.flush();
-        System.exit(exit); // the shutdown hook stops the sites and deletes their folders
+        BenchKit.main(args, quick -> new ReplicationBench(quick).run());
     }
 
     private final boolean quick;

@@ -49,22 +49,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SeedingBench {
     public static void main(String[] args) {
-        boolean quick = List.of(args).contains("--quick");
-        int exit = 0;
-        long t0 = System.nanoTime();
-        try {
-            exit = new SeedingBench(quick).run();
-        } catch (BenchKit.BenchFailure e) {
-            System.out.println("BENCH FAILED: " + e.getMessage());
-            exit = 1;
-        } catch (Throwable e) {
-            System.out.println("BENCH FAILED: " + e);
-            e.printStackTrace(System.out);
-            exit = 1;
-        }
-        System.out.println(f("duration: %.0f s", (System.nanoTime() - t0) / 1e9));
-        System.out.flush();
-        System.exit(exit); // the shutdown hook stops the sites and deletes their folders
+        BenchKit.main(args, quick -> new SeedingBench(quick).run());
     }
 
     private final boolean quick;

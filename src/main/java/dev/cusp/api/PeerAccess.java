@@ -86,6 +86,7 @@ public enum PeerAccess implements RouteRole {
                     + " and only to the certificate it joined with");
         }
         ctx.attribute(CALLER, m);
+        group.incarnations().heard(m.name(), ctx.header(dev.cusp.group.Incarnations.HEADER), ctx.req().getRemoteAddr());
     }
 
     /** The client certificate of this request's TLS connection, if the client presented one. */

@@ -21,7 +21,8 @@ public enum Fault {
             "restart the site, which starts its links: 'cusp down' then 'cusp up' at {site}"),
     VERSION_MISMATCH(Health.DISCONNECTED, true,
             "{source} runs another Cusp version than {site}, so replication from it waits.",
-            "resumes the link by itself as soon as both run the same version",
+            "resumes the link by itself as soon as both run the same version; the held link stays listed in"
+                    + " `cusp status` and `links`, with receiver and applier `held`",
             "cusp update (at the update site: it updates every site)"),
     LAGGING(Health.LAGGING, true,
             "the applier at {site} is more than monitor.lag.seconds behind {source}.",
@@ -85,10 +86,14 @@ public enum Fault {
     CLONED_SITE(Health.BROKEN, false,
             "{source} has the same server_id, gtid_domain_id or key offset as another member of the group (a copy of"
                     + " a site's folder or VM started as a site, or an edited site/identity.json): its changes would mix"
-                    + " with that member's under one identity.",
-            "refuses writes at the copy and replicates neither from it nor to it",
+                    + " with that member's under one identity; or a full copy of a member (same certificate, identity"
+                    + " and data) runs beside it at another address.",
+            "refuses writes at the copy and replicates neither from it nor to it; for a full copy: the others stop"
+                    + " replicating from {source}, and {source} and its copy refuse writes until one stops (released"
+                    + " 20 s after)",
             "stop {source}; start it again with its own site/identity.json, or from a fresh folder and 'cusp join'"
-                    + " it as a new site ('cusp site remove {source}' first if its own identity is lost)"),
+                    + " it as a new site ('cusp site remove {source}' first if its own identity is lost); for a full"
+                    + " copy: stop the copy that should not run, then 'cusp check'"),
     ROLLED_BACK(Health.BROKEN, false,
             "{source} holds fewer of its own changes than other members have from it, or its GTID position went"
                     + " backwards: it was restored from an old snapshot or disk image.",

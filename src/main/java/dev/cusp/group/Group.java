@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,6 +69,7 @@ public final class Group implements AutoCloseable {
     private final GroupStatus status;
     private final GroupLoops loops;
     private final DocumentHooks documentHooks;
+    private final Incarnations incarnations = new Incarnations();
     /** The peer client and the binary log keeper, reached by tests in this package. */
     final PeerClient peers;
     final BinlogKeeper binlogs;
@@ -82,7 +82,7 @@ public final class Group implements AutoCloseable {
         ReplicationChannels channels = new ReplicationChannels(admin);
         String name = home.identity().siteName();
         this.peerTrust = trust;
-        this.peers = new PeerClient(home.tls());
+        this.peers = new PeerClient(home.tls(), incarnations.mine());
         this.site = new Membership(home, members, settings.get(Settings.ADDRESS));
         this.documentHooks = new DocumentHooks(site);
         this.claims = new TenantClaims(site::self, members, peers, tenants);
@@ -99,7 +99,7 @@ public final class Group implements AutoCloseable {
         this.reconciler = new Reconciler(site, admin, channels, peers, groupTrust, nodeKeeper, monitor, versions,
                 resolver, new TenantWatch(admin, tenantChanged), clones);
         PeerWatch watch = new PeerWatch(site, monitor, peers, admin, home.dir().resolve("site/watch.json"),
-                settings.get(Settings.MONITOR_CLOCK_SKEW_SECONDS), clones, reconciler::reconcile);
+                settings.get(Settings.MONITOR_CLOCK_SKEW_SECONDS), clones, reconciler::reconcile, incarnations);
         this.binlogs = new BinlogKeeper(site, admin, node.config(), peers, monitor,
                 Duration.ofDays(settings.get(Settings.BINLOG_RETAIN_DAYS)),
                 settings.get(Settings.BINLOG_RETAIN_MAX_MB) * 1048576L);
@@ -120,7 +120,7 @@ public final class Group implements AutoCloseable {
         this.departures = new Departures(site, peers, reconciler, admin);
         this.remote = new RemoteJobs(members, peers);
         this.status = new GroupStatus(site, admin, channels, peers, monitor, watch, versions, reconciler,
-                documentHooks);
+                documentHooks, incarnations);
         this.loops = new GroupLoops(reconciler, disk, watch, binlogs, site);
     }
 
@@ -135,14 +135,9 @@ public final class Group implements AutoCloseable {
         loops.close();
     }
 
-    /** Shifts this site's clock: the seam a test uses to play a machine whose clock is wrong. */
-    void clock(Clock c) {
-        site.clock(c);
-    }
-
-    /** Changes the version this site claims: the seam a test uses to play a site that runs another Cusp version. */
-    void version(String v) {
-        site.version(v);
+    /** This site's standing; the seam tests use to shift its clock or the version it claims. */
+    Membership membership() {
+        return site;
     }
 
     public String siteName() {
@@ -295,5 +290,10 @@ public final class Group implements AutoCloseable {
     /** The hooks by which document replication joins in (after a seed, and in the status). */
     public DocumentHooks documents() {
         return documentHooks;
+    }
+
+    /** This process's incarnation id and the ones heard from peers: a full copy of a site ({@link FullCopies}). */
+    public Incarnations incarnations() {
+        return incarnations;
     }
 }

@@ -27,9 +27,10 @@ final class GroupStatus {
     private final VersionGate versions;
     private final Reconciler reconciler;
     private final DocumentHooks documents;
+    private final Incarnations incarnations;
 
     GroupStatus(Membership site, DataSource admin, ReplicationChannels channels, PeerClient peers, Monitor monitor,
-                PeerWatch watch, VersionGate versions, Reconciler reconciler, DocumentHooks documents) {
+                PeerWatch watch, VersionGate versions, Reconciler reconciler, DocumentHooks documents, Incarnations incarnations) {
         this.site = site;
         this.admin = admin;
         this.channels = channels;
@@ -39,6 +40,7 @@ final class GroupStatus {
         this.versions = versions;
         this.reconciler = reconciler;
         this.documents = documents;
+        this.incarnations = incarnations;
     }
 
     /** This site's own replication state: what {@code /peer/status} returns to the others. */
@@ -50,12 +52,13 @@ final class GroupStatus {
         NodePositions p = NodePositions.read(admin);
         Map<String, Monitor.Link> health = monitor.links();
         String siteHealth = monitor.siteHealth().label();
-        List<PeerLink> links = channels.states().stream().map(l -> link(l, health.get(l.channel()))).toList();
+        List<PeerLink> links = HeldLinks.with(channels.states().stream().map(l -> link(l, health.get(l.channel())))
+                .toList(), health, site.siteName());
         return new PeerStatus(clockMs, site.siteName(), me == null ? "standalone" : me.role(), site.version(),
                 id.serverId(), id.gtidDomainId(), me == null ? null : me.seedGtid(), site.seeding(), p.current(),
                 p.binlog(), watch.clockOffsets(), site.readOnly(), siteHealth, links, monitor.fenced().orElse(null),
                 monitor.deletionGuard().orElse(null), monitor.alerts(false), reconciler.lastError(), versions.holds(),
-                documents.status());
+                documents.status(), incarnations.copies(site.siteName()));
     }
 
     /** A link as MariaDB shows it, with the monitor's verdict ({@code h}: null before its first look). */

@@ -27,9 +27,16 @@ import javax.net.ssl.SSLHandshakeException;
 public final class PeerClient {
     private final CertificateAuthority own;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    /** Sent with every call: the other site tells this process from a full copy of it (Incarnations). */
+    private final String incarnation;
 
     public PeerClient(CertificateAuthority own) {
+        this(own, null);
+    }
+
+    public PeerClient(CertificateAuthority own, String incarnation) {
         this.own = own;
+        this.incarnation = incarnation;
     }
 
     /** A reply from another site: its status and JSON body. */
@@ -47,7 +54,7 @@ public final class PeerClient {
 
     public JsonNode call(Member m, String method, String path, Object body, Duration timeout) {
         try {
-            return send(client(m), m.name(), m.url(), method, path, body, timeout);
+            return send(client(m), m.name(), m.url(), method, path, body, timeout, incarnation);
         } catch (CuspException e) {
             if (e.code() == ErrorCode.UNAUTHENTICATED || e.code() == ErrorCode.FORBIDDEN) {
                 // Start over with fresh connections: the other site may trust us by now.
@@ -59,7 +66,11 @@ public final class PeerClient {
 
     /** Streams a response body (the snapshot); the caller closes the stream. */
     public HttpResponse<InputStream> stream(Member m, String path) {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(m.url() + path)).timeout(Duration.ofHours(12)).GET().build();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(m.url() + path)).timeout(Duration.ofHours(12)).GET();
+        if (incarnation != null) {
+            rb.header(Incarnations.HEADER, incarnation);
+        }
+        HttpRequest r = rb.build();
         try {
             HttpResponse<InputStream> resp = client(m).send(r, HttpResponse.BodyHandlers.ofInputStream());
             if (resp.statusCode() != 200) {
@@ -81,8 +92,16 @@ public final class PeerClient {
     /** Sends with an explicit client (a join's pinned one). */
     public static JsonNode send(HttpClient http, String site, String url, String method, String path, Object body,
                                 Duration timeout) {
+        return send(http, site, url, method, path, body, timeout, null);
+    }
+
+    private static JsonNode send(HttpClient http, String site, String url, String method, String path, Object body,
+                                 Duration timeout, String incarnation) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(timeout)
                 .header("Content-Type", "application/json");
+        if (incarnation != null) {
+            b.header(Incarnations.HEADER, incarnation);
+        }
         try {
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(JsonMapping.MAPPER.writeValueAsString(body)));

@@ -57,9 +57,12 @@ final class PeerWatch {
      * where it puts the members it finds to be clones; {@code reconcileNow}: run when a fault of
      * this site starts or stops holding its writes, so the node's read-only follows at once.
      */
+    private final Incarnations incarnations;
+
     PeerWatch(Membership site, Monitor monitor, PeerClient peers, DataSource admin, Path memoryFile, int skewSeconds,
-              Clones clones, Runnable reconcileNow) {
+              Clones clones, Runnable reconcileNow, Incarnations incarnations) {
         this.clones = clones;
+        this.incarnations = incarnations;
         this.reconcileNow = reconcileNow;
         this.site = site;
         this.monitor = monitor;
@@ -129,6 +132,14 @@ final class PeerWatch {
                 }
             }
             skew(m, st, raised);
+        }
+        for (FullCopies.Finding f : FullCopies.look(incarnations, me.name(), all, answers.values())) {
+            if (!f.here()) {
+                cloneNow.add(f.site());
+            }
+            if (raised.add(CLONE + f.site())) {
+                monitor.siteAlert(CLONE + f.site(), Fault.CLONED_SITE, f.message(), f.fix(), f.here());
+            }
         }
         clones.found(cloneNow);
         errant(me, all);

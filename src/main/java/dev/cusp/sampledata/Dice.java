@@ -55,18 +55,6 @@ final class Dice {
         return min / Math.pow(1.0 - r.nextDouble(), 1.0 / alpha);
     }
 
-    /** Lowercase hex of {@code chars} random digits (fake content hashes). */
-    String hex(int chars) {
-        StringBuilder b = new StringBuilder(chars);
-        while (b.length() < chars) {
-            long v = r.nextLong();
-            for (int i = 0; i < 16 && b.length() < chars; i++) {
-                b.append(Character.forDigit((int) (v >>> (i * 4)) & 0xf, 16));
-            }
-        }
-        return b.toString();
-    }
-
     /** A string of {@code n} decimal digits. */
     String digits(int n) {
         StringBuilder b = new StringBuilder(n);

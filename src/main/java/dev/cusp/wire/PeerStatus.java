@@ -19,6 +19,8 @@ import java.util.Map;
  * @param fenced        why writes are refused here, null when they are not
  * @param deletionGuard why merges and deletes wait, null when they do not
  * @param versionHolds  per site, the version it runs while it holds this site back from an update
+ * @param documents     this site's document backlog (absent from a site that does not report one)
+ * @param copies        members heard running twice at once (a full copy, CLONED_SITE); absent from older sites
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PeerStatus(long clockMs, String site, String role, String version, long serverId, long gtidDomainId,
@@ -26,8 +28,10 @@ public record PeerStatus(long clockMs, String site, String role, String version,
                          Map<String, Double> clockOffsets, boolean readOnly, String health, List<PeerLink> links,
                          String fenced, String deletionGuard, List<Alert> alerts, String reconcileError,
                          Map<String, String> versionHolds,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode documents) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode documents,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> copies) {
     public PeerStatus {
+        copies = copies == null ? List.of() : List.copyOf(copies);
         links = links == null ? List.of() : List.copyOf(links);
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
     }

@@ -1,6 +1,5 @@
 package dev.cusp.group;
 
-import static dev.cusp.group.GroupSites.admin;
 import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.cli;
 import static dev.cusp.group.GroupSites.closeAll;
@@ -22,8 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,13 @@ import org.slf4j.LoggerFactory;
  * identity: a would ignore them as its own (IGNORE_DOMAIN_IDS) and b a's, so the two would part
  * silently. b must refuse writes and replicate with no one from its first look, a must name b
  * a clone and stop replicating from it, and once b runs with its own identity again both are
- * healthy with equal data.
+ * healthy with equal data. Then a full copy of b (folder, certificate, identity and data; only
+ * its ports differ, as on another machine) is started beside b: a must hear two processes
+ * calling as b, stop replicating from b, and b and the copy must both hold writes until the
+ * copy is stopped.
  */
 @Tag("slow")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClonedSiteIT {
     private static final Logger LOG = LoggerFactory.getLogger(ClonedSiteIT.class);
     static final Duration DETECTION_WAIT = Duration.ofSeconds(40);
@@ -55,15 +61,11 @@ class ClonedSiteIT {
     }
 
     static JsonNode alert(TestSite s, String code) throws Exception {
-        for (JsonNode x : admin(s, "GET", "/api/v1/admin/group/alerts", null).json().path("alerts")) {
-            if (code.equals(x.path("code").asText())) {
-                return x;
-            }
-        }
-        return null;
+        return GroupSites.alert(s, code);
     }
 
     @Test
+    @Order(1)
     void aSiteRunningWithAnotherMembersIdentityIsFencedAndNotReplicated() throws Exception {
         TenantService.Created t = a.newTenant("clone");
         String db = t.tenant().dbName();
@@ -140,8 +142,114 @@ class ClonedSiteIT {
         awaitConverged(a, b);
         assertThat(count(b, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name = 'WhileCloned'")).isEqualTo(1);
         GroupSites.awaitSameData(db, a, b);
-        String[] check = cli(a, "check", "--json");
-        assertThat(check[0]).as(check[1] + check[2]).isEqualTo("0");
-        assertThat(Json.MAPPER.readTree(check[1]).path("clean").asBoolean()).as(check[1]).isTrue();
+        GroupSites.assertCheckClean(a);
+    }
+
+    /** b's folder copied whole while b is stopped (a VM snapshot), without the MariaDB binaries (each start unpacks them). */
+    static void copyFolder(Path from, Path to) throws java.io.IOException {
+        Path base = from.resolve("node/base");
+        try (var w = Files.walk(from)) {
+            for (Path p : w.filter(p -> !p.startsWith(base)).toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (Files.isRegularFile(p)) {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aFullCopyRunningBesideTheOriginalIsHeardHeldAndReleasedWhenItStops() throws Exception {
+        TenantService.Created t = a.newTenant("fullcopy");
+        String db = t.tenant().dbName();
+        String token = GroupSites.login(a, t);
+        GroupSites.addPatient(a, t.tenant().name(), token, "BeforeCopy");
+        awaitConverged(a, b);
+
+        int bPort = b.site.port();
+        Path bHome = b.site.home().dir();
+        b.site.close();
+        Path copyHome = TestSite.newHome("clone-copy");
+        copyFolder(bHome, copyHome);
+        b = b.restart(Map.of("site.name", "b", "port", Integer.toString(bPort)));
+        String tokenB = GroupSites.login(b, t);
+        // The one thing that differs: its node's port, as the same port on another machine would be.
+        Path copyId = copyHome.resolve(bHome.relativize(b.site.home().identityFile()).toString());
+        ObjectNode id = (ObjectNode) Json.MAPPER.readTree(Files.readString(copyId));
+        id.put("dbPort", freePort());
+        Files.writeString(copyId, Json.MAPPER.writeValueAsString(id));
+        TestSite copy = null;
+        try {
+            long t0 = System.nanoTime();
+            copy = TestSite.startIn(copyHome, Map.of("site.name", "b"));
+            long served = System.nanoTime();
+            assertThat(copy.site.home().identity().serverId()).isEqualTo(b.site.home().identity().serverId());
+            assertThat(copy.url).isNotEqualTo(b.url);
+            JsonNode atA = GroupSites.awaitAlert(a, "CLONED_SITE", DETECTION_WAIT);
+            LOG.info("issue 15 note: CLONED_SITE (a full copy of b) detected at a {} s after the copy's start began"
+                    + " ({} s after it served)", String.format("%.1f", (System.nanoTime() - t0) / 1e9),
+                    String.format("%.1f", (System.nanoTime() - served) / 1e9));
+            assertThat(atA.path("link").asText()).isEqualTo("clone:b");
+            assertThat(atA.path("state").asText()).as("a itself is sound").isEqualTo("warning");
+            assertThat(atA.path("message").asText()).contains("two running processes call as site b");
+            assertThat(atA.path("fix").asText()).contains("stop the copy of site b").contains(":" + bPort + ")");
+            Awaitility.await().atMost(DETECTION_WAIT).untilAsserted(() -> {
+                JsonNode st = GroupSites.Json.tree(a.site.group().localStatus());
+                assertThat(st.path("links")).as("a no longer replicates from b: " + st).isEmpty();
+                assertThat(st.path("fenced").isNull()).as("a itself takes writes: " + st).isTrue();
+            });
+            for (TestSite s : new TestSite[] {b, copy}) {
+                Awaitility.await().atMost(DETECTION_WAIT).untilAsserted(() -> {
+                    JsonNode st = GroupSites.Json.tree(s.site.group().localStatus());
+                    assertThat(st.path("fenced").asText()).as(st.toString())
+                            .contains("site a hears two running processes calling as site b");
+                });
+            }
+            JsonNode atB = GroupSites.alert(b, "CLONED_SITE");
+            assertThat(atB.path("state").asText()).isEqualTo("broken");
+            assertThat(atB.path("link").asText()).isEqualTo("clone:b");
+            assertThat(atB.path("fix").asText()).contains("stop the copy of site b");
+            TestSite.Response w = b.call("POST", "/api/v1/t/" + t.tenant().name() + "/patients", tokenB,
+                    Map.of("last_name", "AtTheOriginal", "first_name", "x"));
+            assertThat(w.status()).as("b holds writes while its copy runs: " + w.body()).isEqualTo(503);
+            assertThat(cli(b, "status")[1]).contains("[CLONED_SITE]").contains("FENCED");
+            assertThat(a.call("GET", "/metrics", null, null).body())
+                    .contains("cusp_site_fault{code=\"CLONED_SITE\",subject=\"clone:b\"} 1.0");
+        } finally {
+            if (copy != null) {
+                copy.close();
+            } else {
+                TestSite.deleteFolder(copyHome);
+            }
+        }
+
+        // The copy stopped: after the window both are released, links made again, data equal.
+        long t1 = System.nanoTime();
+        for (TestSite s : new TestSite[] {a, b}) {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                JsonNode st = GroupSites.Json.tree(s.site.group().localStatus());
+                assertThat(st.path("links")).as(st.toString()).hasSize(1);
+                assertThat(st.at("/links/0/state").asText()).as(st.toString()).isEqualTo("healthy");
+                assertThat(st.path("fenced").isNull()).as(st.toString()).isTrue();
+                assertThat(alert(s, "CLONED_SITE")).isNull();
+            });
+        }
+        LOG.info("issue 15 note: CLONED_SITE (full copy) cleared at a and b {} s after the copy stopped",
+                String.format("%.1f", (System.nanoTime() - t1) / 1e9));
+        GroupSites.addPatient(b, t.tenant().name(), tokenB, "AfterCopy");
+        awaitConverged(a, b);
+        assertThat(count(a, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name = 'AfterCopy'")).isEqualTo(1);
+        GroupSites.awaitSameData(db, a, b);
+        GroupSites.assertCheckClean(a);
     }
 }

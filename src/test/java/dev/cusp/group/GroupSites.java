@@ -124,7 +124,14 @@ final class GroupSites {
 
     /** Two new sites, a and b (labels prefix-a, prefix-b), b joined to a as a peer, both links running. */
     static TestSite[] twoPeers(String prefix) throws Exception {
-        TestSite a = TestSite.start(prefix + "-a", Map.of("site.name", "a"));
+        return twoPeers(prefix, Map.of());
+    }
+
+    /** As {@link #twoPeers(String)}, a started with the given settings too. */
+    static TestSite[] twoPeers(String prefix, Map<String, String> aSettings) throws Exception {
+        Map<String, String> atA = new java.util.HashMap<>(aSettings);
+        atA.put("site.name", "a");
+        TestSite a = TestSite.start(prefix + "-a", atA);
         TestSite b = TestSite.start(prefix + "-b", Map.of("site.name", "b"));
         assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
         awaitLinks(a, 1);
@@ -198,6 +205,48 @@ final class GroupSites {
         all[args.length + 1] = s.site.home().dir().toString();
         int code = dev.cusp.Cusp.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), all);
         return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    /** A site's active alert with this code, or null. */
+    static JsonNode alert(TestSite s, String code) throws Exception {
+        for (JsonNode x : admin(s, "GET", "/api/v1/admin/group/alerts", null).json().path("alerts")) {
+            if (code.equals(x.path("code").asText())) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** Waits (up to {@code wait}) for a site's active alert with this code; returns it. */
+    static JsonNode awaitAlert(TestSite s, String code, Duration wait) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> found = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(wait).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            found.set(alert(s, code));
+            assertThat(found.get()).as(code + " at " + s.site.group().siteName()).isNotNull();
+        });
+        return found.get();
+    }
+
+    /** Waits (up to {@code wait}) until a site has no active alert with this code. */
+    static void awaitCleared(TestSite s, String code, Duration wait) {
+        await().atMost(wait).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(alert(s, code)).isNull());
+    }
+
+    /** Starts a re-seed of {@code s} from its peers and waits for its job; returns the job's final state. */
+    static JsonNode reseed(TestSite s, boolean discardLocal) throws Exception {
+        TestSite.Response r = admin(s, "POST", "/api/v1/admin/group/reseed",
+                discardLocal ? Map.of("discard_local", true) : Map.of());
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return waitJob(s, r.json().get("id").asText(), null);
+    }
+
+    /** {@code cusp check --json} at {@code s} (the real CLI) exits 0 and finds every site's data equal. */
+    static void assertCheckClean(TestSite s) throws Exception {
+        String[] check = cli(s, "check", "--json");
+        assertThat(check[0]).as(check[1] + check[2]).isEqualTo("0");
+        assertThat(dev.cusp.base.JsonMapping.MAPPER.readTree(check[1]).path("clean").asBoolean()).as(check[1])
+                .isTrue();
     }
 
     static final class Json {

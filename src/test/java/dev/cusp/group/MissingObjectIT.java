@@ -3,10 +3,7 @@ package dev.cusp.group;
 import static dev.cusp.group.GroupSites.admin;
 import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.cli;
-import static dev.cusp.group.GroupSites.closeAll;
 import static dev.cusp.group.GroupSites.count;
-import static dev.cusp.group.GroupSites.twoPeers;
-import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -44,16 +40,12 @@ class MissingObjectIT {
     static TestSite a;
     static TestSite b;
 
-    @BeforeAll
-    static void start() throws Exception {
-        TestSite[] pair = twoPeers("missing");
-        a = pair[0];
-        b = pair[1];
-    }
-
-    @AfterAll
-    static void stop() {
-        closeAll(b, a);
+    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
+    @BeforeEach
+    void pair() throws Exception {
+        FaultPair.get();
+        a = FaultPair.a();
+        b = FaultPair.b();
     }
 
     @Test
@@ -106,9 +98,7 @@ class MissingObjectIT {
                 Map.of("last_name", "Fenced", "first_name", "x"));
         assertThat(w.status()).as("b is fenced: " + w.body()).isEqualTo(503);
 
-        TestSite.Response r = admin(b, "POST", "/api/v1/admin/group/reseed", Map.of());
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        JsonNode job = waitJob(b, r.json().get("id").asText(), null);
+        JsonNode job = GroupSites.reseed(b, false);
         assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
         awaitConverged(a, b);
         // a's link from b is re-made too (b's binary log starts again at the seed): both end healthy.
@@ -122,8 +112,6 @@ class MissingObjectIT {
         assertThat(count(b, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name IN ('Before', 'After')"))
                 .isEqualTo(2);
         GroupSites.awaitSameData(db, a, b);
-        String[] check = cli(a, "check", "--json");
-        assertThat(check[0]).as(check[1] + check[2]).isEqualTo("0");
-        assertThat(dev.cusp.api.Json.MAPPER.readTree(check[1]).path("clean").asBoolean()).as(check[1]).isTrue();
+        GroupSites.assertCheckClean(a);
     }
 }

@@ -5,7 +5,6 @@ import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.cli;
 import static dev.cusp.group.GroupSites.closeAll;
 import static dev.cusp.group.GroupSites.count;
-import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,12 +63,9 @@ class PurgedBinlogIT {
         });
         hook.start();
         // a deletes binary logs as soon as no member needs them: the purge guard is all that keeps b's.
-        a = TestSite.start("purged-a", Map.of("site.name", "a", "binlog.retain.days", "0"));
-        b = TestSite.start("purged-b", Map.of("site.name", "b"));
-        assertThat(GroupSites.join(b, GroupSites.invite(a, "peer"), false).path("state").asText())
-                .isEqualTo("succeeded");
-        GroupSites.awaitLinks(a, 1);
-        GroupSites.awaitLinks(b, 1);
+        TestSite[] pair = GroupSites.twoPeers("purged", Map.of("binlog.retain.days", "0"));
+        a = pair[0];
+        b = pair[1];
     }
 
     static List<String> binlogs(TestSite s) throws Exception {
@@ -214,18 +210,13 @@ class PurgedBinlogIT {
         assertThat(b.call("GET", "/metrics", null, null).body())
                 .contains("cusp_replication_link_fault{code=\"PURGED_BINLOG\",source=\"a\"} 1.0");
 
-        TestSite.Response r = admin(b, "POST", "/api/v1/admin/group/reseed", Map.of());
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        JsonNode job = waitJob(b, r.json().get("id").asText(), null);
+        JsonNode job = GroupSites.reseed(b, false);
         assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
         awaitConverged(a, b);
         assertThat(count(b, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name LIKE 'Purged%'"))
                 .isEqualTo(500);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "healthy".equals(GroupSites.Json.tree(
                 b.site.group().localStatus()).at("/links/0/state").asText()));
-        String[] check = cli(a, "check", "--json");
-        assertThat(check[0]).as(check[1] + check[2]).isEqualTo("0");
-        assertThat(GroupSites.Json.tree(dev.cusp.api.Json.MAPPER.readTree(check[1])).path("clean").asBoolean())
-                .as(check[1]).isTrue();
+        GroupSites.assertCheckClean(a);
     }
 }

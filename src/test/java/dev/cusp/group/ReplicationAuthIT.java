@@ -2,9 +2,7 @@ package dev.cusp.group;
 
 import static dev.cusp.group.GroupSites.admin;
 import static dev.cusp.group.GroupSites.awaitConverged;
-import static dev.cusp.group.GroupSites.closeAll;
 import static dev.cusp.group.GroupSites.count;
-import static dev.cusp.group.GroupSites.twoPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -39,16 +36,12 @@ class ReplicationAuthIT {
     static TestSite a;
     static TestSite b;
 
-    @BeforeAll
-    static void start() throws Exception {
-        TestSite[] pair = twoPeers("auth");
-        a = pair[0];
-        b = pair[1];
-    }
-
-    @AfterAll
-    static void stop() {
-        closeAll(b, a);
+    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
+    @BeforeEach
+    void pair() throws Exception {
+        FaultPair.get();
+        a = FaultPair.a();
+        b = FaultPair.b();
     }
 
     /** Runs statements at a's node with the binary log off, then cuts b's replication connection. */

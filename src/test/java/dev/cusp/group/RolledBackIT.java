@@ -6,7 +6,6 @@ import static dev.cusp.group.GroupSites.cli;
 import static dev.cusp.group.GroupSites.closeAll;
 import static dev.cusp.group.GroupSites.count;
 import static dev.cusp.group.GroupSites.twoPeers;
-import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +22,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,27 +65,15 @@ class RolledBackIT {
     }
 
     static JsonNode alert(TestSite s, String code) throws Exception {
-        for (JsonNode x : admin(s, "GET", "/api/v1/admin/group/alerts", null).json().path("alerts")) {
-            if (code.equals(x.path("code").asText())) {
-                return x;
-            }
-        }
-        return null;
+        return GroupSites.alert(s, code);
     }
 
     static JsonNode awaitAlert(TestSite s, String code) {
-        AtomicReference<JsonNode> found = new AtomicReference<>();
-        Awaitility.await().atMost(DETECTION_WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            found.set(alert(s, code));
-            assertThat(found.get()).isNotNull();
-        });
-        return found.get();
+        return GroupSites.awaitAlert(s, code, DETECTION_WAIT);
     }
 
     static JsonNode reseedB(boolean discardLocal) throws Exception {
-        TestSite.Response r = admin(b, "POST", "/api/v1/admin/group/reseed", Map.of("discard_local", discardLocal));
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        return waitJob(b, r.json().get("id").asText(), null);
+        return GroupSites.reseed(b, discardLocal);
     }
 
     /** Both sites healthy, unfenced, without the fault; the same data; a clean check. */
@@ -102,9 +88,7 @@ class RolledBackIT {
         }
         awaitConverged(a, b);
         GroupSites.awaitSameData(db, a, b);
-        String[] check = cli(a, "check", "--json");
-        assertThat(check[0]).as(check[1] + check[2]).isEqualTo("0");
-        assertThat(Json.MAPPER.readTree(check[1]).path("clean").asBoolean()).as(check[1]).isTrue();
+        GroupSites.assertCheckClean(a);
     }
 
     @Test

@@ -1,9 +1,7 @@
 package dev.cusp.group;
 
 import static dev.cusp.group.GroupSites.awaitConverged;
-import static dev.cusp.group.GroupSites.closeAll;
 import static dev.cusp.group.GroupSites.count;
-import static dev.cusp.group.GroupSites.twoPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,8 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -36,16 +33,12 @@ class StuckApplierIT {
     static TestSite a;
     static TestSite b;
 
-    @BeforeAll
-    static void start() throws Exception {
-        TestSite[] pair = twoPeers("stuck");
-        a = pair[0];
-        b = pair[1];
-    }
-
-    @AfterAll
-    static void stop() {
-        closeAll(b, a);
+    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
+    @BeforeEach
+    void pair() throws Exception {
+        FaultPair.get();
+        a = FaultPair.a();
+        b = FaultPair.b();
     }
 
     @Test

@@ -3,21 +3,17 @@ package dev.cusp.group;
 import static dev.cusp.group.GroupSites.admin;
 import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.cli;
-import static dev.cusp.group.GroupSites.closeAll;
-import static dev.cusp.group.GroupSites.twoPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.CuspVersion;
-import dev.cusp.api.Json;
 import dev.cusp.support.GroupChecks;
 import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -37,16 +33,12 @@ class VersionMismatchIT {
     static TestSite a;
     static TestSite b;
 
-    @BeforeAll
-    static void start() throws Exception {
-        TestSite[] pair = twoPeers("version");
-        a = pair[0];
-        b = pair[1];
-    }
-
-    @AfterAll
-    static void stop() {
-        closeAll(b, a);
+    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
+    @BeforeEach
+    void pair() throws Exception {
+        FaultPair.get();
+        a = FaultPair.a();
+        b = FaultPair.b();
     }
 
     /** The build's version with its minor part one higher: what b would run after an update of b alone. */
@@ -97,7 +89,7 @@ class VersionMismatchIT {
         String ahead = newer(ours);
 
         long t0 = System.nanoTime();
-        b.site.group().version(ahead);
+        b.site.group().membership().version(ahead);
         try {
             JsonNode fromB = awaitAlert(a, "b");
             LOG.info("issue 15 note: VERSION_MISMATCH detected at a (link from b) {} s after b claimed Cusp {}",
@@ -120,13 +112,27 @@ class VersionMismatchIT {
             assertThat(GroupChecks.links(b.site).total()).as("b's link from a is removed while held").isZero();
             assertThat(a.call("GET", "/metrics", null, null).body())
                     .contains("cusp_replication_link_fault{code=\"VERSION_MISMATCH\",source=\"b\"} 1.0");
-            assertThat(cli(a, "status")[1]).contains("VERSION HOLD <- b");
+            assertThat(cli(a, "status")[1]).contains("VERSION HOLD <- b")
+                    .containsPattern("<- b +disconnected +VERSION_MISMATCH receiver held");
+            // The held link is listed with its code (it has no channel while held), at both sites.
+            assertThat(st.path("links")).as(st.toString()).hasSize(1);
+            assertThat(st.at("/links/0/channel").asText()).isEqualTo("b");
+            assertThat(st.at("/links/0/state").asText()).isEqualTo("disconnected");
+            assertThat(st.at("/links/0/code").asText()).isEqualTo("VERSION_MISMATCH");
+            assertThat(st.at("/links/0/receiver").asText()).isEqualTo("held");
+            assertThat(st.at("/links/0/fix").asText()).contains("cusp update");
             JsonNode group = admin(a, "GET", "/api/v1/admin/group", null).json();
+            int listed = 0;
             for (JsonNode s : group.path("sites")) {
                 if ("b".equals(s.path("name").asText())) {
                     assertThat(s.path("version").asText()).as("what b runs now, asked live").isEqualTo(ahead);
                 }
+                for (JsonNode l : s.path("links")) {
+                    assertThat(l.path("code").asText()).as(group.toString()).isEqualTo("VERSION_MISMATCH");
+                    listed++;
+                }
             }
+            assertThat(listed).as("a's link from b and b's from a: " + group).isEqualTo(2);
 
             // Not fenced (a disconnected link is not a broken one): writes go on at both sites, and wait.
             GroupSites.addPatient(a, t.tenant().name(), atA, "WhileHeldAtA");
@@ -135,7 +141,7 @@ class VersionMismatchIT {
                     .pollInterval(Duration.ofMillis(500)).until(() -> patients(b, t, "WhileHeldAtA") == 0
                             && patients(a, t, "WhileHeldAtB") == 0 && alert(a, "b") != null);
         } finally {
-            b.site.group().version(ours);
+            b.site.group().membership().version(ours);
         }
 
         long t1 = System.nanoTime();
@@ -158,8 +164,6 @@ class VersionMismatchIT {
             cleared |= "VERSION_MISMATCH".equals(x.path("code").asText()) && !x.path("cleared_at").isNull();
         }
         assertThat(cleared).as("a keeps the cleared VERSION_MISMATCH alert").isTrue();
-        String[] check = cli(a, "check", "--json");
-        assertThat(check[0]).as(check[1] + check[2]).isEqualTo("0");
-        assertThat(Json.MAPPER.readTree(check[1]).path("clean").asBoolean()).as(check[1]).isTrue();
+        GroupSites.assertCheckClean(a);
     }
 }

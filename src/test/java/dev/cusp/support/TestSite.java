@@ -87,6 +87,18 @@ public final class TestSite {
         throw last;
     }
 
+    /**
+     * A site started from a folder that already holds one, e.g. a copy of another site's folder
+     * (a full copy of a site). The caller stops it with {@code close()}.
+     */
+    public static TestSite startIn(Path home, Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("port", "0", "db.buffer.pool.mb", "64"));
+        all.putAll(settings);
+        TestSite t = new TestSite(Site.start(new SiteHome(home), Settings.load(all, Map.of(), null), pw -> { }));
+        t.warmUp();
+        return t;
+    }
+
     /** Stops this site (whatever state its node is in) and starts it again from the same folder. */
     public TestSite restart(Map<String, String> settings) {
         site.close();
@@ -107,17 +119,21 @@ public final class TestSite {
 
     /**
      * A fresh folder for a site, under target/ (never under /tmp, which some machines clean).
-     * The first call in a test JVM deletes the folders earlier runs left: each holds a copy of
-     * the MariaDB binaries and data, and a few dozen runs fill a disk.
+     * Each test JVM keeps its sites in a folder of its own, {@code target/it-sites/jvm-PID}: the
+     * build runs test JVMs at once (failsafe forks), and one must never delete the sites another
+     * is running. The first call in a JVM deletes what earlier runs left (the folders of test
+     * JVMs that are no longer alive, and older loose ones): each holds a copy of the MariaDB
+     * binaries and data, and a few dozen runs fill a disk.
      */
     public static synchronized Path newHome(String label) {
         try {
-            Path base = Path.of("target", "it-sites").toAbsolutePath();
+            Path all = Path.of("target", "it-sites").toAbsolutePath();
+            Path base = all.resolve("jvm-" + ProcessHandle.current().pid());
             if (!cleaned) {
                 cleaned = true;
-                if (Files.isDirectory(base)) {
-                    try (var old = Files.list(base)) {
-                        old.forEach(TestSite::delete);
+                if (Files.isDirectory(all)) {
+                    try (var old = Files.list(all)) {
+                        old.filter(TestSite::leftOver).forEach(TestSite::delete);
                     }
                 }
             }
@@ -125,6 +141,19 @@ public final class TestSite {
             return Files.createTempDirectory(base, label + "-");
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A folder no running test JVM uses: another JVM's whose process is gone, or one from before. */
+    private static boolean leftOver(Path p) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith("jvm-")) {
+            return true;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(name.substring(4))).map(h -> !h.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return true;
         }
     }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * where testssl is not installed.
  */
 @Tag("slow")
+@dev.cusp.support.Serial // testssl.sh runs for minutes on every core, with its own time-outs
 class TlsScanIT {
     /** Severities that fail the test. */
     private static final Set<String> FAILING = Set.of("MEDIUM", "HIGH", "CRITICAL");

@@ -17,7 +17,7 @@ class PeerStatusTest {
                 "Duplicate entry", "broken", "2026-12-03T12:00:00Z", "applier stopped", "DUPLICATE_KEY", "why", "fix");
         Alert alert = new Alert("1", "b", "broken", "DUPLICATE_KEY", "2026-12-03T12:00:00Z", "m", "f", null);
         return new PeerStatus(1L, "a", "peer", "1.0", 1, 1, "1-1-1", false, "1-1-9", "1-1-9", Map.of("b", 0.5), false,
-                "broken", List.of(link), null, null, List.of(alert), null, Map.of(), null);
+                "broken", List.of(link), null, null, List.of(alert), null, Map.of(), null, List.of());
     }
 
     @Test
@@ -26,7 +26,7 @@ class PeerStatusTest {
         assertThat(n.fieldNames()).toIterable().containsExactly("clock_ms", "site", "role", "version", "server_id",
                 "gtid_domain_id", "seed_gtid", "seeding", "gtid_current_pos", "gtid_binlog_pos", "clock_offsets",
                 "read_only", "health", "links", "fenced", "deletion_guard", "alerts", "reconcile_error",
-                "version_holds");
+                "version_holds", "copies");
         assertThat(n.path("links").get(0).fieldNames()).toIterable().containsExactly("channel", "source_host",
                 "source_port", "receiver", "applier", "seconds_behind", "gtid_io_pos", "gtid_slave_pos", "last_errno",
                 "last_error", "state", "state_since", "detail", "code", "explanation", "fix");

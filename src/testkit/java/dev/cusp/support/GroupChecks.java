@@ -62,16 +62,25 @@ public final class GroupChecks {
         }
     }
 
-    /** Reads the site's own status; a link runs when its receiver and its applier both do. */
+    /**
+     * Reads the site's own status; a link runs when its receiver and its applier both do. Counts
+     * the node's replication channels: a link held on purpose (VERSION_MISMATCH, receiver "held")
+     * is listed in the status but has no channel.
+     */
     public static Links links(Site s) {
         JsonNode st = Json.MAPPER.valueToTree(s.group().localStatus());
         Set<String> running = new TreeSet<>();
+        int total = 0;
         for (JsonNode l : st.path("links")) {
+            if (l.path("receiver").asText().equals("held")) {
+                continue;
+            }
+            total++;
             if (l.path("receiver").asText().equals("running") && l.path("applier").asText().equals("running")) {
                 running.add(l.path("channel").asText());
             }
         }
-        return new Links(st.path("links").size(), running, st);
+        return new Links(total, running, st);
     }
 
     /**
