@@ -123,8 +123,9 @@ class ClonedSiteIT {
                 .contains("cusp_site_fault{code=\"CLONED_SITE\",subject=\"clone:b\"} 1.0");
         // Nothing of a's reaches the copy meanwhile.
         GroupSites.addPatient(a, t.tenant().name(), token, "WhileCloned");
-        Thread.sleep(2000);
-        assertThat(count(b, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name = 'WhileCloned'")).isZero();
+        Awaitility.await("nothing of a's reaches the copy").during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> count(b, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name = 'WhileCloned'") == 0);
 
         // The fix: b runs with its own identity again.
         b.site.close();

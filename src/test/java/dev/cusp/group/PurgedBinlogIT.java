@@ -193,11 +193,10 @@ class PurgedBinlogIT {
         assertThat(count(b, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name LIKE 'Purged%'")).isZero();
 
         // It stays broken: the reconciler's retries (every 30 s) never make it read healthy.
-        for (int i = 0; i < 10; i++) {
-            Thread.sleep(500);
-            assertThat(GroupSites.Json.tree(b.site.group().localStatus()).at("/links/0/code").asText())
-                    .isEqualTo("PURGED_BINLOG");
-        }
+        Awaitility.await("the link stays PURGED_BINLOG").during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(500))
+                .until(() -> GroupSites.Json.tree(b.site.group().localStatus()).at("/links/0/code").asText()
+                        .equals("PURGED_BINLOG"));
         JsonNode alerts = admin(b, "GET", "/api/v1/admin/group/alerts", null).json().path("alerts");
         assertThat(alerts.toString()).contains("\"code\":\"PURGED_BINLOG\"").contains("cusp reseed b");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> HOOKED.stream()
