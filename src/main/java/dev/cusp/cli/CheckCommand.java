@@ -39,7 +39,7 @@ public final class CheckCommand implements Callable<Integer> {
         JsonNode raw = JobWatcher.follow(client, job, null, out, json).result();
         CheckReport r = AdminClient.read(raw, CheckReport.class);
         JsonNode files = FileCheck.run(client, "check", tenant, out, json);
-        boolean clean = r.clean() && files.path("clean").asBoolean();
+        boolean clean = r.clean() && FileCheck.read(files).clean();
         if (json) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) raw).set("documents", files);
             Output.json(out, raw);

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.docsync.FileReport;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,29 +23,33 @@ final class FileCheck {
         return BackupNow.resultOf(JobWatcher.follow(client, job, null, out, quiet));
     }
 
-    static void print(PrintWriter out, JsonNode r) {
-        long files = 0;
+    /** The job's result as the site wrote it: a field it stops sending fails here instead of printing blank. */
+    static FileReport.Group read(JsonNode result) {
+        return AdminClient.read(result, FileReport.Group.class);
+    }
+
+    static void print(PrintWriter out, JsonNode result) {
+        FileReport.Group r = read(result);
         int bad = 0;
-        for (JsonNode s : r.path("sites")) {
-            for (JsonNode p : s.path("practices")) {
-                files = Math.max(files, p.path("files").asLong());
-                for (String kind : new String[] {"missing", "corrupt"}) {
-                    for (JsonNode h : p.path(kind)) {
-                        out.printf("  file %s of %s at %s: %s%n", h.asText(), p.path("tenant").asText(),
-                                s.path("site").asText(), kind.equals("missing") ? "missing"
-                                        : "corrupt (its bytes do not hash to its name)");
-                        bad++;
-                    }
+        for (FileReport.Site s : r.sites()) {
+            for (FileReport.Practice p : s.practices()) {
+                for (String h : p.missing()) {
+                    out.printf("  file %s of %s at %s: missing%n", h, p.tenant(), s.site());
+                    bad++;
                 }
-                if (p.path("refetched").asLong() > 0) {
-                    out.printf("  %s at %s: %d file(s) fetched again from a good site%n", p.path("tenant").asText(),
-                            s.path("site").asText(), p.path("refetched").asLong());
+                for (String h : p.corrupt()) {
+                    out.printf("  file %s of %s at %s: corrupt (its bytes do not hash to its name)%n", h, p.tenant(),
+                            s.site());
+                    bad++;
+                }
+                if (p.refetched() > 0) {
+                    out.printf("  %s at %s: %d file(s) fetched again from a good site%n", p.tenant(), s.site(),
+                            p.refetched());
                 }
             }
         }
-        r.path("unreachable").fields().forEachRemaining(e -> out.printf("  site %s could not be asked: %s%n",
-                e.getKey(), e.getValue().asText()));
-        out.printf("Files: %s at %d site(s)%s%n", bad == 0 && r.path("unreachable").isEmpty() ? "every file present"
-                + " and intact" : bad + " missing or corrupt", r.path("sites").size(), "");
+        r.unreachable().forEach((site, why) -> out.printf("  site %s could not be asked: %s%n", site, why));
+        out.printf("Files: %s at %d site(s)%n", bad == 0 && r.unreachable().isEmpty() ? "every file present and intact"
+                : bad + " missing or corrupt", r.sites().size());
     }
 }

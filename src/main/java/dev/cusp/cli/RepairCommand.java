@@ -64,6 +64,6 @@ public final class RepairCommand implements Callable<Integer> {
             out.println("Files after:");
             FileCheck.print(out, files);
         }
-        return r.clean() && files.path("clean").asBoolean() ? 0 : CheckReports.DIFFERENCES;
+        return r.clean() && FileCheck.read(files).clean() ? 0 : CheckReports.DIFFERENCES;
     }
 }
