@@ -116,7 +116,9 @@ public final class DocumentCheck {
                 unreachable.put(m.name(), e.getMessage());
             }
         }
-        boolean clean = unreachable.isEmpty() && sites.stream().allMatch(FileReport.Site::clean);
+        // As the rows' check does: clean means every site that answered holds every file intact; a
+        // site that could not be asked is named (unreachable), not counted as a difference.
+        boolean clean = sites.stream().allMatch(FileReport.Site::clean);
         return new FileReport.Group(clean, sites, unreachable);
     }
 }
