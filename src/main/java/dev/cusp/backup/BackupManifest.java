@@ -27,7 +27,9 @@ import java.util.Map;
  * @param gtidPosition  {@code @@gtid_binlog_pos} read under the lock: every transaction of the
  *                      practice at or before it is in the backup, none after it; a roll-forward
  *                      replays the practice's own transactions after it
- * @param lockMillis    how long the practice's writers were held
+ * @param lockMillis    how long the practice's writers were held: from {@code FLUSH TABLES ... FOR
+ *                      EXPORT} (which waits for the tables' running writes and writes their dirty
+ *                      pages) to {@code UNLOCK TABLES}
  * @param elapsedMillis how long the whole backup took
  * @param bytes         the backup's size on disk (compressed files)
  * @param rawBytes      the size of the tables' files before compression

@@ -3,11 +3,9 @@ package dev.cusp.backup;
 import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
-import dev.cusp.node.DataFiles;
 import dev.cusp.node.NodeConfig;
 import dev.cusp.tenant.Tenant;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -105,13 +103,18 @@ public final class BackupWriter {
             counter.setAutoCommit(false);
             try {
                 locked = lockAndCopy(t, staging, counter);
+                long unlocked = System.nanoTime();
                 // Counted in the snapshot opened under the lock (the files' moment), while the files
                 // are compressed: writers are not held for either.
                 List<String> names = locked.tables().stream().map(BackupManifest.Table::name).toList();
                 CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(
                         () -> count(counter, t.dbName(), names));
-                List<BackupManifest.FileEntry> files = compress(locked, staging, partial);
+                List<BackupManifest.FileEntry> files = TableFiles.compress(names, staging,
+                        Files.createDirectories(partial.resolve("tables")));
+                long compressed = System.nanoTime();
                 Map<String, Long> rows = join(counts);
+                LOG.info("tenant {}: backup files compressed in {} ms after the lock; the row counts came {} ms later",
+                        t.name(), (compressed - unlocked) / 1_000_000, (System.nanoTime() - compressed) / 1_000_000);
                 locked = locked.withRows(rows);
                 return finish(t, kind, id, partial, locked, files, start);
             } finally {
@@ -143,24 +146,6 @@ public final class BackupWriter {
             }
             throw e;
         }
-    }
-
-    private List<BackupManifest.FileEntry> compress(Locked locked, Path staging, Path partial) throws IOException {
-        Path tables = Files.createDirectories(partial.resolve("tables"));
-        List<BackupManifest.FileEntry> files = new ArrayList<>();
-        for (BackupManifest.Table table : locked.tables()) {
-            for (String ext : List.of(".ibd", ".cfg")) {
-                Path from = staging.resolve(table.name() + ext);
-                BackupFiles.Written w;
-                try (InputStream in = Files.newInputStream(from)) {
-                    w = BackupFiles.compress(in, tables.resolve(table.name() + ext + ".zst"));
-                }
-                Files.delete(from);
-                files.add(new BackupManifest.FileEntry("tables/" + table.name() + ext + ".zst",
-                        ext.equals(".ibd") ? "tablespace" : "table-config", w.bytes(), w.rawBytes(), w.sha256()));
-            }
-        }
-        return files;
     }
 
     private BackupStore.Stored finish(Tenant t, String kind, String id, Path partial, Locked locked,
@@ -216,8 +201,10 @@ public final class BackupWriter {
             try {
                 // Proves every name a base table (FOR EXPORT refuses a view) and holds writers and
                 // DDL of these tables, so what is copied, counted and described is one moment.
-                s.execute("FLUSH TABLES " + String.join(", ", quoted) + " FOR EXPORT");
+                long dirty = dirtyPages(s);
                 long locked = System.nanoTime();
+                s.execute("FLUSH TABLES " + String.join(", ", quoted) + " FOR EXPORT");
+                long flushed = System.nanoTime();
                 Instant at = Instant.now();
                 try {
                     String gtid;
@@ -242,27 +229,34 @@ public final class BackupWriter {
                     }
                     List<BackupManifest.Trigger> triggers = triggers(s, db);
                     long described = System.nanoTime();
-                    for (String n : names) {
-                        for (String ext : List.of(".cfg", ".ibd")) {
-                            DataFiles.copyTo(node, db, n + ext, staging.resolve(n + ext));
-                        }
-                    }
+                    TableFiles.copy(node, db, names, staging);
                     List<BackupManifest.Table> tables = new ArrayList<>();
                     for (String n : names) {
                         tables.add(new BackupManifest.Table(n, creates.get(n), -1, "tables/" + n + ".ibd.zst",
                                 "tables/" + n + ".cfg.zst"));
                     }
-                    long held = (System.nanoTime() - locked) / 1_000_000;
-                    LOG.info("tenant {}: backup lock held {} ms: {} ms to describe {} tables, {} ms to copy their files",
-                            t.name(), held, (described - locked) / 1_000_000, names.size(),
-                            (System.nanoTime() - described) / 1_000_000);
-                    return new Locked(at, gtid, held, tables, triggers, skipped);
-                } finally {
+                    long copied = System.nanoTime();
                     s.execute("UNLOCK TABLES");
+                    long held = (System.nanoTime() - locked) / 1_000_000;
+                    LOG.info("tenant {}: backup lock held {} ms: {} ms to lock and flush ({} dirty pages in the"
+                            + " node's buffer pool before), {} ms to describe {} tables, {} ms to copy their files",
+                            t.name(), held, (flushed - locked) / 1_000_000, dirty, (described - flushed) / 1_000_000,
+                            names.size(), (copied - described) / 1_000_000);
+                    return new Locked(at, gtid, held, tables, triggers, skipped);
+                } catch (SQLException | IOException | RuntimeException e) {
+                    s.execute("UNLOCK TABLES");
+                    throw e;
                 }
             } finally {
                 s.execute("SET SESSION sql_log_bin = 1");
             }
+        }
+    }
+
+    /** The node's dirty buffer pool pages (what FLUSH TABLES ... FOR EXPORT may have to write first), for the log. */
+    private static long dirtyPages(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'")) {
+            return rs.next() ? rs.getLong(2) : -1;
         }
     }
 

@@ -22,7 +22,9 @@
  * EXPORT}) only while their files are copied to a staging folder on the node's own disk; the
  * binary-log GTID position read under that lock is exact for the practice (every transaction of
  * the practice at or before it is in the backup, none after it). Rows are counted on a second
- * connection under the same lock. Compression and checksums run after the lock is released.
+ * connection under the same lock. The copy under the lock is the kernel's ({@code copy_file_range}),
+ * two streams side by side; compression and checksums (one pass over each staged file, files side
+ * by side) run after the lock is released.
  *
  * <h2>API for other packages</h2>
  * {@link dev.cusp.backup.BackupWriter#write} makes a backup; {@link dev.cusp.backup.BackupStore}

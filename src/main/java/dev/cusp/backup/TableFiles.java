@@ -1,0 +1,147 @@
+package dev.cusp.backup;
+
+import dev.cusp.node.DataFiles;
+import dev.cusp.node.NodeConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The two bulk steps of a {@code tablespace} backup, each run side by side: copying the tables'
+ * files to the staging folder (under the practice's write lock: the shorter, the less writers
+ * wait) and compressing them into the backup (after the lock).
+ */
+final class TableFiles {
+    /** The file extensions of one table, in the order the manifest lists them. */
+    static final List<String> EXTENSIONS = List.of(".ibd", ".cfg");
+    /**
+     * Copy streams at once. Measured on the 2-core bench machine (a virtual disk), a cold
+     * 260 MiB tablespace: one stream 0.3-0.9 s, two 0.2-0.4 s, four no better than two.
+     */
+    static final int COPY_STREAMS = 2;
+    /** A large tablespace is copied in parts of this size, so its parts go side by side. */
+    static final long PART = 32L << 20;
+
+    private TableFiles() {
+    }
+
+    /**
+     * Copies every table's {@code .cfg} and {@code .ibd} of {@code db} into {@code staging}, the
+     * parts of large files side by side. The caller holds the tables' export lock.
+     */
+    static void copy(NodeConfig node, String db, List<String> tables, Path staging) throws IOException {
+        List<Part> parts = new ArrayList<>();
+        for (String t : tables) {
+            for (String ext : EXTENSIONS) {
+                String name = t + ext;
+                Path target = Files.createFile(staging.resolve(name));
+                long size = DataFiles.size(node, db, name);
+                for (long off = 0; off < size; off += PART) {
+                    parts.add(new Part(name, target, off, Math.min(PART, size - off)));
+                }
+            }
+        }
+        // Largest first would not matter: every part is at most PART; file order keeps reads sequential.
+        try (ExecutorService pool = Executors.newFixedThreadPool(COPY_STREAMS, Thread.ofPlatform()
+                .name("backup-copy-", 0).daemon().factory())) {
+            List<Future<Long>> done = new ArrayList<>();
+            for (Part p : parts) {
+                done.add(pool.submit(() -> {
+                    long n = DataFiles.copyRange(node, db, p.name(), p.target(), p.offset(), p.length());
+                    if (n != p.length()) {
+                        throw new IOException("copied " + n + " of " + p.length() + " bytes of " + p.name()
+                                + " at " + p.offset());
+                    }
+                    return n;
+                }));
+            }
+            awaitAll(done);
+        }
+    }
+
+    /**
+     * Compresses the staged files into {@code tablesDir} (largest first, side by side), deleting
+     * each staged file once it is compressed; returns their entries in the manifest's order.
+     */
+    static List<BackupManifest.FileEntry> compress(List<String> tables, Path staging, Path tablesDir)
+            throws IOException {
+        record Job(String table, String ext, long size) {
+        }
+        List<Job> jobs = new ArrayList<>();
+        for (String t : tables) {
+            for (String ext : EXTENSIONS) {
+                jobs.add(new Job(t, ext, Files.size(staging.resolve(t + ext))));
+            }
+        }
+        List<Job> bySize = jobs.stream().sorted(Comparator.comparingLong(Job::size).reversed()).toList();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.Map<Job, Future<BackupFiles.Written>> written = new java.util.HashMap<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform()
+                .name("backup-zstd-", 0).daemon().factory())) {
+            for (Job j : bySize) {
+                written.put(j, pool.submit(() -> {
+                    Path from = staging.resolve(j.table() + j.ext());
+                    BackupFiles.Written w;
+                    try (InputStream in = Files.newInputStream(from)) {
+                        w = BackupFiles.compress(in, tablesDir.resolve(j.table() + j.ext() + ".zst"));
+                    }
+                    Files.delete(from);
+                    return w;
+                }));
+            }
+            awaitAll(List.copyOf(written.values()));
+        }
+        List<BackupManifest.FileEntry> out = new ArrayList<>();
+        for (Job j : jobs) {
+            BackupFiles.Written w = get(written.get(j));
+            out.add(new BackupManifest.FileEntry("tables/" + j.table() + j.ext() + ".zst",
+                    j.ext().equals(".ibd") ? "tablespace" : "table-config", w.bytes(), w.rawBytes(), w.sha256()));
+        }
+        return out;
+    }
+
+    private record Part(String name, Path target, long offset, long length) {
+    }
+
+    /** Waits for every task; the first failure is thrown (as IOException when it was one) after all ended. */
+    private static void awaitAll(List<? extends Future<?>> tasks) throws IOException {
+        IOException first = null;
+        for (Future<?> f : tasks) {
+            try {
+                get(f);
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static <T> T get(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+}
