@@ -201,6 +201,11 @@ public final class BackupWriter {
             try {
                 // Proves every name a base table (FOR EXPORT refuses a view) and holds writers and
                 // DDL of these tables, so what is copied, counted and described is one moment.
+                // Before the lock, so the copy under it reads memory: at load 18, a cold copy held the
+                // writers 1.4-2.1 s, reading ahead first (0.2-0.4 s, writers free) 0.25-0.7 s.
+                long warm0 = System.nanoTime();
+                TableFiles.readAhead(node, db, names);
+                long warm = (System.nanoTime() - warm0) / 1_000_000;
                 long dirty = dirtyPages(s);
                 long locked = System.nanoTime();
                 s.execute("FLUSH TABLES " + String.join(", ", quoted) + " FOR EXPORT");
@@ -239,9 +244,10 @@ public final class BackupWriter {
                     s.execute("UNLOCK TABLES");
                     long held = (System.nanoTime() - locked) / 1_000_000;
                     LOG.info("tenant {}: backup lock held {} ms: {} ms to lock and flush ({} dirty pages in the"
-                            + " node's buffer pool before), {} ms to describe {} tables, {} ms to copy their files",
-                            t.name(), held, (flushed - locked) / 1_000_000, dirty, (described - flushed) / 1_000_000,
-                            names.size(), (copied - described) / 1_000_000);
+                            + " node's buffer pool before), {} ms to describe {} tables, {} ms to copy their files"
+                            + " (read ahead before the lock in {} ms)", t.name(), held, (flushed - locked) / 1_000_000,
+                            dirty, (described - flushed) / 1_000_000, names.size(), (copied - described) / 1_000_000,
+                            warm);
                     return new Locked(at, gtid, held, tables, triggers, skipped);
                 } catch (SQLException | IOException | RuntimeException e) {
                     s.execute("UNLOCK TABLES");
