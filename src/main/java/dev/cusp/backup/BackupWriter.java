@@ -113,8 +113,9 @@ public final class BackupWriter {
                         Files.createDirectories(partial.resolve("tables")));
                 long compressed = System.nanoTime();
                 Map<String, Long> rows = join(counts);
-                LOG.info("tenant {}: backup files compressed in {} ms after the lock; the row counts came {} ms later",
-                        t.name(), (compressed - unlocked) / 1_000_000, (System.nanoTime() - compressed) / 1_000_000);
+                LOG.info("tenant {}: backup files compressed and synced in {} ms after the lock; the row counts came"
+                        + " {} ms later", t.name(), (compressed - unlocked) / 1_000_000,
+                        (System.nanoTime() - compressed) / 1_000_000);
                 locked = locked.withRows(rows);
                 return finish(t, kind, id, partial, locked, files, start);
             } finally {

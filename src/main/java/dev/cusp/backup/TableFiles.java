@@ -30,6 +30,11 @@ final class TableFiles {
     /** A large tablespace is copied in parts of this size, so its parts go side by side. */
     static final long PART = 32L << 20;
 
+
+    /** fsyncs at once at the end of a backup's compression. */
+    static final int SYNC_STREAMS = 8;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableFiles.class);
+
     private TableFiles() {
     }
 
@@ -54,14 +59,19 @@ final class TableFiles {
      * parts of large files side by side. The caller holds the tables' export lock.
      */
     static void copy(NodeConfig node, String db, List<String> tables, Path staging) throws IOException {
+        copy(node, db, tables, staging, PART);
+    }
+
+    /** As {@link #copy(NodeConfig, String, List, Path)}, in parts of {@code part} bytes. */
+    static void copy(NodeConfig node, String db, List<String> tables, Path staging, long part) throws IOException {
         List<Part> parts = new ArrayList<>();
         for (String t : tables) {
             for (String ext : EXTENSIONS) {
                 String name = t + ext;
                 Path target = Files.createFile(staging.resolve(name));
                 long size = DataFiles.size(node, db, name);
-                for (long off = 0; off < size; off += PART) {
-                    parts.add(new Part(name, target, off, Math.min(PART, size - off)));
+                for (long off = 0; off < size; off += part) {
+                    parts.add(new Part(name, target, off, Math.min(part, size - off)));
                 }
             }
         }
@@ -115,7 +125,7 @@ final class TableFiles {
                     Path from = staging.resolve(j.table() + j.ext());
                     BackupFiles.Written w;
                     try (InputStream in = Files.newInputStream(from)) {
-                        w = BackupFiles.compress(in, tablesDir.resolve(j.table() + j.ext() + ".zst"));
+                        w = BackupFiles.compress(in, tablesDir.resolve(j.table() + j.ext() + ".zst"), false);
                     }
                     Files.delete(from);
                     return w;
@@ -123,6 +133,9 @@ final class TableFiles {
             }
             awaitAll(List.copyOf(written.values()));
         }
+        // All at once, after compressing, not each after its file: the compressing threads never
+        // wait for the disk (measured: 50-60 ms for the 32 files of the bench practice).
+        syncAll(jobs.stream().map(j -> tablesDir.resolve(j.table() + j.ext() + ".zst")).toList());
         List<BackupManifest.FileEntry> out = new ArrayList<>();
         for (Job j : jobs) {
             BackupFiles.Written w = get(written.get(j));
@@ -130,6 +143,22 @@ final class TableFiles {
                     j.ext().equals(".ibd") ? "tablespace" : "table-config", w.bytes(), w.rawBytes(), w.sha256()));
         }
         return out;
+    }
+
+    private static void syncAll(List<Path> files) throws IOException {
+        long s0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(SYNC_STREAMS, Thread.ofPlatform()
+                .name("backup-sync-", 0).daemon().factory())) {
+            List<Future<Long>> synced = new ArrayList<>();
+            for (Path f : files) {
+                synced.add(pool.submit(() -> {
+                    BackupFiles.sync(f);
+                    return 0L;
+                }));
+            }
+            awaitAll(synced);
+        }
+        LOG.debug("synced {} backup files in {} ms", files.size(), (System.nanoTime() - s0) / 1_000_000);
     }
 
     private record Part(String name, Path target, long offset, long length) {
