@@ -42,16 +42,22 @@ final class TableFiles {
      * Reads every table's {@code .ibd} of {@code db} once, before the lock (see
      * {@link DataFiles#readAhead}): the copy under the lock then reads memory instead of disk.
      */
-    static void readAhead(NodeConfig node, String db, List<String> tables) throws IOException {
-        List<Part> parts = new ArrayList<>();
-        for (String t : tables) {
-            String name = t + ".ibd";
-            long size = DataFiles.size(node, db, name);
-            for (long off = 0; off < size; off += PART) {
-                parts.add(new Part(name, null, off, Math.min(PART, size - off)));
+    static void readAhead(NodeConfig node, String db, List<String> tables) {
+        try {
+            List<Part> parts = new ArrayList<>();
+            for (String t : tables) {
+                String name = t + ".ibd";
+                long size = DataFiles.size(node, db, name);
+                for (long off = 0; off < size; off += PART) {
+                    parts.add(new Part(name, null, off, Math.min(PART, size - off)));
+                }
             }
+            run(parts, p -> DataFiles.readAhead(node, db, p.name(), p.offset(), p.length()));
+        } catch (IOException e) {
+            // Only a head start (a table dropped meanwhile, say): the lock's own checks and the
+            // copy under it decide whether the backup can be made.
+            LOG.info("{}: reading the tables ahead of the backup's lock stopped: {}", db, e.getMessage());
         }
-        run(parts, p -> DataFiles.readAhead(node, db, p.name(), p.offset(), p.length()));
     }
 
     /**
