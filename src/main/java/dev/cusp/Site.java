@@ -270,8 +270,8 @@ public final class Site implements AutoCloseable {
                 new dev.cusp.docsync.LocalContent(home.documents(), documents), home.tls(),
                 settings.get(Settings.DOCUMENT_SYNC_PARALLEL), settings.get(Settings.DOCUMENT_SYNC_KBPS),
                 settings.get(Settings.DOCUMENT_BACKLOG_ALERT_MINUTES)).start();
-        scrub = new dev.cusp.docsync.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENT_SCRUB_KBPS))
-                .start();
+        scrub = new dev.cusp.docsync.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENT_SCRUB_KBPS),
+                settings.get(Settings.DOCUMENT_SCRUB_PAUSE_SECONDS)).start();
         group.documents().afterSeed(documentSync::afterSeed);
         group.documents().status(documentSync::backlog);
         return documentSync;
@@ -279,7 +279,8 @@ public final class Site implements AutoCloseable {
 
     private dev.cusp.api.DocumentSyncRoutes documentSyncRoutes(TenantRegistry registry, Jobs jobs, MetricsRoutes metrics) {
         return new dev.cusp.api.DocumentSyncRoutes(documentSync, new dev.cusp.docsync.DocumentCheck(admin, registry,
-                group, documentSync, new dev.cusp.group.PeerClient(home.tls())), registry, admin, jobs, metrics);
+                group, documentSync, new dev.cusp.group.PeerClient(home.tls())), registry, admin, jobs, metrics)
+                .scrub(scrub);
     }
 
     /** Document replication at this site (read-through for downloads, tests). */

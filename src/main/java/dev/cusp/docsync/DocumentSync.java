@@ -398,4 +398,17 @@ public final class DocumentSync implements AutoCloseable {
         }
         return java.util.Optional.empty();
     }
+
+    /**
+     * Read-through on another site's behalf (the peer route, when a row here names a file this
+     * site is itself still fetching: a ring site asking its upstream). Every other member but
+     * {@code caller} is asked, the row's origin first, each with {@link ThroughStream#HOP} so it
+     * does not read through in turn; the bytes are stored here on the way if they hash right.
+     */
+    public java.util.Optional<ThroughStream.Opened> readThroughFor(String caller, String tenant, String db, String sha) {
+        long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
+                .mapToLong(m -> m.changedBy).findFirst().orElse(0);
+        return ThroughStream.open(peers, candidates(changedBy).stream().filter(m -> !m.name().equals(caller)).toList(),
+                store, tenant, db, sha, counters, true);
+    }
 }

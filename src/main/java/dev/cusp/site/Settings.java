@@ -198,12 +198,16 @@ public final class Settings {
             + " (0: no limit). Set it on a site behind a slow link so fetching files leaves room for the practice's"
             + " own traffic; a download that reads a missing file through from a peer is not held to it.");
     public static final Setting<Integer> DOCUMENT_BACKLOG_ALERT_MINUTES = Setting.intRange(
-            "document.backlog.alert.minutes", 15, 1, 10080,
+            "document.backlog.alert.minutes", 15, 0, 10080,
             "An alert (DOCUMENT_BACKLOG) is raised while a file this site lacks has been missing this long; it clears"
-            + " when the backlog is older no more.");
+            + " when the backlog is older no more. 0 raises it as soon as any file is missing (for tests: a busy site"
+            + " is rarely without a file on its way).");
     public static final Setting<Integer> DOCUMENT_SCRUB_KBPS = Setting.intRange("document.scrub.kbps", 2048, 0,
             10_000_000, "How fast the background scrub re-reads stored files to find ones whose bytes no longer hash"
             + " to their name (bit rot), in KiB per second (0: no scrub). A bad file is re-fetched from a good site.");
+    public static final Setting<Integer> DOCUMENT_SCRUB_PAUSE_SECONDS = Setting.intRange("document.scrub.pause.seconds",
+            60, 1, 86_400, "Seconds the background scrub rests between two passes over every stored file (a pass"
+            + " itself runs at document.scrub.kbps).");
 
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
@@ -217,7 +221,8 @@ public final class Settings {
             BACKUP_FOLDER, BACKUP_SCHEDULE, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY,
             BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS,
             DOCUMENT_MAX_MB, DOCUMENT_QUOTA_MB, DOCUMENT_GC_GRACE_MINUTES, DOCUMENT_PATHS_ALLOWED,
-            DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS);
+            DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS,
+            DOCUMENT_SCRUB_PAUSE_SECONDS);
 
     private final Map<String, Object> values;
 
