@@ -37,6 +37,10 @@ import javax.sql.DataSource;
  * <p>What a member's certificate reaches here: only a file whose hash a {@code document} row of
  * that practice names at this site (every practice replicates to every member), found by a
  * name that is checked to be a hash and a practice known here, never a path from the request.
+ * A file such a row names that this site is itself still fetching is read through from another
+ * member with this site's own certificate, under the same practice's name (so that member makes
+ * the same check), marked so it goes no further: a member's certificate gets nothing through this
+ * site it could not fetch from the other member itself.
  */
 public final class DocumentSyncRoutes implements RouteModule {
     private static final String PEER = "/api/v1/peer/documents";
