@@ -108,6 +108,18 @@ public final class ThroughStream extends FilterInputStream {
         return n - left;
     }
 
+    /** Through {@link #read(byte[], int, int)}, so every byte is stored and hashed, whatever the JDK's default does. */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        byte[] buf = new byte[65536];
+        long total = 0;
+        for (int n; (n = read(buf, 0, buf.length)) >= 0; ) {
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
     @Override
     public boolean markSupported() {
         return false;
