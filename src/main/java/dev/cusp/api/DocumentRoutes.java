@@ -218,10 +218,12 @@ public final class DocumentRoutes implements RouteModule {
             ch = content.open(t.dbName(), d.sha256());
         } catch (NoSuchFileException e) {
             // Not here yet (replication is still fetching it): read it through from a site that has it.
+            // The range is checked against the row's size first: a 416 opens nothing.
+            ByteRange range = d.sizeBytes() == null ? null : range(ctx, etag, d.sizeBytes());
             java.io.InputStream through = content.readThrough(t.name(), t.dbName(), d.sha256()).orElseThrow(
                     () -> new CuspException(ErrorCode.UNAVAILABLE, "the content of document " + id + " is not at"
                             + " this site yet and no other site could give it; try again in a moment"));
-            readThrough(ctx, d, through);
+            readThrough(ctx, d, range, through);
             return;
         }
         try (ch) {
@@ -241,15 +243,9 @@ public final class DocumentRoutes implements RouteModule {
      * background, so the file is stored whole and the next read is local. A row without a size
      * gets the whole file (a 200, which HTTP allows).
      */
-    private static void readThrough(Context ctx, DocumentRecord d, java.io.InputStream through) throws IOException {
+    private static void readThrough(Context ctx, DocumentRecord d, ByteRange range, java.io.InputStream through)
+            throws IOException {
         Long size = d.sizeBytes();
-        ByteRange range;
-        try {
-            range = size == null ? null : range(ctx, "\"" + d.sha256() + "\"", size);
-        } catch (CuspException e) {
-            through.close();
-            throw e;
-        }
         boolean rest = false;
         try {
             headers(ctx, d, range, size == null ? -1 : size);

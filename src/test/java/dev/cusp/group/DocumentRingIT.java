@@ -210,8 +210,12 @@ class DocumentRingIT {
         JsonNode group = admin(b, "GET", "/api/v1/admin/documents/sync", null).json();
         assertThat(group.path("files").asLong()).as(group.toString()).isEqualTo(1);
 
-        // A ranged download at b, which lacks the file: 206 with exactly the range, read through.
+        // A ranged download at b, which lacks the file: past its end a 416, as for a local file;
+        // else 206 with exactly the range, read through.
         assertThat(holds(b, db, sha)).isFalse();
+        HttpResponse<byte[]> past = ranged(b, up.id(), "bytes=" + BIG + "-");
+        assertThat(past.statusCode()).isEqualTo(416);
+        assertThat(past.headers().firstValue("Content-Range")).hasValue("bytes */" + BIG);
         HttpResponse<byte[]> part = ranged(b, up.id(), "bytes=100000-100999");
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 100000-100999/" + BIG);
