@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code DEFINER}, whatever the recorded definition says. The statement's head (up to the
  * object's name) is parsed and rebuilt by this class, with the definer it chose; the recorded
  * text supplies only the rest. A definition whose head is not one this class reads, or whose
- * name is qualified with another database, is refused. After making them, the definers of
+ * name is followed by anything but its parameters, {@code AS} or {@code ON} (a database-qualified
+ * name, a comment in between), is refused. After making them, the definers of
  * every object in the database are read back: one that is not the practice's user is dropped
  * and the load fails. So a routine or a {@code SQL SECURITY DEFINER} view can never come back
  * running as the admin or as another practice, even from a backup changed by hand.
@@ -60,7 +61,7 @@ public final class SchemaObjects {
     private static final Pattern HEAD = Pattern.compile("(?s)CREATE\\s+(ALGORITHM=(?:UNDEFINED|MERGE|TEMPTABLE)\\s+)?"
             + "DEFINER=(" + IDENT + "(?:@" + IDENT + ")?|CURRENT_USER(?:\\(\\))?|[A-Za-z0-9_]+(?:@[A-Za-z0-9_.%-]+)?)"
             + "\\s+(SQL\\s+SECURITY\\s+(?:DEFINER|INVOKER)\\s+)?(VIEW|FUNCTION|AGGREGATE\\s+FUNCTION|PROCEDURE|EVENT)"
-            + "\\s+(" + IDENT + ")(?!\\s*\\.)(.*)");
+            + "\\s+(" + IDENT + ")(?=\\s*\\(|\\s+(?:AS|ON)\\s)(.*)");
     /** The hosts a practice's account exists for ({@code PracticeAccounts}). */
     private static final List<String> HOSTS = List.of("127.0.0.1", "localhost");
     /**
@@ -132,7 +133,10 @@ public final class SchemaObjects {
                         + " WHERE table_schema = ? AND table_type = 'VIEW' ORDER BY table_name", db)) {
                     try (ResultSet rs = s.executeQuery("SHOW CREATE VIEW " + quote(r[0]))) {
                         rs.next();
-                        out.add(new Definition("view", r[0], null, null, rs.getString(2)));
+                        // A view MariaDB cannot resolve for its definer (a definer without rights here, a
+                        // table gone) is printed as stored, its columns qualified with the database:
+                        // dropped here, so that it too is made over the tables of whichever database it goes to.
+                        out.add(new Definition("view", r[0], null, null, rs.getString(2).replace(quote(db) + ".", "")));
                     }
                 }
                 for (String[] r : names(c, "SELECT event_name, 'event' FROM information_schema.events"
@@ -211,7 +215,7 @@ public final class SchemaObjects {
             throws SQLException {
         List<String[]> statements = new ArrayList<>();
         for (Definition d : defs) {
-            statements.add(new String[] {d.kind(), d.name(), d.sqlMode(), d.timeZone(), withDefiner(b, d, user)});
+            statements.add(new String[] {d.kind(), d.name(), d.sqlMode(), d.timeZone(), withDefiner(label(b), d, user)});
         }
         try (Statement s = c.createStatement()) {
             s.execute("USE " + quote(db));
@@ -339,14 +343,14 @@ public final class SchemaObjects {
      * @throws CuspException CONFLICT when the head is not one this class reads, names another
      *                       object or kind than recorded, or qualifies the name with a database
      */
-    static String withDefiner(BackupStore.Stored b, Definition d, String user) {
+    static String withDefiner(String backup, Definition d, String user) {
         Matcher m = HEAD.matcher(d.create() == null ? "" : d.create());
         String kind = m.matches() ? m.group(4).replaceAll("\\s+", " ").toLowerCase(Locale.ROOT) : "";
         boolean kindOk = kind.equals(d.kind()) || (kind.equals("aggregate function") && d.kind().equals("function"));
         if (!m.matches() || !kindOk || !unquote(m.group(5)).equals(d.name())
                 || (m.group(3) != null && !d.kind().equals("view")) || (m.group(1) != null && !d.kind().equals("view"))) {
-            throw new CuspException(ErrorCode.CONFLICT, "backup " + b.manifest().id() + " of " + b.manifest().tenant()
-                    + ": the recorded definition of " + d.kind() + " " + d.name() + " is not one this site makes"
+            throw new CuspException(ErrorCode.CONFLICT, backup + ": the recorded definition of " + d.kind() + " "
+                    + d.name() + " is not one this site makes"
                     + " (changed by hand?); nothing was changed", "backup");
         }
         String host = m.group(2).endsWith("@`localhost`") ? "localhost" : HOSTS.get(0);
@@ -421,6 +425,11 @@ public final class SchemaObjects {
         return new CuspException(ErrorCode.CONFLICT, "backup " + b.manifest().id() + " of " + b.manifest().tenant()
                 + ": file " + p + " is damaged (its SHA-256 differs from the manifest's); nothing was changed",
                 "backup");
+    }
+
+    /** "backup ID of TENANT", as messages name a backup. */
+    private static String label(BackupStore.Stored b) {
+        return "backup " + b.manifest().id() + " of " + b.manifest().tenant();
     }
 
     private static String unquote(String quoted) {

@@ -114,31 +114,6 @@ class SchemaObjectsIT {
         }
     }
 
-    @Test
-    void aDefinitionQualifiedWithAnotherDatabaseOrOfAnotherShapeIsRefused() {
-        BackupStore.Stored b = new BackupStore.Stored(java.nio.file.Path.of("x"), new BackupManifest(
-                BackupManifest.FORMAT, "20261203-000000", "p", 1, "od_p_1", "1", "manual", "tablespace", "s", 1,
-                java.time.Instant.EPOCH, "", 0, 0, 0, 0, List.of(), List.of(), Map.of(), List.of()),
-                java.util.Optional.empty());
-        String made = SchemaObjects.withDefiner(b, new SchemaObjects.Definition("view", "v", null, null,
-                "CREATE ALGORITHM=UNDEFINED DEFINER=`a``b`@`%` SQL SECURITY DEFINER VIEW `v` AS select 1 AS `1`"),
-                "od_p_1");
-        assertThat(made).isEqualTo("CREATE ALGORITHM=UNDEFINED DEFINER=`od_p_1`@`127.0.0.1` SQL SECURITY DEFINER"
-                + " VIEW `v` AS select 1 AS `1`");
-        for (SchemaObjects.Definition bad : List.of(
-                new SchemaObjects.Definition("view", "v", null, null,
-                        "CREATE DEFINER=`od_p_1`@`localhost` VIEW `od_q_2`.`v` AS select 1"),
-                new SchemaObjects.Definition("view", "v", null, null,
-                        "CREATE DEFINER=`od_p_1`@`localhost` PROCEDURE `v`() select 1"),
-                new SchemaObjects.Definition("function", "f", "", null,
-                        "CREATE DEFINER=`od_p_1`@`localhost` FUNCTION `g`() RETURNS int RETURN 1"),
-                new SchemaObjects.Definition("procedure", "p", "", null,
-                        "GRANT ALL ON *.* TO `od_p_1`@`localhost`"))) {
-            assertThatThrownBy(() -> SchemaObjects.withDefiner(b, bad, "od_p_1")).as(bad.create())
-                    .hasMessageContaining("not one this site makes");
-        }
-    }
-
     /** Restores {@code t} as a new practice named from {@code prefix}, through the admin API; returns it. */
     private static Tenant restoreAs(TenantService.Created t, String prefix) throws Exception {
         String admin = Files.readString(site.site.home().cliToken()).trim();
