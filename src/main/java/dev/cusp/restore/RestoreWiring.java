@@ -29,6 +29,9 @@ public final class RestoreWiring {
                 site, tenantChanged);
         archive.register(node);
         r.recoverAll();
+        if (!settings.get(Settings.RESTORE_TEST_PAUSE).isEmpty()) {
+            r.stopAt(settings.get(Settings.RESTORE_TEST_PAUSE));
+        }
         // Every minute: closed files copied (the purge guard also copies right before it purges),
         // and files past the retention deleted.
         r.every(Duration.ofMinutes(1), () -> {
