@@ -78,6 +78,7 @@ class RestoreKillIT {
         Run backup = site.cusp("backup", "now", name);
         assertThat(backup.exit()).as(backup.out() + backup.err()).isZero();
         patient(name, token, "AfterBackup");
+        String live = liveBinlog();
         Instant moment = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> !Instant.now().isBefore(moment.plusSeconds(1)));
         Map<String, Long> atMoment = site.checksums(db);
@@ -86,6 +87,10 @@ class RestoreKillIT {
         Map<String, Long> before = site.checksums(db);
         assertThat(before).isNotEqualTo(atMoment);
 
+        // What is kept after the backup is only in the node's live binary log, not in the archive
+        // yet: the restore reads it (it closes that file and archives it first).
+        assertThat(liveBinlog()).isEqualTo(live);
+        assertThat(site.home().resolve("backups/binlog").resolve(live)).doesNotExist();
         var r = site.api("POST", "/api/v1/admin/tenants/" + name + "/restore", site.adminToken(),
                 "{\"to\":\"" + moment + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
@@ -142,6 +147,10 @@ class RestoreKillIT {
         var r = site.api("POST", "/api/v1/t/" + tenant + "/patients", token,
                 "{\"last_name\":\"" + last + "\",\"first_name\":\"X\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    private String liveBinlog() throws Exception {
+        return adminQuery("SHOW MASTER STATUS").get(0);
     }
 
     private String lastSecurityAction(String db) throws Exception {
