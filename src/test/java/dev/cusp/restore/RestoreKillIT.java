@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class RestoreKillIT {
     private static final String[] PHASES = {"replayed", "loaded", "swapping", "swapped"};
-    private final DetachedSite site = new DetachedSite("restorekill");
+    /** A short label: the scratch server's socket path below HOME must stay within 107 bytes. */
+    private final DetachedSite site = new DetachedSite("rk");
 
     @AfterEach
     void stop() {
@@ -95,7 +96,15 @@ class RestoreKillIT {
                 "{\"to\":\"" + moment + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         Path marker = site.home().resolve("rs").resolve("paused-" + phase);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> Files.exists(marker));
+        String job = "/api/v1/admin/jobs/" + Json.MAPPER.readTree(r.body()).get("id").asText();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (Files.exists(marker)) {
+                return true;
+            }
+            String state = site.api("GET", job, site.adminToken(), null).body();
+            assertThat(state).as("the restore runs until it stops at " + phase).contains("\"running\"");
+            return false;
+        });
         List<ProcessHandle> scratch = scratchServers();
         if (phase.equals("replayed")) {
             assertThat(scratch).as("the scratch server runs while the replay is done").isNotEmpty();
