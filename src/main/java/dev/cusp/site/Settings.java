@@ -146,6 +146,11 @@ public final class Settings {
             + " kept there this many days: how far back 'cusp tenant restore --to' can roll a practice forward"
             + " from its backups.");
 
+    public static final Setting<Integer> RESTORE_BINLOG_FLUSH_MINUTES = Setting.intRange(
+            "restore.binlog.flush.minutes", 15, 0, 1440, "The node's current binary log is closed and archived this"
+            + " often when it holds new transactions (0: only when the node closes it, at 1 GB, or a restore"
+            + " does). A restore always reaches up to now; this bounds what the archive in the backup folder"
+            + " lacks should the node's own disk be lost.");
     public static final Setting<String> RESTORE_TEST_PAUSE = Setting.text("restore.test.pause", "",
             "|replayed|loaded|swapping|swapped|distributing",
             "empty, replayed, loaded, swapping, swapped or distributing",
@@ -223,7 +228,7 @@ public final class Settings {
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
             BACKUP_FOLDER, BACKUP_SCHEDULE, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY,
-            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS, RESTORE_TEST_PAUSE,
+            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS, RESTORE_BINLOG_FLUSH_MINUTES, RESTORE_TEST_PAUSE,
             DOCUMENT_MAX_MB, DOCUMENT_QUOTA_MB, DOCUMENT_GC_GRACE_MINUTES, DOCUMENT_PATHS_ALLOWED,
             DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS);
 
