@@ -380,6 +380,7 @@ public final class Restorer implements AutoCloseable {
             s.execute("DROP DATABASE IF EXISTS `" + j.old() + "`");
         }
         new BackupReader(admin, node).load(restored, j.staging(), BackupReader.LoadOptions.TABLES_ONLY);
+        dev.cusp.backup.SchemaObjects.prove(admin, restored, j.staging(), held.dbUser());
         reached("loaded");
         List<RestoreJournal.Trigger> live;
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
@@ -409,6 +410,7 @@ public final class Restorer implements AutoCloseable {
         done.write(work);
         reached("swapped");
         PracticeSwap.finish(admin, done);
+        dev.cusp.backup.SchemaObjects.replace(admin, restored, j.target(), held.dbUser());
         return done;
     }
 
@@ -446,6 +448,7 @@ public final class Restorer implements AutoCloseable {
                 throw new CuspException(ErrorCode.CONFLICT, "practice '" + o.tenant() + "' is not being restored here"
                         + " (its hold has not arrived from " + o.from() + "); nothing was changed");
             }
+            j = j.distributing(List.of(), work.relativize(restored.folder()).toString(), null);
             j.write(work);
             pools.evict(held.name());
             applyLocal(held, restored, j, s -> LOG.info("tenant {}: restore from {}: {}", held.name(), o.from(), s))
@@ -531,6 +534,8 @@ public final class Restorer implements AutoCloseable {
         }
         for (RestoreJournal j : journals) {
             boolean swapped = recover(j);
+            // A restored practice this site was given (a group restore from another site).
+            registry.find(j.tenant()).ifPresent(t -> ScratchNode.deleteTree(work.resolve("in-" + t.id())));
             java.util.Optional<Tenant> t = registry.find(j.tenant());
             if (t.isEmpty()) {
                 j.delete(work);
@@ -589,6 +594,13 @@ public final class Restorer implements AutoCloseable {
             if (RestoreJournal.SWAPPED.equals(j.phase())
                     || (RestoreJournal.SWAPPING.equals(j.phase()) && PracticeSwap.swapped(admin, j))) {
                 PracticeSwap.finish(admin, j.at(RestoreJournal.SWAPPED));
+                // The restored views and routines come after the swap: made (again) from the
+                // restored copy, which stays on disk until the restore is over.
+                java.util.Optional<Tenant> t = registry.find(j.tenant());
+                if (j.restored() != null && t.isPresent() && java.nio.file.Files.isDirectory(work.resolve(j.restored()))) {
+                    dev.cusp.backup.SchemaObjects.replace(admin, BackupStore.open(work.resolve(j.restored())),
+                            j.target(), t.get().dbUser());
+                }
                 LOG.info("tenant {}: the interrupted restore was completed here", j.tenant());
                 return true;
             }
