@@ -185,6 +185,8 @@ public final class Site implements AutoCloseable {
                 new dev.cusp.backup.Retention(settings.get(Settings.BACKUP_KEEP_DAILY),
                         settings.get(Settings.BACKUP_KEEP_WEEKLY), settings.get(Settings.BACKUP_KEEP_MONTHLY),
                         java.time.ZoneId.systemDefault()));
+        // A failed drill is a site alert (BACKUP_DRILL_FAILED): the monitor exists on a site in no group too.
+        backups.alertsTo(dev.cusp.backup.DrillAlerts.toMonitor(group.monitor(), id.siteName()));
         backupScheduler = new dev.cusp.backup.BackupScheduler(backups, settings.get(Settings.BACKUP_SCHEDULE),
                 settings.get(Settings.BACKUP_VERIFY_SCHEDULE), java.time.ZoneId.systemDefault());
         restorer = dev.cusp.restore.RestoreWiring.start(settings, home, admin, nc, registry, tenants, pools, backups,
@@ -329,6 +331,8 @@ public final class Site implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("site", site);
         m.put("node", NodeStatus.read(admin));
+        // This site's active alerts, also when it is in no group (then GET /admin/group lists no site).
+        m.put("alerts", group.monitor().alerts(false));
         return m;
     }
 

@@ -314,6 +314,7 @@ public final class Restorer implements AutoCloseable {
             s.execute("DROP DATABASE IF EXISTS `" + j.old() + "`");
         }
         new BackupReader(admin, node).load(restored, j.staging(), BackupReader.LoadOptions.TABLES_ONLY);
+        dev.cusp.backup.SchemaObjects.prove(admin, restored, j.staging(), held.dbUser());
         reached("loaded");
         List<RestoreJournal.Trigger> live;
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
@@ -343,6 +344,7 @@ public final class Restorer implements AutoCloseable {
         done.write(work);
         reached("swapped");
         PracticeSwap.finish(admin, done);
+        dev.cusp.backup.SchemaObjects.replace(admin, restored, j.target(), held.dbUser());
         done.delete(work);
     }
 
