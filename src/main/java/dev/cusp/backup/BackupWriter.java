@@ -117,6 +117,7 @@ public final class BackupWriter {
                         + " {} ms later", t.name(), (compressed - unlocked) / 1_000_000,
                         (System.nanoTime() - compressed) / 1_000_000);
                 locked = locked.withRows(rows);
+                files = SchemaObjects.withStored(files, staging, partial);
                 return finish(t, kind, id, partial, locked, files, start);
             } finally {
                 counter.rollback();
@@ -234,6 +235,7 @@ public final class BackupWriter {
                         }
                     }
                     List<BackupManifest.Trigger> triggers = triggers(s, db);
+                    SchemaObjects.capture(admin, db, staging);
                     long described = System.nanoTime();
                     TableFiles.copy(node, db, names, staging);
                     List<BackupManifest.Table> tables = new ArrayList<>();
