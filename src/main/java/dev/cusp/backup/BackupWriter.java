@@ -201,8 +201,6 @@ public final class BackupWriter {
             List<String> quoted = names.stream().map(n -> "`" + db + "`.`" + n + "`").toList();
             s.execute("SET SESSION sql_log_bin = 0");
             try {
-                // Proves every name a base table (FOR EXPORT refuses a view) and holds writers and
-                // DDL of these tables, so what is copied, counted and described is one moment.
                 // Before the lock, so the copy under it reads memory: at load 18, a cold copy held the
                 // writers 1.4-2.1 s, reading ahead first (0.2-0.4 s, writers free) 0.25-0.7 s.
                 long warm0 = System.nanoTime();
@@ -210,6 +208,8 @@ public final class BackupWriter {
                 long warm = (System.nanoTime() - warm0) / 1_000_000;
                 long dirty = dirtyPages(s);
                 long locked = System.nanoTime();
+                // Proves every name a base table (FOR EXPORT refuses a view) and holds writers and
+                // DDL of these tables, so what is copied, counted and described is one moment.
                 s.execute("FLUSH TABLES " + String.join(", ", quoted) + " FOR EXPORT");
                 long flushed = System.nanoTime();
                 Instant at = Instant.now();
