@@ -35,8 +35,9 @@ import java.util.Map;
  * @param rawBytes      the size of the tables' files before compression
  * @param tables        every table, in load order
  * @param triggers      the practice's triggers, in creation order (loaded only on request)
- * @param skipped       objects of the practice's database not in the backup (views, routines,
- *                      events: the practice's own code), by name with their kind
+ * @param skipped       objects of the practice's database not in the backup, by name with their
+ *                      kind: empty since views, routines and events are carried (schema/objects.json.zst);
+ *                      a backup made before that lists them here
  * @param files         every file of the backup with its SHA-256: the list a verification checks
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

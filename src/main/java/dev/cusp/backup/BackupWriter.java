@@ -197,7 +197,8 @@ public final class BackupWriter {
         String db = t.dbName();
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             List<String> names = baseTables(c, db);
-            Map<String, String> skipped = skipped(c, db);
+            // Views, routines and events are carried (SchemaObjects): nothing of the practice is skipped now.
+            Map<String, String> skipped = Map.of();
             List<String> quoted = names.stream().map(n -> "`" + db + "`.`" + n + "`").toList();
             s.execute("SET SESSION sql_log_bin = 0");
             try {
@@ -311,26 +312,6 @@ public final class BackupWriter {
         }
         if (out.isEmpty()) {
             throw new CuspException(ErrorCode.CONFLICT, "cannot back up " + db + ": it has no tables");
-        }
-        return out;
-    }
-
-    /** Views, routines and events: the practice's own code, listed in the manifest, not copied. */
-    private static Map<String, String> skipped(Connection c, String db) throws SQLException {
-        Map<String, String> out = new LinkedHashMap<>();
-        String[][] queries = {
-            {"SELECT table_name, 'view' FROM information_schema.tables WHERE table_schema = ? AND table_type <> 'BASE TABLE'"},
-            {"SELECT routine_name, LOWER(routine_type) FROM information_schema.routines WHERE routine_schema = ?"},
-            {"SELECT event_name, 'event' FROM information_schema.events WHERE event_schema = ?"}};
-        for (String[] q : queries) {
-            try (PreparedStatement ps = c.prepareStatement(q[0])) {
-                ps.setString(1, db);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getString(1), rs.getString(2));
-                    }
-                }
-            }
         }
         return out;
     }
