@@ -168,7 +168,15 @@ class TenantCliIT {
         assertThat(s.at("/node/bind_address").asText()).isEqualTo("127.0.0.1");
         assertThat(s.at("/node/tls").asText()).isEqualTo("YES");
         assertThat(s.at("/node/server_id").asLong()).isEqualTo(site.site.home().identity().serverId());
+        assertThat(s.at("/node/read_only").isBoolean()).as(s.toString()).isTrue();
+        assertThat(s.at("/node/error").isMissingNode()).as(s.toString()).isTrue();
         Run human = cusp("status");
         assertThat(human.out()).contains("format=ROW").contains("Tenants:");
+        // Every value of the text comes from the answer's record: none prints blank or "null".
+        assertThat(human.out()).contains("server_id=" + site.site.home().identity().serverId() + " ")
+                .contains("read_only=false").contains("log_slave_updates=true")
+                .contains("(Cusp " + dev.cusp.base.CuspVersion.VERSION + ")")
+                .contains("CA fingerprint (SHA-256) " + s.at("/site/ca_fingerprint_sha256").asText())
+                .doesNotContain("null");
     }
 }
