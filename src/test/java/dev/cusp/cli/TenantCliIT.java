@@ -158,6 +158,21 @@ class TenantCliIT {
     }
 
     @Test
+    void backupNowAndRestoreAsPrintWhatTheSiteDid() throws Exception {
+        String n = name("rst");
+        create(n);
+        Run now = cusp("backup", "now", n, "--json");
+        assertThat(now.exit()).as(now.err()).isZero();
+        String backup = Json.MAPPER.readTree(now.out()).get("id").asText();
+        String as = name("rsa");
+        Run restored = cusp("tenant", "restore", n, "--backup", backup, "--as", as);
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(restored.out()).containsPattern("Restored " + n + " as " + as + " to [0-9T:.-]+Z from backup "
+                + backup + " \\([0-9]+ transactions replayed\\)\\.");
+        assertThat(cusp("tenant", "show", as).exit()).isZero();
+    }
+
+    @Test
     void statusShowsNodeReplicationSettings() throws Exception {
         Run r = cusp("status", "--json");
         assertThat(r.exit()).isZero();
