@@ -322,8 +322,9 @@ final class OpenApi {
                 .answers(200, "DocumentPage", "one page of matching documents, by id"));
         put(docs + "/{id}/content", "get", op("Download a document's file: ETag is its SHA-256 (If-None-Match"
                 + " answers 304), one Range (206, or 416 past the end; If-Range honoured), always as an attachment"
-                + " with nosniff and a sandboxing Content-Security-Policy. 503 while its content has not reached this"
-                + " site").practice()
+                + " with nosniff and a sandboxing Content-Security-Policy. A file not at this site yet is read"
+                + " through from a site that holds it (a Range too), and stored here on the way; 503 while no"
+                + " reachable site holds it").practice()
                 .answers(200, "*/*", binary, "the whole file, in its own MIME type")
                 .answers(206, "*/*", binary, "the range asked for (Content-Range)")
                 .empty(304, "unchanged (If-None-Match)"));
@@ -428,7 +429,9 @@ final class OpenApi {
                 + " hash to their name again from a site that holds them good, then report {tenant?}").admin()
                 .body(tenantOnly, true).answers(202, "Job", "started: follow the job"));
         put(PEER + "/documents/{tenant}/{hash}", "get", op("A file's bytes, for another member's document"
-                + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes").peer()
+                + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes. A file"
+                + " the row names that this site is itself still fetching is read through from another member (not"
+                + " the caller), unless the request carries X-Cusp-Read-Through (then 404: one hop at most)").peer()
                 .answers(200, "application/octet-stream", node("type", "string", "format", "binary"), "the file")
                 .answers(206, "application/octet-stream", node("type", "string", "format", "binary"),
                         "the file from the requested offset"));

@@ -113,6 +113,7 @@ public final class BackupWriter {
                 List<BackupManifest.FileEntry> files = compress(locked, staging, partial);
                 Map<String, Long> rows = join(counts);
                 locked = locked.withRows(rows);
+                files = SchemaObjects.withStored(files, staging, partial);
                 return finish(t, kind, id, partial, locked, files, start);
             } finally {
                 counter.rollback();
@@ -241,6 +242,7 @@ public final class BackupWriter {
                         }
                     }
                     List<BackupManifest.Trigger> triggers = triggers(s, db);
+                    SchemaObjects.capture(admin, db, staging);
                     long described = System.nanoTime();
                     for (String n : names) {
                         for (String ext : List.of(".cfg", ".ibd")) {

@@ -9,6 +9,7 @@
  * manifest.json          BackupManifest: what, when, where in the binary log, and a SHA-256 per file
  * tables/T.ibd.zst       table T's InnoDB tablespace, zstd-compressed (with zstd's own frame checksum)
  * tables/T.cfg.zst       its export metadata (FLUSH TABLES ... FOR EXPORT), zstd-compressed
+ * schema/objects.json.zst the practice's views, functions, procedures and events (SchemaObjects)
  * verify.json            written by a drill (BackupVerification); absent until the first drill
  * </pre>
  * The folder is written under {@code .partial-<id>} and renamed to {@code <id>} once the

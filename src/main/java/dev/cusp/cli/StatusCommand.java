@@ -3,6 +3,7 @@ package dev.cusp.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.JsonMapping;
 import dev.cusp.docsync.Backlog;
+import dev.cusp.wire.Alert;
 import dev.cusp.wire.GroupView;
 import dev.cusp.wire.NodeStatusView;
 import dev.cusp.wire.SiteStatus;
@@ -56,6 +57,13 @@ public final class StatusCommand implements Callable<Integer> {
         Output.tenantTable(out, st.tenants());
         GroupView group = AdminClient.read(g, GroupView.class);
         Output.group(out, group);
+        if (group.sites().isEmpty()) {
+            // In a group each site's alerts are listed under it above; a site in no group lists its own here.
+            for (Alert a : st.alerts()) {
+                out.printf("  ALERT since %s: [%s] %s%n    fix: %s%n", a.since(), a.code() == null ? "?" : a.code(),
+                        a.message(), a.fix());
+            }
+        }
         for (SiteView member : group.sites()) {
             if (member.documents() != null && member.documents().isObject()) {
                 documents(out, member.name(), member.documents());

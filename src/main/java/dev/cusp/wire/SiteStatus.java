@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
- * {@code GET /admin/status}: the site, its database node, and its tenants ({@code cusp status}
- * asks {@code /admin/group} for the group).
+ * {@code GET /admin/status}: the site, its database node, its active alerts (also when it is in
+ * no group) and its tenants ({@code cusp status} asks {@code /admin/group} for the group).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record SiteStatus(About site, NodeStatusView node, List<TenantView> tenants) {
-    /** The same status with its tenants (the site builds the first two parts, the admin API the list). */
+public record SiteStatus(About site, NodeStatusView node, List<Alert> alerts, List<TenantView> tenants) {
+    /** The same status with its tenants (the site builds the other parts, the admin API the list). */
     public SiteStatus with(List<TenantView> all) {
-        return new SiteStatus(site, node, all);
+        return new SiteStatus(site, node, alerts, all);
     }
 
     /**

@@ -99,7 +99,7 @@ class AnswerReadTest {
     @Test
     void aSiteWhoseNodeIsDownShowsWhyAndItsStatusStillReads() {
         SiteStatus s = new SiteStatus(new SiteStatus.About("a", "1.0", "https://a", "/h", "ab", 0, 0),
-                NodeStatusView.unreachable("node not reachable: refused"), List.of());
+                NodeStatusView.unreachable("node not reachable: refused"), List.of(), List.of());
         JsonNode n = JsonMapping.MAPPER.valueToTree(s);
         assertThat(n.path("node").path("error").asText()).contains("refused");
         assertThat(AdminClient.read(n, SiteStatus.class).node().error()).contains("refused");
