@@ -403,6 +403,11 @@ final class OpenApi {
         put(PEER + "/restore/apply", "post", op("Put a practice restored at the calling site in place here: fetch its"
                 + " files from that site, apply its changes up to fromGtid, swap (binary log off)").peer()
                 .body("RestoreOrder").answers(200, "RestoreApplied", "in place here"));
+        put(PEER + "/restore/hold", "post", op("Hold a practice the calling site is restoring: lock its account here"
+                + " (binary log off), cut its open connections, answer this site's position").peer()
+                .body(OpenApiSchemas.closed(List.of("tenant", "from"), props("tenant", node("type", "string"),
+                        "from", node("type", "string"), "fromGtid", node("type", "string"))), true)
+                .answers(200, "Object", "the tenant and this site's gtid_binlog_pos once its connections are cut"));
         put(PEER + "/restore/{name}/file", "get", op("A file of a practice this site restored, to a site of its group"
                 + " putting it in place").peer().query("path", true, node("type", "string"), "the file, as its"
                 + " manifest names it").answers(200, "application/octet-stream", node("type", "string",

@@ -154,8 +154,12 @@ class CheckRepairIT {
     @Test
     @Order(3)
     void repairFromTheGoodSiteMakesEveryTableEqualEverywhere() throws Exception {
-        // Run from the replica, so the fixes are written at a over mutual TLS.
-        String[] run = cli(c, "repair", t.tenant().name(), "--from", "a", "--json");
+        // A report replica's certificate orders no writes at other sites: it names the peers instead.
+        String[] refused = cli(c, "repair", t.tenant().name(), "--from", "a");
+        assertThat(refused[0]).as(refused[1] + refused[2]).isEqualTo("6");
+        assertThat(refused[2]).contains("report replica").contains("run the repair at a peer");
+        // Run from b, so the fixes are written at a over mutual TLS.
+        String[] run = cli(b, "repair", t.tenant().name(), "--from", "a", "--json");
         assertThat(run[0]).as(run[1] + run[2]).isEqualTo("0");
         JsonNode r = json(run);
         assertThat(differingRows(r.path("before"))).isEqualTo(TAMPERED);

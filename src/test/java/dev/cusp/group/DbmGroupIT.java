@@ -193,6 +193,10 @@ class DbmGroupIT {
         String[] run = cli(c, "dbm", "fix", "--tenant", name, "fee-duplicate");
         assertThat(run[0]).as(run[1] + run[2]).isEqualTo("6");
         assertThat(run[2]).contains("report replica").contains("--site");
+        // Nor at a peer: the fix would be ordered with the replica's certificate, which orders no writes.
+        run = cli(c, "dbm", "fix", "--tenant", name, "fee-duplicate", "--site", "a");
+        assertThat(run[0]).as(run[1] + run[2]).isEqualTo("6");
+        assertThat(run[2]).contains("report replica").contains("run the fix at a peer");
         TestSite.Response resp = admin(a, "POST", "/api/v1/admin/tenants/" + name + "/dbm/fix",
                 Map.of("methods", List.of("fee-duplicate"), "site", "c"));
         assertThat(resp.status()).isEqualTo(409);
