@@ -59,8 +59,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.cusp.wire.SiteStatus;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -319,22 +318,13 @@ public final class Site implements AutoCloseable {
         FilePermissions.writePrivate(home.pidFile(), Long.toString(ProcessHandle.current().pid()));
     }
 
-    public Map<String, Object> status() {
+    /** What {@code GET /admin/status} shows of the site and its node (the admin API adds the tenants). */
+    public SiteStatus status() {
         SiteIdentity id = home.identity();
-        Map<String, Object> site = new LinkedHashMap<>();
-        site.put("name", id.siteName());
-        site.put("version", CuspVersion.VERSION);
-        site.put("url", url);
-        site.put("home", home.dir().toString());
-        site.put("ca_fingerprint_sha256", home.tls().caFingerprint());
-        site.put("open_tenant_pools", pools.openPools());
-        site.put("open_tenant_connections", pools.openConnections());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("site", site);
-        m.put("node", NodeStatus.read(admin));
         // This site's active alerts, also when it is in no group (then GET /admin/group lists no site).
-        m.put("alerts", group.monitor().alerts(false));
-        return m;
+        return new SiteStatus(new SiteStatus.About(id.siteName(), CuspVersion.VERSION, url, home.dir().toString(),
+                home.tls().caFingerprint(), pools.openPools(), pools.openConnections()), NodeStatus.read(admin),
+                group.monitor().alerts(false), null);
     }
 
     public String url() {

@@ -8,15 +8,16 @@ import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantService;
 import dev.cusp.wire.BackupDone;
 import dev.cusp.wire.LoginAnswer;
+import dev.cusp.wire.SiteStatus;
 import dev.cusp.wire.TenantCreated;
 import dev.cusp.wire.TenantDetail;
 import dev.cusp.wire.TenantDropped;
 import dev.cusp.wire.TenantView;
+import dev.cusp.wire.Tenants;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -31,7 +32,7 @@ public final class AdminRoutes implements RouteModule {
     private final TenantService tenants;
     private final Sessions sessions;
     private final Supplier<String> adminHash;
-    private final Supplier<Map<String, Object>> siteStatus;
+    private final Supplier<SiteStatus> siteStatus;
     private final LoginThrottle throttle;
 
     /**
@@ -39,7 +40,7 @@ public final class AdminRoutes implements RouteModule {
      *                 name), separate from the practices'
      */
     public AdminRoutes(TenantService tenants, Sessions sessions, Supplier<String> adminHash,
-                       Supplier<Map<String, Object>> siteStatus, LoginThrottle throttle) {
+                       Supplier<SiteStatus> siteStatus, LoginThrottle throttle) {
         this.tenants = tenants;
         this.throttle = throttle;
         this.sessions = sessions;
@@ -60,7 +61,7 @@ public final class AdminRoutes implements RouteModule {
             }
         });
         app.get(BASE + "/status", ctx -> ctx.json(status()), ApiRole.ADMIN_READ);
-        app.get(BASE + "/tenants", ctx -> ctx.json(Map.of("tenants", list())), ApiRole.ADMIN_READ);
+        app.get(BASE + "/tenants", ctx -> ctx.json(new Tenants(list())), ApiRole.ADMIN_READ);
         app.post(BASE + "/tenants", this::create, ApiRole.ADMIN_WRITE);
         app.get(BASE + "/tenants/{name}", ctx -> ctx.json(show(ctx.pathParam("name"))), ApiRole.ADMIN_READ);
         app.post(BASE + "/tenants/{name}/backup", this::backup, ApiRole.ADMIN_WRITE);
@@ -98,10 +99,8 @@ public final class AdminRoutes implements RouteModule {
         ctx.json(new LoginAnswer(token, sessions.ttl().toSeconds()));
     }
 
-    private Map<String, Object> status() {
-        Map<String, Object> m = new LinkedHashMap<>(siteStatus.get());
-        m.put("tenants", list());
-        return m;
+    private SiteStatus status() {
+        return siteStatus.get().with(list());
     }
 
     private List<TenantView> list() {

@@ -1,8 +1,6 @@
 package dev.cusp.api;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.base.JsonMapping;
 import dev.cusp.check.CheckService;
 import dev.cusp.error.CuspException;
 import dev.cusp.group.Group;
@@ -16,7 +14,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Data check and repair across the replication group. Admin routes ({@code POST
@@ -48,7 +45,7 @@ public final class CheckRoutes implements RouteModule {
             List<Tenant> tenants = check.tenants(Json.text(b, "tenant", false));
             Job job = jobs.start("check", j -> {
                 CheckReport r = check.check(tenants, j);
-                group.monitor().checked(asMap(r));
+                group.monitor().checked(r);
                 return r;
             });
             ctx.status(202).json(job.describe());
@@ -60,7 +57,7 @@ public final class CheckRoutes implements RouteModule {
             Member from = check.authority(Json.text(b, "from", true));
             Job job = jobs.start("repair", j -> {
                 RepairReport r = check.repair(tenants, from, j);
-                group.monitor().checked(asMap(r.after()));
+                group.monitor().checked(r.after());
                 return r;
             });
             ctx.status(202).json(job.describe());
@@ -89,12 +86,6 @@ public final class CheckRoutes implements RouteModule {
             }
             ctx.json(check.rewrite(db, table, keys));
         }, PeerAccess.ACTIVE_PEER);
-    }
-
-    /** The monitor still reads a check's report as a JSON map (group/ is being split; it will take the record). */
-    private static Map<String, Object> asMap(CheckReport r) {
-        return JsonMapping.MAPPER.convertValue(r, new TypeReference<>() {
-        });
     }
 
     private static JsonNode range(Context ctx) {

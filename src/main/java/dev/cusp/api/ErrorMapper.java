@@ -8,8 +8,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.EndpointNotFound;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.cusp.wire.ErrorAnswer;
+import dev.cusp.wire.ErrorBody;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,12 +114,6 @@ public final class ErrorMapper {
     }
 
     static void write(Context ctx, ErrorCode code, String message, String field) {
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("code", code.name());
-        err.put("message", message);
-        if (field != null) {
-            err.put("field", field);
-        }
-        ctx.status(code.httpStatus()).json(Map.of("error", err));
+        ctx.status(code.httpStatus()).json(new ErrorAnswer(new ErrorBody(code.name(), message, field)));
     }
 }

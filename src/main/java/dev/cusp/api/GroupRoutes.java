@@ -10,7 +10,6 @@ import dev.cusp.job.Jobs;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,7 +67,7 @@ public final class GroupRoutes implements RouteModule {
             ctx.status(202).json(job.describe());
         }, ApiRole.ADMIN_AT_REPLICA);
         app.get(BASE, ctx -> ctx.json(group.status()), ApiRole.ADMIN_READ);
-        app.get(BASE + "/sites", ctx -> ctx.json(Map.of("sites", sites())), ApiRole.ADMIN_READ);
+        app.get(BASE + "/sites", ctx -> ctx.json(Map.of("sites", group.status().sites())), ApiRole.ADMIN_READ);
         app.delete(BASE + "/sites/{name}", ctx -> ctx.json(group.remove(ctx.pathParam("name"))), ApiRole.ADMIN_AT_REPLICA);
         app.post(BASE + "/leave", ctx -> ctx.json(group.leave()), ApiRole.ADMIN_AT_REPLICA);
         app.put(BASE + "/topology", ctx -> {
@@ -85,13 +84,6 @@ public final class GroupRoutes implements RouteModule {
                 ctx.json(group.remoteJob(site, ctx.pathParam("id")));
             }
         }, ApiRole.ADMIN_READ);
-    }
-
-    private List<Map<String, Object>> sites() {
-        Object s = group.status().get("sites");
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> l = (List<Map<String, Object>>) s;
-        return l;
     }
 
     private void reseed(Context ctx) {

@@ -6,6 +6,8 @@ import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.site.SiteHome;
 import dev.cusp.tls.CertificateAuthority;
+import dev.cusp.wire.ErrorAnswer;
+import dev.cusp.wire.ErrorBody;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -113,6 +115,10 @@ public final class AdminClient {
      * another version may answer without a field this CLI needs: that is said, not printed blank.
      */
     public static <T> T read(JsonNode answer, Class<T> type) {
+        if (answer == null || answer.isNull() || answer.isMissingNode()) {
+            throw new CuspException(ErrorCode.INTERNAL, "the site answered no " + type.getSimpleName()
+                    + " (is the site running another version of Cusp? 'cusp --version' shows this one)");
+        }
         try {
             return JsonMapping.read(answer, type);
         } catch (IllegalArgumentException e) {
@@ -151,11 +157,25 @@ public final class AdminClient {
             throw new CuspException(ErrorCode.INTERNAL, "the site answered " + r.statusCode() + " with no JSON");
         }
         if (r.statusCode() >= 400) {
-            JsonNode e = n.path("error");
-            throw new CuspException(ErrorCode.fromName(e.path("code").asText()), e.path("message").asText(
-                    "the site answered " + r.statusCode()), e.path("field").isMissingNode() ? null
-                    : e.path("field").asText());
+            throw refusal(r.statusCode(), n);
         }
         return n;
+    }
+
+    /**
+     * The site's refusal as its {@link ErrorAnswer}; an answer that is not one (a proxy's page,
+     * another program on the port) is named by its status instead.
+     */
+    static CuspException refusal(int status, JsonNode answer) {
+        ErrorBody e;
+        try {
+            e = JsonMapping.read(answer, ErrorAnswer.class).error();
+        } catch (IllegalArgumentException notAnError) {
+            e = null;
+        }
+        if (e == null) {
+            return new CuspException(ErrorCode.INTERNAL, "the site answered " + status);
+        }
+        return new CuspException(ErrorCode.fromName(e.code()), e.message(), e.field());
     }
 }

@@ -1,16 +1,12 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.backup.BackupRequest;
+import dev.cusp.backup.BackupVerification;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code cusp backup verify TENANT [--backup ID] | --all}. */
 @Command(name = "verify", mixinStandardHelpOptions = true, description = "Verification drill: load TENANT's newest"
@@ -21,61 +17,33 @@ public final class BackupVerify implements Callable<Integer> {
     /** Exit code of a failed drill: a finding, as {@code cusp check}'s differences. */
     static final int FAILED = 9;
     @Mixin
-    HomeOption home;
-    @ArgGroup(multiplicity = "1")
-    Which which;
+    BackupTarget target;
     @Option(names = "--backup", paramLabel = "ID", description = "This backup of TENANT (see cusp backup list).")
     String backup;
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
-    @Spec
-    CommandSpec spec;
-
-    /** One tenant, or all. */
-    static final class Which {
-        @Parameters(index = "0", paramLabel = "TENANT")
-        String tenant;
-        @Option(names = "--all", description = "Every practice's newest backup, one after the other.")
-        boolean all;
-    }
 
     @Override
     public Integer call() {
-        AdminClient client = AdminClient.connect(home.site());
-        PrintWriter out = spec.commandLine().getOut();
-        JsonNode job = client.post("/api/v1/admin/backups/verify", new BackupRequest(which.tenant,
-                which.all ? true : null, backup));
-        JsonNode r = BackupNow.resultOf(JobWatcher.follow(client, job, null, out, json));
-        if (json) {
-            Output.json(out, r);
-        } else if (which.all) {
-            outcomes(out, r);
-        } else if (r.path("ok").asBoolean()) {
-            out.println("Verified " + which.tenant + ": every file matches its manifest, " + r.path("rows").size()
-                    + " tables hold the recorded rows, the maintenance checks ran (" + r.path("elapsed_millis").asLong()
-                    + " ms).");
+        AdminClient client = AdminClient.connect(target.home.site());
+        PrintWriter out = target.out();
+        JsonNode job = client.post("/api/v1/admin/backups/verify", target.request(backup));
+        if (target.all()) {
+            return target.followAll(client, job) ? 0 : FAILED;
+        }
+        JsonNode result = JobWatcher.follow(client, job, null, out, target.json).result();
+        if (target.json) {
+            Output.json(out, result);
+        }
+        BackupVerification r = AdminClient.read(result, BackupVerification.class);
+        if (target.json) {
+            return r.ok() ? 0 : FAILED;
+        }
+        if (r.ok()) {
+            out.println("Verified " + target.tenant() + ": every file matches its manifest, " + r.rows().size()
+                    + " tables hold the recorded rows, the maintenance checks ran (" + r.elapsedMillis() + " ms).");
         } else {
-            out.println("Backup of " + which.tenant + " FAILED its drill:");
-            r.path("problems").forEach(p -> out.println("  " + p.asText()));
+            out.println("Backup of " + target.tenant() + " FAILED its drill:");
+            r.problems().forEach(p -> out.println("  " + p));
         }
-        boolean ok = which.all ? allOk(r) : r.path("ok").asBoolean();
-        return ok ? 0 : FAILED;
-    }
-
-    static boolean allOk(JsonNode outcomes) {
-        for (JsonNode o : outcomes) {
-            if (!o.path("ok").asBoolean()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static void outcomes(PrintWriter out, JsonNode outcomes) {
-        for (JsonNode o : outcomes) {
-            out.printf("%-20s %-18s %s%n", o.path("tenant").asText(), o.path("backup").isNull() ? "-"
-                    : o.path("backup").asText(), o.path("ok").asBoolean() ? (o.path("error").isNull() ? "ok"
-                    : o.path("error").asText()) : "FAILED: " + o.path("error").asText());
-        }
+        return r.ok() ? 0 : FAILED;
     }
 }

@@ -3,8 +3,7 @@ package dev.cusp.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.docsync.FileReport;
 import java.io.PrintWriter;
-import java.util.HashMap;
-import java.util.Map;
+import dev.cusp.wire.CheckRequest;
 
 /**
  * The files half of {@code cusp check} and {@code cusp repair}: runs the group-wide files check
@@ -17,10 +16,8 @@ final class FileCheck {
 
     /** Runs {@code /api/v1/admin/documents/check} or {@code /repair}; returns the job's result. */
     static JsonNode run(AdminClient client, String what, String tenant, PrintWriter out, boolean quiet) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("tenant", tenant);
-        JsonNode job = client.post("/api/v1/admin/documents/" + what, body);
-        return BackupNow.resultOf(JobWatcher.follow(client, job, null, out, quiet));
+        JsonNode job = client.post("/api/v1/admin/documents/" + what, new CheckRequest(tenant));
+        return JobWatcher.follow(client, job, null, out, quiet).result();
     }
 
     /** The job's result as the site wrote it: a field it stops sending fails here instead of printing blank. */

@@ -3,6 +3,7 @@ package dev.cusp.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.wire.InviteRequest;
+import dev.cusp.wire.Invitation;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,17 +37,17 @@ public final class InviteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         InviteRequest body = new InviteRequest(role, parseDuration(expires).toMinutes(), topology);
-        JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/group/invites", body);
+        JsonNode raw = AdminClient.connect(home.site()).post("/api/v1/admin/group/invites", body);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
             return 0;
         }
-        out.printf("Join token for a %s of %s (works once, until %s):%n%n%s%n%n", r.path("role").asText(),
-                r.path("site").asText(), r.path("expires_at").asText(), r.path("token").asText());
-        out.printf("On the new site run:  ./cusp join %s%n", r.path("token").asText());
-        out.printf("It will check this site's CA fingerprint %s before it sends anything.%n",
-                r.path("ca_fingerprint_sha256").asText());
+        Invitation r = AdminClient.read(raw, Invitation.class);
+        out.printf("Join token for a %s of %s (works once, until %s):%n%n%s%n%n", r.role(), r.site(), r.expiresAt(),
+                r.token());
+        out.printf("On the new site run:  ./cusp join %s%n", r.token());
+        out.printf("It will check this site's CA fingerprint %s before it sends anything.%n", r.caFingerprintSha256());
         return 0;
     }
 

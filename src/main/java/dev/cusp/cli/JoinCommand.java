@@ -1,8 +1,9 @@
 package dev.cusp.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.JobStatus;
 import dev.cusp.wire.JoinWithToken;
+import dev.cusp.wire.Joined;
+import dev.cusp.wire.NodeSettingRow;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,21 +38,19 @@ public final class JoinCommand implements Callable<Integer> {
             out.println("Joining:");
         }
         JobStatus done = JobWatcher.follow(client, client.post("/api/v1/admin/group/join", body), null, out, json);
-        JsonNode r = done.result();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, done.result());
             return 0;
         }
+        Joined r = AdminClient.read(done.result(), Joined.class);
         out.println();
         out.println("Node settings:");
         out.printf("  %-26s %-22s %-22s %s%n", "SETTING", "CURRENT", "REQUIRED", "ACTION");
-        for (JsonNode row : r.path("settings")) {
-            out.printf("  %-26s %-22s %-22s %s%n", row.path("setting").asText(), row.path("current").asText(),
-                    row.path("required").asText(), row.path("action").asText());
+        for (NodeSettingRow row : r.settings()) {
+            out.printf("  %-26s %-22s %-22s %s%n", row.setting(), row.current(), row.required(), row.action());
         }
-        Output.seed(out, "seeded", r);
-        out.printf("%s is now a %s of the group. 'cusp status' shows every site and link.%n", r.path("site").asText(),
-                r.path("role").asText());
+        Output.seed(out, "seeded", r.site(), r.source(), r.seed());
+        out.printf("%s is now a %s of the group. 'cusp status' shows every site and link.%n", r.site(), r.role());
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.wire.SiteLeft;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,14 +24,15 @@ public final class LeaveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/group/leave", null);
+        JsonNode raw = AdminClient.connect(home.site()).post("/api/v1/admin/group/leave", null);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, r);
+            Output.json(out, raw);
             return 0;
         }
-        out.printf("%s left its replication group%s and now stands alone, with its data.%n", r.path("site").asText(),
-                r.path("recorded_by").isNull() ? "" : " (recorded by " + r.path("recorded_by").asText() + ")");
+        SiteLeft r = AdminClient.read(raw, SiteLeft.class);
+        out.printf("%s left its replication group%s and now stands alone, with its data.%n", r.site(),
+                r.recordedBy() == null ? "" : " (recorded by " + r.recordedBy() + ")");
         return 0;
     }
 }

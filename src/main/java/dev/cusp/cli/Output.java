@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.JsonMapping;
 import dev.cusp.wire.Alert;
 import dev.cusp.wire.GroupView;
+import dev.cusp.wire.SeedSummary;
 import dev.cusp.wire.SiteView;
 import dev.cusp.wire.TenantView;
 import java.io.PrintWriter;
@@ -41,12 +42,19 @@ final class Output {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 
-    /** One line about a finished seed (join, re-seed). */
-    static void seed(PrintWriter out, String what, JsonNode result) {
-        JsonNode seed = result.path("seed");
-        out.printf("%s %s from %s: %,d rows, %s in %.1f s, at GTID %s.%n", result.path("site").asText(), what,
-                result.path("source").asText(), seed.path("rows").asLong(), size(seed.path("bytes").asLong()),
-                seed.path("seconds").asDouble(), seed.path("gtid_position").asText());
+    /** One line about a finished seed (join, re-seed) of {@code site} from {@code source}. */
+    static void seed(PrintWriter out, String what, String site, String source, SeedSummary seed) {
+        out.printf("%s %s from %s: %,d rows, %s in %.1f s, at GTID %s.%n", site, what, source, seed.rows(),
+                size(seed.bytes()), seed.seconds(), seed.gtidPosition());
+    }
+
+    /** A value of an answer as compact JSON, as it came (a list of databases, a map of backups). */
+    static String compact(Object value) {
+        try {
+            return JsonMapping.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The replication group: each site, its role, and each of its links. */

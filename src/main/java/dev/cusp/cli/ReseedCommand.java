@@ -2,6 +2,7 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.JobStatus;
+import dev.cusp.wire.Reseeded;
 import dev.cusp.wire.ReseedRequest;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -39,17 +40,17 @@ public final class ReseedCommand implements Callable<Integer> {
         if (!json) {
             out.printf("Re-seeding %s:%n", site == null ? "this site" : site);
         }
-        JobStatus done = JobWatcher.follow(client, job, job.path("site").isMissingNode() ? null
-                : job.path("site").asText(), out, json);
-        JsonNode r = done.result();
+        // A re-seed of another site runs there: the answer names that site, and the job is followed there.
+        JobStatus done = JobWatcher.follow(client, job, AdminClient.read(job, JobStatus.class).site(), out, json);
         if (json) {
-            Output.json(out, r);
+            Output.json(out, done.result());
             return 0;
         }
-        Output.seed(out, "re-seeded", r);
-        if (r.has("backup")) {
+        Reseeded r = AdminClient.read(done.result(), Reseeded.class);
+        Output.seed(out, "re-seeded", r.site(), r.source(), r.seed());
+        if (r.backup() != null) {
             out.printf("Its previous data, with %d local-only transaction(s), is saved in %s%n",
-                    r.path("local_only_transactions_discarded").asLong(), r.path("backup").asText());
+                    r.localOnlyTransactionsDiscarded(), r.backup());
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.wire.GroupView;
+import dev.cusp.wire.SiteRemoved;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,11 +62,11 @@ public final class SiteCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JsonNode r = AdminClient.connect(home.site()).delete("/api/v1/admin/group/sites/" + name);
+            SiteRemoved r = AdminClient.connect(home.site()).delete("/api/v1/admin/group/sites/" + name,
+                    SiteRemoved.class);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("Site %s removed from the group.%s%n", r.path("removed").asText(),
-                    r.path("replicas_moved_here").isEmpty() ? "" : " Its replicas now pull from this site: "
-                            + r.path("replicas_moved_here"));
+            out.printf("Site %s removed from the group.%s%n", r.removed(), r.replicasMovedHere().isEmpty() ? ""
+                    : " Its replicas now pull from this site: " + Output.compact(r.replicasMovedHere()));
             return 0;
         }
     }
@@ -105,10 +106,9 @@ public final class SiteCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JsonNode r = AdminClient.connect(home.site()).post("/api/v1/admin/group/guard-override",
-                    Map.of("minutes", minutes, "reason", reason));
-            spec.commandLine().getOut().printf("Deletion guard lifted at this site until %s.%n",
-                    r.path("override_until").asText());
+            dev.cusp.wire.GuardOverride r = AdminClient.connect(home.site()).post("/api/v1/admin/group/guard-override",
+                    Map.of("minutes", minutes, "reason", reason), dev.cusp.wire.GuardOverride.class);
+            spec.commandLine().getOut().printf("Deletion guard lifted at this site until %s.%n", r.overrideUntil());
             return 0;
         }
     }

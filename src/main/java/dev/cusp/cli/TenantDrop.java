@@ -1,6 +1,5 @@
 package dev.cusp.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.wire.TenantDropped;
 import java.io.PrintWriter;
@@ -34,11 +33,10 @@ public final class TenantDrop implements Callable<Integer> {
             throw CuspException.invalid("yes", "dropping tenant '" + name + "' deletes its databases; add --yes to"
                     + " confirm");
         }
-        JsonNode raw = AdminClient.connect(home.site()).delete("/api/v1/admin/tenants/" + name
-                + "?confirm=yes&backup=" + !noBackup);
-        TenantDropped r = AdminClient.read(raw, TenantDropped.class);
+        TenantDropped r = AdminClient.connect(home.site()).delete("/api/v1/admin/tenants/" + name
+                + "?confirm=yes&backup=" + !noBackup, TenantDropped.class);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Tenant " + name + " dropped (databases " + raw.path("dropped_databases") + ").");
+        out.println("Tenant " + name + " dropped (databases " + Output.compact(r.droppedDatabases()) + ").");
         if (r.finalBackup() != null) {
             out.println("  final backup    " + r.finalBackup());
             out.println("  documents kept  " + r.documentsKept());

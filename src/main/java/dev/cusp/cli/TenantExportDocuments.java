@@ -1,16 +1,10 @@
 package dev.cusp.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.document.FolderExport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code cusp tenant export-documents NAME DIR}: a thin client of the admin API's export job. */
 @Command(name = "export-documents", mixinStandardHelpOptions = true, description = "Write a practice's documents"
@@ -18,22 +12,13 @@ import picocli.CommandLine.Spec;
         + " HOME/backups or a folder document.paths.allowed lists.")
 public final class TenantExportDocuments implements Callable<Integer> {
     @Mixin
-    HomeOption home;
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-    @Parameters(index = "1", paramLabel = "DIR")
-    Path dir;
-    @Spec
-    CommandSpec spec;
+    DocumentFolderJob folder;
 
     @Override
     public Integer call() {
-        AdminClient client = AdminClient.connect(home.site());
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("Exporting " + name + " into " + dir.toAbsolutePath() + ":");
-        JsonNode job = client.post("/api/v1/admin/tenants/" + TenantPaths.segment(name) + "/documents/export",
-                Map.of("dir", dir.toAbsolutePath().toString()));
-        FolderExport.Report r = JobWatcher.result(client, job, null, out, false, FolderExport.Report.class);
+        PrintWriter out = folder.out();
+        out.println("Exporting " + folder.name + " into " + folder.dir.toAbsolutePath() + ":");
+        FolderExport.Report r = folder.run("export", FolderExport.Report.class);
         out.printf("Exported %,d files (%s) to %s; manifest %s.%n", r.files(), Output.size(r.bytes()), r.dir(),
                 r.manifest());
         if (r.missing() > 0) {

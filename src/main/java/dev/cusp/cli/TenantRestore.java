@@ -1,8 +1,8 @@
 package dev.cusp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.cusp.restore.Restorer;
+import dev.cusp.wire.RestoreRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,17 +30,13 @@ public final class TenantRestore implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("to", to);
-        body.put("backup", backup);
-        body.put("as", as);
-        body.values().removeIf(java.util.Objects::isNull);
         AdminClient client = AdminClient.connect(home.site());
-        JsonNode job = client.post("/api/v1/admin/tenants/" + TenantPaths.segment(name) + "/restore", body);
-        JsonNode r = BackupNow.resultOf(JobWatcher.follow(client, job, null, spec.commandLine().getOut(), false));
-        spec.commandLine().getOut().println("Restored " + name + (as == null ? "" : " as " + as) + " to "
-                + r.path("to").asText() + " from backup " + r.path("backup").asText() + " ("
-                + r.path("transactionsReplayed").asText() + " transactions replayed).");
+        JsonNode job = client.post("/api/v1/admin/tenants/" + TenantPaths.segment(name) + "/restore",
+                new RestoreRequest(to, backup, as));
+        Restorer.Result r = AdminClient.read(JobWatcher.follow(client, job, null, spec.commandLine().getOut(), false)
+                .result(), Restorer.Result.class);
+        spec.commandLine().getOut().println("Restored " + name + (as == null ? "" : " as " + as) + " to " + r.to()
+                + " from backup " + r.backup() + " (" + r.transactionsReplayed() + " transactions replayed).");
         return 0;
     }
 }

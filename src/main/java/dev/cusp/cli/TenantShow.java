@@ -35,7 +35,7 @@ public final class TenantShow implements Callable<Integer> {
         out.printf("Tenant %s (id %d): %s%n", t.name(), t.id(), t.status());
         out.printf("  database     %s (user %s), schema version %s, %s%n", t.database(), t.dbUser(), t.schemaVersion(),
                 Output.size(t.sizeBytes()));
-        out.printf("  databases    %s%n", raw.path("databases").toString());
+        out.printf("  databases    %s%n", Output.compact(t.databases()));
         out.printf("  documents    %s%n", t.documents());
         out.printf("  created      %s%n", t.createdAt());
         return 0;

@@ -48,8 +48,7 @@ public final class TenantUpdate implements Callable<Integer> {
         for (String s : r.skipped()) {
             out.println("  skipped " + s);
         }
-        raw.path("backups").properties().forEach(e -> out.printf("  backups at %s: %s%n", e.getKey(),
-                e.getValue().toString()));
+        r.backups().forEach((site, b) -> out.printf("  backups at %s: %s%n", site, Output.compact(b)));
         out.printf("Done: every tenant updated is at V%s at every site.%n", r.targetVersion());
         return 0;
     }

@@ -13,8 +13,10 @@ import dev.cusp.tenant.PracticeMigrations;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tls.PeerTrust;
+import dev.cusp.wire.GroupView;
 import dev.cusp.wire.Hello;
 import dev.cusp.wire.Invitation;
+import dev.cusp.wire.JobStatus;
 import dev.cusp.wire.JoinGrant;
 import dev.cusp.wire.Joined;
 import dev.cusp.wire.LinkGrant;
@@ -226,12 +228,12 @@ public final class Group implements AutoCloseable {
     }
 
     /** Starts a re-seed at another site (it runs there); returns that site's job. */
-    public Map<String, Object> remoteReseed(String site, String from, boolean discardLocal) {
+    public JobStatus remoteReseed(String site, String from, boolean discardLocal) {
         return remote.reseed(site, from, discardLocal);
     }
 
     /** A job running at another site of the group. */
-    public Map<String, Object> remoteJob(String site, String jobId) {
+    public JobStatus remoteJob(String site, String jobId) {
         return remote.job(site, jobId);
     }
 
@@ -241,7 +243,7 @@ public final class Group implements AutoCloseable {
     }
 
     /** The whole group as this site sees it; see {@link GroupStatus#group}. */
-    public Map<String, Object> status() {
+    public GroupView status() {
         return status.group();
     }
 

@@ -1,13 +1,15 @@
 package dev.cusp.group;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.replication.LinkState;
 import dev.cusp.replication.ReplicationChannels;
 import dev.cusp.site.SiteIdentity;
+import dev.cusp.wire.GroupView;
 import dev.cusp.wire.PeerLink;
 import dev.cusp.wire.PeerStatus;
+import dev.cusp.wire.SiteView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,75 +78,67 @@ final class GroupStatus {
     /**
      * The whole group as this site sees it: every site with its role, and every link with
      * receiver and applier state, positions and lag in seconds and in transactions. Other
-     * sites are asked over mutual TLS; one that does not answer is shown unreachable.
+     * sites are asked over mutual TLS; one that does not answer, or answers what is not a
+     * status, is shown unreachable with the reason.
      */
-    Map<String, Object> group() {
+    GroupView group() {
         List<Member> all = site.known();
-        Map<String, Object> out = new LinkedHashMap<>();
         if (all.isEmpty()) {
-            out.put("state", "standalone");
-            out.put("sites", List.of());
-            return out;
+            return new GroupView("standalone", null, null, null, List.of());
         }
-        out.put("topology", site.topology());
-        out.put("capacity", site.capacity());
         String firstPeer = all.stream().filter(m -> m.peer() && m.active()).map(Member::name).findFirst().orElse(null);
-        out.put("update_site", site.members().setting("update_site", firstPeer));
-        Map<String, JsonNode> live = new LinkedHashMap<>();
+        Map<String, PeerStatus> live = new LinkedHashMap<>();
         Map<String, String> errors = new HashMap<>();
         for (Member m : all) {
             if (m.name().equals(site.siteName())) {
-                live.put(m.name(), dev.cusp.base.JsonMapping.MAPPER.valueToTree(local()));
+                live.put(m.name(), local());
                 continue;
             }
             try {
-                live.put(m.name(), peers.call(m, "GET", "/api/v1/peer/status", null, Duration.ofSeconds(3)));
+                live.put(m.name(), JsonMapping.read(peers.call(m, "GET", "/api/v1/peer/status", null,
+                        Duration.ofSeconds(3)), PeerStatus.class));
             } catch (CuspException e) {
                 errors.put(m.name(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                errors.put(m.name(), "site " + m.name() + " answered its status in a form this site cannot read ("
+                        + e.getMessage() + "); is it running another version of Cusp?");
             }
         }
-        List<Map<String, Object>> sites = new ArrayList<>();
+        List<SiteView> sites = new ArrayList<>();
         for (Member m : all) {
-            Map<String, Object> e = GroupJson.describe(m);
-            e.remove("ca_pem");
-            JsonNode st = live.get(m.name());
-            e.put("reachable", st != null);
-            if (st == null) {
-                e.put("error", errors.get(m.name()));
-                sites.add(e);
-                continue;
-            }
-            GtidPos here = GtidPos.parse(st.path("gtid_current_pos").asText(""));
-            e.put("gtid_current_pos", here.toString());
-            e.put("read_only", st.path("read_only").asBoolean());
-            // What the site runs now; the recorded version may lag (a replica does not write its row).
-            e.put("version", st.path("version").asText(m.version()));
-            e.put("health", st.path("health").asText(null));
-            e.put("fenced", st.path("fenced").isNull() ? null : st.path("fenced").asText(null));
-            e.put("deletion_guard", st.path("deletion_guard").isNull() ? null : st.path("deletion_guard").asText(null));
-            e.put("alerts", st.path("alerts"));
-            // This site's estimate of that site's clock (CLOCK_SKEW when beyond monitor.clock.skew.seconds).
-            e.put("clock_offset_seconds", watch.clockOffsets().get(m.name()));
-            e.put("version_holds", st.path("version_holds"));
-            e.put("documents", st.path("documents").isMissingNode() ? null : st.path("documents"));
-            List<Map<String, Object>> links = new ArrayList<>();
-            for (JsonNode l : st.path("links")) {
-                Map<String, Object> lm = dev.cusp.base.JsonMapping.MAPPER.convertValue(l, LinkedHashMap.class);
-                JsonNode src = live.get(l.path("channel").asText());
-                if (src != null) {
-                    GtidPos there = GtidPos.parse(src.path("gtid_current_pos").asText(""));
-                    Map<Long, Long> seq = new HashMap<>(there.seqByDomain());
-                    seq.remove(st.path("gtid_domain_id").asLong());
-                    lm.put("transactions_behind", here.behind(new GtidPos(seq, there.serverByDomain())));
-                } else {
-                    lm.put("transactions_behind", null);
-                }
-                links.add(lm);
-            }
-            e.put("links", links);
-            sites.add(e);
+            PeerStatus st = live.get(m.name());
+            sites.add(st == null ? unreachable(m, errors.get(m.name())) : reachable(m, st, live));
         }
-        out.put("sites", sites);
-        return out;
+        return new GroupView(null, site.topology(), site.capacity(), site.members().setting("update_site", firstPeer),
+                sites);
+    }
+
+    private static SiteView unreachable(Member m, String error) {
+        return new SiteView(m.name(), m.role(), m.state(), m.url(), m.nodeHost(), m.nodePort(), m.serverId(),
+                m.gtidDomainId(), m.keyOffset(), m.upstream(), m.seedGtid(), m.joinSeq(), m.version(), false, error,
+                null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private SiteView reachable(Member m, PeerStatus st, Map<String, PeerStatus> live) {
+        GtidPos here = GtidPos.parse(st.gtidCurrentPos() == null ? "" : st.gtidCurrentPos());
+        List<SiteView.Link> links = new ArrayList<>();
+        for (PeerLink l : st.links()) {
+            PeerStatus src = live.get(l.channel());
+            Long behind = null;
+            if (src != null) {
+                GtidPos there = GtidPos.parse(src.gtidCurrentPos() == null ? "" : src.gtidCurrentPos());
+                Map<Long, Long> seq = new HashMap<>(there.seqByDomain());
+                seq.remove(st.gtidDomainId());
+                behind = here.behind(new GtidPos(seq, there.serverByDomain()));
+            }
+            links.add(SiteView.Link.of(l, behind));
+        }
+        // What the site runs now; the recorded version may lag (a replica does not write its row).
+        // The clock offset is this site's estimate of that site's (CLOCK_SKEW beyond monitor.clock.skew.seconds).
+        return new SiteView(m.name(), m.role(), m.state(), m.url(), m.nodeHost(), m.nodePort(), m.serverId(),
+                m.gtidDomainId(), m.keyOffset(), m.upstream(), m.seedGtid(), m.joinSeq(),
+                st.version() == null ? m.version() : st.version(), true, null, here.toString(), st.readOnly(),
+                st.health(), st.fenced(), st.deletionGuard(), st.alerts(), watch.clockOffsets().get(m.name()),
+                st.versionHolds(), st.documents(), links);
     }
 }

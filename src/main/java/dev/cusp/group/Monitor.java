@@ -1,6 +1,9 @@
 package dev.cusp.group;
 
 import dev.cusp.replication.LinkState;
+import dev.cusp.wire.CheckDifference;
+import dev.cusp.wire.CheckReport;
+import dev.cusp.wire.RowDifference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -147,9 +150,9 @@ public final class Monitor {
      * repair): differing rows raise a "diverged" alert naming the sites and the fix; a clean
      * report clears it.
      */
-    public synchronized void checked(Map<String, Object> report) {
+    public synchronized void checked(CheckReport report) {
         Alert a = alerts.active(CHECK);
-        if (Boolean.TRUE.equals(report.get("clean"))) {
+        if (report.clean()) {
             if (a != null) {
                 alerts.clear(a, Instant.now());
             }
@@ -158,21 +161,15 @@ public final class Monitor {
         }
         java.util.Set<String> sites = new java.util.TreeSet<>();
         java.util.Set<String> tenants = new java.util.TreeSet<>();
-        if (report.get("differences") instanceof List<?> diffs) {
-            for (Object o : diffs) {
-                if (o instanceof Map<?, ?> d) {
-                    tenants.add(String.valueOf(d.get("tenant")));
-                    if (d.get("rows") instanceof List<?> rows) {
-                        for (Object r : rows) {
-                            if (r instanceof Map<?, ?> row && row.get("differs_at") instanceof List<?> at) {
-                                at.forEach(x -> sites.add(String.valueOf(x)));
-                            }
-                        }
-                    }
+        for (CheckDifference d : report.differences() == null ? List.<CheckDifference>of() : report.differences()) {
+            tenants.add(String.valueOf(d.tenant()));
+            for (RowDifference row : d.rows() == null ? List.<RowDifference>of() : d.rows()) {
+                if (row.differsAt() != null) {
+                    sites.addAll(row.differsAt());
                 }
             }
         }
-        divergence = report.get("differing_rows") + " row(s) differ in tenant(s) " + String.join(", ", tenants)
+        divergence = report.differingRows() + " row(s) differ in tenant(s) " + String.join(", ", tenants)
                 + (sites.isEmpty() ? "" : " at " + String.join(", ", sites));
         if (a != null) {
             alerts.clear(a, Instant.now());

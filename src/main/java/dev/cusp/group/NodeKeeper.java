@@ -2,6 +2,8 @@ package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.replication.KeySpacing;
 import dev.cusp.replication.NodeSettings;
@@ -12,9 +14,7 @@ import dev.cusp.tenant.TenantPools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +59,11 @@ public final class NodeKeeper {
         }
     }
 
+    /** What {@code site/node-settings.json} holds: the settings the node starts with next time. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Persisted(int autoIncrementIncrement, int autoIncrementOffset, boolean readOnly, int slaveParallelThreads) {
+    }
+
     private static Path settingsFile(SiteHome home) {
         return home.dir().resolve("site/node-settings.json");
     }
@@ -72,11 +77,7 @@ public final class NodeKeeper {
         List<NodeSettings.Row> rows = NodeSettings.fix(admin, NodeSettings.required(writable, keys, id.serverId(),
                 id.gtidDomainId(), appliers));
         boolean changed = rows.stream().anyMatch(r -> !r.action().equals("ok"));
-        Map<String, Object> persisted = new LinkedHashMap<>();
-        persisted.put("auto_increment_increment", keys.increment());
-        persisted.put("auto_increment_offset", keys.offset());
-        persisted.put("read_only", !writable);
-        persisted.put("slave_parallel_threads", appliers);
+        Persisted persisted = new Persisted(keys.increment(), keys.offset(), !writable, appliers);
         try {
             byte[] b = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(persisted);
             Path f = settingsFile(home);

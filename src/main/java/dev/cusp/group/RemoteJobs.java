@@ -1,11 +1,11 @@
 package dev.cusp.group;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.wire.JobStatus;
+import dev.cusp.wire.PeerReseedRequest;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Jobs run at another site of the group on this site's request: a re-seed there, and its progress. */
 final class RemoteJobs {
@@ -17,16 +17,14 @@ final class RemoteJobs {
         this.peers = peers;
     }
 
-    /** Starts a re-seed at another site (it runs there); returns that site's job. */
-    Map<String, Object> reseed(String site, String from, boolean discardLocal) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", from);
-        body.put("discard_local", discardLocal);
-        return at(site, peers.call(member(site), "POST", "/api/v1/peer/reseed", body, Duration.ofSeconds(30)));
+    /** Starts a re-seed at another site (it runs there); returns that site's job, named as running there. */
+    JobStatus reseed(String site, String from, boolean discardLocal) {
+        return at(site, peers.call(member(site), "POST", "/api/v1/peer/reseed", new PeerReseedRequest(from,
+                discardLocal), Duration.ofSeconds(30)));
     }
 
     /** A job running at another site of the group. */
-    Map<String, Object> job(String site, String jobId) {
+    JobStatus job(String site, String jobId) {
         Member m = member(site);
         if (!jobId.matches("[0-9a-f-]{36}")) {
             throw CuspException.invalid("id", "not a job id");
@@ -39,10 +37,13 @@ final class RemoteJobs {
                 "no site '" + site + "' in this group", "site"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> at(String site, JsonNode job) {
-        Map<String, Object> out = dev.cusp.base.JsonMapping.MAPPER.convertValue(job, LinkedHashMap.class);
-        out.put("site", site);
-        return out;
+    /** That site's answer as a job; one this site cannot read is said, not relayed half-empty. */
+    private static JobStatus at(String site, com.fasterxml.jackson.databind.JsonNode job) {
+        try {
+            return JsonMapping.read(job, JobStatus.class).at(site);
+        } catch (IllegalArgumentException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "site " + site + " answered a job this site cannot read ("
+                    + e.getMessage() + "); is it running another version of Cusp?");
+        }
     }
 }

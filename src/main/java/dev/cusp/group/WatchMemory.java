@@ -1,6 +1,5 @@
 package dev.cusp.group;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cusp.replication.GtidPos;
 import dev.cusp.base.FilePermissions;
 import java.io.IOException;
@@ -31,6 +30,10 @@ final class WatchMemory {
     record Seen(String seed, String pos) {
     }
 
+    /** The file's content. */
+    record Stored(Map<String, Seen> seen, Map<String, Finding> findings) {
+    }
+
     private final Path file;
     private final Map<String, Seen> seen = new TreeMap<>();
     private final Map<String, Finding> findings = new TreeMap<>();
@@ -39,11 +42,9 @@ final class WatchMemory {
         this.file = file;
         if (Files.isRegularFile(file)) {
             try {
-                Map<String, Object> m = dev.cusp.base.JsonMapping.MAPPER.readValue(file.toFile(), new TypeReference<>() { });
-                seen.putAll(dev.cusp.base.JsonMapping.MAPPER.convertValue(m.getOrDefault("seen", Map.of()),
-                        new TypeReference<Map<String, Seen>>() { }));
-                findings.putAll(dev.cusp.base.JsonMapping.MAPPER.convertValue(m.getOrDefault("findings", Map.of()),
-                        new TypeReference<Map<String, Finding>>() { }));
+                Stored m = dev.cusp.base.JsonMapping.MAPPER.readValue(file.toFile(), Stored.class);
+                seen.putAll(m.seen() == null ? Map.of() : m.seen());
+                findings.putAll(m.findings() == null ? Map.of() : m.findings());
             } catch (IOException | IllegalArgumentException e) {
                 Group.LOG.warn("watch: cannot read {} ({}); starting without it", file, e.getMessage());
             }
@@ -107,7 +108,7 @@ final class WatchMemory {
     private void save() {
         try {
             FilePermissions.writePrivate(file, dev.cusp.base.JsonMapping.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-                    Map.of("seen", seen, "findings", findings)));
+                    new Stored(seen, findings)));
         } catch (IOException | java.io.UncheckedIOException e) {
             Group.LOG.warn("watch: cannot write {}: {}", file, e.getMessage());
         }

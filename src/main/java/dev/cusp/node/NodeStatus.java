@@ -1,12 +1,10 @@
 package dev.cusp.node;
 
+import dev.cusp.wire.NodeStatusView;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /** The node's version and replication settings, read live from the server. */
@@ -14,8 +12,7 @@ public final class NodeStatus {
     private NodeStatus() {
     }
 
-    public static Map<String, Object> read(DataSource admin) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    public static NodeStatusView read(DataSource admin) {
         try (Connection c = admin.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT VERSION() AS version, @@bind_address AS bind_address,"
                      + " @@port AS port, @@server_id AS server_id, @@gtid_domain_id AS gtid_domain_id,"
@@ -25,18 +22,14 @@ public final class NodeStatus {
                      + " @@GLOBAL.auto_increment_offset AS auto_increment_offset, @@read_only AS read_only,"
                      + " @@have_ssl AS tls, @@sync_binlog AS sync_binlog")) {
             rs.next();
-            ResultSetMetaData md = rs.getMetaData();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                Object v = rs.getObject(i);
-                if (v instanceof Number n && md.getColumnLabel(i).matches("log_bin|log_slave_updates|"
-                        + "gtid_ignore_duplicates|read_only")) {
-                    v = n.intValue() != 0;
-                }
-                m.put(md.getColumnLabel(i), v);
-            }
+            return new NodeStatusView(rs.getString("version"), rs.getString("bind_address"), rs.getLong("port"),
+                    rs.getLong("server_id"), rs.getLong("gtid_domain_id"), rs.getBoolean("log_bin"),
+                    rs.getString("binlog_format"), rs.getBoolean("log_slave_updates"),
+                    rs.getBoolean("gtid_ignore_duplicates"), rs.getString("gtid_current_pos"),
+                    rs.getLong("auto_increment_increment"), rs.getLong("auto_increment_offset"),
+                    rs.getBoolean("read_only"), rs.getString("tls"), rs.getLong("sync_binlog"), null);
         } catch (SQLException e) {
-            m.put("error", "node not reachable: " + e.getMessage());
+            return NodeStatusView.unreachable("node not reachable: " + e.getMessage());
         }
-        return m;
     }
 }

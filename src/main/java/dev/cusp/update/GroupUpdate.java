@@ -152,7 +152,7 @@ public final class GroupUpdate {
                 throw new CuspException(ErrorCode.UNAVAILABLE, "backup at site " + r.site() + " failed: " + r.error());
             }
             Map<String, String> at = new LinkedHashMap<>();
-            r.body().fields().forEachRemaining(e -> at.put(e.getKey(), e.getValue().asText()));
+            r.body().properties().forEach(e -> at.put(e.getKey(), e.getValue().asText()));
             backups.put(r.site(), at);
         }
     }

@@ -158,6 +158,21 @@ class TenantCliIT {
     }
 
     @Test
+    void backupNowAndRestoreAsPrintWhatTheSiteDid() throws Exception {
+        String n = name("rst");
+        create(n);
+        Run now = cusp("backup", "now", n, "--json");
+        assertThat(now.exit()).as(now.err()).isZero();
+        String backup = Json.MAPPER.readTree(now.out()).get("id").asText();
+        String as = name("rsa");
+        Run restored = cusp("tenant", "restore", n, "--backup", backup, "--as", as);
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(restored.out()).containsPattern("Restored " + n + " as " + as + " to [0-9T:.-]+Z from backup "
+                + backup + " \\([0-9]+ transactions replayed\\)\\.");
+        assertThat(cusp("tenant", "show", as).exit()).isZero();
+    }
+
+    @Test
     void statusShowsNodeReplicationSettings() throws Exception {
         Run r = cusp("status", "--json");
         assertThat(r.exit()).isZero();
@@ -168,7 +183,15 @@ class TenantCliIT {
         assertThat(s.at("/node/bind_address").asText()).isEqualTo("127.0.0.1");
         assertThat(s.at("/node/tls").asText()).isEqualTo("YES");
         assertThat(s.at("/node/server_id").asLong()).isEqualTo(site.site.home().identity().serverId());
+        assertThat(s.at("/node/read_only").isBoolean()).as(s.toString()).isTrue();
+        assertThat(s.at("/node/error").isMissingNode()).as(s.toString()).isTrue();
         Run human = cusp("status");
         assertThat(human.out()).contains("format=ROW").contains("Tenants:");
+        // Every value of the text comes from the answer's record: none prints blank or "null".
+        assertThat(human.out()).contains("server_id=" + site.site.home().identity().serverId() + " ")
+                .contains("read_only=false").contains("log_slave_updates=true")
+                .contains("(Cusp " + dev.cusp.base.CuspVersion.VERSION + ")")
+                .contains("CA fingerprint (SHA-256) " + s.at("/site/ca_fingerprint_sha256").asText())
+                .doesNotContain("null");
     }
 }
