@@ -62,7 +62,8 @@ public final class DocumentSyncBench {
         System.out.println("# documents: replication of a practice's files (" + BenchKit.machine() + ", " + BenchKit.now()
                 + ")");
         List<Member> sites = GroupKit.startSites("docsync", Map.of("db.buffer.pool.mb", "64",
-                "document.scrub.kbps", "0"), "a", "b");
+                "document.scrub.kbps", "0", "document.sync.parallel", System.getProperty("bench.documents.parallel", "4")),
+                "a", "b");
         Member a = sites.get(0);
         Member b = sites.get(1);
         TenantService.Created t = a.site().tenants().create("docbench", 4711);

@@ -66,7 +66,7 @@ final class PeerFetch {
         }
     }
 
-    private HttpClient client(Member m) {
+    HttpClient client(Member m) {
         X509Certificate ca = TlsContexts.parsePem(m.caPem());
         return clients.computeIfAbsent(m.name() + "/" + TlsContexts.fingerprint(ca), k -> HttpClient.newBuilder()
                 .sslContext(TlsContexts.client(own, ca, true)).version(HttpClient.Version.HTTP_1_1)
