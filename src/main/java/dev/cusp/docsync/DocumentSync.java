@@ -93,7 +93,11 @@ public final class DocumentSync implements AutoCloseable {
         this.unthrottled = new Transfer(peers, store, new Throttle(0), counters);
         this.alertMinutes = alertMinutes;
         this.parallel = parallel;
-        this.workers = Executors.newFixedThreadPool(parallel, Thread.ofVirtual().name("documents-", 0).factory());
+        // Platform threads: a transfer decrypts and hashes without pause, and virtual threads are
+        // not time-sliced, so a few of them would hold every carrier the site's own request
+        // handlers (virtual, the peer routes that feed other sites included) need to run.
+        this.workers = Executors.newFixedThreadPool(parallel, Thread.ofPlatform().daemon().name("documents-", 0)
+                .factory());
     }
 
     /** A download's content source: {@code local} first, then read-through from a peer. */

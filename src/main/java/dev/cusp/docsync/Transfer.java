@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ final class Transfer {
 
     private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_FILE = java.nio.file.attribute
             .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    /** Where received files are fsynced and renamed into place: a virtual thread each (blocking file calls). */
+    private static final java.util.concurrent.Executor ADOPT = r -> Thread.ofVirtual().name("documents-store").start(r);
     private final PeerFetch peers;
     private final LocalContent store;
     private final Throttle throttle;
@@ -207,6 +210,7 @@ final class Transfer {
                             Map<String, List<String>> why) {
         java.util.Set<String> answered = new java.util.HashSet<>();
         List<Want> absent = new ArrayList<>();
+        Map<Want, CompletableFuture<Void>> storing = new LinkedHashMap<>();
         try (InputStream in = FileStream.open(peers, m, tenant, whole.stream().map(Want::sha).toList())) {
             if (in == null) {
                 for (Want w : whole) {
@@ -222,16 +226,30 @@ final class Transfer {
                 answered.add(w.sha());
                 if (f.length() < 0) {
                     absent.add(w);
-                } else if (receive(m, db, w, f.length(), in)) {
-                    left.remove(w.sha());
                 } else {
-                    note(why, w.sha(), m, "its bytes did not hash to the file's name");
+                    Path part = receive(m, db, w, f.length(), in);
+                    if (part == null) {
+                        note(why, w.sha(), m, "its bytes did not hash to the file's name");
+                    } else {
+                        // fsync and rename beside the stream, which goes on with the next file meanwhile.
+                        storing.put(w, CompletableFuture.runAsync(() -> adopt(db, w.sha(), part), ADOPT));
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
             for (Want w : whole) {
                 if (left.containsKey(w.sha()) && !answered.contains(w.sha())) {
                     note(why, w.sha(), m, e.getMessage());
+                }
+            }
+        } finally {
+            for (Map.Entry<Want, CompletableFuture<Void>> s : storing.entrySet()) {
+                try {
+                    s.getValue().join();
+                    left.remove(s.getKey().sha());
+                    counters.files.incrementAndGet();
+                } catch (java.util.concurrent.CompletionException e) {
+                    note(why, s.getKey().sha(), m, "storing it failed: " + e.getCause().getMessage());
                 }
             }
         }
@@ -242,11 +260,12 @@ final class Transfer {
     }
 
     /**
-     * Receives one frame's {@code length} bytes into the file's partial, hashing them; stores the
-     * file if they hash to its name (else drops them: false). A stream cut here leaves the
-     * partial for the next attempt to resume; a frame longer than the row's size is refused.
+     * Receives one frame's {@code length} bytes into the file's partial, hashing them: the partial
+     * when they hash to the file's name, for the caller to store; else null (dropped). A stream
+     * cut here leaves the partial for the next attempt to resume; a frame longer than the row's
+     * size is refused.
      */
-    private boolean receive(Member m, String db, Want w, long length, InputStream in) throws IOException {
+    private Path receive(Member m, String db, Want w, long length, InputStream in) throws IOException {
         String sha = w.sha();
         if (w.size() >= 0 && length > w.size()) {
             counters.rejected.incrementAndGet();
@@ -281,12 +300,18 @@ final class Transfer {
             Files.deleteIfExists(part);
             counters.rejected.incrementAndGet();
             LOG.warn("documents: {} {}: the bytes from {} hash to {}; not kept", db, sha, m.name(), got);
-            return false;
+            return null;
         }
-        // A read-through may have stored it meanwhile: adopt then keeps the one there.
-        store.adopt(db, sha, part);
-        counters.files.incrementAndGet();
-        return true;
+        return part;
+    }
+
+    /** Stores a received file that hashed to its name (a read-through may have stored it meanwhile: that one stays). */
+    private void adopt(String db, String sha, Path part) {
+        try {
+            store.adopt(db, sha, part);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void note(Map<String, List<String>> why, String sha, Member m, String reason) {
