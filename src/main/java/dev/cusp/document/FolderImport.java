@@ -46,10 +46,14 @@ import java.util.concurrent.Future;
  */
 public final class FolderImport {
     private static final Set<String> SKIPPED_NAMES = Set.of("thumbs.db", "desktop.ini", "thumbnails");
-    /** Files read and stored at once. */
-    private static final int PARALLEL = 4;
+    /**
+     * Files read and stored at once. Each file's fsync (and its folder's) waits on the disk, not
+     * the CPU: more of them in flight let the file system commit them together, where cp -r
+     * followed by one sync writes everything back at once.
+     */
+    private static final int PARALLEL = 8;
     /** Files stored ahead of their rows at most. */
-    private static final int WINDOW = 16;
+    private static final int WINDOW = 64;
     /** Rows per transaction. */
     private static final int BATCH = 64;
 
