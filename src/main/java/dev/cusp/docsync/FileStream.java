@@ -109,7 +109,11 @@ public final class FileStream {
             }
             boolean chunked = false;
             long length = -1;
+            int headers = 0;
             for (String h; !(h = line(in)).isEmpty(); ) {
+                if (++headers > 100) {
+                    throw new IOException("site " + m.name() + " answered more than 100 header lines");
+                }
                 int colon = h.indexOf(':');
                 String name = colon < 0 ? h : h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
                 String value = colon < 0 ? "" : h.substring(colon + 1).trim();
@@ -219,6 +223,9 @@ public final class FileStream {
                     left = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
                 } catch (NumberFormatException e) {
                     throw new IOException("a malformed chunk size in the answer");
+                }
+                if (left < 0) {
+                    throw new IOException("a negative chunk size in the answer");
                 }
                 if (left == 0) {
                     while (!line(in).isEmpty()) {
