@@ -94,7 +94,7 @@ public final class BackupBench {
             }
         }
         report(gen, procedures, size[0], rounds);
-        ReplayBench.section(a.site(), t, patients, quick ? 1000 : 20000);
+        ReplayBench.section(a.site(), t, patients, Integer.getInteger("bench.replay.transactions", quick ? 1000 : 100000));
         return 0;
     }
 
@@ -142,8 +142,9 @@ public final class BackupBench {
         Files.delete(dumpFile);
         System.out.println(f("-- round %d: dump %.2f s (%.1f MiB), backup %.2f s (%.1f MiB, writers held %d ms), load of"
                 + " the dump %.2f s, restore of the backup %.2f s; longest insert during the dump %.0f ms, during the"
-                + " backup %.0f ms", n, dump, dumpBytes / 1048576.0, backup, b.manifest().bytes() / 1048576.0,
-                b.manifest().lockMillis(), load, restore, dumpStall, backupStall));
+                + " backup %.0f ms; load average %.2f", n, dump, dumpBytes / 1048576.0, backup,
+                b.manifest().bytes() / 1048576.0, b.manifest().lockMillis(), load, restore, dumpStall, backupStall,
+                BenchKit.loadAverage()));
         a.site().backups().store().delete(b);
         return new Round(dump, dumpBytes, dumpStall, backup, b.manifest().bytes(), b.manifest().lockMillis(),
                 backupStall, load, restore);

@@ -95,7 +95,7 @@ public final class DocumentSyncBench {
         System.out.println(f("load average after Cusp's propagation: %.2f", BenchKit.loadAverage()));
         a.site().close();
         b.site().close();
-        Syncthing.propagation(propagationSeconds);
+        Syncthing.propagation(propagationSeconds, !quick);
         System.out.println(f("load average at the end: %.2f", BenchKit.loadAverage()));
     }
 

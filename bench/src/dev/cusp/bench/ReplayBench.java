@@ -57,7 +57,7 @@ public final class ReplayBench {
     ReplayBench(boolean quick) {
         this.quick = quick;
         this.patients = Integer.parseInt(System.getProperty("bench.patients", quick ? "500" : "50000"));
-        this.txns = Integer.parseInt(System.getProperty("bench.replay.transactions", quick ? "1000" : "20000"));
+        this.txns = Integer.parseInt(System.getProperty("bench.replay.transactions", quick ? "1000" : "100000"));
     }
 
     int run() throws Exception {
@@ -96,25 +96,26 @@ public final class ReplayBench {
         String db = t.tenant().dbName();
         site.backups().backup(t.tenant().name(), BackupManifest.KIND_MANUAL);
         long w0 = System.nanoTime();
-        try (HikariDataSource ds = practice(site, t); HikariDataSource noise = practice(site, other);
-             Connection c = ds.getConnection(); Connection n = noise.getConnection();
-             PreparedStatement ins = c.prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, 'R')");
-             PreparedStatement upd = c.prepareStatement("UPDATE patient SET first_name = ? WHERE id = ?");
-             PreparedStatement ins2 = n.prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, 'N')")) {
-            for (int i = 0; i < txns; i++) {
-                if (i % 2 == 0) {
-                    ins.setString(1, "Replay" + i);
-                    ins.executeUpdate();
-                } else {
-                    upd.setString(1, "U" + i);
-                    upd.setLong(2, 1 + (i % Math.max(1, patients)));
-                    upd.executeUpdate();
-                }
-                ins2.setString(1, "Noise" + i);
-                ins2.executeUpdate();
+        // Side by side, so a full-size range (100,000 transactions of each practice) is written in
+        // minutes: one connection commits about 200 single-row transactions/s here (sync_binlog=1),
+        // several share their commits' fsyncs. Every transaction is still one row.
+        int writers = Integer.getInteger("bench.replay.writers", 8);
+        try (HikariDataSource ds = practice(site, t, writers); HikariDataSource noise = practice(site, other, writers);
+             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers)) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int first = w;
+                done.add(pool.submit(() -> {
+                    write(ds, noise, patients, txns, first, writers);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> d : done) {
+                d.get();
             }
         }
-        System.out.println(f("   written in %.1f s", (System.nanoTime() - w0) / 1e9));
+        System.out.println(f("   written in %.1f s by %d connections to each practice; load average %.2f",
+                (System.nanoTime() - w0) / 1e9, writers, BenchKit.loadAverage()));
         Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         while (Instant.now().isBefore(to.plusSeconds(1))) {
             BenchKit.sleep(100);
@@ -127,8 +128,8 @@ public final class ReplayBench {
         Double baseline = baseline(site, p, db);
         Restorer.Result r = restorer.run(p, step -> { });
         double replayRate = p.plan().txns() / Math.max(0.001, r.replayMillis() / 1e3);
-        System.out.println(f("   cusp tenant restore --to: %.1f s in all; its replay %.2f s = %.0f transactions/s",
-                r.elapsedMillis() / 1e3, r.replayMillis() / 1e3, replayRate));
+        System.out.println(f("   cusp tenant restore --to: %.1f s in all; its replay %.2f s = %.0f transactions/s; load"
+                + " average %.2f", r.elapsedMillis() / 1e3, r.replayMillis() / 1e3, replayRate, BenchKit.loadAverage()));
         if (baseline != null) {
             GroupKit.Member m = new GroupKit.Member("r", site, null);
             Map<String, Long> restored = withoutLog(GroupKit.checksums(m, db));
@@ -144,6 +145,28 @@ public final class ReplayBench {
                     replayRate / (p.plan().txns() / baseline)));
         } else {
             System.out.println(f("RESULT point-in-time replay: cusp %.0f transactions/s (baseline skipped)", replayRate));
+        }
+    }
+
+    /** Transactions {@code first}, {@code first + step}, ... of {@code txns}: each an insert or an update, and a noise insert. */
+    private static void write(HikariDataSource ds, HikariDataSource noise, int patients, int txns, int first, int step)
+            throws java.sql.SQLException {
+        try (Connection c = ds.getConnection(); Connection n = noise.getConnection();
+             PreparedStatement ins = c.prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, 'R')");
+             PreparedStatement upd = c.prepareStatement("UPDATE patient SET first_name = ? WHERE id = ?");
+             PreparedStatement ins2 = n.prepareStatement("INSERT INTO patient (last_name, first_name) VALUES (?, 'N')")) {
+            for (int i = first; i < txns; i += step) {
+                if (i % 2 == 0) {
+                    ins.setString(1, "Replay" + i);
+                    ins.executeUpdate();
+                } else {
+                    upd.setString(1, "U" + i);
+                    upd.setLong(2, 1 + (i % Math.max(1, patients)));
+                    upd.executeUpdate();
+                }
+                ins2.setString(1, "Noise" + i);
+                ins2.executeUpdate();
+            }
         }
     }
 
@@ -178,11 +201,15 @@ public final class ReplayBench {
     }
 
     private static HikariDataSource practice(Site site, TenantService.Created t) {
+        return practice(site, t, 1);
+    }
+
+    private static HikariDataSource practice(Site site, TenantService.Created t, int connections) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(site.tenants().jdbc().url(t.tenant().dbName()));
         hc.setUsername(t.tenant().dbUser());
         hc.setPassword(t.dbPassword());
-        hc.setMaximumPoolSize(1);
+        hc.setMaximumPoolSize(connections);
         return new HikariDataSource(hc);
     }
 
@@ -217,8 +244,8 @@ public final class ReplayBench {
             check(done && pr.exitValue() == 0, "mariadb-binlog | mariadb failed: " + err);
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.println(f("   baseline mariadb-binlog | mariadb: %.2f s = %.0f transactions/s", s,
-                p.plan().txns() / s));
+        System.out.println(f("   baseline mariadb-binlog | mariadb: %.2f s = %.0f transactions/s; load average %.2f", s,
+                p.plan().txns() / s, BenchKit.loadAverage()));
         return s;
     }
 

@@ -40,8 +40,9 @@ final class Syncthing {
     private record Instance(String name, Path home, Path folder, String device, int listen, int gui, String key) {
     }
 
-    static void propagation(int seconds) throws Exception {
-        String why = available();
+    /** @param install whether to apt-get install Syncthing when it is missing (not in a --quick smoke run) */
+    static void propagation(int seconds, boolean install) throws Exception {
+        String why = available(install);
         if (why != null) {
             System.out.println("syncthing: skipped: " + why);
             return;
@@ -81,9 +82,12 @@ final class Syncthing {
     }
 
     /** Null when syncthing runs here (installed now if need be and allowed); else why not. */
-    private static String available() {
+    private static String available(boolean install) {
         if (run("syncthing", "--version") == 0) {
             return null;
+        }
+        if (!install) {
+            return "syncthing is not installed (Debian package 'syncthing'); a --quick run does not install it";
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         if (!root) {

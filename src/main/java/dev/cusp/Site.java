@@ -185,6 +185,8 @@ public final class Site implements AutoCloseable {
                 new dev.cusp.backup.Retention(settings.get(Settings.BACKUP_KEEP_DAILY),
                         settings.get(Settings.BACKUP_KEEP_WEEKLY), settings.get(Settings.BACKUP_KEEP_MONTHLY),
                         java.time.ZoneId.systemDefault()));
+        // A failed drill is a site alert (BACKUP_DRILL_FAILED): the monitor exists on a site in no group too.
+        backups.alertsTo(dev.cusp.backup.DrillAlerts.toMonitor(group.monitor(), id.siteName()));
         backupScheduler = new dev.cusp.backup.BackupScheduler(backups, settings.get(Settings.BACKUP_SCHEDULE),
                 settings.get(Settings.BACKUP_VERIFY_SCHEDULE), java.time.ZoneId.systemDefault());
         restorer = dev.cusp.restore.RestoreWiring.start(settings, home, admin, nc, registry, tenants, pools, backups,
@@ -270,8 +272,8 @@ public final class Site implements AutoCloseable {
                 new dev.cusp.docsync.LocalContent(home.documents(), documents), home.tls(),
                 settings.get(Settings.DOCUMENT_SYNC_PARALLEL), settings.get(Settings.DOCUMENT_SYNC_KBPS),
                 settings.get(Settings.DOCUMENT_BACKLOG_ALERT_MINUTES)).start();
-        scrub = new dev.cusp.docsync.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENT_SCRUB_KBPS))
-                .start();
+        scrub = new dev.cusp.docsync.Scrub(admin, registry, documentSync, settings.get(Settings.DOCUMENT_SCRUB_KBPS),
+                settings.get(Settings.DOCUMENT_SCRUB_PAUSE_SECONDS)).start();
         group.documents().afterSeed(documentSync::afterSeed);
         group.documents().status(documentSync::backlog);
         return documentSync;
@@ -279,7 +281,8 @@ public final class Site implements AutoCloseable {
 
     private dev.cusp.api.DocumentSyncRoutes documentSyncRoutes(TenantRegistry registry, Jobs jobs, MetricsRoutes metrics) {
         return new dev.cusp.api.DocumentSyncRoutes(documentSync, new dev.cusp.docsync.DocumentCheck(admin, registry,
-                group, documentSync, new dev.cusp.group.PeerClient(home.tls())), registry, admin, jobs, metrics);
+                group, documentSync, new dev.cusp.group.PeerClient(home.tls())), registry, admin, jobs, metrics)
+                .scrub(scrub);
     }
 
     /** Document replication at this site (read-through for downloads, tests). */
@@ -329,6 +332,8 @@ public final class Site implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("site", site);
         m.put("node", NodeStatus.read(admin));
+        // This site's active alerts, also when it is in no group (then GET /admin/group lists no site).
+        m.put("alerts", group.monitor().alerts(false));
         return m;
     }
 

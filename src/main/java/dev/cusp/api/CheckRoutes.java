@@ -22,9 +22,10 @@ import java.util.Map;
  * Data check and repair across the replication group. Admin routes ({@code POST
  * /api/v1/admin/group/check} and {@code /repair}, token-protected like all of
  * {@code /api/v1/admin}) start jobs; the peer routes ({@code /api/v1/peer/check/...}, mutual
- * TLS from an active member, replicas included: a check may start at one) are the work every
- * other site does when the checking site asks. A rewrite only re-writes the authority's rows
- * as they are, so replication carries them.
+ * TLS) are the work every other site does when the checking site asks. Reading a range's sums
+ * answers any active member (a check may start at a replica); a rewrite re-writes the
+ * authority's rows as they are, so replication carries them over every other site's version,
+ * and only an active peer may order that (a repair runs at a peer).
  */
 public final class CheckRoutes implements RouteModule {
     private static final String ADMIN = "/api/v1/admin/group";
@@ -87,7 +88,7 @@ public final class CheckRoutes implements RouteModule {
                 keys.add(k.asLong());
             }
             ctx.json(check.rewrite(db, table, keys));
-        }, PeerAccess.ACTIVE_MEMBER);
+        }, PeerAccess.ACTIVE_PEER);
     }
 
     /** The monitor still reads a check's report as a JSON map (group/ is being split; it will take the record). */

@@ -21,9 +21,10 @@ import java.util.Map;
 /**
  * Database maintenance ({@code cusp dbm}). Admin routes (the site admin's token, like all of
  * {@code /api/v1/admin}): the method list, checks as jobs, and the one-site fix. Peer routes
- * ({@code /api/v1/peer/dbm/...}, mutual TLS from an active member, enforced by {@link
- * PeerAccess}): the checks and fixes another site asks this one to run. A replica may ask too:
- * its fixes run at the peer it names.
+ * ({@code /api/v1/peer/dbm/...}, mutual TLS, enforced by {@link PeerAccess}): the checks another
+ * active member asks this one to run (a replica's check only reads), and the fix an active peer
+ * asks it to run. A fix writes replicated rows here, so a report replica's certificate cannot
+ * order one: a replica's site admin runs the fix at a peer.
  */
 public final class DbmRoutes implements RouteModule {
     private final DbmService dbm;
@@ -69,7 +70,7 @@ public final class DbmRoutes implements RouteModule {
             Json.only(b, "tenant", "method", "allow_unsafe", "requested_by");
             ctx.json(dbm.localFix(Json.text(b, "tenant", true), Json.text(b, "method", true),
                     Json.bool(b, "allow_unsafe", false), Json.text(b, "requested_by", false)));
-        }, PeerAccess.ACTIVE_MEMBER);
+        }, PeerAccess.ACTIVE_PEER);
     }
 
     private void startCheck(io.javalin.http.Context ctx, List<Tenant> tenants, JsonNode b) {

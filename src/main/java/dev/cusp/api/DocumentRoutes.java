@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  *     {@code document.max.mb} or the practice's quota, a {@code sha256} that does not match, an
  *     unknown patient, a body cut short.</li>
  * <li>{@code GET /documents/{id}/content}: the bytes, with {@code ETag} (the hash), single
- *     {@code Range}s, {@code Content-Disposition: attachment} and a sandboxing CSP, so a stored
+ *     {@code Range}s (also while the file is read through from another site), {@code Content-Disposition: attachment} and a sandboxing CSP, so a stored
  *     HTML or SVG never runs as this site's page.</li>
  * <li>{@code GET /documents/search}: by patient, category and the date taken.</li>
  * </ul>
@@ -218,50 +218,100 @@ public final class DocumentRoutes implements RouteModule {
             ch = content.open(t.dbName(), d.sha256());
         } catch (NoSuchFileException e) {
             // Not here yet (replication is still fetching it): read it through from a site that has it.
+            // The range is checked against the row's size first: a 416 opens nothing.
+            ByteRange range = d.sizeBytes() == null ? null : range(ctx, etag, d.sizeBytes());
             java.io.InputStream through = content.readThrough(t.name(), t.dbName(), d.sha256()).orElseThrow(
                     () -> new CuspException(ErrorCode.UNAVAILABLE, "the content of document " + id + " is not at"
                             + " this site yet and no other site could give it; try again in a moment"));
-            try (through) {
-                // The whole file (a Range is answered whole, which HTTP allows): its size is the row's.
-                ctx.header("ETag", etag);
-                ctx.header("Content-Disposition", disposition(d.fileName()));
-                ctx.header("Content-Security-Policy", "sandbox; default-src 'none'");
-                ctx.res().setContentType(d.mimeType() == null ? "application/octet-stream" : d.mimeType());
-                if (d.sizeBytes() != null) {
-                    ctx.res().setContentLengthLong(d.sizeBytes());
-                }
-                ctx.status(200);
-                through.transferTo(ctx.res().getOutputStream());
-            }
+            readThrough(ctx, d, range, through);
             return;
         }
         try (ch) {
             long size = ch.size();
-            String ifRange = ctx.header("If-Range");
-            ByteRange range;
-            try {
-                range = ifRange == null || ifRange.strip().equals(etag) ? ByteRange.parse(ctx.header("Range"), size)
-                        : null;
-            } catch (CuspException e) {
-                ctx.header("Content-Range", "bytes */" + size);
-                throw e;
+            ByteRange range = range(ctx, etag, size);
+            headers(ctx, d, range, size);
+            copy(ch, range == null ? 0 : range.first(), range == null ? size : range.length(),
+                    ctx.res().getOutputStream());
+        }
+    }
+
+    /**
+     * A download of a file this site does not hold yet, from {@code through} (another site's
+     * bytes, stored here on the way). A {@code Range} is answered as it is for a local file,
+     * within the size the row states: the file is read from its start (the bytes before the
+     * range go only to the store), the range is sent, and the rest is read on in the
+     * background, so the file is stored whole and the next read is local. A row without a size
+     * gets the whole file (a 200, which HTTP allows).
+     */
+    private static void readThrough(Context ctx, DocumentRecord d, ByteRange range, java.io.InputStream through)
+            throws IOException {
+        Long size = d.sizeBytes();
+        boolean rest = false;
+        try {
+            headers(ctx, d, range, size == null ? -1 : size);
+            OutputStream out = ctx.res().getOutputStream();
+            if (range == null) {
+                through.transferTo(out);
+                return;
             }
-            long first = range == null ? 0 : range.first();
-            long length = range == null ? size : range.length();
-            ctx.header("ETag", etag);
-            ctx.header("Accept-Ranges", "bytes");
-            ctx.header("Content-Disposition", disposition(d.fileName()));
-            // A stored HTML or SVG opened from this origin must not run as the site's page.
-            ctx.header("Content-Security-Policy", "sandbox; default-src 'none'");
-            ctx.res().setContentType(d.mimeType() == null ? "application/octet-stream" : d.mimeType());
-            ctx.res().setContentLengthLong(length);
-            if (range != null) {
-                ctx.status(206);
-                ctx.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
-            } else {
-                ctx.status(200);
+            through.skipNBytes(range.first());
+            byte[] buf = new byte[BUFFER];
+            for (long left = range.length(); left > 0; ) {
+                int n = through.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new IOException("the file read through ended early");
+                }
+                out.write(buf, 0, n);
+                left -= n;
             }
-            copy(ch, first, length, ctx.res().getOutputStream());
+            out.flush();
+            rest = true;
+            Thread.ofVirtual().name("documents-through-rest").start(() -> storeRest(through, d.sha256()));
+        } finally {
+            if (!rest) {
+                through.close();
+            }
+        }
+    }
+
+    /** Reads a ranged read-through's remaining bytes into the store (dropped there if they do not hash right). */
+    private static void storeRest(java.io.InputStream through, String sha) {
+        try (through) {
+            through.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(DocumentRoutes.class).debug("documents: the rest of {} read through"
+                    + " after a range was not stored: {}", sha, e.getMessage());
+        }
+    }
+
+    /** The one range asked for (unless an If-Range no longer matches), null for the whole file; a 416 names the size. */
+    private static ByteRange range(Context ctx, String etag, long size) {
+        String ifRange = ctx.header("If-Range");
+        try {
+            return ifRange == null || ifRange.strip().equals(etag) ? ByteRange.parse(ctx.header("Range"), size) : null;
+        } catch (CuspException e) {
+            ctx.header("Content-Range", "bytes */" + size);
+            throw e;
+        }
+    }
+
+    /** @param size the file's length; -1 when not known (a read-through of a row without a size) */
+    private static void headers(Context ctx, DocumentRecord d, ByteRange range, long size) {
+        ctx.header("ETag", "\"" + d.sha256() + "\"");
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("Content-Disposition", disposition(d.fileName()));
+        // A stored HTML or SVG opened from this origin must not run as the site's page.
+        ctx.header("Content-Security-Policy", "sandbox; default-src 'none'");
+        ctx.res().setContentType(d.mimeType() == null ? "application/octet-stream" : d.mimeType());
+        if (range != null) {
+            ctx.status(206);
+            ctx.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+            ctx.res().setContentLengthLong(range.length());
+        } else {
+            ctx.status(200);
+            if (size >= 0) {
+                ctx.res().setContentLengthLong(size);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.cusp.docsync.DocumentCheck;
 import dev.cusp.docsync.DocumentRows;
 import dev.cusp.docsync.DocumentSync;
 import dev.cusp.docsync.FileReport;
+import dev.cusp.docsync.ThroughStream;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
@@ -36,6 +37,10 @@ import javax.sql.DataSource;
  * <p>What a member's certificate reaches here: only a file whose hash a {@code document} row of
  * that practice names at this site (every practice replicates to every member), found by a
  * name that is checked to be a hash and a practice known here, never a path from the request.
+ * A file such a row names that this site is itself still fetching is read through from another
+ * member with this site's own certificate, under the same practice's name (so that member makes
+ * the same check), marked so it goes no further: a member's certificate gets nothing through this
+ * site it could not fetch from the other member itself.
  */
 public final class DocumentSyncRoutes implements RouteModule {
     private static final String PEER = "/api/v1/peer/documents";
@@ -56,6 +61,15 @@ public final class DocumentSyncRoutes implements RouteModule {
         this.registry = registry;
         this.admin = admin;
         this.jobs = jobs;
+    }
+
+    /** Adds the scrub's count of corrupt files found to {@code /metrics}. */
+    public DocumentSyncRoutes scrub(dev.cusp.docsync.Scrub scrub) {
+        io.micrometer.core.instrument.FunctionCounter.builder("cusp.documents.scrub.corrupt", scrub,
+                dev.cusp.docsync.Scrub::corruptFound).description("Stored files the background scrub found whose"
+                        + " bytes no longer hash to their name (set aside and fetched again), since start")
+                .register(metrics.registry());
+        return this;
     }
 
     @Override
@@ -117,28 +131,63 @@ public final class DocumentSyncRoutes implements RouteModule {
         try {
             ch = FileChannel.open(f, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw notHere();
+            readThrough(ctx, t, sha);
+            return;
         }
         try (ch) {
             long size = ch.size();
-            long from = 0;
-            String range = ctx.header("Range");
-            Matcher m = range == null ? null : OPEN_RANGE.matcher(range.trim());
-            if (m != null && m.matches() && Long.parseLong(m.group(1)) < size) {
-                from = Long.parseLong(m.group(1));
-            }
-            ctx.header("ETag", "\"" + sha + "\"");
-            ctx.header("Accept-Ranges", "bytes");
-            if (from > 0) {
-                ctx.status(206);
-                ctx.header("Content-Range", "bytes " + from + "-" + (size - 1) + "/" + size);
-            }
-            ctx.contentType("application/octet-stream");
-            ctx.res().setContentLengthLong(size - from);
+            long from = from(ctx, size);
+            headers(ctx, sha, from, size);
             ch.position(from);
             try (InputStream in = Channels.newInputStream(ch); OutputStream out = ctx.res().getOutputStream()) {
                 in.transferTo(out);
             }
+        }
+    }
+
+    /**
+     * A file a row here names but this site does not hold yet (it is still fetching it: a ring
+     * site's upstream): read through from another member, stored here on the way, so a chain
+     * a -> b -> c does not wait for b's own transfer. Only for a request that is not itself a
+     * read-through ({@link ThroughStream#HOP}): one hop at most, never a loop. The caller gets
+     * only what it could fetch itself (a file a row of that practice names here), and is not
+     * asked back. A resumed fetch ({@code Range: bytes=N-}) gets the rest: the whole file still
+     * passes through this site's store, the first N bytes are not sent.
+     */
+    private void readThrough(Context ctx, Tenant t, String sha) throws Exception {
+        if (ctx.header(ThroughStream.HOP) != null) {
+            throw notHere();
+        }
+        dev.cusp.group.Member caller = ctx.attribute(PeerAccess.CALLER);
+        ThroughStream.Opened through = sync.readThroughFor(caller == null ? "" : caller.name(), t.name(), t.dbName(),
+                sha).orElseThrow(DocumentSyncRoutes::notHere);
+        try (InputStream in = through.in()) {
+            long size = through.length();
+            long from = size < 0 ? 0 : from(ctx, size);
+            headers(ctx, sha, from, size);
+            in.skipNBytes(from);
+            in.transferTo(ctx.res().getOutputStream());
+        }
+    }
+
+    /** The offset of a resumed fetch ({@code Range: bytes=N-}), or 0 for the whole file. */
+    private static long from(Context ctx, long size) {
+        String range = ctx.header("Range");
+        Matcher m = range == null ? null : OPEN_RANGE.matcher(range.trim());
+        return m != null && m.matches() && Long.parseLong(m.group(1)) < size ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** @param size the file's length; -1 when not known (a read-through whose source did not say) */
+    private static void headers(Context ctx, String sha, long from, long size) {
+        ctx.header("ETag", "\"" + sha + "\"");
+        ctx.header("Accept-Ranges", "bytes");
+        if (from > 0) {
+            ctx.status(206);
+            ctx.header("Content-Range", "bytes " + from + "-" + (size - 1) + "/" + size);
+        }
+        ctx.contentType("application/octet-stream");
+        if (size >= 0) {
+            ctx.res().setContentLengthLong(size - from);
         }
     }
 

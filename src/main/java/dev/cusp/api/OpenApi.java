@@ -322,8 +322,9 @@ final class OpenApi {
                 .answers(200, "DocumentPage", "one page of matching documents, by id"));
         put(docs + "/{id}/content", "get", op("Download a document's file: ETag is its SHA-256 (If-None-Match"
                 + " answers 304), one Range (206, or 416 past the end; If-Range honoured), always as an attachment"
-                + " with nosniff and a sandboxing Content-Security-Policy. 503 while its content has not reached this"
-                + " site").practice()
+                + " with nosniff and a sandboxing Content-Security-Policy. A file not at this site yet is read"
+                + " through from a site that holds it (a Range too), and stored here on the way; 503 while no"
+                + " reachable site holds it").practice()
                 .answers(200, "*/*", binary, "the whole file, in its own MIME type")
                 .answers(206, "*/*", binary, "the range asked for (Content-Range)")
                 .empty(304, "unchanged (If-None-Match)"));
@@ -402,6 +403,11 @@ final class OpenApi {
         put(PEER + "/restore/apply", "post", op("Put a practice restored at the calling site in place here: fetch its"
                 + " files from that site, apply its changes up to fromGtid, swap (binary log off)").peer()
                 .body("RestoreOrder").answers(200, "RestoreApplied", "in place here"));
+        put(PEER + "/restore/hold", "post", op("Hold a practice the calling site is restoring: lock its account here"
+                + " (binary log off), cut its open connections, answer this site's position").peer()
+                .body(OpenApiSchemas.closed(List.of("tenant", "from"), props("tenant", node("type", "string"),
+                        "from", node("type", "string"), "fromGtid", node("type", "string"))), true)
+                .answers(200, "Object", "the tenant and this site's gtid_binlog_pos once its connections are cut"));
         put(PEER + "/restore/{name}/file", "get", op("A file of a practice this site restored, to a site of its group"
                 + " putting it in place").peer().query("path", true, node("type", "string"), "the file, as its"
                 + " manifest names it").answers(200, "application/octet-stream", node("type", "string",
@@ -428,7 +434,9 @@ final class OpenApi {
                 + " hash to their name again from a site that holds them good, then report {tenant?}").admin()
                 .body(tenantOnly, true).answers(202, "Job", "started: follow the job"));
         put(PEER + "/documents/{tenant}/{hash}", "get", op("A file's bytes, for another member's document"
-                + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes").peer()
+                + " replication; only a hash a document row of that practice names; Range: bytes=N- resumes. A file"
+                + " the row names that this site is itself still fetching is read through from another member (not"
+                + " the caller), unless the request carries X-Cusp-Read-Through (then 404: one hop at most)").peer()
                 .answers(200, "application/octet-stream", node("type", "string", "format", "binary"), "the file")
                 .answers(206, "application/octet-stream", node("type", "string", "format", "binary"),
                         "the file from the requested offset"));

@@ -19,7 +19,8 @@ import java.util.Set;
  * runs. A peer route that declares none is refused to everyone: a new route is closed until
  * someone says who may call it.
  *
- * <p>The caller is the site whose CA signed the client certificate (mutual TLS). A site that is
+ * <p>The caller is the site whose CA signed the client certificate (mutual TLS), unless that
+ * site's revocation list names the certificate ({@code tls.PeerRevocations}). A site that is
  * still joining is answered only by the site that admitted it, and only while it presents the
  * certificate it presented with its one-time secret (the join's pin, see {@code Admission}).
  */
@@ -66,6 +67,12 @@ public enum PeerAccess implements RouteRole {
         }
         X509Certificate leaf = clientCertificate(ctx).orElseThrow(() -> new CuspException(
                 ErrorCode.UNAUTHENTICATED, "peer routes need the calling site's client certificate (mutual TLS)"));
+        Optional<String> revoked = group.trust().revocation(leaf);
+        if (revoked.isPresent()) {
+            // Closed after this answer: a connection made with a revoked certificate is not reused.
+            ctx.header("Connection", "close");
+            throw new CuspException(ErrorCode.FORBIDDEN, revoked.get() + "; it reaches no peer route");
+        }
         String site = group.trust().siteOf(leaf).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN,
                 "the client certificate is not from a site of this replication group"));
         Member m = group.member(site).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN, "site " + site

@@ -249,6 +249,10 @@ public final class PracticeRoutes implements RouteModule {
         // Before the password is looked at, and the same whether the user exists or not.
         LoginThrottle.Attempt attempt = throttle.begin(from, key);
         PracticeUsers.User u;
+        if (!registry.databaseExists(t)) {
+            // At once, not after the pool's connection timeout: a login costs a hash anyway.
+            throw raced(t, new SQLException("Unknown database '" + t.dbName() + "'", "42000", 1049));
+        }
         try (TenantPools.Lease l = pools.lease(t)) {
             u = PracticeUsers.login(l.connection(), site, user, password, from);
         } catch (CuspException e) {
@@ -406,6 +410,19 @@ public final class PracticeRoutes implements RouteModule {
      * answer is then what the practice's state says (423, 404, 503), not an internal error.
      */
     private SQLException raced(Tenant t, SQLException e) {
+        if (dev.cusp.node.MariaDbErrors.databaseMissing(e) || dev.cusp.node.MariaDbErrors.missingObject(e)) {
+            // A restore swapping the tables (RESTORING: 503, from the state read afresh here), or the
+            // database gone (dropped by hand): pooled connections still name it (1146), or none can
+            // be made (1049). Its pool is closed, so a new one starts clean once it is back.
+            cache.remove(t.name());
+            tenant(t.name());
+            if (!registry.databaseExists(t)) {
+                pools.evict(t.name());
+                throw new CuspException(ErrorCode.UNAVAILABLE, "practice '" + t.name() + "' cannot reach its"
+                        + " database at this site (it is missing or being replaced); try again in a few minutes or at"
+                        + " another site of the group, and tell the site administrator if it persists");
+            }
+        }
         tenant(t.name()); // throws when the practice is no longer active; the cache was cleared with its pool
         return e;
     }

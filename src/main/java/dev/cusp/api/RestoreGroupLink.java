@@ -64,9 +64,9 @@ public final class RestoreGroupLink implements RestoreGroup {
     }
 
     @Override
-    public String binlogPos(String site) {
-        return peers.call(member(site), "GET", "/api/v1/peer/status", null, Duration.ofSeconds(10))
-                .path("gtid_binlog_pos").asText("");
+    public String hold(String site, String tenant, String fromGtid) {
+        return peers.call(member(site), "POST", "/api/v1/peer/restore/hold", new RestoreRoutes.Hold(tenant,
+                group.siteName(), fromGtid), Duration.ofMinutes(3)).path("gtid_binlog_pos").asText("");
     }
 
     @Override

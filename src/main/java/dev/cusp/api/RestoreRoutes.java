@@ -23,6 +23,14 @@ public final class RestoreRoutes implements RouteModule {
     /** A peer's answer to a restore order: done. */
     public record Applied(String tenant, String from) {
     }
+
+    /** The restoring site asks another to hold the practice once its own hold ({@code fromGtid}) has arrived. */
+    public record Hold(String tenant, String from, String fromGtid) {
+    }
+
+    /** A held site's answer: how far it has written, once the practice's connections there are cut. */
+    public record Held(String tenant, @com.fasterxml.jackson.annotation.JsonProperty("gtid_binlog_pos") String gtidBinlogPos) {
+    }
     private final Restorer restorer;
     private final Jobs jobs;
 
@@ -61,6 +69,20 @@ public final class RestoreRoutes implements RouteModule {
             }
             restorer.applyOrder(o);
             Json.send(ctx, new Applied(o.tenant(), o.from()));
+        }, PeerAccess.ACTIVE_PEER);
+        // Before the swap, each other site holds the practice too: its own connections there are
+        // cut (a practice's program connected straight to that node), so nothing it writes there
+        // can land on the restored tables.
+        app.post(PEER + "/hold", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "tenant", "from", "fromGtid");
+            Hold h = new Hold(Json.text(b, "tenant", true), Json.text(b, "from", true), Json.text(b, "fromGtid", false));
+            Member caller = ctx.attribute(PeerAccess.CALLER);
+            if (caller == null || !caller.name().equals(h.from())) {
+                throw new CuspException(dev.cusp.error.ErrorCode.FORBIDDEN, "a hold names the site that sends it as"
+                        + " 'from'");
+            }
+            Json.send(ctx, new Held(h.tenant(), restorer.holdFor(h.tenant(), h.from(), h.fromGtid())));
         }, PeerAccess.ACTIVE_PEER);
         app.get(PEER + "/{name}/file", ctx -> {
             String path = ctx.queryParam("path");

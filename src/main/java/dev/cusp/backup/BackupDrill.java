@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A verification drill: proves one backup restorable. Checks every file against the manifest,
  * loads the backup into a scratch database ({@code drill_<random>}: outside every practice's
- * grants, tables only, so it holds no code of the practice's), runs every maintenance check
- * there, counts every table's rows against the manifest, drops the scratch copy and records
- * the result on the backup.
+ * grants, tables only), runs every maintenance check there, counts every table's rows against
+ * the manifest, then makes the practice's views and routines there ({@link SchemaObjects#prove}:
+ * made with the practice's user as definer, never run, dropped again), drops the scratch copy
+ * and records the result on the backup.
  *
  * <p>The maintenance checks run as the site's admin account, not as the practice's user (who
  * has no grant on the scratch database): that is safe because the scratch database holds only
@@ -65,6 +66,9 @@ public final class BackupDrill {
                     }
                 });
                 maintenance.putAll(checks(scratch, problems));
+                // After the checks, which run as the admin: the practice's views and routines are made
+                // (never run) only now, as the practice's user, to prove the backup brings them back.
+                SchemaObjects.prove(admin, b, scratch, m.database());
             } catch (CuspException e) {
                 problems.add(e.getMessage());
             } finally {

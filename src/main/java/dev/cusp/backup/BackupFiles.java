@@ -37,6 +37,14 @@ final class BackupFiles {
      * synced to disk before it returns.
      */
     static Written compress(InputStream in, Path target) throws IOException {
+        return compress(in, target, true);
+    }
+
+    /**
+     * As {@link #compress(InputStream, Path)}; unless {@code sync}, the caller syncs the file
+     * ({@link #sync}) before it counts on it (a backup syncs all its files at once, at the end).
+     */
+    static Written compress(InputStream in, Path target, boolean sync) throws IOException {
         MessageDigest sha = sha256();
         long raw = 0;
         try (FileChannel ch = createPrivate(target)) {
@@ -51,7 +59,9 @@ final class BackupFiles {
                     raw += n;
                 }
             }
-            ch.force(true);
+            if (sync) {
+                ch.force(true);
+            }
             return new Written(counted.count, raw, HexFormat.of().formatHex(sha.digest()));
         }
     }
@@ -100,6 +110,13 @@ final class BackupFiles {
             }
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Writes {@code file}'s data to disk (fsync), never through a link. */
+    static void sync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            ch.force(true);
+        }
     }
 
     static void syncFolder(Path dir) {

@@ -27,14 +27,17 @@ import java.util.Map;
  * @param gtidPosition  {@code @@gtid_binlog_pos} read under the lock: every transaction of the
  *                      practice at or before it is in the backup, none after it; a roll-forward
  *                      replays the practice's own transactions after it
- * @param lockMillis    how long the practice's writers were held
+ * @param lockMillis    how long the practice's writers were held: from {@code FLUSH TABLES ... FOR
+ *                      EXPORT} (which waits for the tables' running writes and writes their dirty
+ *                      pages) to {@code UNLOCK TABLES}
  * @param elapsedMillis how long the whole backup took
  * @param bytes         the backup's size on disk (compressed files)
  * @param rawBytes      the size of the tables' files before compression
  * @param tables        every table, in load order
  * @param triggers      the practice's triggers, in creation order (loaded only on request)
- * @param skipped       objects of the practice's database not in the backup (views, routines,
- *                      events: the practice's own code), by name with their kind
+ * @param skipped       objects of the practice's database not in the backup, by name with their
+ *                      kind: empty since views, routines and events are carried (schema/objects.json.zst);
+ *                      a backup made before that lists them here
  * @param files         every file of the backup with its SHA-256: the list a verification checks
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -186,6 +186,7 @@ public final class BackupReader {
                         }
                         s.execute(g.createTrigger());
                     }
+                    SchemaObjects.make(c, b, target, m.database(), SchemaObjects.read(b), true);
                 }
             } finally {
                 s.execute("SET SESSION sql_mode = DEFAULT");

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,18 +26,8 @@ public final class BackupService {
     private final BackupReader reader;
     private final BackupDrill drill;
     private final Retention retention;
-    /** Failed newest drills, by tenant: what the default alert path keeps (see {@link DrillAlerts}). */
-    private final Map<String, String> failedDrills = new ConcurrentHashMap<>();
-    private volatile DrillAlerts alerts = new DrillAlerts() {
-        @Override
-        public void failed(String tenant, String backupId, String reason) {
-            LOG.error("tenant {}: {}: the drill of backup {} failed: {}", tenant, DrillAlerts.CODE, backupId, reason);
-        }
-
-        @Override
-        public void passed(String tenant) {
-        }
-    };
+    /** Which practices have a failed drill standing (see {@link DrillAlerts}). */
+    private final DrillState drills;
     private volatile BackupScheduler.Progress running;
     private volatile BackupScheduler.Progress last;
 
@@ -50,6 +39,7 @@ public final class BackupService {
         this.writer = new BackupWriter(admin, node, store, site);
         this.reader = new BackupReader(admin, node);
         this.drill = new BackupDrill(admin, reader, store);
+        this.drills = new DrillState(store);
         // What a site killed mid-backup or mid-drill left: a staging copy in the node folder, a
         // partial backup folder, a scratch database.
         BackupWriter.removeStaging(node);
@@ -69,14 +59,14 @@ public final class BackupService {
         return reader;
     }
 
-    /** Where failed drills are raised (the site's monitor). */
+    /** Where failed drills are raised (the site's monitor); the failures on disk are raised there at once. */
     public void alertsTo(DrillAlerts alerts) {
-        this.alerts = alerts;
+        drills.alertsTo(alerts, registry::all);
     }
 
     /** Failed newest drills by tenant, with the reason. */
     public Map<String, String> failedDrills() {
-        return Map.copyOf(failedDrills);
+        return drills.failing();
     }
 
     /** Backs up practice {@code name} now, then applies retention to its scheduled backups. */
@@ -107,6 +97,7 @@ public final class BackupService {
         }
         if (!delete.isEmpty()) {
             LOG.info("tenant {}: retention deleted backups {}", t.name(), delete);
+            drills.reassess(t);
         }
         return delete;
     }
@@ -126,16 +117,7 @@ public final class BackupService {
             b = all.get(all.size() - 1);
         }
         BackupVerification v = drill.run(b);
-        if (id == null || b.manifest().id().equals(newestId(t))) {
-            if (v.ok()) {
-                if (failedDrills.remove(name) != null) {
-                    alerts.passed(name);
-                }
-            } else {
-                failedDrills.put(name, "backup " + b.manifest().id() + ": " + String.join("; ", v.problems()));
-                alerts.failed(name, b.manifest().id(), String.join("; ", v.problems()));
-            }
-        }
+        drills.reassess(t);
         return v;
     }
 

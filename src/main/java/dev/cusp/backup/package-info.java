@@ -9,6 +9,7 @@
  * manifest.json          BackupManifest: what, when, where in the binary log, and a SHA-256 per file
  * tables/T.ibd.zst       table T's InnoDB tablespace, zstd-compressed (with zstd's own frame checksum)
  * tables/T.cfg.zst       its export metadata (FLUSH TABLES ... FOR EXPORT), zstd-compressed
+ * schema/objects.json.zst the practice's views, functions, procedures and events (SchemaObjects)
  * verify.json            written by a drill (BackupVerification); absent until the first drill
  * </pre>
  * The folder is written under {@code .partial-<id>} and renamed to {@code <id>} once the
@@ -22,7 +23,9 @@
  * EXPORT}) only while their files are copied to a staging folder on the node's own disk; the
  * binary-log GTID position read under that lock is exact for the practice (every transaction of
  * the practice at or before it is in the backup, none after it). Rows are counted on a second
- * connection under the same lock. Compression and checksums run after the lock is released.
+ * connection under the same lock. The copy under the lock is the kernel's ({@code copy_file_range}),
+ * two streams side by side; compression and checksums (one pass over each staged file, files side
+ * by side) run after the lock is released.
  *
  * <h2>API for other packages</h2>
  * {@link dev.cusp.backup.BackupWriter#write} makes a backup; {@link dev.cusp.backup.BackupStore}

@@ -80,7 +80,13 @@ public final class CheckService {
         if (from == null || from.isBlank()) {
             throw CuspException.invalid("from", "name the site whose data is right: --from SITE");
         }
-        self();
+        if (!self().peer()) {
+            // The re-writes run at the authority, ordered with this site's certificate, and a report
+            // replica's certificate orders no writes at other sites (PeerAccess on check/rewrite).
+            throw new CuspException(ErrorCode.READ_ONLY, "this site is a read-only report replica, and a replica orders"
+                    + " no writes at other sites; run the repair at a peer (" + String.join(", ", peerNames())
+                    + "): 'cusp repair --from " + from + "' there");
+        }
         Member m = members.find(from).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND, "no site '" + from
                 + "' in this group; 'cusp site list' shows the sites", "from"));
         if (!m.peer()) {

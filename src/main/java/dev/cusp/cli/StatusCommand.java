@@ -51,6 +51,13 @@ public final class StatusCommand implements Callable<Integer> {
                 site.path("open_tenant_pools").asText(), site.path("open_tenant_connections").asText());
         Output.tenantTable(out, AdminClient.read(s, Tenants.class).tenants());
         Output.group(out, AdminClient.read(g, GroupView.class));
+        if (g.path("sites").isEmpty()) {
+            // In a group each site's alerts are listed under it above; a site in no group lists its own here.
+            for (JsonNode a : s.path("alerts")) {
+                out.printf("  ALERT since %s: [%s] %s%n    fix: %s%n", a.path("since").asText(),
+                        a.path("code").asText("?"), a.path("message").asText(), a.path("fix").asText());
+            }
+        }
         for (JsonNode member : g.path("sites")) {
             JsonNode d = member.path("documents");
             if (d.isObject()) {

@@ -446,4 +446,20 @@ public final class DocumentSync implements AutoCloseable {
         }
         return java.util.Optional.empty();
     }
+
+    /**
+     * Read-through on another site's behalf (the peer route, when a row here names a file this
+     * site is itself still fetching: a ring site asking its upstream). At most two members are
+     * asked, never {@code caller}: the row's origin first, then where this site's rows come from
+     * (its ring upstream), each with {@link ThroughStream#HOP} so it does not read through in
+     * turn. Two, not all: rows naming files no site holds (a practice may write any hash into its
+     * own rows) then cost each fetch a bounded number of extra requests, not one per member. The
+     * bytes are stored here on the way if they hash right.
+     */
+    public java.util.Optional<ThroughStream.Opened> readThroughFor(String caller, String tenant, String db, String sha) {
+        long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
+                .mapToLong(m -> m.changedBy).findFirst().orElse(0);
+        return ThroughStream.open(peers, candidates(changedBy).stream().filter(m -> !m.name().equals(caller)).limit(2).toList(),
+                store, tenant, db, sha, counters, true);
+    }
 }

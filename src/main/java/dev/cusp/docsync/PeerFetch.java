@@ -80,4 +80,32 @@ final class PeerFetch {
                 .sslContext(TlsContexts.client(own, ca, true)).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(3)).build());
     }
+
+    /**
+     * The whole file at {@code m} for a read-through on another site's behalf: as {@link #open}
+     * from byte 0, marked with {@link ThroughStream#HOP} so {@code m} answers from its own store
+     * only (no second hop). Null when {@code m} does not hold it.
+     */
+    Body openHop(Member m, String tenant, String sha) throws IOException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(m.url() + PATH
+                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/" + sha))
+                .timeout(Duration.ofSeconds(30)).header(ThroughStream.HOP, "1").GET().build();
+        HttpResponse<InputStream> r;
+        try {
+            r = client(m).send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        if (r.statusCode() == 200) {
+            return new Body(r.body(), false, r.headers().firstValueAsLong("Content-Length").orElse(-1));
+        }
+        try (InputStream in = r.body()) {
+            String text = new String(in.readNBytes(400), StandardCharsets.UTF_8);
+            if (r.statusCode() == 404) {
+                return null;
+            }
+            throw new IOException("site " + m.name() + " answered " + r.statusCode() + ": " + text);
+        }
+    }
 }

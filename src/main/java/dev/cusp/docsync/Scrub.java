@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * The background scrub: re-reads every stored file slowly ({@code document.scrub.kbps}) and
  * checks that its bytes still hash to its name. A file that does not (bit rot, a disk error, a
  * hand edit) is set aside and fetched again from a site that holds it good. One pass after
- * another, a minute apart.
+ * another, {@code document.scrub.pause.seconds} apart. How many it found shows in {@code /metrics}
+ * ({@code cusp_documents_scrub_corrupt_total}), besides the warning in the log.
  */
 public final class Scrub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scrub.class);
@@ -20,10 +21,19 @@ public final class Scrub implements AutoCloseable {
     private final TenantRegistry registry;
     private final DocumentSync sync;
     private final Throttle throttle;
+    private final long pauseMillis;
+    private final java.util.concurrent.atomic.AtomicLong corrupt = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private Thread thread;
 
     public Scrub(DataSource admin, TenantRegistry registry, DocumentSync sync, int kibPerSecond) {
+        this(admin, registry, sync, kibPerSecond, 60);
+    }
+
+    /** @param pauseSeconds rest between two passes */
+    public Scrub(DataSource admin, TenantRegistry registry, DocumentSync sync, int kibPerSecond, int pauseSeconds) {
+        this.pauseMillis = pauseSeconds * 1000L;
         this.admin = admin;
         this.registry = registry;
         this.sync = sync;
@@ -42,7 +52,8 @@ public final class Scrub implements AutoCloseable {
         while (running) {
             try {
                 pass();
-                Thread.sleep(60_000);
+                passes.incrementAndGet();
+                Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -66,6 +77,7 @@ public final class Scrub implements AutoCloseable {
                         LOG.warn("documents: scrub: {} {}: the stored bytes no longer hash to the name; set aside"
                                 + " and fetched again from another site", t.name(), r.sha256());
                         store.setAside(t.dbName(), r.sha256());
+                        corrupt.incrementAndGet();
                         sync.nudge();
                     }
                 }
@@ -73,6 +85,16 @@ public final class Scrub implements AutoCloseable {
                 LOG.debug("documents: scrub: {}: {}", t.name(), e.getMessage());
             }
         }
+    }
+
+    /** Stored files found corrupt (and set aside) since this site started. */
+    public long corruptFound() {
+        return corrupt.get();
+    }
+
+    /** Whole passes done since this site started. */
+    public long passes() {
+        return passes.get();
     }
 
     @Override

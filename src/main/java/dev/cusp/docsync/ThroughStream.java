@@ -14,8 +14,17 @@ import java.security.MessageDigest;
  * temporary file and hashed; at the end, bytes that hash to the file's name enter the store,
  * and any others are dropped and the reader gets an error instead of a clean end. A reader that
  * stops early leaves nothing behind.
+ *
+ * <p>A site's peer route reads through too, for another site's fetch (a ring site asking its
+ * upstream for a file the upstream is itself still fetching): that request to the next site
+ * carries {@link #HOP}, and a site asked with it answers only from its own store. So a file
+ * travels at most one hop further than a plain fetch, and two sites that both lack it never
+ * ask each other in a loop.
  */
-final class ThroughStream extends FilterInputStream {
+public final class ThroughStream extends FilterInputStream {
+    /** The request header that marks a fetch as a read-through's: the site asked must not read through in turn. */
+    public static final String HOP = "X-Cusp-Read-Through";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ThroughStream.class);
     private final LocalContent store;
     private final String db;
     private final String sha;
@@ -36,6 +45,34 @@ final class ThroughStream extends FilterInputStream {
         this.copy = Files.newOutputStream(scratch);
     }
 
+    /**
+     * A read-through opened: the bytes as they come (stored here on the way), and the file's
+     * length as the site that sends it states it (-1 when it does not).
+     */
+    public record Opened(InputStream in, long length) {
+    }
+
+    /**
+     * Opens {@code sha} of practice {@code tenant} at the first of {@code candidates} that gives
+     * it; with {@code hop}, each is asked with {@link #HOP} (it answers from its own store only).
+     */
+    static java.util.Optional<Opened> open(PeerFetch peers, java.util.List<dev.cusp.group.Member> candidates,
+                                           LocalContent store, String tenant, String db, String sha,
+                                           Transfer.Counters counters, boolean hop) {
+        for (dev.cusp.group.Member m : candidates) {
+            try {
+                PeerFetch.Body body = hop ? peers.openHop(m, tenant, sha) : peers.open(m, tenant, sha, 0);
+                if (body != null) {
+                    return java.util.Optional.of(new Opened(new ThroughStream(body.in(), store, db, sha, counters),
+                            body.length()));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("documents: read-through {} from {}: {}", sha, m.name(), e.getMessage());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -54,6 +91,38 @@ final class ThroughStream extends FilterInputStream {
             finish();
         }
         return n;
+    }
+
+    /** Skipped bytes are read all the same: they are part of the file being stored. */
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] buf = new byte[(int) Math.min(65536, Math.max(1, n))];
+        long left = n;
+        while (left > 0) {
+            int got = read(buf, 0, (int) Math.min(buf.length, left));
+            if (got < 0) {
+                break;
+            }
+            left -= got;
+        }
+        return n - left;
+    }
+
+    /** Through {@link #read(byte[], int, int)}, so every byte is stored and hashed, whatever the JDK's default does. */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        byte[] buf = new byte[65536];
+        long total = 0;
+        for (int n; (n = read(buf, 0, buf.length)) >= 0; ) {
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
     }
 
     private void finish() throws IOException {

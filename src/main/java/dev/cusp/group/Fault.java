@@ -124,6 +124,14 @@ public enum Fault {
             "keeps fetching every missing file from a site that holds it, resuming cut transfers",
             "'cusp status' at {site} shows the backlog; check that the other sites are up and reachable over HTTPS"
                     + " from {site}, or raise document.sync.kbps; 'cusp check' names files no site holds"),
+    BACKUP_DRILL_FAILED(Health.LAGGING, false,
+            "a verification drill at {site} could not restore a practice's backup as its manifest records it (a"
+                    + " missing or damaged file, a table or object that would not load, or rows that differ): that"
+                    + " backup cannot be trusted for a restore.",
+            null,
+            "'cusp backup list TENANT' at {site} names the backup and the problem; check the disk or share of"
+                    + " backup.folder, then 'cusp backup now TENANT' and 'cusp backup verify TENANT': the alert clears"
+                    + " when a later drill of the practice passes, or when retention deletes the failed backup"),
     APPLIER_ERROR(Health.BROKEN, false,
             "the applier at {site} stopped on an error Cusp does not know how to mend.",
             null,
@@ -185,7 +193,7 @@ public enum Fault {
     /** True for the faults of a whole site (raised by its watches), false for those of one link. */
     public boolean ofSite() {
         return holdsWrites() || this == CLOCK_SKEW || this == DISK_LOW || this == BINLOG_BUDGET
-                || this == DOCUMENT_BACKLOG;
+                || this == DOCUMENT_BACKLOG || this == BACKUP_DRILL_FAILED;
     }
 
     /** A fault that came from an error number (as opposed to a state such as lag or a stop). */

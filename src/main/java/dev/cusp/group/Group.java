@@ -121,7 +121,7 @@ public final class Group implements AutoCloseable {
         this.remote = new RemoteJobs(members, peers);
         this.status = new GroupStatus(site, admin, channels, peers, monitor, watch, versions, reconciler,
                 documentHooks, incarnations);
-        this.loops = new GroupLoops(reconciler, disk, watch, binlogs, site);
+        this.loops = new GroupLoops(reconciler, disk, watch, binlogs, site, groupTrust);
     }
 
     /** Reconciles once now (so a replica is read-only before it serves), then every 2 s. */

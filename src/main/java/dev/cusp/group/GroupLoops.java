@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The group's background work, each on a thread of its own: the reconciler every 2 s, the
- * disk and site watch every 2 s, and the binary log keeper every minute. The watch and the
- * keeper ask every member over the network, which must not delay the links.
+ * disk and site watch every 2 s, the binary log keeper every minute, and the members'
+ * revocation lists every {@link #REVOCATIONS_EVERY_SECONDS} s. The watch, the keeper and the
+ * lists ask every member over the network, which must not delay the links.
  */
 final class GroupLoops implements AutoCloseable {
     private final Reconciler reconciler;
@@ -15,11 +16,17 @@ final class GroupLoops implements AutoCloseable {
     private final PeerWatch watch;
     private final BinlogKeeper binlogs;
     private final Membership site;
+    private final GroupTrust trust;
+    /** How soon a certificate a member revokes (or replaces) is refused here. */
+    static final int REVOCATIONS_EVERY_SECONDS = 5;
+    private final ScheduledExecutorService revocationLoop = daemon("revocation-lists");
     private final ScheduledExecutorService loop = daemon("group-reconciler");
     private final ScheduledExecutorService watchLoop = daemon("site-watch");
     private final ScheduledExecutorService binlogLoop = daemon("binlog-keeper");
 
-    GroupLoops(Reconciler reconciler, DiskWatch disk, PeerWatch watch, BinlogKeeper binlogs, Membership site) {
+    GroupLoops(Reconciler reconciler, DiskWatch disk, PeerWatch watch, BinlogKeeper binlogs, Membership site,
+               GroupTrust trust) {
+        this.trust = trust;
         this.reconciler = reconciler;
         this.disk = disk;
         this.watch = watch;
@@ -64,6 +71,13 @@ final class GroupLoops implements AutoCloseable {
                 Group.LOG.warn("group: binary log keeping failed: {}", e.getMessage());
             }
         }, 60, 60, TimeUnit.SECONDS);
+        revocationLoop.scheduleWithFixedDelay(() -> {
+            try {
+                trust.fetchRevocations(site.known());
+            } catch (RuntimeException e) {
+                Group.LOG.warn("group: reading the members' revocation lists failed: {}", e.getMessage());
+            }
+        }, 0, REVOCATIONS_EVERY_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override
@@ -71,6 +85,7 @@ final class GroupLoops implements AutoCloseable {
         watchLoop.shutdownNow();
         watch.close();
         binlogLoop.shutdownNow();
+        revocationLoop.shutdownNow();
         loop.shutdownNow();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import dev.cusp.base.FilePermissions;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.site.SiteHome;
 import dev.cusp.tls.PeerTrust;
+import dev.cusp.tls.RevocationList;
 import dev.cusp.tls.TlsContexts;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -40,6 +41,17 @@ final class GroupTrust {
             }
         }
         trust.update(cas);
+    }
+
+    /** Reads the other members' revocation lists again, each at its own address (see {@link PeerTrust#siteOf}). */
+    void fetchRevocations(List<Member> all) {
+        Map<String, String> urls = new HashMap<>();
+        for (Member m : all) {
+            if (m.url() != null && !m.name().equals(home.identity().siteName())) {
+                urls.put(m.name(), m.url() + RevocationList.PATH);
+            }
+        }
+        trust.fetchRevocations(urls);
     }
 
     /** The CA file a link from {@code m} verifies it with, as the node's server reads it. */

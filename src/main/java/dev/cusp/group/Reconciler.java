@@ -252,6 +252,28 @@ final class Reconciler {
                         Group.LOG.info("group: {}", d);
                     }
                 }
+                // DROP USER leaves the account's open sessions running: a removed site's replica
+                // would go on receiving every change. End them (after the drop: no reconnecting).
+                List<Long> sessions = new ArrayList<>();
+                List<String> whose = new ArrayList<>();
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                        "SELECT id, user FROM information_schema.processlist WHERE user LIKE 'repl\\_%'")) {
+                    while (rs.next()) {
+                        if (!keep.contains(rs.getString(2))) {
+                            sessions.add(rs.getLong(1));
+                            whose.add(rs.getString(2));
+                        }
+                    }
+                }
+                for (int i = 0; i < sessions.size(); i++) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("KILL CONNECTION " + sessions.get(i));
+                        Group.LOG.info("group: ended session {} of {}, no longer a member's account", sessions.get(i),
+                                whose.get(i));
+                    } catch (SQLException gone) {
+                        // Ended meanwhile (1094: unknown thread).
+                    }
+                }
                 return null;
             });
         } catch (SQLException e) {

@@ -113,11 +113,14 @@ public final class FixRun {
     /** The site that runs the fix: this one by default; a writable, active member when named. */
     private static String target(DbmService s, String site) {
         Member me = s.self();
+        if (me != null && !me.peer()) {
+            // Not at another site either: a fix there would be ordered with this site's certificate,
+            // and a report replica's certificate orders no writes at other sites (PeerAccess on dbm/fix).
+            throw new CuspException(ErrorCode.READ_ONLY, "this site is a read-only report replica: its database"
+                    + " refuses writes, and a replica orders no writes at other sites; run the fix at a peer ("
+                    + String.join(", ", peers(s)) + "), where --site names the site that runs it", "site");
+        }
         if (site == null || site.isBlank() || site.equals(s.siteName)) {
-            if (me != null && !me.peer()) {
-                throw new CuspException(ErrorCode.READ_ONLY, "this site is a read-only report replica: its database"
-                        + " refuses writes; fix at a peer with --site " + String.join("|", peers(s)), "site");
-            }
             return s.siteName;
         }
         Member m = s.members.find(site).orElseThrow(() -> new CuspException(ErrorCode.NOT_FOUND, "no site '" + site

@@ -174,6 +174,20 @@ public final class MariaDbErrors {
     }
 
     /**
+     * True when the connection's database is gone: unknown database (1049, a new connection to
+     * it) or no database selected (1046, a pooled connection whose database was dropped under
+     * it), in {@code e} or in its causes (a pool gives the last failure as the cause of its timeout).
+     */
+    public static boolean databaseMissing(SQLException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SQLException se && (se.getErrorCode() == 1049 || se.getErrorCode() == 1046)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Which case of 1236 a receiver's message words: only for explaining it. MariaDB 11.4 says
      * "...Probably the slave state is too old and required binlog files have been purged",
      * "...requested to start from GTID X, which is not in the master's binlog", or

@@ -79,6 +79,34 @@ public final class BinlogArchive {
         }
     }
 
+    private long lastFlush = System.nanoTime();
+    private String afterFlush = "";
+
+    /**
+     * The archive's regular look: every closed file copied, and every {@code flushEvery} (when not
+     * zero) the node's current file closed first, if it holds anything since the last such close,
+     * so the archive lags the node by at most that much and an idle node makes no empty files.
+     */
+    public synchronized List<String> tick(NodeConfig node, Connection c, Duration flushEvery) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (!flushEvery.isZero() && System.nanoTime() - lastFlush >= flushEvery.toNanos()) {
+                lastFlush = System.nanoTime();
+                if (!position(s).equals(afterFlush)) {
+                    List<String> copied = flushAndArchive(node, c);
+                    afterFlush = position(s);
+                    return copied;
+                }
+            }
+            return archive(node, s);
+        }
+    }
+
+    private static String position(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            return rs.next() ? rs.getString(1) + ":" + rs.getLong(2) : "";
+        }
+    }
+
     /** Copies every closed binary log of the node that is not archived yet; returns their names. */
     public synchronized List<String> archive(NodeConfig node, Statement s) throws SQLException {
         List<String[]> logs = new ArrayList<>();

@@ -25,7 +25,7 @@ public interface RestoreGroup {
         }
 
         @Override
-        public String binlogPos(String site) {
+        public String hold(String site, String tenant, String fromGtid) {
             throw new IllegalStateException("no group");
         }
 
@@ -46,8 +46,12 @@ public interface RestoreGroup {
     /** A sentence naming a link (or site) that is not healthy, with what to do; empty when all are. */
     Optional<String> brokenLink();
 
-    /** The site's {@code @@gtid_binlog_pos}: everything it has written or applied. */
-    String binlogPos(String site);
+    /**
+     * Has {@code site} hold the practice too once this site's hold has reached it (this site's
+     * position {@code fromGtid}): its own connections there cut, its account locked there. Returns
+     * that site's {@code @@gtid_binlog_pos} after the cut: everything it has written or applied.
+     */
+    String hold(String site, String tenant, String fromGtid);
 
     /** Has {@code site} fetch the restored practice from this site and swap it in; returns when done. */
     void apply(String site, RestoreOrder order);

@@ -9,7 +9,6 @@ import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tenant.TenantService;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
@@ -29,11 +28,16 @@ public final class RestoreWiring {
                 site, tenantChanged);
         archive.register(node);
         r.recoverAll();
+        if (!settings.get(Settings.RESTORE_TEST_PAUSE).isEmpty()) {
+            r.stopAt(settings.get(Settings.RESTORE_TEST_PAUSE));
+        }
         // Every minute: closed files copied (the purge guard also copies right before it purges),
-        // and files past the retention deleted.
+        // the current file closed every restore.binlog.flush.minutes, and files past the
+        // retention deleted.
+        Duration flush = Duration.ofMinutes(settings.get(Settings.RESTORE_BINLOG_FLUSH_MINUTES));
         r.every(Duration.ofMinutes(1), () -> {
-            try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
-                archive.archive(node, s);
+            try (Connection c = admin.getConnection()) {
+                archive.tick(node, c, flush);
             } catch (SQLException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }

@@ -89,6 +89,10 @@ public final class Restorer implements AutoCloseable {
     /** The site's replication group (set once the group is made). */
     public void group(RestoreGroup g) {
         this.group = g;
+        for (RestoreJournal j : resumeLater) {
+            resumeLater.remove(j);
+            Thread.ofVirtual().name("restore-resume-" + j.tenant()).start(() -> resumeDistribution(j));
+        }
     }
 
     public BinlogArchive archive() {
@@ -202,7 +206,7 @@ public final class Restorer implements AutoCloseable {
         }
         Tenant held = into;
         List<String> others = group.others();
-        RestoreJournal j = journal(held);
+        RestoreJournal j = journal(held, site);
         j.write(work);
         hold(held);
         long replayMs = 0;
@@ -215,40 +219,36 @@ public final class Restorer implements AutoCloseable {
                 new BackupReader(sds, scratch.config()).load(p.base(), t.dbName(), BackupReader.LoadOptions.WITH_TRIGGERS);
                 step.accept("replaying " + p.plan().txns() + " transactions of the binary log archive");
                 replayMs = Replayer.replay(scratch, archive, p.plan(), files -> { });
+                reached("replayed");
                 step.accept("copying the restored practice out of the scratch server");
                 BackupStore out = new BackupStore(work.resolve("out-" + held.id()));
                 restored = new BackupWriter(sds, scratch.config(), out, site).write(t, "restore");
             }
             if (!others.isEmpty()) {
-                // Every change any site made before the hold reached it is here before the swap:
-                // none of them arrives afterwards to land on the restored tables.
+                // Each other site cuts the practice's own connections there once the hold has
+                // reached it (its account is locked by then), then says how far it has written:
+                // every change any site made before the hold is here before the swap, and none
+                // arrives afterwards to land on the restored tables.
+                String held0 = binlogPos();
                 for (String o : others) {
-                    step.accept("waiting for the changes " + o + " made before the hold");
-                    waitFor(group.binlogPos(o), o);
+                    step.accept("holding the practice at " + o + " and waiting for the changes it made before");
+                    waitFor(group.hold(o, held.name(), held0), o);
                 }
             }
-            applyLocal(held, restored, j, step);
+            Instant to0 = p.request().to() == null ? p.base().manifest().createdAt() : p.request().to();
+            j = j.distributing(others, work.relativize(restored.folder()).toString(), "restored " + (held == t ? ""
+                    : "from " + t.name() + " ") + "to " + to0 + " (backup " + p.base().manifest().id() + ", "
+                    + p.plan().txns() + " transactions replayed" + (others.isEmpty() ? "" : ", at every site of the"
+                    + " group") + ")");
+            j.write(work);
+            RestoreJournal done = applyLocal(held, restored, j, step);
             if (!others.isEmpty()) {
-                outgoing.put(held.name(), restored);
-                String here = binlogPos();
-                List<String> failed = new java.util.ArrayList<>();
-                for (String o : others) {
-                    step.accept("putting the restored practice in place at " + o);
-                    try {
-                        group.apply(o, new RestoreGroup.RestoreOrder(held.name(), site, here));
-                    } catch (RuntimeException e) {
-                        LOG.warn("tenant {}: the restore at {} failed: {}", held.name(), o, e.getMessage());
-                        failed.add(o + " (" + e.getMessage() + ")");
-                    }
-                }
-                outgoing.remove(held.name());
-                if (!failed.isEmpty()) {
-                    resume(held);
-                    throw new CuspException(ErrorCode.UNAVAILABLE, "restored here, but not at " + String.join(", ",
-                            failed) + ": that site keeps the practice as it was; 'cusp check' shows the difference."
-                            + " Mend the site and run the restore again");
-                }
+                RestoreJournal d = done.at(RestoreJournal.DISTRIBUTING);
+                d.write(work);
+                reached("distributing");
+                distribute(held, restored, d, step);
             }
+            done.delete(work);
             ScratchNode.deleteTree(work.resolve("out-" + held.id()));
         } catch (SQLException | IOException | RuntimeException e) {
             outgoing.remove(held.name());
@@ -257,6 +257,7 @@ public final class Restorer implements AutoCloseable {
                         .findFirst().orElse(null);
                 if (now != null) {
                     recover(now);
+                    now.delete(work);
                 }
             } catch (RuntimeException undo) {
                 LOG.error("tenant {}: undoing the failed restore failed too: {}", held.name(), undo.getMessage());
@@ -279,15 +280,8 @@ public final class Restorer implements AutoCloseable {
             throw new CuspException(ErrorCode.UNAVAILABLE, "restore of " + t.name() + " failed: " + e.getMessage()
                     + "; the practice is as it was", null, e);
         }
-        // The restored practice's history no longer follows the binary log before this moment:
-        // a backup now is where any later restore to a moment after this one starts.
-        step.accept("backing up the restored practice");
-        backups.backup(held.name(), "restored");
-        resume(held);
+        finish(held, j.details(), step);
         Instant to = p.request().to() == null ? p.base().manifest().createdAt() : p.request().to();
-        logRestore(held, "restored " + (held == t ? "" : "from " + t.name() + " ") + "to " + to + " (backup "
-                + p.base().manifest().id() + ", " + p.plan().txns() + " transactions replayed"
-                + (others.isEmpty() ? "" : ", at every site of the group") + ")");
         long ms = (System.nanoTime() - start) / 1_000_000;
         LOG.info("tenant {}: restored to {} from backup {} ({} transactions replayed in {} ms, {} ms in all)",
                 held.name(), to, p.base().manifest().id(), p.plan().txns(), replayMs, ms);
@@ -295,9 +289,81 @@ public final class Restorer implements AutoCloseable {
                 p.plan().txns(), replayMs, ms);
     }
 
-    private static RestoreJournal journal(Tenant held) {
+    private static RestoreJournal journal(Tenant held, String origin) {
         return new RestoreJournal(held.name(), held.dbName(), "cusp_rst_" + held.id(), "cusp_rsold_" + held.id(),
-                RestoreJournal.LOADING, List.of(), List.of());
+                RestoreJournal.LOADING, List.of(), List.of(), origin, List.of(), null, null);
+    }
+
+    /** The end of a restore: a backup of the restored practice, the hold ended everywhere, the security log. */
+    private void finish(Tenant held, String details, Consumer<String> step) {
+        // The restored practice's history no longer follows the binary log before this moment:
+        // a backup now is where any later restore to a moment after this one starts.
+        step.accept("backing up the restored practice");
+        try {
+            backups.backup(held.name(), "restored");
+        } catch (RuntimeException e) {
+            LOG.warn("tenant {}: restored, but the backup after it failed: {}", held.name(), e.getMessage());
+        }
+        resume(held);
+        logRestore(held, details);
+    }
+
+    /** How long a group restore keeps trying to give the restored practice to a site that is down or restarting. */
+    static final java.time.Duration APPLY_PATIENCE = java.time.Duration.ofMinutes(5);
+
+    /**
+     * Has every site the journal names as pending fetch and swap in the restored practice, each
+     * done one crossed off the journal. A site that fails (down, restarting) is asked again
+     * every few seconds for {@link #APPLY_PATIENCE}, the practice held meanwhile; a site still
+     * failing then keeps the practice as it was, the hold ends and the restore fails naming it.
+     */
+    private void distribute(Tenant held, BackupStore.Stored restored, RestoreJournal j, Consumer<String> step)
+            throws SQLException {
+        outgoing.put(held.name(), restored);
+        try {
+            String here = binlogPos();
+            List<String> pending = new java.util.ArrayList<>(j.pending());
+            List<String> failed = new java.util.ArrayList<>();
+            for (String o : List.copyOf(pending)) {
+                step.accept("putting the restored practice in place at " + o);
+                String error = applyPatiently(o, new RestoreGroup.RestoreOrder(held.name(), site, here));
+                if (error != null) {
+                    failed.add(o + " (" + error + ")");
+                }
+                pending.remove(o);
+                j = j.distributing(pending, j.restored(), j.details());
+                j.write(work);
+            }
+            if (!failed.isEmpty()) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "restored here, but not at " + String.join(", ",
+                        failed) + ": that site keeps the practice as it was; 'cusp check' shows the difference."
+                        + " Mend the site and run the restore again");
+            }
+        } finally {
+            outgoing.remove(held.name());
+        }
+    }
+
+    /** Null when {@code o} took the order, else the last error. */
+    private String applyPatiently(String o, RestoreGroup.RestoreOrder order) {
+        long until = System.nanoTime() + APPLY_PATIENCE.toNanos();
+        while (true) {
+            try {
+                group.apply(o, order);
+                return null;
+            } catch (RuntimeException e) {
+                LOG.warn("tenant {}: the restore at {} failed: {}", order.tenant(), o, e.getMessage());
+                if (System.nanoTime() > until) {
+                    return e.getMessage();
+                }
+            }
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
     }
 
     /**
@@ -305,8 +371,8 @@ public final class Restorer implements AutoCloseable {
      * into a staging database, then swapped in under the journal (written at {@code j}'s phase).
      * The restored triggers are made with {@code held}'s own database user as definer.
      */
-    private void applyLocal(Tenant held, BackupStore.Stored restored, RestoreJournal j, Consumer<String> step)
-            throws SQLException {
+    private RestoreJournal applyLocal(Tenant held, BackupStore.Stored restored, RestoreJournal j,
+                                      Consumer<String> step) throws SQLException {
         step.accept("loading the restored practice beside the live one");
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
             s.execute("SET SESSION sql_log_bin = 0");
@@ -314,6 +380,7 @@ public final class Restorer implements AutoCloseable {
             s.execute("DROP DATABASE IF EXISTS `" + j.old() + "`");
         }
         new BackupReader(admin, node).load(restored, j.staging(), BackupReader.LoadOptions.TABLES_ONLY);
+        dev.cusp.backup.SchemaObjects.prove(admin, restored, j.staging(), held.dbUser());
         reached("loaded");
         List<RestoreJournal.Trigger> live;
         try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
@@ -343,7 +410,8 @@ public final class Restorer implements AutoCloseable {
         done.write(work);
         reached("swapped");
         PracticeSwap.finish(admin, done);
-        done.delete(work);
+        dev.cusp.backup.SchemaObjects.replace(admin, restored, j.target(), held.dbUser());
+        return done;
     }
 
     /**
@@ -354,7 +422,7 @@ public final class Restorer implements AutoCloseable {
     public void applyOrder(RestoreGroup.RestoreOrder o) {
         Tenant held = registry.require(o.tenant());
         Path folder = work.resolve("in-" + held.id());
-        RestoreJournal j = journal(held);
+        RestoreJournal j = journal(held, o.from());
         try {
             ScratchNode.deleteTree(folder);
             java.nio.file.Files.createDirectories(folder);
@@ -380,13 +448,18 @@ public final class Restorer implements AutoCloseable {
                 throw new CuspException(ErrorCode.CONFLICT, "practice '" + o.tenant() + "' is not being restored here"
                         + " (its hold has not arrived from " + o.from() + "); nothing was changed");
             }
+            j = j.distributing(List.of(), work.relativize(restored.folder()).toString(), null);
             j.write(work);
             pools.evict(held.name());
-            applyLocal(held, restored, j, s -> LOG.info("tenant {}: restore from {}: {}", held.name(), o.from(), s));
+            applyLocal(held, restored, j, s -> LOG.info("tenant {}: restore from {}: {}", held.name(), o.from(), s))
+                    .delete(work);
             LOG.info("tenant {}: restored as {} restored it", held.name(), o.from());
         } catch (SQLException | IOException | RuntimeException e) {
             RestoreJournal.all(work).stream().filter(x -> x.target().equals(held.dbName())).findFirst()
-                    .ifPresent(this::recover);
+                    .ifPresent(x -> {
+                        recover(x);
+                        x.delete(work);
+                    });
             if (e instanceof CuspException ce) {
                 throw ce;
             }
@@ -443,30 +516,143 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
-    /** Finishes or undoes every restore a killed site left (see {@link RestoreJournal}); called at start. */
+    /**
+     * Finishes or undoes every restore a stopped site left (see {@link RestoreJournal}); called at
+     * start. A practice stays held until its restore is finished or rolled back: a restore this
+     * site ran alone ends here (its swap finished or undone, the hold ended); one this site was
+     * giving to the other sites of its group goes on once the group is there ({@link #group});
+     * at a site another site restores for, the hold is the restoring site's to end.
+     */
     public void recoverAll() {
         ScratchNode.reapLeftovers(work);
-        for (RestoreJournal j : RestoreJournal.all(work)) {
-            recover(j);
-            registry.find(j.tenant()).ifPresent(this::resume);
+        List<RestoreJournal> journals = RestoreJournal.all(work);
+        // Held by a restore another site runs, before its order came here: held still.
+        for (Tenant t : registry.all()) {
+            if (t.status() == Tenant.Status.RESTORING && journals.stream().noneMatch(j -> j.tenant().equals(t.name()))) {
+                holdHere(t);
+            }
+        }
+        for (RestoreJournal j : journals) {
+            boolean swapped = recover(j);
+            // A restored practice this site was given (a group restore from another site).
+            registry.find(j.tenant()).ifPresent(t -> ScratchNode.deleteTree(work.resolve("in-" + t.id())));
+            java.util.Optional<Tenant> t = registry.find(j.tenant());
+            if (t.isEmpty()) {
+                j.delete(work);
+            } else if (!j.runBy(site)) {
+                j.delete(work);
+                holdHere(t.get());
+                LOG.info("tenant {}: still held: {} is restoring it", j.tenant(), j.origin());
+            } else if (swapped && j.groupPending()) {
+                RestoreJournal d = j.at(RestoreJournal.DISTRIBUTING);
+                d.write(work);
+                holdHere(t.get());
+                resumeLater.add(d);
+                LOG.info("tenant {}: still held: the restored practice goes on to {} once the group is up",
+                        j.tenant(), j.pending());
+            } else {
+                j.delete(work);
+                ScratchNode.deleteTree(work.resolve("out-" + t.get().id()));
+                if (swapped && j.details() != null) {
+                    finish(t.get(), j.details(), s -> { });
+                } else {
+                    resume(t.get());
+                }
+            }
         }
     }
 
-    private void recover(RestoreJournal j) {
+    /** Group restores a stopped site left part-way through giving out: resumed by {@link #group}. */
+    private final List<RestoreJournal> resumeLater = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Gives out what a stopped site had not given out yet, then ends the hold; in the background. */
+    private void resumeDistribution(RestoreJournal j) {
+        Tenant held = registry.require(j.tenant());
         try {
+            BackupStore.Stored restored = BackupStore.open(work.resolve(j.restored()));
+            distribute(held, restored, j, s -> LOG.info("tenant {}: restore, after the restart: {}", held.name(), s));
+            LOG.info("tenant {}: the restore interrupted by the restart reached every site", held.name());
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("tenant {}: the restore interrupted by the restart did not reach every site: {}; the hold"
+                    + " ends, 'cusp check' shows the difference, run the restore again", held.name(), e.getMessage());
+        }
+        j.delete(work);
+        ScratchNode.deleteTree(work.resolve("out-" + held.id()));
+        finish(held, j.details(), s -> { });
+    }
+
+    /**
+     * Puts a restored practice's swap state right after a stop: the rename's outcome decides
+     * whether it is completed or undone. Returns true when the restored tables are in place
+     * here. The journal is left for the caller.
+     */
+    private boolean recover(RestoreJournal j) {
+        try {
+            if (RestoreJournal.DISTRIBUTING.equals(j.phase())) {
+                return true; // Swapped and finished here; only the other sites are left.
+            }
             if (RestoreJournal.SWAPPED.equals(j.phase())
                     || (RestoreJournal.SWAPPING.equals(j.phase()) && PracticeSwap.swapped(admin, j))) {
                 PracticeSwap.finish(admin, j.at(RestoreJournal.SWAPPED));
-                LOG.info("tenant {}: the interrupted restore was completed", j.tenant());
-            } else {
-                PracticeSwap.undo(admin, j);
-                LOG.info("tenant {}: the interrupted restore was undone; the practice is as it was", j.tenant());
+                // The restored views and routines come after the swap: made (again) from the
+                // restored copy, which stays on disk until the restore is over.
+                java.util.Optional<Tenant> t = registry.find(j.tenant());
+                if (j.restored() != null && t.isPresent() && java.nio.file.Files.isDirectory(work.resolve(j.restored()))) {
+                    dev.cusp.backup.SchemaObjects.replace(admin, BackupStore.open(work.resolve(j.restored())),
+                            j.target(), t.get().dbUser());
+                }
+                LOG.info("tenant {}: the interrupted restore was completed here", j.tenant());
+                return true;
             }
-            ScratchNode.deleteTree(work.resolve("out-" + j.staging().replace("cusp_rst_", "")));
-            j.delete(work);
+            PracticeSwap.undo(admin, j);
+            LOG.info("tenant {}: the interrupted restore was undone here; the practice is as it was", j.tenant());
+            return false;
         } catch (SQLException e) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "cannot finish the interrupted restore of " + j.tenant()
                     + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * At a site another site restores a practice for: once that site's hold has arrived here
+     * (its position {@code fromGtid} applied: the practice's status and its account lock), the
+     * practice's own connections here are cut and its account locked here too; returns how far
+     * this site has written, for the restoring site to wait for before its swap.
+     */
+    public String holdFor(String tenant, String from, String fromGtid) {
+        Tenant t = registry.require(tenant);
+        try {
+            waitFor(fromGtid, from);
+            if (registry.require(tenant).status() != Tenant.Status.RESTORING) {
+                throw new CuspException(ErrorCode.CONFLICT, "practice '" + tenant + "' is not being restored here"
+                        + " (its hold has not arrived from " + from + ")");
+            }
+            holdHere(t);
+            return binlogPos();
+        } catch (SQLException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "cannot hold " + tenant + " at " + site + ": "
+                    + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * The hold at this site alone: the practice's pools and sessions closed, its account locked
+     * here and its connections killed. Should the hold have ended meanwhile (the restoring site
+     * resumed it and that has arrived), the account is unlocked here again: the restoring site's
+     * unlock is written after its status change, so a status still "restoring" after the lock
+     * means that unlock is yet to come.
+     */
+    private void holdHere(Tenant t) {
+        pools.evict(t.name());
+        tenantChanged.accept(t.name(), true);
+        try {
+            PracticeHold.cut(admin, t.dbUser());
+            if (registry.require(t.name()).status() != Tenant.Status.RESTORING) {
+                PracticeHold.release(admin, t.dbUser());
+            }
+        } catch (SQLException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "cannot hold " + t.name() + "'s database account: "
+                    + e.getMessage(), null, e);
         }
     }
 
@@ -485,6 +671,9 @@ public final class Restorer implements AutoCloseable {
     }
 
     private void logRestore(Tenant t, String details) {
+        if (details == null) {
+            return;
+        }
         try (TenantPools.Lease l = pools.lease(registry.require(t.name()))) {
             SecurityLog.write(l.connection(), new Actor("site admin", site), "restore", "practice", null, details);
         } catch (SQLException e) {
@@ -547,8 +736,8 @@ public final class Restorer implements AutoCloseable {
     private volatile String stopAt;
 
     /**
-     * A test seam: the next restore stops dead at {@code phase} ({@code loaded}, {@code swapping},
-     * {@code swapped}) as a site killed there would: its thread never goes on, nothing after it
+     * A test seam: the next restore stops dead at {@code phase} ({@code replayed}, {@code loaded},
+     * {@code swapping}, {@code swapped}, {@code distributing}) as a site killed there would: its thread never goes on, nothing after it
      * runs, not even the undo. The test then restarts the site.
      */
     public void stopAt(String phase) {
@@ -566,6 +755,13 @@ public final class Restorer implements AutoCloseable {
         if (phase.equals(stopAt)) {
             stopAt = null;
             stopped = true;
+            try {
+                // What a test that kills this site (another process) waits for.
+                java.nio.file.Files.writeString(work.resolve("paused-" + phase), phase);
+            } catch (IOException e) {
+                LOG.warn("restore: cannot mark the pause at {}: {}", phase, e.getMessage());
+            }
+            LOG.warn("restore: stopped for good at {} (restore.test.pause)", phase);
             while (true) {
                 java.util.concurrent.locks.LockSupport.park(this);
             }

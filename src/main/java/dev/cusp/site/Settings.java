@@ -146,6 +146,19 @@ public final class Settings {
             + " kept there this many days: how far back 'cusp tenant restore --to' can roll a practice forward"
             + " from its backups.");
 
+    public static final Setting<Integer> RESTORE_BINLOG_FLUSH_MINUTES = Setting.intRange(
+            "restore.binlog.flush.minutes", 15, 0, 1440, "The node's current binary log is closed and archived this"
+            + " often when it holds new transactions (0: only when the node closes it, at 1 GB, or a restore"
+            + " does). A restore always reaches up to now; this bounds what the archive in the backup folder"
+            + " lacks should the node's own disk be lost.");
+    public static final Setting<String> RESTORE_TEST_PAUSE = Setting.text("restore.test.pause", "",
+            "|replayed|loaded|swapping|swapped|distributing",
+            "empty, replayed, loaded, swapping, swapped or distributing",
+            "For crash tests only: the next restore stops for good at this step (the binary logs replayed in the"
+            + " scratch server, the restored copy loaded beside the"
+            + " live practice, the live triggers dropped before the rename, the rename done, the other sites of the"
+            + " group being given the restored practice), so a test can kill the site there. Empty in production.");
+
     /** A schedule: {@code off}, {@code hourly [:MM]}, {@code daily HH:MM}, {@code weekly DAY HH:MM} (site's local time). */
     public static final String SCHEDULE = "off|hourly( :[0-5][0-9])?|daily ([01][0-9]|2[0-3]):[0-5][0-9]"
             + "|weekly (mon|tue|wed|thu|fri|sat|sun) ([01][0-9]|2[0-3]):[0-5][0-9]";
@@ -198,12 +211,16 @@ public final class Settings {
             + " (0: no limit). Set it on a site behind a slow link so fetching files leaves room for the practice's"
             + " own traffic; a download that reads a missing file through from a peer is not held to it.");
     public static final Setting<Integer> DOCUMENT_BACKLOG_ALERT_MINUTES = Setting.intRange(
-            "document.backlog.alert.minutes", 15, 1, 10080,
+            "document.backlog.alert.minutes", 15, 0, 10080,
             "An alert (DOCUMENT_BACKLOG) is raised while a file this site lacks has been missing this long; it clears"
-            + " when the backlog is older no more.");
+            + " when the backlog is older no more. 0 raises it as soon as any file is missing (for tests: a busy site"
+            + " is rarely without a file on its way).");
     public static final Setting<Integer> DOCUMENT_SCRUB_KBPS = Setting.intRange("document.scrub.kbps", 2048, 0,
             10_000_000, "How fast the background scrub re-reads stored files to find ones whose bytes no longer hash"
             + " to their name (bit rot), in KiB per second (0: no scrub). A bad file is re-fetched from a good site.");
+    public static final Setting<Integer> DOCUMENT_SCRUB_PAUSE_SECONDS = Setting.intRange("document.scrub.pause.seconds",
+            60, 1, 86_400, "Seconds the background scrub rests between two passes over every stored file (a pass"
+            + " itself runs at document.scrub.kbps).");
 
     public static final List<Setting<?>> ALL = List.of(PORT, BIND, DB_PORT, DB_BUFFER_POOL_MB, DB_OS_USER, SITE_NAME,
             TOKEN_TTL_MINUTES, TOKEN_RECHECK_SECONDS, POOL_MAX, POOL_IDLE_SECONDS, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MINUTES,
@@ -215,9 +232,10 @@ public final class Settings {
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
             BACKUP_FOLDER, BACKUP_SCHEDULE, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY,
-            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS,
+            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS, RESTORE_BINLOG_FLUSH_MINUTES, RESTORE_TEST_PAUSE,
             DOCUMENT_MAX_MB, DOCUMENT_QUOTA_MB, DOCUMENT_GC_GRACE_MINUTES, DOCUMENT_PATHS_ALLOWED,
-            DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS);
+            DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS,
+            DOCUMENT_SCRUB_PAUSE_SECONDS);
 
     private final Map<String, Object> values;
 

@@ -87,6 +87,19 @@ public final class TenantRegistry {
         return query("ORDER BY name");
     }
 
+    /** Whether the practice's database exists on this node (not dropped by hand, not mid-swap in a restore). */
+    public boolean databaseExists(Tenant t) {
+        try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")) {
+            ps.setString(1, t.dbName());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private List<Tenant> query(String where, Object... args) {
         try (Connection c = admin.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM cusp.tenant " + where)) {

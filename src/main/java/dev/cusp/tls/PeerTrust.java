@@ -10,7 +10,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Which client certificates belong to a site of the replication group: those signed by the
- * CA of a site in it. The set changes while the site runs (sites join and leave).
+ * CA of a site in it, and not on that site's revocation list ({@link PeerRevocations}). The set
+ * changes while the site runs (sites join and leave, lists are read again every few seconds).
  *
  * <p>The TLS handshake lets any client certificate through ({@link #checkClientTrusted}); the
  * handshake still proves the client holds the certificate's key. What a certificate may do is
@@ -21,14 +22,37 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class PeerTrust implements X509TrustManager {
     private volatile Map<String, X509Certificate> casBySite = Map.of();
+    private final PeerRevocations revocations = new PeerRevocations();
 
     /** Replaces the trusted CAs: site name to CA certificate. */
     public void update(Map<String, X509Certificate> cas) {
         this.casBySite = Map.copyOf(cas);
+        revocations.retain(casBySite);
     }
 
-    /** The group site whose CA signed {@code leaf}, if any. */
+    /**
+     * Reads the trusted sites' revocation lists again, each from its address ({@code
+     * https://ADDRESS:PORT/api/v1/tls/crl}) given by site name; a certificate a list names is
+     * then no longer any site's.
+     */
+    public void fetchRevocations(Map<String, String> listUrlBySite) {
+        revocations.fetch(casBySite, listUrlBySite);
+    }
+
+    /**
+     * The group site whose CA signed {@code leaf}, if any, and which has not revoked it (its
+     * revocation list names the certificates it replaced and any its operator revoked).
+     */
     public Optional<String> siteOf(X509Certificate leaf) {
+        return issuer(leaf).filter(site -> revocations.revoked(site, leaf).isEmpty());
+    }
+
+    /** Why {@code leaf} is refused although a group site's CA signed it: its entry on that site's revocation list. */
+    public Optional<String> revocation(X509Certificate leaf) {
+        return issuer(leaf).flatMap(site -> revocations.revoked(site, leaf));
+    }
+
+    private Optional<String> issuer(X509Certificate leaf) {
         try {
             leaf.checkValidity();
         } catch (CertificateException e) {

@@ -43,7 +43,7 @@ public final class TlsContexts {
             ks.setCertificateEntry("peer-ca", peerCa);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
-            return context(withClientCertificate ? alwaysPresent(keyManagers(own)) : null, tmf.getTrustManagers());
+            return context(withClientCertificate ? alwaysPresent(own) : null, tmf.getTrustManagers());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
         }
@@ -54,7 +54,7 @@ public final class TlsContexts {
      * site certificate, although the server does not know its CA yet (a join).
      */
     public static SSLContext pinned(PinnedTrust pinned, CertificateAuthority own) {
-        return context(alwaysPresent(keyManagers(own)), new TrustManager[] {pinned});
+        return context(alwaysPresent(own), new TrustManager[] {pinned});
     }
 
     public static String pem(X509Certificate c) {
@@ -103,23 +103,26 @@ public final class TlsContexts {
      * Presents the site certificate whatever CAs the server names: a site that has not yet
      * heard of this one (its membership row still replicating) names none of ours, and a
      * connection made then without a certificate would stay without one while kept alive.
+     * Always the current one: a client made before the certificate was re-issued (at start,
+     * with port 0) would otherwise present the replaced one, which the other sites refuse once
+     * they read this site's revocation list.
      */
-    private static KeyManager[] alwaysPresent(KeyManager[] kms) {
-        X509ExtendedKeyManager km = (X509ExtendedKeyManager) kms[0];
+    private static KeyManager[] alwaysPresent(CertificateAuthority own) {
+        CurrentKeys keys = new CurrentKeys(own);
         return new KeyManager[] {new X509ExtendedKeyManager() {
             @Override
             public String[] getClientAliases(String keyType, Principal[] issuers) {
-                return km.getClientAliases(keyType, null);
+                return keys.get().getClientAliases(keyType, null);
             }
 
             @Override
             public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-                return km.chooseClientAlias(keyType, null, socket);
+                return keys.choose().chooseClientAlias(keyType, null, socket);
             }
 
             @Override
             public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-                return km.chooseEngineClientAlias(keyType, null, engine);
+                return keys.choose().chooseEngineClientAlias(keyType, null, engine);
             }
 
             @Override
@@ -134,14 +137,57 @@ public final class TlsContexts {
 
             @Override
             public X509Certificate[] getCertificateChain(String alias) {
-                return km.getCertificateChain(alias);
+                return keys.get().getCertificateChain(alias);
             }
 
             @Override
             public PrivateKey getPrivateKey(String alias) {
-                return km.getPrivateKey(alias);
+                return keys.get().getPrivateKey(alias);
             }
         }};
+    }
+
+    /** The site's key and certificate as the files hold them now: loaded again when either file changed. */
+    private static final class CurrentKeys {
+        private final CertificateAuthority own;
+        private volatile X509ExtendedKeyManager km;
+        private volatile String seen;
+
+        CurrentKeys(CertificateAuthority own) {
+            this.own = own;
+            this.km = (X509ExtendedKeyManager) keyManagers(own)[0];
+            this.seen = stamp();
+        }
+
+        /** At the start of a handshake: loads the files again if they changed since. */
+        X509ExtendedKeyManager choose() {
+            String now = stamp();
+            if (!now.equals(seen)) {
+                synchronized (this) {
+                    try {
+                        km = (X509ExtendedKeyManager) keyManagers(own)[0];
+                        seen = now;
+                    } catch (IllegalStateException halfWritten) {
+                        // The key and certificate are being replaced: the next handshake loads them.
+                    }
+                }
+            }
+            return km;
+        }
+
+        /** The same key manager for the rest of the handshake. */
+        X509ExtendedKeyManager get() {
+            return km;
+        }
+
+        private String stamp() {
+            try {
+                return java.nio.file.Files.getLastModifiedTime(own.siteCert()) + "/"
+                        + java.nio.file.Files.getLastModifiedTime(own.siteKey());
+            } catch (IOException e) {
+                return "";
+            }
+        }
     }
 
     private static SSLContext context(KeyManager[] km, TrustManager[] tm) {

@@ -1,24 +1,12 @@
 package dev.cusp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.Cusp;
 import dev.cusp.api.Json;
-import dev.cusp.site.SiteHome;
-import dev.cusp.support.TestSite;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.cusp.support.DetachedSite;
+import dev.cusp.support.DetachedSite.Run;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -29,47 +17,14 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("slow")
 class SiteLifecycleIT {
-    private final Path home = TestSite.newHome("lifecycle");
-
-    record Run(int exit, String out, String err) {
-    }
+    private final DetachedSite site = new DetachedSite("lifecycle");
 
     private Run cusp(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--home";
-        all[args.length + 1] = home.toString();
-        int code = Cusp.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), all);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private long sitePid() throws Exception {
-        return Long.parseLong(Files.readString(new SiteHome(home).pidFile()).trim());
-    }
-
-    private Optional<ProcessHandle> mariadbd() throws Exception {
-        Path pid = home.resolve("node/run/mariadbd.pid");
-        if (!Files.exists(pid)) {
-            return Optional.empty();
-        }
-        return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive);
+        return site.cusp(args);
     }
 
     private HttpResponse<String> api(String method, String path, String token, String body) throws Exception {
-        SiteHome h = new SiteHome(home);
-        HttpClient c = TestSite.client(h);
-        String url = Files.readString(h.urlFile()).trim();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return site.api(method, path, token, body);
     }
 
     private String login(String tenant, String password) throws Exception {
@@ -105,7 +60,7 @@ class SiteLifecycleIT {
 
         Run down = cusp("down");
         assertThat(down.exit()).isZero();
-        assertThat(mariadbd()).as("clean stop leaves no mariadbd").isEmpty();
+        assertThat(site.mariadbd()).as("clean stop leaves no mariadbd").isEmpty();
         Run again = cusp("up", "--detach", "--port", "0");
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).as("credential is shown only on the first start").doesNotContain("password");
@@ -117,11 +72,8 @@ class SiteLifecycleIT {
                     "{\"last_name\":\"Acked" + i + "\",\"first_name\":\"Kill\"}");
             assertThat(r.statusCode()).isEqualTo(201);
         }
-        long site = sitePid();
-        ProcessHandle.of(site).orElseThrow().destroyForcibly();
-        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(site).isEmpty()
-                || !ProcessHandle.of(site).get().isAlive());
-        assertThat(mariadbd()).as("kill -9 of the site leaves its mariadbd running").isPresent();
+        site.kill9();
+        assertThat(site.mariadbd()).as("kill -9 of the site leaves its mariadbd running").isPresent();
 
         Run recovered = cusp("up", "--detach", "--port", "0");
         assertThat(recovered.exit()).as(recovered.err()).isZero();
@@ -131,7 +83,7 @@ class SiteLifecycleIT {
         assertThat(Json.MAPPER.readTree(status.out()).at("/tenants/0/name").asText()).isEqualTo("lifecycle");
 
         assertThat(cusp("down").exit()).isZero();
-        assertThat(mariadbd()).isEmpty();
+        assertThat(site.mariadbd()).isEmpty();
         assertThat(cusp("down").out()).contains("No site is running");
         Run notRunning = cusp("status");
         assertThat(notRunning.exit()).isEqualTo(3);

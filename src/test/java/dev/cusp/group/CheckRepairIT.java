@@ -2,11 +2,9 @@ package dev.cusp.group;
 
 import static dev.cusp.group.GroupSites.admin;
 import static dev.cusp.group.GroupSites.awaitConverged;
-import static dev.cusp.group.GroupSites.awaitLinks;
 import static dev.cusp.group.GroupSites.checksums;
 import static dev.cusp.group.GroupSites.cli;
-import static dev.cusp.group.GroupSites.invite;
-import static dev.cusp.group.GroupSites.join;
+import static dev.cusp.group.GroupSites.peersAndReplica;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,19 +46,10 @@ class CheckRepairIT {
 
     @BeforeAll
     static void start() throws Exception {
-        ExecutorService ex = Executors.newFixedThreadPool(2);
-        Future<TestSite> fa = ex.submit(() -> TestSite.start("check-a", Map.of("site.name", "a")));
-        Future<TestSite> fb = ex.submit(() -> TestSite.start("check-b", Map.of("site.name", "b")));
-        a = fa.get();
-        b = fb.get();
-        Future<TestSite> fc = ex.submit(() -> TestSite.start("check-c", Map.of("site.name", "c")));
-        assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
-        c = fc.get();
-        ex.shutdown();
-        assertThat(join(c, invite(a, "replica"), false).path("state").asText()).isEqualTo("succeeded");
-        awaitLinks(a, 1);
-        awaitLinks(b, 1);
-        awaitLinks(c, 1);
+        TestSite[] sites = peersAndReplica("check");
+        a = sites[0];
+        b = sites[1];
+        c = sites[2];
         t = a.newTenant("check");
         db = t.tenant().dbName();
         a.site.tenants().seedData(t.tenant().name(), 300, 7);
@@ -168,8 +154,12 @@ class CheckRepairIT {
     @Test
     @Order(3)
     void repairFromTheGoodSiteMakesEveryTableEqualEverywhere() throws Exception {
-        // Run from the replica, so the fixes are written at a over mutual TLS.
-        String[] run = cli(c, "repair", t.tenant().name(), "--from", "a", "--json");
+        // A report replica's certificate orders no writes at other sites: it names the peers instead.
+        String[] refused = cli(c, "repair", t.tenant().name(), "--from", "a");
+        assertThat(refused[0]).as(refused[1] + refused[2]).isEqualTo("6");
+        assertThat(refused[2]).contains("report replica").contains("run the repair at a peer");
+        // Run from b, so the fixes are written at a over mutual TLS.
+        String[] run = cli(b, "repair", t.tenant().name(), "--from", "a", "--json");
         assertThat(run[0]).as(run[1] + run[2]).isEqualTo("0");
         JsonNode r = json(run);
         assertThat(differingRows(r.path("before"))).isEqualTo(TAMPERED);

@@ -4,12 +4,11 @@ import static dev.cusp.group.GroupSites.addPatient;
 import static dev.cusp.group.GroupSites.admin;
 import static dev.cusp.group.GroupSites.awaitConverged;
 import static dev.cusp.group.GroupSites.awaitHealthy;
-import static dev.cusp.group.GroupSites.awaitLinks;
 import static dev.cusp.group.GroupSites.awaitSameData;
 import static dev.cusp.group.GroupSites.count;
-import static dev.cusp.group.GroupSites.invite;
 import static dev.cusp.group.GroupSites.join;
 import static dev.cusp.group.GroupSites.login;
+import static dev.cusp.group.GroupSites.peersAndReplica;
 import static dev.cusp.group.GroupSites.waitJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,9 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,19 +40,10 @@ class GroupRestoreIT {
 
     @BeforeAll
     static void start() throws Exception {
-        ExecutorService ex = Executors.newFixedThreadPool(2);
-        Future<TestSite> fa = ex.submit(() -> TestSite.start("grestore-a", Map.of("site.name", "a")));
-        Future<TestSite> fb = ex.submit(() -> TestSite.start("grestore-b", Map.of("site.name", "b")));
-        a = fa.get();
-        b = fb.get();
-        Future<TestSite> fc = ex.submit(() -> TestSite.start("grestore-c", Map.of("site.name", "c")));
-        assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
-        c = fc.get();
-        ex.shutdown();
-        assertThat(join(c, invite(a, "replica"), false).path("state").asText()).isEqualTo("succeeded");
-        awaitLinks(a, 1);
-        awaitLinks(b, 1);
-        awaitLinks(c, 1);
+        TestSite[] sites = peersAndReplica("grestore");
+        a = sites[0];
+        b = sites[1];
+        c = sites[2];
     }
 
     @AfterAll

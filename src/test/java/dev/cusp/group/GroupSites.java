@@ -139,6 +139,30 @@ final class GroupSites {
         return new TestSite[] {a, b};
     }
 
+    /**
+     * Three new sites: a and b peers, c a report replica of a (labels prefix-a, -b, -c), every
+     * link running. Two sites start side by side; c starts while b joins.
+     */
+    static TestSite[] peersAndReplica(String prefix) throws Exception {
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var fa = ex.submit(() -> TestSite.start(prefix + "-a", Map.of("site.name", "a")));
+            var fb = ex.submit(() -> TestSite.start(prefix + "-b", Map.of("site.name", "b")));
+            TestSite a = fa.get();
+            TestSite b = fb.get();
+            var fc = ex.submit(() -> TestSite.start(prefix + "-c", Map.of("site.name", "c")));
+            assertThat(join(b, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
+            TestSite c = fc.get();
+            assertThat(join(c, invite(a, "replica"), false).path("state").asText()).isEqualTo("succeeded");
+            awaitLinks(a, 1);
+            awaitLinks(b, 1);
+            awaitLinks(c, 1);
+            return new TestSite[] {a, b, c};
+        } finally {
+            ex.shutdown();
+        }
+    }
+
     /** Closes the sites given (null ones skipped), in order. */
     static void closeAll(TestSite... sites) {
         for (TestSite s : sites) {

@@ -69,12 +69,30 @@ class PeerAccessIT {
             new Route("GET", "/api/v1/peer/jobs/00000000-0000-0000-0000-000000000000", null, PEERS),
             new Route("POST", "/api/v1/peer/check/chunk", BAD, ACTIVE),
             new Route("POST", "/api/v1/peer/check/rows", BAD, ACTIVE),
-            new Route("POST", "/api/v1/peer/check/rewrite", BAD, ACTIVE),
+            new Route("POST", "/api/v1/peer/check/rewrite", BAD, PEERS),
             new Route("POST", "/api/v1/peer/dbm/check", BAD, ACTIVE),
-            new Route("POST", "/api/v1/peer/dbm/fix", BAD, ACTIVE),
+            new Route("POST", "/api/v1/peer/dbm/fix", BAD, PEERS),
             new Route("GET", "/api/v1/peer/update/info", null, PEERS),
             new Route("POST", "/api/v1/peer/update/backup", BAD, PEERS),
             new Route("POST", "/api/v1/peer/update/verify", BAD, PEERS));
+
+    /**
+     * Peer routes other than GET that a report replica's certificate still reaches, each reviewed
+     * with the reason. Every other such route changes something at the called site and must
+     * refuse a replica: {@link #aReplicasCertificateOrdersNoChangeAtAnotherSite} walks the route
+     * table, so a route added later is covered without being listed anywhere.
+     */
+    static final Map<String, String> REPLICA_MAY_CALL = Map.of(
+            "POST /api/v1/peer/join", "OPEN: the one-time secret decides, and its invitation names the role",
+            "POST /api/v1/peer/join/complete", "completes the caller's own join only",
+            "POST /api/v1/peer/remove", "removes the caller itself only",
+            "POST /api/v1/peer/links", "a replication account for the caller: it replicates from here anyway",
+            "POST /api/v1/peer/check/chunk", "only reads (a POST for its body)",
+            "POST /api/v1/peer/check/rows", "only reads (a POST for its body)",
+            "POST /api/v1/peer/dbm/check", "only reads (a POST for its body)",
+            "POST /api/v1/peer/documents/check", "only reads the called site's own files",
+            "POST /api/v1/peer/documents/repair", "re-fetches only files the called site's own rows name and their"
+                    + " hash proves, as its own sync does; changes no row and deletes no file");
 
     @BeforeAll
     static void start() throws Exception {
@@ -138,6 +156,32 @@ class PeerAccessIT {
             }
         }
         assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void aReplicasCertificateOrdersNoChangeAtAnotherSite() {
+        List<String> wrong = new ArrayList<>();
+        Set<String> seen = new java.util.TreeSet<>();
+        int refused = 0;
+        for (dev.cusp.api.RouteTable.Route r : a.site.api().routes()) {
+            String key = r.method() + " " + r.path();
+            if (!r.path().startsWith("/api/v1/peer/") || r.method().equals("GET") || r.method().equals("HEAD")) {
+                continue;
+            }
+            seen.add(key);
+            if (REPLICA_MAY_CALL.containsKey(key)) {
+                continue;
+            }
+            TestSite.Response resp = call("rr", r.method(), r.path().replaceAll("\\{[^}]+}", "x7"), BAD);
+            if (resp.status() != 403 || !resp.json().at("/error/code").asText().equals("FORBIDDEN")
+                    || !resp.json().at("/error/message").asText().matches(reason("rr"))) {
+                wrong.add(key + " -> " + resp.status() + " " + resp.body());
+            }
+            refused++;
+        }
+        assertThat(wrong).as("peer routes that change the called site but answer a report replica").isEmpty();
+        assertThat(seen).as("every reviewed exception is still a route").containsAll(REPLICA_MAY_CALL.keySet());
+        assertThat(refused).isGreaterThanOrEqualTo(9);
     }
 
     @Test

@@ -82,4 +82,16 @@ class MariaDbErrorsTest {
         assertThat(MariaDbErrors.binlogCase("binlog truncated in the middle of event")).isEqualTo(BinlogCase.OTHER);
         assertThat(MariaDbErrors.binlogCase(null)).isEqualTo(BinlogCase.OTHER);
     }
+
+    @Test
+    void aMissingDatabaseIsFoundInTheErrorOrTheCauseAPoolGives() {
+        assertThat(MariaDbErrors.databaseMissing(new SQLException("Unknown database 'od_x_1'", "42000", 1049))).isTrue();
+        assertThat(MariaDbErrors.databaseMissing(new SQLException("No database selected", "3D000", 1046))).isTrue();
+        // HikariCP's timeout names no number; the connection failure it gives as the cause does.
+        assertThat(MariaDbErrors.databaseMissing(new java.sql.SQLTransientConnectionException("tenant-x -"
+                + " Connection is not available", "08003", new SQLException("Unknown database", "42000", 1049))))
+                .isTrue();
+        assertThat(MariaDbErrors.databaseMissing(new SQLException("no such table", "42S02", 1146))).isFalse();
+        assertThat(MariaDbErrors.databaseMissing(new SQLException("Access denied", "28000", 1045))).isFalse();
+    }
 }

@@ -35,8 +35,15 @@ public final class GroupChecks {
 
     /** CHECKSUM TABLE ... EXTENDED of every base table of a database, by table name. */
     public static Map<String, Long> checksums(Site s, String db) throws SQLException {
+        try (Connection conn = s.node().adminConnection()) {
+            return checksums(conn, db);
+        }
+    }
+
+    /** The same over a connection of the node's admin account (a site in another process). */
+    public static Map<String, Long> checksums(Connection conn, String db) throws SQLException {
         Map<String, Long> out = new TreeMap<>();
-        try (Connection conn = s.node().adminConnection(); Statement st = conn.createStatement()) {
+        try (Statement st = conn.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
                     + db + "' AND table_type = 'BASE TABLE'")) {
