@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * through the practice API at 5 per second; each one's time from the upload's start until the
  * file is whole under its name in b's store. p50 and p99; target p99 under 2 s.</li>
  * </ol>
- * Syncthing, the issue's second propagation baseline, is not run: see the README's benchmark notes.
+ * Syncthing, the issue's second propagation baseline ({@link Syncthing}), runs last, on the same
+ * machine after both sites are closed: the same uploads as files written into one Syncthing
+ * folder, timed until whole in the other's.
  */
 public final class DocumentSyncBench {
     public static void main(String[] args) {
@@ -61,8 +63,10 @@ public final class DocumentSyncBench {
     void run() throws Exception {
         System.out.println("# documents: replication of a practice's files (" + BenchKit.machine() + ", " + BenchKit.now()
                 + ")");
+        System.out.println(f("load average at start: %.2f", BenchKit.loadAverage()));
         List<Member> sites = GroupKit.startSites("docsync", Map.of("db.buffer.pool.mb", "64",
-                "document.scrub.kbps", "0"), "a", "b");
+                "document.scrub.kbps", "0", "document.sync.parallel", System.getProperty("bench.documents.parallel", "4")),
+                "a", "b");
         Member a = sites.get(0);
         Member b = sites.get(1);
         TenantService.Created t = a.site().tenants().create("docbench", 4711);
@@ -86,7 +90,13 @@ public final class DocumentSyncBench {
                 docs.path("bytes").asLong() / 1048576.0 / cusp, rsync / cusp));
         GroupKit.awaitLinks(a, 1, Duration.ofSeconds(60));
         GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
+        System.out.println(f("load average after the join: %.2f", BenchKit.loadAverage()));
         propagation(a, b, t, db);
+        System.out.println(f("load average after Cusp's propagation: %.2f", BenchKit.loadAverage()));
+        a.site().close();
+        b.site().close();
+        Syncthing.propagation(propagationSeconds, !quick);
+        System.out.println(f("load average at the end: %.2f", BenchKit.loadAverage()));
     }
 
     /** Generated files with a practice's size spread, put into a's store with their rows (no upload cost). */

@@ -76,6 +76,8 @@ public final class DocumentSyncRoutes implements RouteModule {
     public void register(Javalin app) {
         gauges(metrics.registry());
         app.get(PEER + "/{tenant}/{hash}", this::content, PeerAccess.ACTIVE_MEMBER);
+        app.post(PEER + "/{tenant}" + dev.cusp.docsync.FileStream.SUFFIX, new DocumentStreamRoute(registry, admin,
+                sync.store())::serve, PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/check", ctx -> ctx.json(check.local(request(ctx).tenant(), false)), PeerAccess.ACTIVE_MEMBER);
         app.post(PEER + "/repair", ctx -> ctx.json(check.local(request(ctx).tenant(), true)), PeerAccess.ACTIVE_MEMBER);
         app.get(ADMIN + "/sync", ctx -> ctx.json(sync.backlog()), ApiRole.ADMIN_READ);

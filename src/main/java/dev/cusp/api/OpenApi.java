@@ -444,6 +444,14 @@ final class OpenApi {
                 .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files per practice"));
         put(PEER + "/documents/repair", "post", op("This site's share of a files repair {tenant?}").peer()
                 .body(tenantOnly, true).answers(200, "Object", "missing and corrupt files found, and re-fetched"));
+        ObjectNode hashes = node("type", "array", "minItems", 1, "maxItems", dev.cusp.docsync.FileStream.MAX_FILES,
+                "items", node("type", "string", "pattern", "^[0-9a-f]{64}$"));
+        put(PEER + "/documents/{tenant}" + dev.cusp.docsync.FileStream.SUFFIX, "post", op("Many files' bytes in one"
+                + " answer, for another member's document replication {hashes}: per hash, in order, a line"
+                + " '<sha256> <length>' then the bytes, or length -1 for a file not given (only hashes a document"
+                + " row of that practice names)").peer().body(OpenApiSchemas.closed(List.of("hashes"),
+                props("hashes", hashes)), true).answers(200, "application/octet-stream", node("type", "string",
+                "format", "binary"), "the framed files"));
     }
 
     private static ObjectNode nonEmpty(ObjectNode array) {

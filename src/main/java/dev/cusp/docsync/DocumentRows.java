@@ -65,6 +65,36 @@ public final class DocumentRows {
         }
     }
 
+    /**
+     * The hashes among {@code shas} that a row of the practice names: what a batch fetch may
+     * send. One query for the whole batch (a per-file query cost a round trip per file).
+     */
+    public static java.util.Set<String> referencedAmong(DataSource admin, String db, java.util.Collection<String> shas)
+            throws SQLException {
+        if (shas.isEmpty()) {
+            return java.util.Set.of();
+        }
+        try (Connection c = admin.getConnection()) {
+            return TenantObjects.withBaseTables(c, db, TABLE, () -> {
+                java.util.Set<String> out = new java.util.HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT sha256 FROM " + quote(db)
+                        + ".document WHERE sha256 IN (" + String.join(", ", java.util.Collections.nCopies(shas.size(),
+                        "?")) + ")")) {
+                    int i = 1;
+                    for (String sha : shas) {
+                        ps.setString(i++, sha);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+                return out;
+            });
+        }
+    }
+
     private static String quote(String name) {
         return "`" + name.replace("`", "``") + "`";
     }

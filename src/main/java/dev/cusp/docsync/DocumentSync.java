@@ -39,6 +39,8 @@ public final class DocumentSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DocumentSync.class);
     static final String ALERT = "documents";
     private static final Duration LOOK = Duration.ofMillis(500);
+    private static final int BATCH_FILES = 64;
+    private static final long BATCH_BYTES = 64L << 20;
 
     /** One hash a practice's rows name that this site lacks. */
     private static final class Missing {
@@ -71,6 +73,7 @@ public final class DocumentSync implements AutoCloseable {
     private final Transfer.Counters counters = new Transfer.Counters();
     private final int alertMinutes;
     private final ExecutorService workers;
+    private final int parallel;
     private final Map<String, Missing> missing = new ConcurrentHashMap<>();
     private final Object wake = new Object();
     private volatile boolean running = true;
@@ -89,7 +92,12 @@ public final class DocumentSync implements AutoCloseable {
         this.transfer = new Transfer(peers, store, Throttle.kibPerSecond(kibPerSecond), counters);
         this.unthrottled = new Transfer(peers, store, new Throttle(0), counters);
         this.alertMinutes = alertMinutes;
-        this.workers = Executors.newFixedThreadPool(parallel, Thread.ofVirtual().name("documents-", 0).factory());
+        this.parallel = parallel;
+        // Platform threads: a transfer decrypts and hashes without pause, and virtual threads are
+        // not time-sliced, so a few of them would hold every carrier the site's own request
+        // handlers (virtual, the peer routes that feed other sites included) need to run.
+        this.workers = Executors.newFixedThreadPool(parallel, Thread.ofPlatform().daemon().name("documents-", 0)
+                .factory());
     }
 
     /** A download's content source: {@code local} first, then read-through from a peer. */
@@ -160,11 +168,10 @@ public final class DocumentSync implements AutoCloseable {
             readRows();
         }
         Instant now = Instant.now();
-        for (Missing m : missing.values()) {
-            if (!m.running && !m.nextTry.isAfter(now)) {
-                m.running = true;
-                workers.execute(() -> work(m));
-            }
+        List<Missing> due = missing.values().stream().filter(m -> !m.running && !m.nextTry.isAfter(now)).toList();
+        for (List<Missing> batch : batches(due)) {
+            batch.forEach(m -> m.running = true);
+            workers.execute(() -> work(batch));
         }
         alert();
     }
@@ -201,27 +208,68 @@ public final class DocumentSync implements AutoCloseable {
         missing.keySet().retainAll(seen);
     }
 
-    private void work(Missing m) {
-        try {
-            String why = transfer.fetch(candidates(m.changedBy), m.tenant, m.db, m.sha, m.size);
-            if (why == null) {
-                missing.remove(m.db + "/" + m.sha);
-                return;
-            }
-            // Said once per file at INFO (a partition would otherwise repeat it for every file every 30 s).
-            if (m.failures == 0) {
-                LOG.info("documents: {} {}: no site gave it yet, trying again ({})", m.tenant, m.sha, why);
-            } else {
-                LOG.debug("documents: {} {}: still missing ({})", m.tenant, m.sha, why);
-            }
-            m.failures++;
-            m.nextTry = Instant.now().plusMillis(Math.min(30_000, 500L << Math.min(m.failures, 6)));
-        } catch (RuntimeException e) {
-            LOG.warn("documents: {} {}: {}", m.tenant, m.sha, e.getMessage());
-            m.nextTry = Instant.now().plusSeconds(5);
-        } finally {
-            m.running = false;
+    /**
+     * The due files in batches, each fetched as one stream from one site: files of one practice
+     * whose rows came from the same server (so the same site is asked first), at most
+     * {@value #BATCH_FILES} files and {@value #BATCH_BYTES} bytes, and small enough that every
+     * worker gets a share of a short list.
+     */
+    private List<List<Missing>> batches(List<Missing> due) {
+        Map<String, List<Missing>> groups = new LinkedHashMap<>();
+        for (Missing m : due) {
+            groups.computeIfAbsent(m.db + "/" + m.changedBy, k -> new ArrayList<>()).add(m);
         }
+        int most = Math.max(1, Math.min(BATCH_FILES, (due.size() + parallel - 1) / parallel));
+        List<List<Missing>> out = new ArrayList<>();
+        for (List<Missing> g : groups.values()) {
+            List<Missing> cur = new ArrayList<>();
+            long bytes = 0;
+            for (Missing m : g) {
+                if (!cur.isEmpty() && (cur.size() >= most || bytes + Math.max(0, m.size) > BATCH_BYTES)) {
+                    out.add(cur);
+                    cur = new ArrayList<>();
+                    bytes = 0;
+                }
+                cur.add(m);
+                bytes += Math.max(0, m.size);
+            }
+            if (!cur.isEmpty()) {
+                out.add(cur);
+            }
+        }
+        return out;
+    }
+
+    private void work(List<Missing> batch) {
+        Missing first = batch.get(0);
+        try {
+            Map<String, String> failed = transfer.fetchAll(candidates(first.changedBy), first.tenant, first.db,
+                    batch.stream().map(m -> new Transfer.Want(m.sha, m.size)).toList());
+            for (Missing m : batch) {
+                String why = failed.get(m.sha);
+                if (why == null) {
+                    missing.remove(m.db + "/" + m.sha);
+                } else {
+                    failed(m, why);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("documents: {}: {} file(s): {}", first.tenant, batch.size(), e.getMessage());
+            batch.forEach(m -> m.nextTry = Instant.now().plusSeconds(5));
+        } finally {
+            batch.forEach(m -> m.running = false);
+        }
+    }
+
+    private void failed(Missing m, String why) {
+        // Said once per file at INFO (a partition would otherwise repeat it for every file every 30 s).
+        if (m.failures == 0) {
+            LOG.info("documents: {} {}: no site gave it yet, trying again ({})", m.tenant, m.sha, why);
+        } else {
+            LOG.debug("documents: {} {}: still missing ({})", m.tenant, m.sha, why);
+        }
+        m.failures++;
+        m.nextTry = Instant.now().plusMillis(Math.min(30_000, 500L << Math.min(m.failures, 6)));
     }
 
     /**

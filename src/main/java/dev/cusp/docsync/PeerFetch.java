@@ -25,6 +25,7 @@ final class PeerFetch {
     static final String PATH = "/api/v1/peer/documents/";
     private final CertificateAuthority own;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, javax.net.ssl.SSLContext> contexts = new ConcurrentHashMap<>();
 
     PeerFetch(CertificateAuthority own) {
         this.own = own;
@@ -32,6 +33,13 @@ final class PeerFetch {
 
     /** An open answer: the body from {@code offset} on (206), or the whole file (200). */
     record Body(InputStream in, boolean fromOffset, long length) {
+    }
+
+    /** The TLS context for calls to {@code m}: this site's certificate, trusting only {@code m}'s CA. */
+    javax.net.ssl.SSLContext context(Member m) {
+        X509Certificate ca = TlsContexts.parsePem(m.caPem());
+        return contexts.computeIfAbsent(m.name() + "/" + TlsContexts.fingerprint(ca), k -> TlsContexts.client(own, ca,
+                true));
     }
 
     /**
@@ -66,7 +74,7 @@ final class PeerFetch {
         }
     }
 
-    private HttpClient client(Member m) {
+    HttpClient client(Member m) {
         X509Certificate ca = TlsContexts.parsePem(m.caPem());
         return clients.computeIfAbsent(m.name() + "/" + TlsContexts.fingerprint(ca), k -> HttpClient.newBuilder()
                 .sslContext(TlsContexts.client(own, ca, true)).version(HttpClient.Version.HTTP_1_1)

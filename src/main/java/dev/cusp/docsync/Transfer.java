@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +37,10 @@ final class Transfer {
         final AtomicLong rejected = new AtomicLong();
     }
 
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_FILE = java.nio.file.attribute
+            .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    /** Where received files are fsynced and renamed into place: a virtual thread each (blocking file calls). */
+    private static final java.util.concurrent.Executor ADOPT = r -> Thread.ofVirtual().name("documents-store").start(r);
     private final PeerFetch peers;
     private final LocalContent store;
     private final Throttle throttle;
@@ -131,6 +140,182 @@ final class Transfer {
         store.adopt(db, sha, part);
         counters.files.incrementAndGet();
         return true;
+    }
+
+    /** A file of a batch: its hash, and its size as its row states it (-1: not stated). */
+    record Want(String sha, long size) {
+    }
+
+    /**
+     * Fetches files of one practice: each site in turn, best first, is asked for all that are
+     * still missing in one stream ({@link FileStream}: one request, where a request per file
+     * cost more than the bytes); a file a cut transfer left partly received is resumed alone,
+     * from where it stopped. Returns why, for each file no site gave (a file stored is absent).
+     */
+    Map<String, String> fetchAll(List<Member> candidates, String tenant, String db, List<Want> files) {
+        Map<String, Want> left = new LinkedHashMap<>();
+        Map<String, List<String>> why = new HashMap<>();
+        for (Want w : files) {
+            if (!store.has(db, w.sha())) {
+                left.put(w.sha(), w);
+            }
+        }
+        for (Member m : candidates) {
+            if (left.isEmpty()) {
+                break;
+            }
+            List<Want> whole = new ArrayList<>();
+            for (Want w : List.copyOf(left.values())) {
+                if (hasPartial(db, w.sha())) {
+                    one(m, tenant, db, w, left, why);
+                } else {
+                    whole.add(w);
+                }
+            }
+            if (!whole.isEmpty()) {
+                streamFrom(m, tenant, db, whole, left, why);
+            }
+        }
+        Map<String, String> out = new HashMap<>();
+        for (String sha : left.keySet()) {
+            List<String> w = why.get(sha);
+            out.put(sha, w == null ? "no other active member" : String.join("; ", w));
+        }
+        return out;
+    }
+
+    private boolean hasPartial(String db, String sha) {
+        try {
+            return Files.exists(store.partial(db, sha));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** One file from {@code m} alone (a resumed transfer, or a site without the stream route). */
+    private void one(Member m, String tenant, String db, Want w, Map<String, Want> left, Map<String, List<String>> why) {
+        try {
+            if (fetchFrom(m, tenant, db, w.sha(), w.size())) {
+                left.remove(w.sha());
+            } else {
+                note(why, w.sha(), m, "not there");
+            }
+        } catch (IOException | RuntimeException e) {
+            note(why, w.sha(), m, e.getMessage());
+        }
+    }
+
+    /** {@code whole} from {@code m} in one stream; each file stored as it arrives whole and hashes right. */
+    private void streamFrom(Member m, String tenant, String db, List<Want> whole, Map<String, Want> left,
+                            Map<String, List<String>> why) {
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        List<Want> absent = new ArrayList<>();
+        Map<Want, CompletableFuture<Void>> storing = new LinkedHashMap<>();
+        try (InputStream in = FileStream.open(peers, m, tenant, whole.stream().map(Want::sha).toList())) {
+            if (in == null) {
+                for (Want w : whole) {
+                    one(m, tenant, db, w, left, why);
+                }
+                return;
+            }
+            for (Want w : whole) {
+                FileStream.Frame f = FileStream.next(in);
+                if (!f.sha().equals(w.sha())) {
+                    throw new IOException("site " + m.name() + " sent " + f.sha() + " where " + w.sha() + " was due");
+                }
+                answered.add(w.sha());
+                if (f.length() < 0) {
+                    absent.add(w);
+                } else {
+                    Path part = receive(m, db, w, f.length(), in);
+                    if (part == null) {
+                        note(why, w.sha(), m, "its bytes did not hash to the file's name");
+                    } else {
+                        // fsync and rename beside the stream, which goes on with the next file meanwhile.
+                        storing.put(w, CompletableFuture.runAsync(() -> adopt(db, w.sha(), part), ADOPT));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Want w : whole) {
+                if (left.containsKey(w.sha()) && !answered.contains(w.sha())) {
+                    note(why, w.sha(), m, e.getMessage());
+                }
+            }
+        } finally {
+            for (Map.Entry<Want, CompletableFuture<Void>> s : storing.entrySet()) {
+                try {
+                    s.getValue().join();
+                    left.remove(s.getKey().sha());
+                    counters.files.incrementAndGet();
+                } catch (java.util.concurrent.CompletionException e) {
+                    note(why, s.getKey().sha(), m, "storing it failed: " + e.getCause().getMessage());
+                }
+            }
+        }
+        // Asked alone, a site that is itself still fetching a file may read it through from another.
+        for (Want w : absent) {
+            one(m, tenant, db, w, left, why);
+        }
+    }
+
+    /**
+     * Receives one frame's {@code length} bytes into the file's partial, hashing them: the partial
+     * when they hash to the file's name, for the caller to store; else null (dropped). A stream
+     * cut here leaves the partial for the next attempt to resume; a frame longer than the row's
+     * size is refused.
+     */
+    private Path receive(Member m, String db, Want w, long length, InputStream in) throws IOException {
+        String sha = w.sha();
+        if (w.size() >= 0 && length > w.size()) {
+            counters.rejected.incrementAndGet();
+            throw new IOException("site " + m.name() + " sent " + length + " bytes for a file whose row says "
+                    + w.size());
+        }
+        Path part = store.partial(db, sha);
+        MessageDigest digest = DocumentStore.sha256();
+        byte[] buf = new byte[65536];
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(part, java.util.Set.of(
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
+                PRIVATE_FILE)) {
+            long written = 0;
+            while (written < length) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, length - written));
+                if (n < 0) {
+                    throw new java.io.EOFException("site " + m.name() + " cut the stream " + written + " bytes into "
+                            + sha.substring(0, 12) + " (kept, to resume)");
+                }
+                throttle.take(n);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+                digest.update(buf, 0, n);
+                written += n;
+                counters.bytes.addAndGet(n);
+            }
+        }
+        String got = java.util.HexFormat.of().formatHex(digest.digest());
+        if (!got.equals(sha)) {
+            Files.deleteIfExists(part);
+            counters.rejected.incrementAndGet();
+            LOG.warn("documents: {} {}: the bytes from {} hash to {}; not kept", db, sha, m.name(), got);
+            return null;
+        }
+        return part;
+    }
+
+    /** Stores a received file that hashed to its name (a read-through may have stored it meanwhile: that one stays). */
+    private void adopt(String db, String sha, Path part) {
+        try {
+            store.adopt(db, sha, part);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void note(Map<String, List<String>> why, String sha, Member m, String reason) {
+        why.computeIfAbsent(sha, k -> new ArrayList<>()).add(m.name() + ": " + reason);
     }
 
     private static void hashInto(Path f, MessageDigest d) throws IOException {

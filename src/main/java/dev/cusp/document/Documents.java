@@ -38,7 +38,17 @@ public final class Documents {
      */
     public static DocumentRecord insert(Connection c, Actor actor, NewDocument d, String sha256, long size)
             throws SQLException {
-        if (d.patientId() != null) {
+        return find(c, insertRow(c, actor, d, sha256, size, true)).orElseThrow();
+    }
+
+    /**
+     * As {@link #insert}, answering the new row's id only; {@code checkPatient} false when the
+     * caller already holds the patient's row in this transaction (an import, file after file of
+     * one patient).
+     */
+    public static long insertRow(Connection c, Actor actor, NewDocument d, String sha256, long size,
+                                 boolean checkPatient) throws SQLException {
+        if (d.patientId() != null && checkPatient) {
             requirePatient(c, d.patientId(), true);
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO document (patient_id, file_name, description,"
@@ -61,7 +71,7 @@ public final class Documents {
                 id = rs.getLong(1);
             }
             SecurityLog.write(c, actor, "upload", "document", id, size + " bytes, sha256 " + sha256);
-            return find(c, id).orElseThrow();
+            return id;
         }
     }
 

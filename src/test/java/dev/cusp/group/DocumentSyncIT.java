@@ -250,6 +250,84 @@ class DocumentSyncIT {
         assertThat(a.call("GET", "/api/v1/peer/documents/" + tenant + "/" + sha, null, null).status()).isEqualTo(401);
     }
 
+    /**
+     * The stream a new site fetches a practice's folder with: many files in one answer, each
+     * framed with its hash and length, in the order asked; what the one-file route would not
+     * give (content no row of that practice names, another practice's name) comes as -1.
+     */
+    @Test
+    @Order(5)
+    void aMemberCertificateGetsManyFilesInOneStreamButOnlyThoseAPracticesRowsName() throws Exception {
+        HttpClient asB = HttpClient.newBuilder().sslContext(TlsContexts.client(b.site.home().tls(),
+                CertificateAuthority.load(a.site.home().tls().caCert()), true)).build();
+        String tenant = t.tenant().name();
+        String url = a.url + "/api/v1/peer/documents/" + tenant + "/stream";
+        List<String> asked = new ArrayList<>(FILES.keySet());
+        byte[] loose = bytes(9002, 3000);
+        String looseSha = DocumentFiles.store(a, db).put(new java.io.ByteArrayInputStream(loose), null, 1 << 20)
+                .sha256();
+        asked.add(1, looseSha);
+        asked.add(asked.get(0));
+        HttpResponse<byte[]> r = post(asB, url, hashes(asked));
+        assertThat(r.statusCode()).as(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(r.body()));
+        for (String sha : asked) {
+            String[] header = frameHeader(in);
+            assertThat(header[0]).isEqualTo(sha);
+            if (sha.equals(looseSha)) {
+                assertThat(header[1]).isEqualTo("-1");
+                continue;
+            }
+            byte[] content = new byte[Integer.parseInt(header[1])];
+            in.readFully(content);
+            assertThat(content).as(sha).isEqualTo(FILES.get(sha));
+        }
+        assertThat(in.read()).as("nothing after the last frame").isEqualTo(-1);
+        // The same hashes under another practice's name: none is given.
+        TenantService.Created other = a.newTenant("docsstream");
+        HttpResponse<byte[]> cross = post(asB, a.url + "/api/v1/peer/documents/" + other.tenant().name() + "/stream",
+                hashes(asked));
+        assertThat(cross.statusCode()).isEqualTo(200);
+        java.io.DataInputStream none = new java.io.DataInputStream(new java.io.ByteArrayInputStream(cross.body()));
+        for (String sha : asked) {
+            assertThat(frameHeader(none)).containsExactly(sha, "-1");
+        }
+        // Not hashes, a path, none, too many, another field, an unknown practice: a 4xx with an error.
+        List<String> tooMany = java.util.Collections.nCopies(257, asked.get(0));
+        for (String bad : List.of("{\"hashes\": [\"" + asked.get(0).toUpperCase() + "\"]}",
+                "{\"hashes\": [\"../../etc/passwd\"]}", "{\"hashes\": []}", "{\"hashes\": \"x\"}",
+                hashes(tooMany), "{\"hashes\": [\"" + asked.get(0) + "\"], \"path\": \"/\"}")) {
+            HttpResponse<byte[]> refused = post(asB, url, bad);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8)).as(bad).contains("\"error\"");
+        }
+        assertThat(post(asB, a.url + "/api/v1/peer/documents/nosuchpractice/stream", hashes(asked)).statusCode())
+                .isEqualTo(404);
+        // No certificate: refused before anything is looked up.
+        assertThat(a.raw("POST", "/api/v1/peer/documents/" + tenant + "/stream", null, hashes(asked)).status())
+                .isEqualTo(401);
+    }
+
+    private static String hashes(List<String> shas) {
+        return "{\"hashes\": [" + String.join(", ", shas.stream().map(x -> "\"" + x + "\"").toList()) + "]}";
+    }
+
+    /** A frame's header line: the hash and the length as sent. */
+    private static String[] frameHeader(java.io.DataInputStream in) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            assertThat(c).as("a header line, not the end of the stream").isNotNegative();
+            b.append((char) c);
+        }
+        return b.toString().split(" ", 2);
+    }
+
+    private static HttpResponse<byte[]> post(HttpClient http, String url, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     @Test
     @Order(6)
     void aJoiningReplicaGetsEveryFileAfterItsSeedWithProgressInTheJob() throws Exception {

@@ -92,7 +92,9 @@ class PeerAccessIT {
             "POST /api/v1/peer/dbm/check", "only reads (a POST for its body)",
             "POST /api/v1/peer/documents/check", "only reads the called site's own files",
             "POST /api/v1/peer/documents/repair", "re-fetches only files the called site's own rows name and their"
-                    + " hash proves, as its own sync does; changes no row and deletes no file");
+                    + " hash proves, as its own sync does; changes no row and deletes no file",
+            "POST /api/v1/peer/documents/{tenant}/stream", "only reads: files' bytes as the GET route gives them one"
+                    + " by one (a POST for its list of hashes); a replica needs every file");
 
     @BeforeAll
     static void start() throws Exception {
