@@ -78,9 +78,6 @@ final class ScratchNode implements AutoCloseable {
     public void close() {
         node.close();
         deleteTree(dir);
-        if (!node.config().socketDir().equals(node.config().runDir())) {
-            deleteTree(node.config().socketDir());
-        }
     }
 
     /** Stops scratch servers a killed site left behind and deletes their folders. */
