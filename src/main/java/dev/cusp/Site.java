@@ -221,6 +221,7 @@ public final class Site implements AutoCloseable {
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
         restorer.group(new dev.cusp.api.RestoreGroupLink(group, new Members(admin), new dev.cusp.group.PeerClient(home.tls())));
+        tenants.afterSuspend(restorer::cutSuspendedElsewhere);
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         // Javalin tries a request's routes in the order registered: the practice routes (nearly
