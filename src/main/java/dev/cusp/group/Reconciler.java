@@ -236,6 +236,10 @@ final class Reconciler {
         if (now == null || now.equals(mine.url())) {
             return;
         }
+        if (clones.names().contains(mine.name())) {
+            // Two copies of this site would take the row from each other: neither moves it.
+            return;
+        }
         if (!mine.peer()) {
             if (movedLogged.compareAndSet(false, true)) {
                 Group.LOG.warn("group: this report replica serves at {} but the group knows it at {}; restart it on"
