@@ -56,6 +56,7 @@ final class Reconciler {
     private final LinkMends mends = new LinkMends();
     /** A replica that moved is told once, not every cycle. */
     private final java.util.concurrent.atomic.AtomicBoolean movedLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<String> moveRefused = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile String lastError;
 
     Reconciler(Membership site, DataSource admin, ReplicationChannels channels, PeerClient peers, GroupTrust trust,
@@ -249,10 +250,14 @@ final class Reconciler {
         }
         try {
             site.members().moveUrl(mine.name(), now);
+            moveRefused.set(null);
             Group.LOG.info("group: this site now serves at {} (the group knew it at {}); its row is updated", now,
                     mine.url());
         } catch (IllegalStateException e) {
-            Group.LOG.warn("group: cannot record this site's new address {}: {}", now, e.getMessage());
+            // Tried again every cycle; told once per reason (a node held read-only refuses it each time).
+            if (!e.getMessage().equals(moveRefused.getAndSet(e.getMessage()))) {
+                Group.LOG.warn("group: cannot record this site's new address {}: {}", now, e.getMessage());
+            }
         }
     }
 
