@@ -197,7 +197,7 @@ public final class Site implements AutoCloseable {
         documents = new DocumentStores(home.documents());
         collection = new DocumentCollection(registry, pools, documents,
                 Duration.ofMinutes(settings.get(Settings.DOCUMENT_GC_GRACE_MINUTES))).start();
-        PeerTrust trust = new PeerTrust();
+        PeerTrust trust = new PeerTrust(home.dir().resolve("tls/peer-crls"));
         Jobs jobs = new Jobs();
         group = new Group(home, settings, admin, node, secrets, pools, registry, trust,
                 (name, closed) -> {

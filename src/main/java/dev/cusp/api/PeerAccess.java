@@ -73,6 +73,12 @@ public enum PeerAccess implements RouteRole {
             ctx.header("Connection", "close");
             throw new CuspException(ErrorCode.FORBIDDEN, revoked.get() + "; it reaches no peer route");
         }
+        Optional<String> unchecked = group.trust().unchecked(leaf);
+        if (unchecked.isPresent()) {
+            // Unknown is not clean: a stolen certificate must not pass because its site's list
+            // could not be read (the revoking site down). The caller may try again (503).
+            throw new CuspException(ErrorCode.UNAVAILABLE, unchecked.get());
+        }
         String site = group.trust().siteOf(leaf).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN,
                 "the client certificate is not from a site of this replication group"));
         Member m = group.member(site).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN, "site " + site

@@ -41,17 +41,24 @@ final class GroupTrust {
             }
         }
         trust.update(cas);
+        // The addresses too: a member whose list was never read is fetched on the spot when it
+        // first calls (a site that just joined), not only by the next round of fetches.
+        trust.listUrls(listUrls(all));
     }
 
     /** Reads the other members' revocation lists again, each at its own address (see {@link PeerTrust#siteOf}). */
     void fetchRevocations(List<Member> all) {
+        trust.fetchRevocations(listUrls(all));
+    }
+
+    private Map<String, String> listUrls(List<Member> all) {
         Map<String, String> urls = new HashMap<>();
         for (Member m : all) {
             if (m.url() != null && !m.name().equals(home.identity().siteName())) {
                 urls.put(m.name(), m.url() + RevocationList.PATH);
             }
         }
-        trust.fetchRevocations(urls);
+        return urls;
     }
 
     /** The CA file a link from {@code m} verifies it with, as the node's server reads it. */

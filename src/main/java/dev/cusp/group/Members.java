@@ -67,6 +67,15 @@ public final class Members {
         update("UPDATE cusp.site SET state = 'active', seed_gtid = ? WHERE name = ?", seedGtid, name);
     }
 
+    /**
+     * Records where a site now serves (its port or address changed). Only the site itself calls
+     * this, for its own row at its own node: the write replicates to the others as any change of
+     * the membership does, and no peer route writes another site's URL.
+     */
+    public void moveUrl(String name, String url) {
+        update("UPDATE cusp.site SET url = ? WHERE name = ?", url, name);
+    }
+
     public boolean delete(String name) {
         return update("DELETE FROM cusp.site WHERE name = ?", name) > 0;
     }

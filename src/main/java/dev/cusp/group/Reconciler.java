@@ -54,6 +54,9 @@ final class Reconciler {
     private final TenantWatch tenants;
     private final Clones clones;
     private final LinkMends mends = new LinkMends();
+    /** A replica that moved is told once, not every cycle. */
+    private final java.util.concurrent.atomic.AtomicBoolean movedLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<String> moveRefused = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile String lastError;
 
     Reconciler(Membership site, DataSource admin, ReplicationChannels channels, PeerClient peers, GroupTrust trust,
@@ -145,6 +148,7 @@ final class Reconciler {
             return;
         }
         monitor.clearSiteAlert(IDENTITY);
+        followOwnUrl(mine);
         try {
             linkAndConfigure(mine, all);
         } finally {
@@ -219,6 +223,42 @@ final class Reconciler {
             }
         }
         dropStaleAccounts(all);
+    }
+
+    /**
+     * Keeps this site's row pointing where it serves: restarted on another port or address, its
+     * peers would go on calling the old URL and never reach it over HTTPS (no peer calls, no
+     * revocation list). Only a peer writes here: a report replica's node is read-only and no
+     * site replicates from it, so its row is left as it is (logged). A clone never gets here
+     * (IdentityClash above): it must not move the member it copies.
+     */
+    private void followOwnUrl(Member mine) {
+        String now = site.url();
+        if (now == null || now.equals(mine.url())) {
+            return;
+        }
+        if (clones.names().contains(mine.name())) {
+            // Two copies of this site would take the row from each other: neither moves it.
+            return;
+        }
+        if (!mine.peer()) {
+            if (movedLogged.compareAndSet(false, true)) {
+                Group.LOG.warn("group: this report replica serves at {} but the group knows it at {}; restart it on"
+                        + " the old address and port to be reached over HTTPS", now, mine.url());
+            }
+            return;
+        }
+        try {
+            site.members().moveUrl(mine.name(), now);
+            moveRefused.set(null);
+            Group.LOG.info("group: this site now serves at {} (the group knew it at {}); its row is updated", now,
+                    mine.url());
+        } catch (IllegalStateException e) {
+            // Tried again every cycle; told once per reason (a node held read-only refuses it each time).
+            if (!e.getMessage().equals(moveRefused.getAndSet(e.getMessage()))) {
+                Group.LOG.warn("group: cannot record this site's new address {}: {}", now, e.getMessage());
+            }
+        }
     }
 
     private void link(Member src) {

@@ -1,5 +1,6 @@
 package dev.cusp.tls;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -22,12 +23,27 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class PeerTrust implements X509TrustManager {
     private volatile Map<String, X509Certificate> casBySite = Map.of();
-    private final PeerRevocations revocations = new PeerRevocations();
+    private final PeerRevocations revocations;
+
+    /** Lists kept in memory only (a site that restarts reads them again). */
+    public PeerTrust() {
+        this(null);
+    }
+
+    /** {@code keptLists}: the owner-only folder the verified lists are kept in across restarts. */
+    public PeerTrust(Path keptLists) {
+        this.revocations = new PeerRevocations(keptLists);
+    }
 
     /** Replaces the trusted CAs: site name to CA certificate. */
     public void update(Map<String, X509Certificate> cas) {
         this.casBySite = Map.copyOf(cas);
         revocations.retain(casBySite);
+    }
+
+    /** Where each trusted site serves its revocation list, by site name (read on the spot when none is held). */
+    public void listUrls(Map<String, String> listUrlBySite) {
+        revocations.listUrls(listUrlBySite);
     }
 
     /**
@@ -50,6 +66,14 @@ public final class PeerTrust implements X509TrustManager {
     /** Why {@code leaf} is refused although a group site's CA signed it: its entry on that site's revocation list. */
     public Optional<String> revocation(X509Certificate leaf) {
         return issuer(leaf).flatMap(site -> revocations.revoked(site, leaf));
+    }
+
+    /**
+     * Why {@code leaf}, signed by a group site's CA, cannot be checked: that site's revocation
+     * list has never been read here (see {@link PeerRevocations}); unknown is not clean.
+     */
+    public Optional<String> unchecked(X509Certificate leaf) {
+        return issuer(leaf).flatMap(revocations::unknown);
     }
 
     private Optional<String> issuer(X509Certificate leaf) {
