@@ -124,22 +124,49 @@ public final class Site implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the node. A node that never ran, on a port Cusp drew itself, may find that port
+     * taken by the time it binds (another program drew it too): it draws again, up to three
+     * times, rather than failing the site's first start.
+     */
+    private NodeConfig startNode() {
+        SiteIdentity id = home.identity();
+        boolean neverRan = !Files.exists(home.node().resolve("data").resolve("mysql"));
+        NodeConfig nc;
+        for (int attempt = 1; ; attempt++) {
+            nc = new NodeConfig(home.node(), id.dbPort(), id.serverId(), id.gtidDomainId(),
+                    settings.get(Settings.DB_BUFFER_POOL_MB), home.tls().caCert(), home.tls().siteCert(),
+                    home.tls().siteKey(), FilePermissions.read(home.nodeAdminPassword()), settings.get(Settings.DB_OS_USER));
+            node = new EmbeddedNode(nc);
+            List<String> extra = new ArrayList<>(NodeKeeper.savedArgs(home));
+            if (!settings.get(Settings.DB_BIND).equals("127.0.0.1")) {
+                extra.add("--bind-address=" + settings.get(Settings.DB_BIND));
+            }
+            node.extraArgs(extra);
+            try {
+                node.start();
+                break;
+            } catch (CuspException e) {
+                String why = String.valueOf(e.getMessage());
+                // Found taken before the start (EmbeddedNode.requirePortFree) or by mariadbd's own bind.
+                boolean portTaken = why.contains("is in use by another program") || why.contains("Address already in use");
+                if (!portTaken || !neverRan || settings.get(Settings.DB_PORT) != 0 || attempt == 3) {
+                    throw e;
+                }
+                node.close();
+                id = home.redrawDbPort();
+                LOG.warn("node: port taken before the new node could bind it; drew port {} instead", id.dbPort());
+            }
+        }
+        return nc;
+    }
+
     private void doStart(java.util.function.Consumer<String> firstAdminPassword, List<RouteModule> moreRoutes) {
         claimFolder();
         Optional<String> pw = home.initialize(settings);
         pw.ifPresent(firstAdminPassword);
+        NodeConfig nc = startNode();
         SiteIdentity id = home.identity();
-        NodeConfig nc = new NodeConfig(home.node(), id.dbPort(), id.serverId(), id.gtidDomainId(),
-                settings.get(Settings.DB_BUFFER_POOL_MB), home.tls().caCert(), home.tls().siteCert(),
-                home.tls().siteKey(), FilePermissions.read(home.nodeAdminPassword()), settings.get(Settings.DB_OS_USER));
-        node = new EmbeddedNode(nc);
-        List<String> extra = new ArrayList<>(NodeKeeper.savedArgs(home));
-        if (!settings.get(Settings.DB_BIND).equals("127.0.0.1")) {
-            extra.add("--bind-address=" + settings.get(Settings.DB_BIND));
-        }
-        node.extraArgs(extra);
-        node.start();
-
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("site-admin");
         hc.setJdbcUrl(node.jdbcUrl(null));
@@ -194,6 +221,7 @@ public final class Site implements AutoCloseable {
         // copy each), so a site with large ones starts at once.
         Thread.ofVirtual().name("legacy-backups").start(() -> LegacyBackups.moveAll(admin, new NodeTools(nc)));
         restorer.group(new dev.cusp.api.RestoreGroupLink(group, new Members(admin), new dev.cusp.group.PeerClient(home.tls())));
+        tenants.afterSuspend(restorer::cutSuspendedElsewhere);
         // Before serving: a report replica must refuse writes from its first request on.
         group.reconcile();
         // Javalin tries a request's routes in the order registered: the practice routes (nearly

@@ -409,6 +409,12 @@ final class OpenApi {
                 .body(OpenApiSchemas.closed(List.of("tenant", "from"), props("tenant", node("type", "string"),
                         "from", node("type", "string"), "fromGtid", node("type", "string"))), true)
                 .answers(200, "Object", "the tenant and this site's gtid_binlog_pos once its connections are cut"));
+        put(PEER + "/suspend/cut", "post", op("A practice suspended at the calling site: once that suspend has"
+                + " arrived here (fromGtid) and the practice is suspended here, its open connections here are"
+                + " killed (409 when it is not suspended here)").peer()
+                .body(OpenApiSchemas.closed(List.of("tenant", "from"), props("tenant", node("type", "string"),
+                        "from", node("type", "string"), "fromGtid", node("type", "string"))), true)
+                .answers(200, "RestoreApplied", "its connections here are cut"));
         put(PEER + "/restore/{name}/file", "get", op("A file of a practice this site restored, to a site of its group"
                 + " putting it in place").peer().query("path", true, node("type", "string"), "the file, as its"
                 + " manifest names it").answers(200, "application/octet-stream", node("type", "string",

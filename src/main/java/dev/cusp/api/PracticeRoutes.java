@@ -286,7 +286,7 @@ public final class PracticeRoutes implements RouteModule {
                 + (attempt.userWaits() ? "a user name" : "");
         LOG.warn("practice {}: login.max.failures reached for {} (last failure from {}); further attempts wait",
                 t.name(), who, from);
-        try (TenantPools.Lease l = pools.lease(t)) {
+        try (TenantPools.Lease l = lease(t)) {
             SecurityLog.write(l.connection(), new Actor(user == null ? "(over-long user name)" : user, site),
                     "login_throttled", "practice_user", null, "further attempts by " + who + " wait");
         } catch (SQLException | RuntimeException e) {
@@ -316,7 +316,7 @@ public final class PracticeRoutes implements RouteModule {
      */
     private String currentStamp(Sessions.Session s) {
         Tenant t = tenant(s.tenant());
-        try (TenantPools.Lease l = pools.lease(t)) {
+        try (TenantPools.Lease l = lease(t)) {
             return PracticeUsers.stamp(l.connection(), s.userId());
         } catch (SQLException e) {
             raced(t, e);
@@ -364,7 +364,7 @@ public final class PracticeRoutes implements RouteModule {
     Object read(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
-        try (TenantPools.Lease l = pools.lease(t)) {
+        try (TenantPools.Lease l = lease(t)) {
             return work.run(l.connection(), new Actor(s.userName(), site));
         } catch (SQLException e) {
             throw raced(t, e);
@@ -374,7 +374,7 @@ public final class PracticeRoutes implements RouteModule {
     Object tx(Context ctx, Work work) throws SQLException {
         Sessions.Session s = session(ctx);
         Tenant t = tenant(s.tenant());
-        try (TenantPools.Lease l = pools.lease(t)) {
+        try (TenantPools.Lease l = lease(t)) {
             Connection c = l.connection();
             // The pool's connections stay in autocommit and the transaction is explicit: START
             // TRANSACTION and COMMIT are two statements, where setAutoCommit(false), commit and
@@ -402,6 +402,18 @@ public final class PracticeRoutes implements RouteModule {
         } catch (SQLException e) {
             throw raced(t, e);
         }
+    }
+
+    /**
+     * A connection of the practice's pool; when the pool has none open, the database is looked
+     * up first (one query on the admin pool), so a practice whose database is missing answers
+     * 503 at once instead of after the pool's connection timeout of retries.
+     */
+    private TenantPools.Lease lease(Tenant t) throws SQLException {
+        if (pools.cold(t.name()) && !registry.databaseExists(t)) {
+            throw raced(t, new SQLException("Unknown database '" + t.dbName() + "'", "42000", 1049));
+        }
+        return pools.lease(t);
     }
 
     /**

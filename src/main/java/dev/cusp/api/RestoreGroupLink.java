@@ -70,6 +70,12 @@ public final class RestoreGroupLink implements RestoreGroup {
     }
 
     @Override
+    public void cutSuspended(String site, String tenant, String fromGtid) {
+        peers.call(member(site), "POST", "/api/v1/peer/suspend/cut", new RestoreRoutes.Hold(tenant,
+                group.siteName(), fromGtid), Duration.ofMinutes(3));
+    }
+
+    @Override
     public void apply(String site, RestoreOrder order) {
         peers.call(member(site), "POST", "/api/v1/peer/restore/apply", order, Duration.ofMinutes(30));
     }

@@ -84,6 +84,21 @@ public final class RestoreRoutes implements RouteModule {
             }
             Json.send(ctx, new Held(h.tenant(), restorer.holdFor(h.tenant(), h.from(), h.fromGtid())));
         }, PeerAccess.ACTIVE_PEER);
+        // A practice suspended at the calling site: its connections here end too. The practice
+        // must be suspended here already (replicated), so a member's certificate cannot cut a
+        // practice that is not.
+        app.post("/api/v1/peer/suspend/cut", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "tenant", "from", "fromGtid");
+            Hold h = new Hold(Json.text(b, "tenant", true), Json.text(b, "from", true), Json.text(b, "fromGtid", false));
+            Member caller = ctx.attribute(PeerAccess.CALLER);
+            if (caller == null || !caller.name().equals(h.from())) {
+                throw new CuspException(dev.cusp.error.ErrorCode.FORBIDDEN, "a suspend names the site that sends it"
+                        + " as 'from'");
+            }
+            restorer.cutSuspended(h.tenant(), h.from(), h.fromGtid());
+            Json.send(ctx, new Applied(h.tenant(), h.from()));
+        }, PeerAccess.ACTIVE_PEER);
         app.get(PEER + "/{name}/file", ctx -> {
             String path = ctx.queryParam("path");
             if (path == null) {

@@ -286,6 +286,15 @@ public final class EmbeddedNode implements AutoCloseable {
         } catch (IOException ignored) {
             // mariadbd removes it itself on a clean stop; this only covers an odd exit.
         }
+        if (!config.socketDir().equals(config.runDir())) {
+            try {
+                // The short socket folder in /tmp (a long node path): empty once the server is down.
+                Files.deleteIfExists(config.socket());
+                Files.deleteIfExists(config.socketDir());
+            } catch (IOException ignored) {
+                // Made again, and checked, at the next start.
+            }
+        }
         LOG.info("node: MariaDB stopped");
     }
 

@@ -35,8 +35,33 @@ public record NodeConfig(Path dir, int port, long serverId, long gtidDomainId, i
         return dir.resolve("run");
     }
 
+    /** The longest path a unix socket may have: sun_path holds 108 bytes with the closing NUL. */
+    public static final int SOCKET_PATH_MAX = 107;
+
     public Path socket() {
-        return runDir().resolve("mysqld.sock");
+        return socketDir().resolve("mysqld.sock");
+    }
+
+    /**
+     * Where the server's unix socket lives: the run folder, unless its path would be longer than
+     * a unix socket allows (a long site home; a restore's scratch server a few levels below it).
+     * Then a short folder of this node's own in {@code /tmp}, named after the node folder (so a
+     * restart finds the same one); {@link NodeFolders} creates it private and refuses one that
+     * is not this site's.
+     */
+    public Path socketDir() {
+        Path usual = runDir().toAbsolutePath().normalize();
+        if (usual.resolve("mysqld.sock").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                <= SOCKET_PATH_MAX) {
+            return runDir();
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(usual.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Path.of("/tmp", "cusp-" + java.util.HexFormat.of().formatHex(h, 0, 8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Path pidFile() {

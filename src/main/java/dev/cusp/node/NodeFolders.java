@@ -36,11 +36,53 @@ final class NodeFolders {
     private NodeFolders() {
     }
 
+    /**
+     * The short socket folder of a node whose run folder is too deep for a unix socket (see
+     * {@link NodeConfig#socketDir}). It is in {@code /tmp}, where anyone may make a folder: one
+     * already there is used only when it is a real folder (no link) owned by this process's
+     * user or the db OS user, and it is made owner-only (the db OS user's when the server runs
+     * as it). {@code /tmp} is outside the node folder's ancestors, so the server reaches it in
+     * its private mount namespace too.
+     */
+    static void shortSocketDir(NodeConfig config, DbOsUser dbUser) {
+        Path d = config.socketDir();
+        if (d.equals(config.runDir())) {
+            return;
+        }
+        try {
+            try {
+                Files.createDirectory(d, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException there) {
+                // Checked below: made by an earlier start of this node, or by someone else.
+            }
+            var a = Files.readAttributes(d, java.nio.file.attribute.PosixFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var me = d.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
+            if (!a.isDirectory() || !(a.owner().equals(me) || dbUser != null && a.owner().equals(dbUser.user()))) {
+                throw new CuspException(ErrorCode.UNAVAILABLE, "the node folder " + config.dir() + " is too deep for"
+                        + " its unix socket (at most " + NodeConfig.SOCKET_PATH_MAX + " bytes), and " + d + ", the"
+                        + " short folder it would use instead, is not this site's (owner " + a.owner() + "): remove"
+                        + " it, or give the site a shorter --home");
+            }
+            Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            if (dbUser != null) {
+                dbUser.own(d);
+            }
+        } catch (IOException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "the node folder " + config.dir() + " is too deep for its"
+                    + " unix socket (at most " + NodeConfig.SOCKET_PATH_MAX + " bytes), and the short folder " + d
+                    + " cannot be made: " + e.getMessage() + "; give the site a shorter --home", null, e);
+        }
+    }
+
     static void prepare(NodeConfig config, DbOsUser dbUser) {
         for (Path d : List.of(config.dir(), config.dataDir(), config.tmpDir(), config.runDir(),
                 config.secureFileDir())) {
             FilePermissions.privateDir(d);
         }
+        shortSocketDir(config, dbUser);
         if (dbUser == null) {
             return;
         }

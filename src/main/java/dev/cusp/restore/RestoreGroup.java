@@ -53,6 +53,14 @@ public interface RestoreGroup {
      */
     String hold(String site, String tenant, String fromGtid);
 
+    /**
+     * Has {@code site} cut a suspended practice's open connections there once this site's
+     * suspend (its position {@code fromGtid}) has reached it ({@link Restorer#cutSuspended}).
+     */
+    default void cutSuspended(String site, String tenant, String fromGtid) {
+        throw new IllegalStateException("no group");
+    }
+
     /** Has {@code site} fetch the restored practice from this site and swap it in; returns when done. */
     void apply(String site, RestoreOrder order);
 

@@ -614,6 +614,64 @@ public final class Restorer implements AutoCloseable {
     }
 
     /**
+     * After {@code tenant suspend} here: has every other site of the group cut the practice's
+     * open connections there too. The replicated account lock only refuses new logins; a
+     * practice's program connected straight to another site's node would write on. A site that
+     * cannot be reached is logged and skipped: the suspend stands, and that site's connections
+     * end when it answers a later suspend (or is mended). Returns the sites that did not answer.
+     */
+    public List<String> cutSuspendedElsewhere(String tenant) {
+        List<String> missed = new java.util.ArrayList<>();
+        List<String> others = group.others();
+        if (others.isEmpty()) {
+            return missed;
+        }
+        String here;
+        try {
+            here = binlogPos();
+        } catch (SQLException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "cannot read this site's position: " + e.getMessage(), null, e);
+        }
+        for (String o : others) {
+            try {
+                group.cutSuspended(o, tenant, here);
+            } catch (RuntimeException e) {
+                missed.add(o);
+                LOG.warn("tenant {}: suspended, but its open connections at {} could not be cut: {}", tenant, o,
+                        e.getMessage());
+            }
+        }
+        return missed;
+    }
+
+    /**
+     * At another site, for the site that suspended {@code tenant}: once that site's suspend has
+     * arrived here (its position {@code fromGtid} applied), the practice's pools and sessions here
+     * close and its database connections here are killed. The practice must be suspended here
+     * already (its replicated status): a member's certificate alone cannot cut a practice that
+     * is not suspended. Its account is locked here by then too (the lock is replicated before the
+     * status), so killed connections cannot come back; no lock of this site's own is added, which
+     * a later resume's replicated unlock could not lift.
+     */
+    public void cutSuspended(String tenant, String from, String fromGtid) {
+        Tenant t = registry.require(tenant);
+        try {
+            waitFor(fromGtid, from);
+            if (registry.require(tenant).status() != Tenant.Status.SUSPENDED) {
+                throw new CuspException(ErrorCode.CONFLICT, "practice '" + tenant + "' is not suspended here"
+                        + " (the suspend has not arrived from " + from + ")");
+            }
+            pools.evict(t.name());
+            tenantChanged.accept(t.name(), true);
+            PracticeHold.kill(admin, t.dbUser());
+            LOG.info("tenant {}: suspended at {}; its connections here were cut", tenant, from);
+        } catch (SQLException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "cannot cut " + tenant + "'s connections at " + site + ": "
+                    + e.getMessage(), null, e);
+        }
+    }
+
+    /**
      * At a site another site restores a practice for: once that site's hold has arrived here
      * (its position {@code fromGtid} applied: the practice's status and its account lock), the
      * practice's own connections here are cut and its account locked here too; returns how far

@@ -166,6 +166,23 @@ public final class SiteHome {
         return adminPassword;
     }
 
+    /**
+     * Gives a new site's node another free port, when the one drawn at first start was taken
+     * before the node could bind it (another program drew the same free port meanwhile). Only
+     * for a port Cusp chose ({@code db.port} 0) and a node that has never run: nothing outside
+     * this site knows the port yet.
+     */
+    public SiteIdentity redrawDbPort() {
+        SiteIdentity id = identity();
+        SiteIdentity moved = new SiteIdentity(id.siteName(), id.serverId(), id.gtidDomainId(), freePort(), id.createdAt());
+        try {
+            FilePermissions.writePrivate(identityFile(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(moved));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return moved;
+    }
+
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

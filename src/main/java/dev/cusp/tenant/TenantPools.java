@@ -36,6 +36,8 @@ public final class TenantPools implements AutoCloseable {
     private final Duration idleClose;
     private final ScheduledExecutorService housekeeping;
     private final Map<String, Entry> pools = new ConcurrentHashMap<>();
+    /** Pools opened per tenant since start (diagnostics; tests prove a request opened none). */
+    private final Map<String, Long> opened = new ConcurrentHashMap<>();
 
     private static final class Entry {
         final HikariDataSource ds;
@@ -215,6 +217,7 @@ public final class TenantPools implements AutoCloseable {
     }
 
     private HikariDataSource create(Tenant t) {
+        opened.merge(t.name(), 1L, Long::sum);
         HikariConfig c = new HikariConfig();
         c.setPoolName("tenant-" + t.name());
         c.setJdbcUrl(jdbc.url(t.dbName()));
@@ -261,6 +264,20 @@ public final class TenantPools implements AutoCloseable {
 
     public int openPools() {
         return pools.size();
+    }
+
+    /**
+     * Whether the tenant has no open connection here (no pool, or an empty one): its next lease
+     * connects afresh, and a database that is not there costs it the whole connection timeout.
+     */
+    public boolean cold(String tenant) {
+        Entry e = pools.get(tenant);
+        return e == null || e.ds.getHikariPoolMXBean() == null || e.ds.getHikariPoolMXBean().getTotalConnections() == 0;
+    }
+
+    /** How many pools were opened for the tenant since this site started. */
+    public long opened(String tenant) {
+        return opened.getOrDefault(tenant, 0L);
     }
 
     /** Connections currently open across all tenant pools. */

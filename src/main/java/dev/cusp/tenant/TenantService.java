@@ -338,7 +338,18 @@ public final class TenantService {
         killConnections(t);
         onTenantChanged.accept(name, true);
         LOG.info("tenant {}: suspended", name);
+        afterSuspend.accept(name);
         return registry.require(name);
+    }
+
+    private volatile java.util.function.Consumer<String> afterSuspend = name -> { };
+
+    /**
+     * What runs once a tenant is suspended here (the group's other sites cut its connections
+     * there: the replicated lock alone ends no open connection).
+     */
+    public void afterSuspend(java.util.function.Consumer<String> then) {
+        this.afterSuspend = then;
     }
 
     public Tenant resume(String name) {

@@ -35,6 +35,20 @@ class MissingDatabaseIT {
         assertUnavailable(login(site, cold), cold);
     }
 
+    @Test
+    void aRequestWithATokenToAColdPracticeWhoseDatabaseIsGoneAnswers503WithoutOpeningAPool() throws Exception {
+        TestSite site = TestSite.shared();
+        TenantService.Created t = site.newTenant("nodbtok");
+        String token = site.login(t);
+        // Cold: no connection open (the pool closed when idle), and the database gone meanwhile.
+        site.site.pools().evict(t.tenant().name());
+        drop(site, t.tenant().dbName());
+        long opened = site.site.pools().opened(t.tenant().name());
+        assertUnavailable(site.callUnchecked("GET", "/api/v1/t/" + t.tenant().name() + "/patients", token, null), t);
+        // Answered from the database's absence: no pool was opened to wait out its connection timeout.
+        assertThat(site.site.pools().opened(t.tenant().name())).isEqualTo(opened);
+    }
+
     private static TestSite.Response login(TestSite site, TenantService.Created t) {
         return site.callUnchecked("POST", "/api/v1/t/" + t.tenant().name() + "/login", null,
                 Map.of("user", t.adminUser(), "password", t.adminPassword()));

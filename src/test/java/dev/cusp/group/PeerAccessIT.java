@@ -74,7 +74,8 @@ class PeerAccessIT {
             new Route("POST", "/api/v1/peer/dbm/fix", BAD, PEERS),
             new Route("GET", "/api/v1/peer/update/info", null, PEERS),
             new Route("POST", "/api/v1/peer/update/backup", BAD, PEERS),
-            new Route("POST", "/api/v1/peer/update/verify", BAD, PEERS));
+            new Route("POST", "/api/v1/peer/update/verify", BAD, PEERS),
+            new Route("POST", "/api/v1/peer/suspend/cut", BAD, PEERS));
 
     /**
      * Peer routes other than GET that a report replica's certificate still reaches, each reviewed
