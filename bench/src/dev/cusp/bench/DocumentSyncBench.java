@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * MB; full: about 2 GB). A fresh site b joins a's group; the join's document phase (every file
  * fetched by hash over mutual TLS, hashed, fsynced, renamed into place) is timed from the job's
  * result. Baseline: {@code rsync -a} of the same folder from an rsync daemon on 127.0.0.1 into
- * an empty folder (plain TCP, no TLS, no hashing of the whole file). Target: Cusp's MB/s at
- * least rsync's.</li>
+ * an empty folder (plain TCP, no TLS, no hashing of the whole file); and {@code rsync -a} over ssh
+ * to a private sshd on 127.0.0.1 ({@link RsyncSsh}: encrypted and authenticated like Cusp's TLS).
+ * Target: Cusp's MB/s at least rsync's.</li>
  * <li><b>Steady-state propagation.</b> With a and b in the group, 1 MB files are uploaded at a
  * through the practice API at 5 per second; each one's time from the upload's start until the
  * file is whole under its name in b's store. p50 and p99; target p99 under 2 s.</li>
@@ -79,15 +80,21 @@ public final class DocumentSyncBench {
         double rsync = rsync(store.folder().resolve("sha256"));
         System.out.println(f("rsync -a over loopback (daemon on 127.0.0.1): %.1f s, %.1f MB/s", rsync,
                 made[1] / 1048576.0 / rsync));
+        RsyncSsh.Result overSsh = RsyncSsh.time(store.folder().resolve("sha256"), !quick);
+        if (overSsh != null) {
+            System.out.println(f("rsync -a over ssh to localhost (sshd on 127.0.0.1, cipher %s): %.1f s, %.1f MB/s",
+                    overSsh.cipher(), overSsh.seconds(), made[1] / 1048576.0 / overSsh.seconds()));
+        }
         GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(60));
         JsonNode docs = joined.job().result() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
                 : joined.job().result().path("documents");
         check(docs.path("files_missing").asLong(-1) == 0, "b still lacks files after its join: " + docs);
         check(docs.path("files").asLong() == made[0], "b fetched " + docs.path("files") + " files, a holds " + made[0]);
         double cusp = docs.path("seconds").asDouble();
-        System.out.println(f("cusp join, document phase: %,d files, %.1f MB in %.1f s, %.1f MB/s (%.2fx rsync)",
+        System.out.println(f("cusp join, document phase: %,d files, %.1f MB in %.1f s, %.1f MB/s (%.2fx rsync's daemon%s)",
                 docs.path("files").asLong(), docs.path("bytes").asLong() / 1048576.0, cusp,
-                docs.path("bytes").asLong() / 1048576.0 / cusp, rsync / cusp));
+                docs.path("bytes").asLong() / 1048576.0 / cusp, rsync / cusp,
+                overSsh == null ? "" : f(", %.2fx rsync over ssh", overSsh.seconds() / cusp)));
         GroupKit.awaitLinks(a, 1, Duration.ofSeconds(60));
         GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
         System.out.println(f("load average after the join: %.2f", BenchKit.loadAverage()));

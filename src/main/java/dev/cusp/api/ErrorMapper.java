@@ -33,6 +33,9 @@ public final class ErrorMapper {
             if (e instanceof LoginThrottle.Throttled t) {
                 ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
             }
+            if (e instanceof dev.cusp.error.RetryLater r) {
+                ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
+            }
             write(ctx, e.code(), e.getMessage(), e.field());
         });
         app.exception(EndpointNotFound.class, (e, ctx) -> {

@@ -324,7 +324,8 @@ final class OpenApi {
                 + " answers 304), one Range (206, or 416 past the end; If-Range honoured), always as an attachment"
                 + " with nosniff and a sandboxing Content-Security-Policy. A file not at this site yet is read"
                 + " through from a site that holds it (a Range too), and stored here on the way; 503 while no"
-                + " reachable site holds it").practice()
+                + " reachable site holds it, or (with Retry-After) while the practice already has 4 read-throughs"
+                + " in flight at this site").practice()
                 .answers(200, "*/*", binary, "the whole file, in its own MIME type")
                 .answers(206, "*/*", binary, "the range asked for (Content-Range)")
                 .empty(304, "unchanged (If-None-Match)"));

@@ -2,6 +2,8 @@ package dev.cusp.docsync;
 
 import dev.cusp.document.ContentSource;
 import dev.cusp.error.CuspException;
+import dev.cusp.error.ErrorCode;
+import dev.cusp.error.RetryLater;
 import dev.cusp.group.Fault;
 import dev.cusp.group.Group;
 import dev.cusp.group.Member;
@@ -75,6 +77,8 @@ public final class DocumentSync implements AutoCloseable {
     private final ExecutorService workers;
     private final int parallel;
     private final Map<String, Missing> missing = new ConcurrentHashMap<>();
+    /** Read-throughs in flight per practice database, at most {@link #READ_THROUGHS_PER_PRACTICE} each. */
+    private final Map<String, java.util.concurrent.Semaphore> throughs = new ConcurrentHashMap<>();
     private final Object wake = new Object();
     private volatile boolean running = true;
     private volatile boolean force = true;
@@ -434,17 +438,34 @@ public final class DocumentSync implements AutoCloseable {
     public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha) {
         long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
                 .mapToLong(m -> m.changedBy).findFirst().orElse(0);
-        for (Member m : candidates(changedBy)) {
-            try {
-                PeerFetch.Body body = peers.open(m, tenant, sha, 0);
-                if (body != null) {
-                    return java.util.Optional.of(new ThroughStream(body.in(), store, db, sha, counters));
-                }
-            } catch (IOException e) {
-                LOG.debug("documents: read-through {} from {}: {}", sha, m.name(), e.getMessage());
-            }
+        return ThroughStream.open(peers, candidates(changedBy), store, tenant, db, sha, counters, false,
+                claimThrough(tenant, db)).map(ThroughStream.Opened::in);
+    }
+
+    /**
+     * The most read-throughs of one practice this site runs at once (downloads by its users and
+     * other sites' fetches together). Each is a whole transfer from another site, so without a
+     * bound one practice's user could start any number of transfers of the same large file at
+     * once and take every site's bandwidth and CPU; beyond it the caller is told to retry (503,
+     * Retry-After), by which time the file is usually here.
+     */
+    public static final int READ_THROUGHS_PER_PRACTICE = 4;
+
+    /** A place among {@code db}'s read-throughs, or a {@link RetryLater}; the runnable frees it (once). */
+    private Runnable claimThrough(String tenant, String db) {
+        java.util.concurrent.Semaphore s = throughs.computeIfAbsent(db,
+                k -> new java.util.concurrent.Semaphore(READ_THROUGHS_PER_PRACTICE));
+        if (!s.tryAcquire()) {
+            throw new RetryLater(ErrorCode.UNAVAILABLE, "practice " + tenant + " already has "
+                    + READ_THROUGHS_PER_PRACTICE + " files being fetched from other sites for its downloads at"
+                    + " this site; try again in a moment", 2);
         }
-        return java.util.Optional.empty();
+        java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (freed.compareAndSet(false, true)) {
+                s.release();
+            }
+        };
     }
 
     /**
@@ -460,6 +481,6 @@ public final class DocumentSync implements AutoCloseable {
         long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
                 .mapToLong(m -> m.changedBy).findFirst().orElse(0);
         return ThroughStream.open(peers, candidates(changedBy).stream().filter(m -> !m.name().equals(caller)).limit(2).toList(),
-                store, tenant, db, sha, counters, true);
+                store, tenant, db, sha, counters, true, claimThrough(tenant, db));
     }
 }

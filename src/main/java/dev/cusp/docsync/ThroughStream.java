@@ -31,16 +31,19 @@ public final class ThroughStream extends FilterInputStream {
     private final Transfer.Counters counters;
     private final Path scratch;
     private final OutputStream copy;
+    private final Runnable release;
     private final MessageDigest digest = DocumentStore.sha256();
     private boolean done;
 
-    ThroughStream(InputStream in, LocalContent store, String db, String sha, Transfer.Counters counters)
-            throws IOException {
+    /** @param release frees this read-through's place among its practice's (see {@link DocumentSync}); run once, at close */
+    ThroughStream(InputStream in, LocalContent store, String db, String sha, Transfer.Counters counters,
+                  Runnable release) throws IOException {
         super(in);
         this.store = store;
         this.db = db;
         this.sha = sha;
         this.counters = counters;
+        this.release = release;
         this.scratch = store.scratch(db);
         this.copy = Files.newOutputStream(scratch);
     }
@@ -58,19 +61,34 @@ public final class ThroughStream extends FilterInputStream {
      */
     static java.util.Optional<Opened> open(PeerFetch peers, java.util.List<dev.cusp.group.Member> candidates,
                                            LocalContent store, String tenant, String db, String sha,
-                                           Transfer.Counters counters, boolean hop) {
+                                           Transfer.Counters counters, boolean hop, Runnable release) {
         for (dev.cusp.group.Member m : candidates) {
+            PeerFetch.Body body = null;
             try {
-                PeerFetch.Body body = hop ? peers.openHop(m, tenant, sha) : peers.open(m, tenant, sha, 0);
+                body = hop ? peers.openHop(m, tenant, sha) : peers.open(m, tenant, sha, 0);
                 if (body != null) {
-                    return java.util.Optional.of(new Opened(new ThroughStream(body.in(), store, db, sha, counters),
-                            body.length()));
+                    return java.util.Optional.of(new Opened(new ThroughStream(body.in(), store, db, sha, counters,
+                            release), body.length()));
                 }
             } catch (IOException | RuntimeException e) {
+                closeQuietly(body);
                 LOG.debug("documents: read-through {} from {}: {}", sha, m.name(), e.getMessage());
             }
         }
+        release.run();
         return java.util.Optional.empty();
+    }
+
+    /** A body opened but not handed on (the scratch file could not be made): its connection is let go. */
+    static void closeQuietly(PeerFetch.Body body) {
+        if (body == null) {
+            return;
+        }
+        try {
+            body.in().close();
+        } catch (IOException e) {
+            LOG.debug("documents: closing an unused read-through: {}", e.getMessage());
+        }
     }
 
     @Override
@@ -143,10 +161,14 @@ public final class ThroughStream extends FilterInputStream {
         try {
             super.close();
         } finally {
-            if (!done) {
-                done = true;
-                copy.close();
-                Files.deleteIfExists(scratch);
+            try {
+                if (!done) {
+                    done = true;
+                    copy.close();
+                    Files.deleteIfExists(scratch);
+                }
+            } finally {
+                release.run();
             }
         }
     }

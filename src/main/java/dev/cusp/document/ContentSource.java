@@ -18,7 +18,9 @@ public interface ContentSource {
     /**
      * Read-through, when {@link #open} found nothing here: the content's bytes streamed from
      * another site that holds them, stored here on the way (document replication, see
-     * {@code dev.cusp.docsync.DocumentSync}). Empty when no reachable site holds it.
+     * {@code dev.cusp.docsync.DocumentSync}). Empty when no reachable site holds it; a
+     * {@code dev.cusp.error.RetryLater} when the practice has as many read-throughs in flight here
+     * as a site allows. Closing the stream ends the read-through and frees its place.
      *
      * @param tenant the practice's name (what the other site knows it by)
      */
