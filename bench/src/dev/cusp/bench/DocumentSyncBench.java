@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * result. Baseline: {@code rsync -a} of the same folder from an rsync daemon on 127.0.0.1 into
  * an empty folder (plain TCP, no TLS, no hashing of the whole file); and {@code rsync -a} over ssh
  * to a private sshd on 127.0.0.1 ({@link RsyncSsh}: encrypted and authenticated like Cusp's TLS).
- * Target: Cusp's MB/s at least rsync's.</li>
+ * Target: Cusp's rate at least rsync's (printed in MiB/s: bytes / 1,048,576).</li>
  * <li><b>Steady-state propagation.</b> With a and b in the group, 1 MB files are uploaded at a
  * through the practice API at 5 per second; each one's time from the upload's start until the
  * file is whole under its name in b's store. p50 and p99; target p99 under 2 s.</li>
@@ -74,15 +74,15 @@ public final class DocumentSyncBench {
         String db = t.tenant().dbName();
         DocumentStore store = new DocumentStores(a.site().home().documents()).of(db);
         long[] made = fill(a, store, db);
-        System.out.println(f("folder at a: %,d files, %.1f MB", made[0], made[1] / 1048576.0));
+        System.out.println(f("folder at a: %,d files, %.1f MiB", made[0], made[1] / 1048576.0));
 
         // Baseline first (b's join then reads a's files from a warm page cache, as rsync did).
         double rsync = rsync(store.folder().resolve("sha256"));
-        System.out.println(f("rsync -a over loopback (daemon on 127.0.0.1): %.1f s, %.1f MB/s", rsync,
+        System.out.println(f("rsync -a over loopback (daemon on 127.0.0.1): %.1f s, %.1f MiB/s", rsync,
                 made[1] / 1048576.0 / rsync));
         RsyncSsh.Result overSsh = RsyncSsh.time(store.folder().resolve("sha256"), !quick);
         if (overSsh != null) {
-            System.out.println(f("rsync -a over ssh to localhost (sshd on 127.0.0.1, cipher %s): %.1f s, %.1f MB/s",
+            System.out.println(f("rsync -a over ssh to localhost (sshd on 127.0.0.1, cipher %s): %.1f s, %.1f MiB/s",
                     overSsh.cipher(), overSsh.seconds(), made[1] / 1048576.0 / overSsh.seconds()));
         }
         GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(60));
@@ -91,7 +91,7 @@ public final class DocumentSyncBench {
         check(docs.path("files_missing").asLong(-1) == 0, "b still lacks files after its join: " + docs);
         check(docs.path("files").asLong() == made[0], "b fetched " + docs.path("files") + " files, a holds " + made[0]);
         double cusp = docs.path("seconds").asDouble();
-        System.out.println(f("cusp join, document phase: %,d files, %.1f MB in %.1f s, %.1f MB/s (%.2fx rsync's daemon%s)",
+        System.out.println(f("cusp join, document phase: %,d files, %.1f MiB in %.1f s, %.1f MiB/s (%.2fx rsync's daemon%s)",
                 docs.path("files").asLong(), docs.path("bytes").asLong() / 1048576.0, cusp,
                 docs.path("bytes").asLong() / 1048576.0 / cusp, rsync / cusp,
                 overSsh == null ? "" : f(", %.2fx rsync over ssh", overSsh.seconds() / cusp)));
