@@ -27,11 +27,8 @@ import dev.cusp.wire.SiteRemoved;
 import dev.cusp.wire.TopologyChanged;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
@@ -105,12 +102,8 @@ public final class Group implements AutoCloseable {
         this.binlogs = new BinlogKeeper(site, admin, node.config(), peers, monitor,
                 Duration.ofDays(settings.get(Settings.BINLOG_RETAIN_DAYS)),
                 settings.get(Settings.BINLOG_RETAIN_MAX_MB) * 1048576L);
-        Map<String, Path> disks = new LinkedHashMap<>();
-        disks.put("database and binary logs", node.config().dataDir());
-        disks.put("documents", home.documents());
-        disks.put("site folder", home.dir());
-        DiskWatch disk = new DiskWatch(site, monitor, disks, settings.get(Settings.MONITOR_DISK_MIN_FREE_PERCENT),
-                settings.get(Settings.MONITOR_DISK_MIN_FREE_MB));
+        DiskWatch disk = new DiskWatch(site, monitor, DiskWatch.siteFolders(node.config().dataDir(), home),
+                settings.get(Settings.MONITOR_DISK_MIN_FREE_PERCENT), settings.get(Settings.MONITOR_DISK_MIN_FREE_MB));
         this.snapshots = new Snapshots(peers, node, admin, nodeKeeper, pools, tenants, tenantChanged,
                 "sql".equals(settings.get(Settings.SEED_FORMAT)));
         this.invitations = new Invitations(site, invites, new Admission(site, invites, admin, secrets, groupTrust),
