@@ -39,22 +39,44 @@ class TlsScanIT {
         Files.delete(json);
         // Protocols, cipher categories, forward secrecy, server preferences, certificate, HTTP
         // headers, vulnerabilities; not the per-cipher list or client simulations (they rate nothing).
-        Process p = new ProcessBuilder(testssl.get(), "--quiet", "--color", "0", "--warnings", "batch",
-                "-p", "-s", "-f", "-P", "-S", "-h", "-U",
-                "--add-ca", site.site.home().tls().caCert().toString(), "--jsonfile", json.toString(),
-                site.url.replace("localhost", "127.0.0.1")).redirectErrorStream(true).start();
+        String out = scan(testssl.get(), site, json, "-p", "-s", "-f", "-P", "-S", "-h", "-U");
+        List<String> bad = findings(json);
+        // testssl's client-initiated renegotiation check is timing-dependent (testssl.sh issues
+        // 1725, 2038; seen once in CI on a quiet machine, after many clean runs): a finding of it
+        // is confirmed by two more runs of that check alone, and stands if either finds it again.
+        if (!bad.isEmpty() && bad.stream().allMatch(b -> b.contains(" secure_client_renego:"))) {
+            List<String> again = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                out += scan(testssl.get(), site, json, "-R");
+                again.addAll(findings(json));
+            }
+            bad = again;
+        }
+        assertThat(bad).as(out).isEmpty();
+    }
+
+    private static String scan(String testssl, TestSite site, Path json, String... checks) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(testssl, "--quiet", "--color", "0", "--warnings", "batch"));
+        cmd.addAll(List.of(checks));
+        cmd.addAll(List.of("--add-ca", site.site.home().tls().caCert().toString(), "--jsonfile", json.toString(),
+                site.url.replace("localhost", "127.0.0.1")));
+        Files.deleteIfExists(json);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("testssl finished").isTrue();
         assertThat(json).as(out).exists();
+        return out;
+    }
+
+    private static List<String> findings(Path json) throws Exception {
         List<String> bad = new ArrayList<>();
         for (JsonNode f : Json.MAPPER.readTree(json.toFile())) {
-            String id = f.path("id").asText();
             if (FAILING.contains(f.path("severity").asText())) {
-                bad.add(f.path("severity").asText() + " " + id + ": " + f.path("finding").asText());
+                bad.add(f.path("severity").asText() + " " + f.path("id").asText() + ": " + f.path("finding").asText());
             }
         }
         Files.deleteIfExists(json);
-        assertThat(bad).as(out).isEmpty();
+        return bad;
     }
 
     private static Optional<String> command(String... names) {
