@@ -53,25 +53,7 @@ final class PracticeHold {
 
     /** Kills every connection of {@code user} at this node. */
     static void kill(DataSource admin, String user) throws SQLException {
-        try (var c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM information_schema.processlist WHERE user = ?")) {
-            ps.setString(1, user);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            try (Statement s = c.createStatement()) {
-                for (long id : ids) {
-                    try {
-                        s.execute("KILL CONNECTION " + id);
-                    } catch (SQLException gone) {
-                        // Closed between the listing and the kill.
-                    }
-                }
-            }
-        }
+        dev.cusp.tenant.TenantService.killSessions(admin, user);
     }
 
     private static List<String> hosts(java.sql.Connection c, String user) throws SQLException {

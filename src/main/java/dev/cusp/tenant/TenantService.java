@@ -435,9 +435,21 @@ public final class TenantService {
     }
 
     private void killConnections(Tenant t) {
+        try {
+            killSessions(admin, t.dbUser());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Ends every open session of a practice's database account at this node (reads only the
+     * process list; nothing the practice owns runs). Used by suspend, drop and restore holds.
+     */
+    public static void killSessions(javax.sql.DataSource admin, String user) throws SQLException {
         try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT id FROM information_schema.processlist WHERE user = ?")) {
-            ps.setString(1, t.dbUser());
+            ps.setString(1, user);
             List<Long> ids = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -453,8 +465,6 @@ public final class TenantService {
                     }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
