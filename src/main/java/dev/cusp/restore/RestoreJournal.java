@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * What a restore in progress has done, written before each step that changes the node, so a
- * site killed at any moment finishes or undoes it at its next start ({@link Restorer#recover}):
+ * site killed at any moment finishes or undoes it at its next start ({@link LocalSwap#recover}):
  * before the swap, the live practice is untouched and the staging copy is dropped; after it,
  * the swap is completed. The swap itself is one {@code RENAME TABLE}, which MariaDB makes atomic
  * and crash-safe.
