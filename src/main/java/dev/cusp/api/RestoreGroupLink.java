@@ -9,6 +9,7 @@ import dev.cusp.group.Member;
 import dev.cusp.group.Members;
 import dev.cusp.group.PeerClient;
 import dev.cusp.restore.RestoreGroup;
+import dev.cusp.wire.SiteView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
 import java.util.Optional;
 
 /** A restore's view of the replication group, over the peer channel (see {@link RestoreGroup}). */
@@ -44,19 +44,19 @@ public final class RestoreGroupLink implements RestoreGroup {
 
     @Override
     public Optional<String> brokenLink() {
-        JsonNode st = JsonMapping.MAPPER.valueToTree(group.status());
-        for (JsonNode s : st.path("sites")) {
-            String name = s.path("name").asText();
-            if (!s.path("reachable").asBoolean()) {
-                return Optional.of("site " + name + " cannot be reached (" + s.path("error").asText("no answer")
+        // The group view as typed records: a renamed field breaks the build, not this check.
+        for (SiteView s : group.status().sites()) {
+            String name = s.name();
+            if (!s.reachable()) {
+                return Optional.of("site " + name + " cannot be reached (" + (s.error() == null ? "no answer" : s.error())
                         + "); bring it back, or take it out of the group with 'cusp site remove " + name + "'");
             }
-            for (JsonNode l : s.path("links")) {
-                String state = l.path("state").asText();
+            for (SiteView.Link l : s.links() == null ? List.<SiteView.Link>of() : s.links()) {
+                String state = l.state() == null ? "" : l.state();
                 if (!state.equals("healthy") && !state.equals("lagging")) {
-                    return Optional.of("the link from " + l.path("channel").asText() + " to " + name + " is " + state
-                            + (l.path("detail").isTextual() ? " (" + l.path("detail").asText() + ")" : "")
-                            + (l.path("fix").isTextual() ? "; fix: " + l.path("fix").asText() : "; see 'cusp status'"));
+                    return Optional.of("the link from " + l.channel() + " to " + name + " is " + state
+                            + (l.detail() != null ? " (" + l.detail() + ")" : "")
+                            + (l.fix() != null ? "; fix: " + l.fix() : "; see 'cusp status'"));
                 }
             }
         }
@@ -65,8 +65,23 @@ public final class RestoreGroupLink implements RestoreGroup {
 
     @Override
     public String hold(String site, String tenant, String fromGtid) {
-        return peers.call(member(site), "POST", "/api/v1/peer/restore/hold", new RestoreRoutes.Hold(tenant,
-                group.siteName(), fromGtid), Duration.ofMinutes(3)).path("gtid_binlog_pos").asText("");
+        return heldPosition(peers.call(member(site), "POST", "/api/v1/peer/restore/hold", new RestoreRoutes.Hold(tenant,
+                group.siteName(), fromGtid), Duration.ofMinutes(3)), site);
+    }
+
+    /**
+     * A held site's position, read strictly: an answer without it fails the restore (which is
+     * then undone) instead of reading as "nothing to wait for", which would swap the restored
+     * tables in before that site's last changes had arrived.
+     */
+    static String heldPosition(JsonNode answer, String site) {
+        try {
+            String pos = JsonMapping.read(answer, RestoreRoutes.Held.class).gtidBinlogPos();
+            return pos == null ? "" : pos;
+        } catch (IllegalArgumentException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, site + " did not say how far it has written: "
+                    + e.getMessage());
+        }
     }
 
     @Override
