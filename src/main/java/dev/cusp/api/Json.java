@@ -69,7 +69,6 @@ public final class Json {
      * The body as text, never more than the request.max.bytes setting. Javalin enforces it only
      * for a declared Content-Length; a chunked body has none and would be read whole.
      */
-    /** The raw body, read up to {@code request.max.bytes} even when it is sent chunked. */
     static String bodyText(Context ctx) {
         if (ctx.req().getContentLength() >= 0) {
             return ctx.body();

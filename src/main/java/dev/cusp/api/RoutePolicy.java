@@ -12,11 +12,13 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
+import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The write policy, applied in this one place from the {@link ApiRole} the matched route
@@ -114,11 +116,12 @@ public final class RoutePolicy {
             if (!e.getMethod().isHttpMethod()) {
                 continue; // before- and after-handlers
             }
-            long api = e.getRoles().stream().filter(ApiRole.class::isInstance).count();
-            long peer = e.getRoles().stream().filter(PeerAccess.class::isInstance).count();
+            Set<RouteRole> roles = roles(e);
+            long api = roles.stream().filter(ApiRole.class::isInstance).count();
+            long peer = roles.stream().filter(PeerAccess.class::isInstance).count();
             boolean peerPath = Before.covers(PeerAccess.BASE, e.getPath());
-            if (e.getRoles().size() != 1 || (peerPath ? peer != 1 : api != 1)) {
-                wrong.add(e.getMethod() + " " + e.getPath() + " declares " + e.getRoles());
+            if (roles.size() != 1 || (peerPath ? peer != 1 : api != 1)) {
+                wrong.add(e.getMethod() + " " + e.getPath() + " declares " + roles);
             }
         }
         if (!wrong.isEmpty()) {
@@ -129,6 +132,13 @@ public final class RoutePolicy {
 
     /** The role a registered route declares (its ApiRole or PeerAccess), or null. */
     static RouteRole roleOf(Endpoint e) {
-        return e.getRoles().size() == 1 ? e.getRoles().iterator().next() : null;
+        Set<RouteRole> roles = roles(e);
+        return roles.size() == 1 ? roles.iterator().next() : null;
+    }
+
+    /** The roles a route was registered with (Javalin keeps them as the endpoint's Roles metadata). */
+    private static Set<RouteRole> roles(Endpoint e) {
+        Roles r = e.metadata(Roles.class);
+        return r == null ? Set.of() : r.getRoles();
     }
 }

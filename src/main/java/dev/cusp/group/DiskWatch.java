@@ -24,7 +24,6 @@ final class DiskWatch {
     private final int minPercent;
     private final long minBytes;
 
-    /** {@code watched}: the folders Cusp keeps data in, each by what it holds, in the order shown. */
     /** What a site watches, by name: the node's data (binary logs included), the practices' files, the site folder. */
     static Map<String, Path> siteFolders(Path nodeData, dev.cusp.site.SiteHome home) {
         Map<String, Path> disks = new LinkedHashMap<>();
@@ -34,6 +33,7 @@ final class DiskWatch {
         return disks;
     }
 
+    /** {@code watched}: the folders Cusp keeps data in, each by what it holds, in the order shown. */
     DiskWatch(Membership site, Monitor monitor, Map<String, Path> watched, int minPercent, long minMb) {
         this.site = site;
         this.monitor = monitor;

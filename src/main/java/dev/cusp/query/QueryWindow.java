@@ -61,6 +61,8 @@ public final class QueryWindow implements AutoCloseable {
      * @param maxRows    null for the default
      * @param timeout    seconds, null for the default
      */
+    // javac's "try" lint: the query limit's turn is held while the query runs and given back after; nothing uses it.
+    @SuppressWarnings("try")
     public QueryResult run(Tenant t, Actor actor, String breakGlass, String sessionKey, String sql,
                                    Integer maxRows, Integer timeout) throws SQLException {
         int rows = maxRows == null ? DEFAULT_MAX_ROWS : maxRows;

@@ -125,6 +125,8 @@ public final class TenantService {
         this.claims = claims;
     }
 
+    // javac's "try" lint: the claim is held while the tenant is made and let go after; nothing uses it.
+    @SuppressWarnings("try")
     public Created create(String name, Integer rawId) {
         TenantNames.requireName(name);
         int id = TenantNames.requireId(rawId);
