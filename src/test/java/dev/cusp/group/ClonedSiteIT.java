@@ -60,10 +60,6 @@ class ClonedSiteIT {
         closeAll(b, a);
     }
 
-    static JsonNode alert(TestSite s, String code) throws Exception {
-        return GroupSites.alert(s, code);
-    }
-
     @Test
     @Order(1)
     void aSiteRunningWithAnotherMembersIdentityIsFencedAndNotReplicated() throws Exception {
@@ -88,7 +84,7 @@ class ClonedSiteIT {
         double started = (System.nanoTime() - t0) / 1e9;
         AtomicReference<JsonNode> atB = new AtomicReference<>();
         Awaitility.await().atMost(DETECTION_WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            atB.set(alert(b, "CLONED_SITE"));
+            atB.set(GroupSites.alert(b, "CLONED_SITE"));
             assertThat(atB.get()).isNotNull();
         });
         LOG.info("issue 15 note: CLONED_SITE at the copy (b) detected {} s after its start began ({} s after it"
@@ -109,7 +105,7 @@ class ClonedSiteIT {
 
         AtomicReference<JsonNode> atA = new AtomicReference<>();
         Awaitility.await().atMost(DETECTION_WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            atA.set(alert(a, "CLONED_SITE"));
+            atA.set(GroupSites.alert(a, "CLONED_SITE"));
             assertThat(atA.get()).isNotNull();
             JsonNode st = GroupSites.Json.tree(a.site.group().localStatus());
             assertThat(st.path("links")).as("a no longer replicates from b: " + st).isEmpty();
@@ -131,15 +127,7 @@ class ClonedSiteIT {
         b.site.close();
         Files.writeString(idFile, own);
         b = b.restart(Map.of("site.name", "b", "port", Integer.toString(bPort)));
-        for (TestSite s : new TestSite[] {a, b}) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                JsonNode st = GroupSites.Json.tree(s.site.group().localStatus());
-                assertThat(st.path("links")).as(st.toString()).hasSize(1);
-                assertThat(st.at("/links/0/state").asText()).as(st.toString()).isEqualTo("healthy");
-                assertThat(st.path("fenced").isNull()).as(st.toString()).isTrue();
-                assertThat(alert(s, "CLONED_SITE")).isNull();
-            });
-        }
+        GroupSites.awaitMended("CLONED_SITE", Duration.ofSeconds(60), a, b);
         awaitConverged(a, b);
         assertThat(count(b, "SELECT COUNT(*) FROM `" + db + "`.patient WHERE last_name = 'WhileCloned'")).isEqualTo(1);
         GroupSites.awaitSameData(db, a, b);
@@ -236,15 +224,7 @@ class ClonedSiteIT {
 
         // The copy stopped: after the window both are released, links made again, data equal.
         long t1 = System.nanoTime();
-        for (TestSite s : new TestSite[] {a, b}) {
-            Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                JsonNode st = GroupSites.Json.tree(s.site.group().localStatus());
-                assertThat(st.path("links")).as(st.toString()).hasSize(1);
-                assertThat(st.at("/links/0/state").asText()).as(st.toString()).isEqualTo("healthy");
-                assertThat(st.path("fenced").isNull()).as(st.toString()).isTrue();
-                assertThat(alert(s, "CLONED_SITE")).isNull();
-            });
-        }
+        GroupSites.awaitMended("CLONED_SITE", Duration.ofSeconds(90), a, b);
         LOG.info("issue 15 note: CLONED_SITE (full copy) cleared at a and b {} s after the copy stopped",
                 String.format("%.1f", (System.nanoTime() - t1) / 1e9));
         GroupSites.addPatient(b, t.tenant().name(), tokenB, "AfterCopy");

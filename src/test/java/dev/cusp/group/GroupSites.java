@@ -257,6 +257,22 @@ final class GroupSites {
                 .untilAsserted(() -> assertThat(alert(s, code)).isNull());
     }
 
+    /**
+     * Waits (up to {@code wait}) until each site of a pair is mended: its one link healthy, not
+     * fenced, and no active alert with this code.
+     */
+    static void awaitMended(String code, Duration wait, TestSite... sites) {
+        for (TestSite s : sites) {
+            await().atMost(wait).untilAsserted(() -> {
+                JsonNode st = Json.tree(s.site.group().localStatus());
+                assertThat(st.path("links")).as(st.toString()).hasSize(1);
+                assertThat(st.at("/links/0/state").asText()).as(st.toString()).isEqualTo("healthy");
+                assertThat(st.path("fenced").isNull()).as(st.toString()).isTrue();
+                assertThat(alert(s, code)).isNull();
+            });
+        }
+    }
+
     /** Starts a re-seed of {@code s} from its peers and waits for its job; returns the job's final state. */
     static JsonNode reseed(TestSite s, boolean discardLocal) throws Exception {
         TestSite.Response r = admin(s, "POST", "/api/v1/admin/group/reseed",

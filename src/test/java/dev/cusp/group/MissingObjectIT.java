@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -33,21 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 @Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MissingObjectIT {
+class MissingObjectIT extends OnFaultPair {
     private static final Logger LOG = LoggerFactory.getLogger(MissingObjectIT.class);
     /** The bound is 10 s; 40 s allows a loaded machine, and the seconds it took are logged. */
     static final Duration DETECTION_WAIT = Duration.ofSeconds(40);
-    static TestSite a;
-    static TestSite b;
-
-    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
-    @BeforeEach
-    void pair() throws Exception {
-        FaultPair.get();
-        a = FaultPair.a();
-        b = FaultPair.b();
-    }
-
     @Test
     @Order(1)
     void aTableDroppedAtTheReplicaIsNamedFencedAndMendedByReseed() throws Exception {

@@ -6,7 +6,6 @@ import static dev.cusp.group.GroupSites.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -31,19 +29,8 @@ import org.slf4j.LoggerFactory;
  * it by itself: drop the relay log and fetch again from a at the position already applied.
  */
 @Tag("slow")
-class RelayLogCorruptIT {
+class RelayLogCorruptIT extends OnFaultPair {
     private static final Logger LOG = LoggerFactory.getLogger(RelayLogCorruptIT.class);
-    static TestSite a;
-    static TestSite b;
-
-    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
-    @BeforeEach
-    void pair() throws Exception {
-        FaultPair.get();
-        a = FaultPair.a();
-        b = FaultPair.b();
-    }
-
     @Test
     void aCorruptRelayLogIsNamedAndFetchedAgainByCuspItself() throws Exception {
         TenantService.Created t = a.newTenant("relay");

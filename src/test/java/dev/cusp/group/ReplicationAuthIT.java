@@ -6,7 +6,6 @@ import static dev.cusp.group.GroupSites.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -31,19 +29,8 @@ import org.slf4j.LoggerFactory;
  * itself (a new account from a), after which a's writes reach b again.
  */
 @Tag("slow")
-class ReplicationAuthIT {
+class ReplicationAuthIT extends OnFaultPair {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationAuthIT.class);
-    static TestSite a;
-    static TestSite b;
-
-    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
-    @BeforeEach
-    void pair() throws Exception {
-        FaultPair.get();
-        a = FaultPair.a();
-        b = FaultPair.b();
-    }
-
     /** Runs statements at a's node with the binary log off, then cuts b's replication connection. */
     static void atSourceThenCut(String... sql) throws Exception {
         try (Connection c = a.site.node().adminConnection(); Statement s = c.createStatement()) {

@@ -64,28 +64,13 @@ class RolledBackIT {
         closeAll(b, a);
     }
 
-    static JsonNode alert(TestSite s, String code) throws Exception {
-        return GroupSites.alert(s, code);
-    }
-
-    static JsonNode awaitAlert(TestSite s, String code) {
-        return GroupSites.awaitAlert(s, code, DETECTION_WAIT);
-    }
-
     static JsonNode reseedB(boolean discardLocal) throws Exception {
         return GroupSites.reseed(b, discardLocal);
     }
 
     /** Both sites healthy, unfenced, without the fault; the same data; a clean check. */
     static void awaitMended(String code, String db) throws Exception {
-        for (TestSite s : new TestSite[] {a, b}) {
-            Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                JsonNode st = GroupSites.Json.tree(s.site.group().localStatus());
-                assertThat(st.at("/links/0/state").asText()).as(st.toString()).isEqualTo("healthy");
-                assertThat(st.path("fenced").isNull()).as(st.toString()).isTrue();
-                assertThat(alert(s, code)).isNull();
-            });
-        }
+        GroupSites.awaitMended(code, Duration.ofSeconds(90), a, b);
         awaitConverged(a, b);
         GroupSites.awaitSameData(db, a, b);
         GroupSites.assertCheckClean(a);
@@ -104,7 +89,7 @@ class RolledBackIT {
             s.execute("SET SESSION server_id = " + aId.serverId());
             s.execute("INSERT INTO `" + db + "`.patient (last_name, first_name) VALUES ('Errant', 'x')");
         }
-        JsonNode x = awaitAlert(b, "ERRANT_GTID");
+        JsonNode x = GroupSites.awaitAlert(b, "ERRANT_GTID", DETECTION_WAIT);
         LOG.info("issue 15 note: ERRANT_GTID detected {} s after the errant write",
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         assertThat(x.path("state").asText()).isEqualTo("broken");
@@ -169,7 +154,7 @@ class RolledBackIT {
         long t0 = System.nanoTime();
         b = b.restart(settings);
         double started = (System.nanoTime() - t0) / 1e9;
-        JsonNode x = awaitAlert(b, "ROLLED_BACK");
+        JsonNode x = GroupSites.awaitAlert(b, "ROLLED_BACK", DETECTION_WAIT);
         LOG.info("issue 15 note: ROLLED_BACK detected at b {} s after its start began ({} s after it served)",
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9),
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9 - started));
@@ -177,7 +162,7 @@ class RolledBackIT {
         assertThat(x.path("message").asText()).contains("site b holds").contains("went back in time")
                 .contains("found by a");
         assertThat(x.path("fix").asText()).startsWith("cusp reseed b");
-        JsonNode atA = awaitAlert(a, "ROLLED_BACK");
+        JsonNode atA = GroupSites.awaitAlert(a, "ROLLED_BACK", DETECTION_WAIT);
         assertThat(atA.path("link").asText()).isEqualTo("rollback:b");
         assertThat(atA.path("state").asText()).as("a names b, and is not held by it").isEqualTo("warning");
         assertThat(GroupSites.Json.tree(b.site.group().localStatus()).path("fenced").asText()).contains("went back");

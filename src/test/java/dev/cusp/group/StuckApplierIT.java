@@ -5,14 +5,12 @@ import static dev.cusp.group.GroupSites.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -26,21 +24,10 @@ import org.slf4j.LoggerFactory;
  * patients once the lock is released.
  */
 @Tag("slow")
-class StuckApplierIT {
+class StuckApplierIT extends OnFaultPair {
     private static final Logger LOG = LoggerFactory.getLogger(StuckApplierIT.class);
     /** The bound is 8 + 2 s; the wait allows 40 s for a loaded machine, and logs what it took. */
     static final Duration DETECTION_WAIT = Duration.ofSeconds(40);
-    static TestSite a;
-    static TestSite b;
-
-    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
-    @BeforeEach
-    void pair() throws Exception {
-        FaultPair.get();
-        a = FaultPair.a();
-        b = FaultPair.b();
-    }
-
     @Test
     void anApplierWaitingOnALockIsStuckThenHealthyWhenReleased() throws Exception {
         TenantService.Created t = a.newTenant("stuck");

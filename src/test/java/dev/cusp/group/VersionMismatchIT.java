@@ -13,7 +13,6 @@ import dev.cusp.tenant.TenantService;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -27,20 +26,9 @@ import org.slf4j.LoggerFactory;
  * version again, both links are made again by themselves and the data converge.
  */
 @Tag("slow")
-class VersionMismatchIT {
+class VersionMismatchIT extends OnFaultPair {
     private static final Logger LOG = LoggerFactory.getLogger(VersionMismatchIT.class);
     static final Duration DETECTION_WAIT = Duration.ofSeconds(30);
-    static TestSite a;
-    static TestSite b;
-
-    /** Each test starts from the shared pair, healthy (FaultPair): its fault is undone by the end of the test. */
-    @BeforeEach
-    void pair() throws Exception {
-        FaultPair.get();
-        a = FaultPair.a();
-        b = FaultPair.b();
-    }
-
     /** The build's version with its minor part one higher: what b would run after an update of b alone. */
     static String newer(String v) {
         String[] p = v.split("[.+-]");
