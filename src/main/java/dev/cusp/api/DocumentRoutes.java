@@ -251,21 +251,45 @@ public final class DocumentRoutes implements RouteModule {
         try (through) {
             headers(ctx, d, range, size == null ? -1 : size);
             OutputStream out = ctx.res().getOutputStream();
-            if (range == null) {
-                through.transferTo(out);
-                return;
-            }
             byte[] buf = new byte[BUFFER];
-            for (long left = range.length(); left > 0; ) {
-                int n = through.read(buf, 0, (int) Math.min(buf.length, left));
+            for (long left = range == null ? Long.MAX_VALUE : range.length(); left > 0; ) {
+                int n = read(ctx, through, buf, (int) Math.min(buf.length, left));
                 if (n < 0) {
-                    throw new IOException("the file read through ended early");
+                    if (range == null) {
+                        break;
+                    }
+                    throw cut(ctx, new IOException("the file read through ended early"));
                 }
                 out.write(buf, 0, n);
                 left -= n;
             }
             out.flush();
         }
+    }
+
+    /** Reads from a read-through; a failure there (not the client's) cuts the answer off. */
+    private static int read(Context ctx, java.io.InputStream through, byte[] buf, int len) throws IOException {
+        try {
+            return through.read(buf, 0, len);
+        } catch (IOException e) {
+            throw cut(ctx, e);
+        }
+    }
+
+    /**
+     * Ends an answer whose bytes can no longer be vouched for (another site's bytes did not hash
+     * to the file's name, or its transfer broke) by closing the connection: the status and length
+     * are sent already, and an error body written now would be taken for the file's last bytes.
+     * Javalin treats the exception returned as a client gone away: it writes nothing more.
+     */
+    private static IOException cut(Context ctx, IOException why) {
+        org.slf4j.LoggerFactory.getLogger(DocumentRoutes.class).info("documents: a download read through from"
+                + " another site was cut off: {}", why.getMessage());
+        org.eclipse.jetty.server.Request base = org.eclipse.jetty.server.Request.getBaseRequest(ctx.req());
+        if (base != null) {
+            base.getHttpChannel().abort(why);
+        }
+        return new org.eclipse.jetty.io.EofException(why.getMessage());
     }
 
     /** The one range asked for (unless an If-Range no longer matches), null for the whole file; a 416 names the size. */

@@ -105,18 +105,22 @@ final class ThroughFlight implements Runnable {
     }
 
     /**
-     * Waits until a byte at {@code pos} has been received, or the transfer ended; returns how many
-     * bytes it has received. Throws as soon as the transfer failed: a reader gets no more bytes of
-     * a file that is known to be wrong or incomplete.
+     * Waits until a byte at {@code pos} may be read, or the transfer ended; returns the position
+     * up to which bytes may be read. Throws as soon as the transfer failed: a reader gets no more
+     * bytes of a file that is known to be wrong or incomplete. With {@code holdLast} (a reader of
+     * the whole file), the last byte received is held back until the verdict: a client told the
+     * file's length would otherwise have every byte, wrong ones included, before the error, and
+     * take the answer for whole.
      */
-    synchronized long awaitBytes(long pos) throws IOException {
-        while (written <= pos && !done) {
+    synchronized long awaitBytes(long pos, boolean holdLast) throws IOException {
+        long hold = holdLast ? 1 : 0;
+        while (written - hold <= pos && !done) {
             waitQuietly();
         }
         if (failure != null) {
             throw new IOException(failure);
         }
-        return written;
+        return done ? written : written - hold;
     }
 
     /** Waits for the verdict on the whole file: returns if its bytes hashed to its name, else throws. */

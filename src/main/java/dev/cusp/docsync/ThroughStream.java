@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 /**
  * One download's view of a file read through from another site ({@link ThroughFlight}, shared by
  * every download of that file here): the bytes from {@code first} on, read from the transfer's
- * scratch file as they arrive. A whole-file reader ends cleanly only once the file's bytes hashed
- * to its name; it gets an error instead if they did not, or as soon as the transfer failed. A
+ * scratch file as they arrive. A whole-file reader gets the file's last byte and its end only
+ * once the file's bytes hashed to its name; it gets an error instead if they did not, or as soon
+ * as the transfer failed. A
  * reader that stops early leaves the transfer to finish and store the file.
  *
  * <p>A site's peer route reads through too, for another site's fetch (a ring site asking its
@@ -79,7 +80,7 @@ public final class ThroughStream extends InputStream {
         if (pos >= end) {
             return finish();
         }
-        long have = flight.awaitBytes(pos);
+        long have = flight.awaitBytes(pos, whole);
         if (have <= pos) {
             // The transfer ended (well: a failure throws above) before this position: the file's end.
             return finish();
