@@ -242,7 +242,7 @@ public final class DocumentRoutes implements RouteModule {
      * A download of a file this site does not hold yet, from {@code through}: the whole file
      * (another site's bytes, shared with every download of it here and stored on the way), or
      * just the range asked for, within the size the row states, as another site sends it (the
-     * whole file is stored by replication). A row without a size gets the whole file (a 200,
+     * whole file is then fetched into the store in the background). A row without a size gets the whole file (a 200,
      * which HTTP allows).
      */
     private static void readThrough(Context ctx, DocumentRecord d, ByteRange range, java.io.InputStream through)

@@ -429,6 +429,7 @@ public final class DocumentSync implements AutoCloseable {
             scanner.interrupt();
         }
         workers.shutdownNow();
+        reads.close();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -449,12 +450,11 @@ public final class DocumentSync implements AutoCloseable {
 
     /**
      * A range of a file not here yet: from the transfer of it under way here, else asked of
-     * another site as that range (unchecked: see {@link ReadThroughs}); replication stores the
-     * whole file, asked to look now.
+     * another site as that range (unchecked: see {@link ReadThroughs}), after which the whole file
+     * is fetched into the store in the background.
      */
     public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha, long size,
                                                                long first, long length) throws IOException {
-        nudge();
         return reads.range(candidates(changedBy(db, sha)), tenant, db, sha, size, first, length);
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a connection and a thread here; they share the transfer's one open file).
  *
  * <p>A range of a missing file (a viewer asking for the end of a large scan) is asked of another
- * site as that range directly and sent on as it comes; replication stores the whole file. Those
+ * site as that range directly and sent on as it comes; then the whole file is fetched into the
+ * store in the background, in the place the range held. Those
  * bytes cannot be checked against the file's hash (only a whole file can be): the answer must be
  * exactly the part asked for ({@link PeerFetch#openRange}), it is never stored and never given to
  * another download, and a download of the whole file is always checked.
@@ -60,15 +61,12 @@ final class ReadThroughs {
         Runnable reader = claim(readers, db, READERS_PER_PRACTICE, tenant, "downloads waiting for files from other"
                 + " sites");
         try {
-            ThroughFlight f = join(db, sha, hop);
+            ThroughFlight f = flight(candidates, tenant, db, sha, hop);
             if (f == null) {
-                if (store.has(db, sha)) {
-                    // Stored by a transfer that ended a moment ago.
-                    reader.run();
-                    return Optional.of(new ThroughStream.Opened(Files.newInputStream(store.file(db, sha)),
-                            Files.size(store.file(db, sha))));
-                }
-                f = start(candidates, tenant, db, sha, hop);
+                // Stored by a transfer that ended a moment ago.
+                reader.run();
+                return Optional.of(new ThroughStream.Opened(Files.newInputStream(store.file(db, sha)),
+                        Files.size(store.file(db, sha))));
             }
             Long length = awaitOpened(f);
             if (length == null) {
@@ -110,8 +108,8 @@ final class ReadThroughs {
                     body = peers.openRange(m, tenant, sha, first, size);
                     if (body != null) {
                         return Optional.of(new RangeStream(body.in(), length, counters, () -> {
-                            place.run();
                             reader.run();
+                            storeAfterRange(candidates, tenant, db, sha, place);
                         }));
                     }
                 } catch (IOException | RuntimeException e) {
@@ -121,12 +119,38 @@ final class ReadThroughs {
                 }
             }
             place.run();
-            reader.run();
-            return Optional.empty();
+            // No site gave the range as asked: the whole file, read from its start as before.
+            f = flight(candidates, tenant, db, sha, false);
+            if (f == null) {
+                java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(store.file(db, sha));
+                reader.run();
+                return Optional.of(new RangeStream(java.nio.channels.Channels.newInputStream(ch.position(first)),
+                        length, null, () -> { }));
+            }
+            if (awaitOpened(f) == null) {
+                f.detach();
+                reader.run();
+                return Optional.empty();
+            }
+            return Optional.of(new ThroughStream(f, first, first + length, false, reader));
         } catch (IOException | RuntimeException e) {
             reader.run();
             throw e;
         }
+    }
+
+    /** The transfer of {@code sha}, joined or started; null when the file is in the store now. */
+    private ThroughFlight flight(List<Member> candidates, String tenant, String db, String sha, boolean hop) {
+        ThroughFlight f = join(db, sha, hop);
+        if (f != null) {
+            return f;
+        }
+        return store.has(db, sha) ? null : start(candidates, tenant, db, sha, hop);
+    }
+
+    /** Ends every transfer (the site stops): their downloads fail, nothing partial is kept. */
+    void close() {
+        flights.values().forEach(ThroughFlight::cancel);
     }
 
     /** The transfer of {@code sha} under way, joined; null when none is (or only one a hop may not follow). */
@@ -145,29 +169,61 @@ final class ReadThroughs {
      * Takes a place among the practice's transfers, or throws a {@link RetryLater}.
      */
     private ThroughFlight start(List<Member> candidates, String tenant, String db, String sha, boolean hop) {
+        return start(candidates, tenant, db, sha, hop, null);
+    }
+
+    /**
+     * As above; with {@code background} (the place a ranged download held, handed on), a
+     * transfer no download reads, which stores the file, or nothing when one is under way.
+     */
+    private ThroughFlight start(List<Member> candidates, String tenant, String db, String sha, boolean hop,
+                                Runnable background) {
         String key = key(db, sha, hop);
         ThroughFlight[] mine = new ThroughFlight[1];
         ThroughFlight f = flights.compute(key, (k, old) -> {
-            if (old != null && old.attach()) {
+            if (old != null && (background != null || old.attach())) {
                 return old;
             }
-            Runnable place = claim(transfers, db, TRANSFERS_PER_PRACTICE, tenant, "files being fetched from other"
-                    + " sites for its downloads");
+            Runnable place = background != null ? background : claim(transfers, db, TRANSFERS_PER_PRACTICE, tenant,
+                    "files being fetched from other sites for its downloads");
             ThroughFlight[] self = new ThroughFlight[1];
             self[0] = new ThroughFlight(peers, candidates, store, tenant, db, sha, hop, counters, () -> {
                 flights.remove(k, self[0]);
                 place.run();
             });
-            self[0].attach();
+            if (background == null) {
+                self[0].attach();
+            }
             mine[0] = self[0];
             return self[0];
         });
         if (mine[0] == f) {
             started.incrementAndGet();
             // A platform thread: the transfer decrypts and hashes without pause (see DocumentSync's workers).
-            Thread.ofPlatform().daemon().name("documents-through").start(f);
+            f.thread(Thread.ofPlatform().daemon().name("documents-through").start(f));
+        } else if (background != null) {
+            background.run();
         }
         return f;
+    }
+
+    /**
+     * After a range was sent: the whole file fetched into the store in the background, in the
+     * place the range held (so a viewer that asked for the end of a scan finds it all here soon,
+     * before replication's own, maybe throttled, turn), unless it is stored or on its way.
+     */
+    private void storeAfterRange(List<Member> candidates, String tenant, String db, String sha, Runnable place) {
+        try {
+            if (store.has(db, sha) || flights.containsKey(key(db, sha, false))) {
+                place.run();
+                return;
+            }
+            start(candidates, tenant, db, sha, false, place);
+        } catch (RuntimeException e) {
+            place.run();
+            org.slf4j.LoggerFactory.getLogger(ReadThroughs.class).debug("documents: {} after a range: {}", sha,
+                    e.getMessage());
+        }
     }
 
     private static Long awaitOpened(ThroughFlight f) throws IOException {
@@ -199,7 +255,10 @@ final class ReadThroughs {
         };
     }
 
-    /** A range as another site sends it: exactly {@code length} bytes, then the connection is let go. */
+    /**
+     * A range as another site sends it (counted in {@code counters}, when given): exactly
+     * {@code length} bytes, then the connection is let go.
+     */
     private static final class RangeStream extends InputStream {
         private final InputStream in;
         private final Transfer.Counters counters;
@@ -230,7 +289,9 @@ final class ReadThroughs {
                 throw new IOException("the other site's answer ended " + left + " bytes early");
             }
             left -= n;
-            counters.bytes.addAndGet(n);
+            if (counters != null) {
+                counters.bytes.addAndGet(n);
+            }
             return n;
         }
 

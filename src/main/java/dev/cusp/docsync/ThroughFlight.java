@@ -68,8 +68,19 @@ final class ThroughFlight implements Runnable {
         this.ended = ended;
     }
 
-    boolean hop() {
-        return hop;
+    private volatile Thread thread;
+
+    /** The thread that runs this transfer (for {@link #cancel}). */
+    void thread(Thread t) {
+        this.thread = t;
+    }
+
+    /** Stops the transfer (the site stops): it fails, its readers with it, and keeps nothing. */
+    void cancel() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     /** A reader joins; false when the transfer has ended (the caller looks in the store, or starts another). */

@@ -170,27 +170,37 @@ class DocumentReadThroughIT {
 
     @Test
     void aRangeOfTheEndOfALargeMissingFileIsAskedOfThePeerAsThatRange() throws Exception {
-        byte[] content = bytes(47, 24 * 1024 * 1024);
+        byte[] content = bytes(47, 48 * 1024 * 1024);
         DocumentFiles.Uploaded up = missingAtC("pano-end.jpg", content);
         long bytesBefore = c.site.documentSync().backlog().fetchedBytes();
         long before = c.site.documentSync().readThroughTransfers();
-        int first = content.length - 5000;
-        HttpResponse<byte[]> r = fetch(c, up.id(), "bytes=" + first + "-");
+        // The second half: 24 MiB, more than the sockets between c and this client hold, so c
+        // cannot have sent the range (and started its background fetch of the whole file) until
+        // this client reads on.
+        int first = content.length / 2;
+        HttpResponse<InputStream> r = startDownload(c, up.id(), "bytes=" + first + "-");
         assertThat(r.statusCode()).isEqualTo(206);
         assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes " + first + "-" + (content.length - 1)
                 + "/" + content.length);
         assertThat(r.headers().firstValue("ETag")).hasValue("\"" + up.sha() + "\"");
-        assertThat(r.body()).isEqualTo(Arrays.copyOfRange(content, first, content.length));
-        // The file was not read from its start: c took about the range from a (background
-        // replication here moves at most 64 KiB a minute), and stored none of it.
-        long fetched = c.site.documentSync().backlog().fetchedBytes() - bytesBefore;
-        assertThat(fetched).as("bytes c fetched for a 5000-byte range of a 24 MiB file").isLessThan(1L << 20);
-        assertThat(c.site.documentSync().readThroughTransfers() - before).isEqualTo(1);
-        assertThat(holds(c, db, up.sha())).isFalse();
-        // The whole file afterwards: read through and checked as ever.
-        HttpResponse<byte[]> whole = fetch(c, up.id(), null);
-        assertThat(whole.statusCode()).isEqualTo(200);
-        assertThat(DocumentFiles.sha(whole.body())).isEqualTo(up.sha());
+        byte[] body;
+        try (InputStream in = r.body()) {
+            byte[] start = in.readNBytes(1);
+            // The range's first byte is here and c has taken less from a than the bytes before
+            // the range: it did not read the file from its start (old: all 24 MiB before it first).
+            long fetched = c.site.documentSync().backlog().fetchedBytes() - bytesBefore;
+            assertThat(fetched).as("bytes c fetched before the first byte of the second half").isLessThan(first);
+            body = java.nio.ByteBuffer.allocate(content.length - first).put(start).put(in.readAllBytes()).array();
+        }
+        assertThat(body).isEqualTo(Arrays.copyOfRange(content, first, content.length));
+        // Then c fetches the whole file into its store (checked), long before replication's 1 KiB/s.
+        await("c stores the whole file after the range").atMost(Duration.ofSeconds(60)).until(() -> holds(c, db,
+                up.sha()));
+        assertThat(c.site.documentSync().readThroughTransfers() - before).as("the range, then the whole file")
+                .isEqualTo(2);
+        HttpResponse<byte[]> tail = fetch(c, up.id(), "bytes=-10");
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(content, content.length - 10, content.length));
     }
 
     @Test
