@@ -401,9 +401,13 @@ public final class DocumentSync implements AutoCloseable {
                         + " coming in the background ('cusp status' shows the backlog)");
                 break;
             }
-            nudge();
+            if (b.transfers() == 0) {
+                // Nothing running (files waiting to be retried): look again now. While transfers run,
+                // the loop hands out the rest; a forced look re-reads every row, too dear to repeat.
+                nudge();
+            }
             try {
-                Thread.sleep(250);
+                Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
