@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.bench.GroupKit.Member;
 import dev.cusp.document.DocumentStore;
 import dev.cusp.document.DocumentStores;
+import dev.cusp.support.AtoZFolder;
 import dev.cusp.tenant.TenantService;
 import java.io.InputStream;
 import java.net.URI;
@@ -77,23 +78,38 @@ public final class DocumentSyncBench {
         System.out.println(f("folder at a: %,d files, %.1f MiB", made[0], made[1] / 1048576.0));
 
         // Baseline first (b's join then reads a's files from a warm page cache, as rsync did).
-        double rsync = rsync(store.folder().resolve("sha256"));
-        System.out.println(f("rsync -a over loopback (daemon on 127.0.0.1): %.1f s, %.1f MiB/s", rsync,
-                made[1] / 1048576.0 / rsync));
+        Copy plain = rsync(store.folder().resolve("sha256"));
+        double rsync = plain.seconds();
+        System.out.println(f("rsync -a over loopback (daemon on 127.0.0.1): %.1f s, %.1f MiB/s; CPU %.1f s", rsync,
+                made[1] / 1048576.0 / rsync, plain.cpuSeconds()));
+        // What Cusp promises for each file (fsynced before its rename into place), rsync does with --fsync.
+        Copy durable = rsync(store.folder().resolve("sha256"), "--fsync");
+        double rsyncFsync = durable.seconds();
+        System.out.println(f("rsync -a --fsync over loopback (daemon; each file fsynced, as Cusp does): %.1f s,"
+                + " %.1f MiB/s; CPU %.1f s", rsyncFsync, made[1] / 1048576.0 / rsyncFsync, durable.cpuSeconds()));
         RsyncSsh.Result overSsh = RsyncSsh.time(store.folder().resolve("sha256"), !quick);
         if (overSsh != null) {
-            System.out.println(f("rsync -a over ssh to localhost (sshd on 127.0.0.1, cipher %s): %.1f s, %.1f MiB/s",
-                    overSsh.cipher(), overSsh.seconds(), made[1] / 1048576.0 / overSsh.seconds()));
+            System.out.println(f("rsync -a over ssh to localhost (sshd on 127.0.0.1, cipher %s): %.1f s, %.1f MiB/s;"
+                    + " CPU %.1f s", overSsh.cipher(), overSsh.seconds(), made[1] / 1048576.0 / overSsh.seconds(),
+                    overSsh.cpuSeconds()));
         }
-        GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(60));
+        BenchKit.syncDisks();
+        double[] cpu = {Double.NaN};
+        GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(60), step -> {
+            if (step.contains("fetching") && Double.isNaN(cpu[0])) {
+                cpu[0] = BenchKit.processCpuSeconds();
+            }
+        });
+        double cuspCpu = BenchKit.processCpuSeconds() - cpu[0];
         JsonNode docs = joined.job().result() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
                 : joined.job().result().path("documents");
         check(docs.path("files_missing").asLong(-1) == 0, "b still lacks files after its join: " + docs);
         check(docs.path("files").asLong() == made[0], "b fetched " + docs.path("files") + " files, a holds " + made[0]);
         double cusp = docs.path("seconds").asDouble();
-        System.out.println(f("cusp join, document phase: %,d files, %.1f MiB in %.1f s, %.1f MiB/s (%.2fx rsync's daemon%s)",
+        System.out.println(f("cusp join, document phase: %,d files, %.1f MiB in %.1f s, %.1f MiB/s; CPU %.1f s (both"
+                + " sites' JVM) (%.2fx rsync's daemon, %.2fx rsync --fsync%s)",
                 docs.path("files").asLong(), docs.path("bytes").asLong() / 1048576.0, cusp,
-                docs.path("bytes").asLong() / 1048576.0 / cusp, rsync / cusp,
+                docs.path("bytes").asLong() / 1048576.0 / cusp, cuspCpu, rsync / cusp, rsyncFsync / cusp,
                 overSsh == null ? "" : f(", %.2fx rsync over ssh", overSsh.seconds() / cusp)));
         GroupKit.awaitLinks(a, 1, Duration.ofSeconds(60));
         GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
@@ -116,19 +132,10 @@ public final class DocumentSyncBench {
                 + "`.document (file_name, mime_type, size_bytes, sha256, category) VALUES (?, ?, ?, ?, ?)")) {
             c.setAutoCommit(false);
             while (bytes < folderBytes) {
-                double kind = r.nextDouble();
-                int size;
-                String mime;
-                if (kind < 0.60) {
-                    size = 100_000 + r.nextInt(300_000);
-                    mime = "image/jpeg";
-                } else if (kind < 0.85) {
-                    size = (int) Math.exp(Math.log(50_000) + r.nextDouble() * Math.log(2_000_000 / 50_000.0));
-                    mime = "application/pdf";
-                } else {
-                    size = (int) Math.exp(Math.log(1_000_000) + r.nextDouble() * Math.log(4.0));
-                    mime = "image/jpeg";
-                }
+                // The same spread as bench/run documents' A-to-Z folder (about 6,000 files make 2 GB).
+                boolean pdf = r.nextDouble() >= 0.85;
+                String mime = pdf ? "application/pdf" : "image/jpeg";
+                int size = (int) Math.min(AtoZFolder.size(pdf, r.nextDouble()), buf.length);
                 r.nextBytes(buf);
                 DocumentStore.Stored s = store.put(new java.io.ByteArrayInputStream(buf, 0, size), null, size);
                 ps.setString(1, "file" + files + (mime.equals("application/pdf") ? ".pdf" : ".jpg"));
@@ -150,8 +157,16 @@ public final class DocumentSyncBench {
         return new long[] {files, bytes};
     }
 
-    /** {@code rsync -a} from a daemon on 127.0.0.1 serving {@code src} into an empty folder; seconds. */
-    private static double rsync(Path src) throws Exception {
+    /** A baseline copy: its wall time, and the CPU seconds its processes used (both ends). */
+    record Copy(double seconds, double cpuSeconds) {
+    }
+
+    /**
+     * {@code rsync -a} from a daemon on 127.0.0.1 serving {@code src} into an empty folder. CPU:
+     * the client's (bash's {@code times} for its children) and the daemon's connection child (reaped
+     * by the daemon, so in its {@code /proc} children's times).
+     */
+    private static Copy rsync(Path src, String... options) throws Exception {
         Path dir = BenchKit.newHome("rsync");
         Path conf = dir.resolve("rsyncd.conf");
         int port;
@@ -167,15 +182,21 @@ public final class DocumentSyncBench {
             BenchKit.sleep(500);
             Path dest = dir.resolve("dest");
             Files.createDirectories(dest);
+            List<String> cmd = new java.util.ArrayList<>(BenchKit.timed("rsync", "-a"));
+            cmd.addAll(List.of(options));
+            cmd.addAll(List.of("rsync://127.0.0.1:" + port + "/docs/", dest + "/"));
+            BenchKit.syncDisks();
+            double daemonCpu0 = BenchKit.cpuWithChildren(daemon.pid());
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("rsync", "-a", "rsync://127.0.0.1:" + port + "/docs/", dest + "/")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out;
             try (InputStream in = p.getInputStream()) {
                 out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             check(p.waitFor(60, TimeUnit.MINUTES) && p.exitValue() == 0, "rsync failed: " + out);
-            return (System.nanoTime() - t0) / 1e9;
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            BenchKit.sleep(300);
+            return new Copy(seconds, BenchKit.childrenCpu(out) + BenchKit.cpuWithChildren(daemon.pid()) - daemonCpu0);
         } finally {
             daemon.destroy();
             daemon.waitFor(10, TimeUnit.SECONDS);

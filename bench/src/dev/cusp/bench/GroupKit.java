@@ -105,6 +105,12 @@ final class GroupKit {
      * waits for the join job to finish (polled every 100 ms). Fails the benchmark if the job fails.
      */
     static Joined join(Member joiner, String token, Duration timeout) throws Exception {
+        return join(joiner, token, timeout, step -> { });
+    }
+
+    /** {@link #join}, telling {@code onStep} each new step as the job reports it (polled every 100 ms). */
+    static Joined join(Member joiner, String token, Duration timeout, java.util.function.Consumer<String> onStep)
+            throws Exception {
         long t0 = System.nanoTime();
         JsonNode started = admin(joiner, "POST", "/api/v1/admin/group/join", new JoinWithToken(token, false),
                 202);
@@ -124,6 +130,7 @@ final class GroupKit {
             if (!step.equals(lastStep)) {
                 lastStep = step;
                 System.err.println("bench: join " + joiner.name() + ": " + step);
+                onStep.accept(step);
             }
             BenchKit.sleep(100);
         }

@@ -32,7 +32,7 @@ final class RsyncSsh {
     }
 
     /** What one run measured. */
-    record Result(double seconds, String cipher) {
+    record Result(double seconds, String cipher, double cpuSeconds) {
     }
 
     /** Times {@code rsync -a} of {@code src} over ssh to 127.0.0.1 into an empty folder; null (reason printed) if it cannot run. */
@@ -80,15 +80,21 @@ final class RsyncSsh {
             String cipher = cipher(ssh);
             Path dest = dir.resolve("dest");
             Files.createDirectories(dest);
+            BenchKit.syncDisks();
+            double sshdCpu0 = BenchKit.cpuWithChildren(sshd.pid());
             long t0 = System.nanoTime();
-            List<String> cmd = List.of("rsync", "-a", "-e", String.join(" ", ssh), "127.0.0.1:" + src + "/", dest + "/");
+            List<String> cmd = BenchKit.timed("rsync", "-a", "-e", String.join(" ", ssh), "127.0.0.1:" + src + "/",
+                    dest + "/");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out;
             try (InputStream in = p.getInputStream()) {
                 out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             BenchKit.check(p.waitFor(60, TimeUnit.MINUTES) && p.exitValue() == 0, "rsync over ssh failed: " + out);
-            return new Result((System.nanoTime() - t0) / 1e9, cipher);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // The client's rsync and ssh; the server's sshd session and rsync, reaped up to the listener.
+            BenchKit.sleep(300);
+            return new Result(seconds, cipher, BenchKit.childrenCpu(out) + BenchKit.cpuWithChildren(sshd.pid()) - sshdCpu0);
         } finally {
             if (sshd != null) {
                 sshd.destroy();

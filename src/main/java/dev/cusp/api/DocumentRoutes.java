@@ -220,10 +220,13 @@ public final class DocumentRoutes implements RouteModule {
             // Not here yet (replication is still fetching it): read it through from a site that has it.
             // The range is checked against the row's size first: a 416 opens nothing.
             ByteRange range = d.sizeBytes() == null ? null : range(ctx, etag, d.sizeBytes());
-            java.io.InputStream through = content.readThrough(t.name(), t.dbName(), d.sha256()).orElseThrow(
-                    () -> new CuspException(ErrorCode.UNAVAILABLE, "the content of document " + id + " is not at"
-                            + " this site yet and no other site could give it; try again in a moment"));
-            readThrough(ctx, d, range, through);
+            java.util.Optional<java.io.InputStream> through = range == null
+                    ? content.readThrough(t.name(), t.dbName(), d.sha256())
+                    : content.readThrough(t.name(), t.dbName(), d.sha256(), d.sizeBytes(), range.first(),
+                    range.length());
+            readThrough(ctx, d, range, through.orElseThrow(() -> new CuspException(ErrorCode.UNAVAILABLE, "the"
+                    + " content of document " + id + " is not at this site yet and no other site could give it; try"
+                    + " again in a moment")));
             return;
         }
         try (ch) {
@@ -236,52 +239,57 @@ public final class DocumentRoutes implements RouteModule {
     }
 
     /**
-     * A download of a file this site does not hold yet, from {@code through} (another site's
-     * bytes, stored here on the way). A {@code Range} is answered as it is for a local file,
-     * within the size the row states: the file is read from its start (the bytes before the
-     * range go only to the store), the range is sent, and the rest is read on in the
-     * background, so the file is stored whole and the next read is local. A row without a size
-     * gets the whole file (a 200, which HTTP allows).
+     * A download of a file this site does not hold yet, from {@code through}: the whole file
+     * (another site's bytes, shared with every download of it here and stored on the way), or
+     * just the range asked for, within the size the row states, as another site sends it (the
+     * whole file is then fetched into the store in the background). A row without a size gets the whole file (a 200,
+     * which HTTP allows).
      */
     private static void readThrough(Context ctx, DocumentRecord d, ByteRange range, java.io.InputStream through)
             throws IOException {
         Long size = d.sizeBytes();
-        boolean rest = false;
-        try {
+        try (through) {
             headers(ctx, d, range, size == null ? -1 : size);
             OutputStream out = ctx.res().getOutputStream();
-            if (range == null) {
-                through.transferTo(out);
-                return;
-            }
-            through.skipNBytes(range.first());
             byte[] buf = new byte[BUFFER];
-            for (long left = range.length(); left > 0; ) {
-                int n = through.read(buf, 0, (int) Math.min(buf.length, left));
+            for (long left = range == null ? Long.MAX_VALUE : range.length(); left > 0; ) {
+                int n = read(ctx, through, buf, (int) Math.min(buf.length, left));
                 if (n < 0) {
-                    throw new IOException("the file read through ended early");
+                    if (range == null) {
+                        break;
+                    }
+                    throw cut(ctx, new IOException("the file read through ended early"));
                 }
                 out.write(buf, 0, n);
                 left -= n;
             }
             out.flush();
-            rest = true;
-            Thread.ofVirtual().name("documents-through-rest").start(() -> storeRest(through, d.sha256()));
-        } finally {
-            if (!rest) {
-                through.close();
-            }
         }
     }
 
-    /** Reads a ranged read-through's remaining bytes into the store (dropped there if they do not hash right). */
-    private static void storeRest(java.io.InputStream through, String sha) {
-        try (through) {
-            through.transferTo(OutputStream.nullOutputStream());
+    /** Reads from a read-through; a failure there (not the client's) cuts the answer off. */
+    private static int read(Context ctx, java.io.InputStream through, byte[] buf, int len) throws IOException {
+        try {
+            return through.read(buf, 0, len);
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(DocumentRoutes.class).debug("documents: the rest of {} read through"
-                    + " after a range was not stored: {}", sha, e.getMessage());
+            throw cut(ctx, e);
         }
+    }
+
+    /**
+     * Ends an answer whose bytes can no longer be vouched for (another site's bytes did not hash
+     * to the file's name, or its transfer broke) by closing the connection: the status and length
+     * are sent already, and an error body written now would be taken for the file's last bytes.
+     * Javalin treats the exception returned as a client gone away: it writes nothing more.
+     */
+    private static IOException cut(Context ctx, IOException why) {
+        org.slf4j.LoggerFactory.getLogger(DocumentRoutes.class).info("documents: a download read through from"
+                + " another site was cut off: {}", why.getMessage());
+        org.eclipse.jetty.server.Request base = org.eclipse.jetty.server.Request.getBaseRequest(ctx.req());
+        if (base != null) {
+            base.getHttpChannel().abort(why);
+        }
+        return new org.eclipse.jetty.io.EofException(why.getMessage());
     }
 
     /** The one range asked for (unless an If-Range no longer matches), null for the whole file; a 416 names the size. */

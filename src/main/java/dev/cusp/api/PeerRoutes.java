@@ -5,6 +5,7 @@ import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.group.Group;
 import dev.cusp.group.Member;
+import dev.cusp.wire.PeerMembership;
 import dev.cusp.job.Job;
 import dev.cusp.job.Jobs;
 import dev.cusp.replication.Seeder;
@@ -12,7 +13,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.OutputStream;
 import java.security.cert.X509Certificate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -135,16 +135,19 @@ public final class PeerRoutes implements RouteModule {
         return ctx.attribute(PeerAccess.CALLER);
     }
 
-    private Map<String, Object> membership(Context ctx) {
+    /**
+     * Answers only once the certificate is known not revoked: while its site's revocation list
+     * has never been read here, 503 (as at every other peer route), never "not a member", which
+     * the asking site would take for its removal ({@code Departures}).
+     */
+    private PeerMembership membership(Context ctx) {
         X509Certificate cert = PeerAccess.clientCertificate(ctx).orElseThrow(() -> new CuspException(
                 ErrorCode.UNAUTHENTICATED, "membership answers a site about its own certificate: present one"));
+        Optional<String> unchecked = group.trust().unchecked(cert);
+        if (unchecked.isPresent()) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, unchecked.get());
+        }
         Optional<Member> m = group.trust().siteOf(cert).flatMap(group::member);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("member", m.isPresent());
-        m.ifPresent(x -> {
-            out.put("site", x.name());
-            out.put("state", x.state());
-        });
-        return out;
+        return new PeerMembership(m.isPresent(), m.map(Member::name).orElse(null), m.map(Member::state).orElse(null));
     }
 }

@@ -39,7 +39,7 @@ public final class DocumentRows {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             String sha = rs.getString(1);
-                            if (DocumentStore.HASH.matcher(sha == null ? "" : sha).matches()) {
+                            if (DocumentStore.isHash(sha)) {
                                 out.add(new Ref(sha, rs.getLong(2), rs.getLong(3)));
                             }
                         }

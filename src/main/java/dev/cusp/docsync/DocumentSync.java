@@ -2,8 +2,6 @@ package dev.cusp.docsync;
 
 import dev.cusp.document.ContentSource;
 import dev.cusp.error.CuspException;
-import dev.cusp.error.ErrorCode;
-import dev.cusp.error.RetryLater;
 import dev.cusp.group.Fault;
 import dev.cusp.group.Group;
 import dev.cusp.group.Member;
@@ -77,8 +75,8 @@ public final class DocumentSync implements AutoCloseable {
     private final ExecutorService workers;
     private final int parallel;
     private final Map<String, Missing> missing = new ConcurrentHashMap<>();
-    /** Read-throughs in flight per practice database, at most {@link #READ_THROUGHS_PER_PRACTICE} each. */
-    private final Map<String, java.util.concurrent.Semaphore> throughs = new ConcurrentHashMap<>();
+    /** Downloads of files not here yet: one shared transfer per file, bounded per practice. */
+    private final ReadThroughs reads;
     private final Object wake = new Object();
     private volatile boolean running = true;
     private volatile boolean force = true;
@@ -95,6 +93,7 @@ public final class DocumentSync implements AutoCloseable {
         this.peers = new PeerFetch(tls);
         this.transfer = new Transfer(peers, store, Throttle.kibPerSecond(kibPerSecond), counters);
         this.unthrottled = new Transfer(peers, store, new Throttle(0), counters);
+        this.reads = new ReadThroughs(peers, store, counters);
         this.alertMinutes = alertMinutes;
         this.parallel = parallel;
         // Platform threads: a transfer decrypts and hashes without pause, and virtual threads are
@@ -113,8 +112,16 @@ public final class DocumentSync implements AutoCloseable {
             }
 
             @Override
-            public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha256) {
+            public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha256)
+                    throws IOException {
                 return DocumentSync.this.readThrough(tenant, db, sha256);
+            }
+
+            @Override
+            public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha256,
+                                                                       long size, long first, long length)
+                    throws IOException {
+                return DocumentSync.this.readThrough(tenant, db, sha256, size, first, length);
             }
         };
     }
@@ -394,9 +401,13 @@ public final class DocumentSync implements AutoCloseable {
                         + " coming in the background ('cusp status' shows the backlog)");
                 break;
             }
-            nudge();
+            if (b.transfers() == 0) {
+                // Nothing running (files waiting to be retried): look again now. While transfers run,
+                // the loop hands out the rest; a forced look re-reads every row, too dear to repeat.
+                nudge();
+            }
             try {
-                Thread.sleep(250);
+                Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -422,6 +433,7 @@ public final class DocumentSync implements AutoCloseable {
             scanner.interrupt();
         }
         workers.shutdownNow();
+        reads.close();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -431,41 +443,44 @@ public final class DocumentSync implements AutoCloseable {
 
     /**
      * Read-through: the file's bytes from the first site that gives them, stored here on the
-     * way (only if they hash to its name) so the next download is local. Empty when no reachable
-     * site holds it. The stream fails at its end, instead of ending cleanly, if the bytes were
-     * not the file's.
+     * way (only if they hash to its name) so the next download is local; every download of the
+     * file at once shares one transfer ({@link ReadThroughs}). Empty when no reachable site
+     * holds it. The stream fails at its end, instead of ending cleanly, if the bytes were not
+     * the file's.
      */
-    public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha) {
-        long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
-                .mapToLong(m -> m.changedBy).findFirst().orElse(0);
-        return ThroughStream.open(peers, candidates(changedBy), store, tenant, db, sha, counters, false,
-                claimThrough(tenant, db)).map(ThroughStream.Opened::in);
+    public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha) throws IOException {
+        return reads.whole(candidates(changedBy(db, sha)), tenant, db, sha, false).map(ThroughStream.Opened::in);
     }
 
     /**
-     * The most read-throughs of one practice this site runs at once (downloads by its users and
-     * other sites' fetches together). Each is a whole transfer from another site, so without a
-     * bound one practice's user could start any number of transfers of the same large file at
-     * once and take every site's bandwidth and CPU; beyond it the caller is told to retry (503,
-     * Retry-After), by which time the file is usually here.
+     * A range of a file not here yet: from the transfer of it under way here, else asked of
+     * another site as that range (unchecked: see {@link ReadThroughs}), after which the whole file
+     * is fetched into the store in the background.
      */
-    public static final int READ_THROUGHS_PER_PRACTICE = 4;
+    public java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha, long size,
+                                                               long first, long length) throws IOException {
+        return reads.range(candidates(changedBy(db, sha)), tenant, db, sha, size, first, length);
+    }
 
-    /** A place among {@code db}'s read-throughs, or a {@link RetryLater}; the runnable frees it (once). */
-    private Runnable claimThrough(String tenant, String db) {
-        java.util.concurrent.Semaphore s = throughs.computeIfAbsent(db,
-                k -> new java.util.concurrent.Semaphore(READ_THROUGHS_PER_PRACTICE));
-        if (!s.tryAcquire()) {
-            throw new RetryLater(ErrorCode.UNAVAILABLE, "practice " + tenant + " already has "
-                    + READ_THROUGHS_PER_PRACTICE + " files being fetched from other sites for its downloads at"
-                    + " this site; try again in a moment", 2);
-        }
-        java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
-        return () -> {
-            if (freed.compareAndSet(false, true)) {
-                s.release();
-            }
-        };
+    private long changedBy(String db, String sha) {
+        return missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
+                .mapToLong(m -> m.changedBy).findFirst().orElse(0);
+    }
+
+    /**
+     * The most transfers from other sites one practice's downloads (and other sites' fetches)
+     * run at this site at once. Each is a whole transfer, so without a bound one practice's user
+     * could take every site's bandwidth and CPU; beyond it the caller is told to retry (503,
+     * Retry-After), by which time the file is usually here. Downloads of a file already being
+     * fetched follow that transfer and take no place of these.
+     */
+    public static final int READ_THROUGHS_PER_PRACTICE = ReadThroughs.TRANSFERS_PER_PRACTICE;
+    /** The most downloads of one practice waiting on those transfers at once (then a 503 too). */
+    public static final int READ_THROUGH_READERS_PER_PRACTICE = ReadThroughs.READERS_PER_PRACTICE;
+
+    /** Transfers read-throughs have begun from other sites since start (whole files and ranges). */
+    public long readThroughTransfers() {
+        return reads.started.get();
     }
 
     /**
@@ -477,10 +492,9 @@ public final class DocumentSync implements AutoCloseable {
      * own rows) then cost each fetch a bounded number of extra requests, not one per member. The
      * bytes are stored here on the way if they hash right.
      */
-    public java.util.Optional<ThroughStream.Opened> readThroughFor(String caller, String tenant, String db, String sha) {
-        long changedBy = missing.values().stream().filter(m -> m.sha.equals(sha) && m.db.equals(db))
-                .mapToLong(m -> m.changedBy).findFirst().orElse(0);
-        return ThroughStream.open(peers, candidates(changedBy).stream().filter(m -> !m.name().equals(caller)).limit(2).toList(),
-                store, tenant, db, sha, counters, true, claimThrough(tenant, db));
+    public java.util.Optional<ThroughStream.Opened> readThroughFor(String caller, String tenant, String db, String sha)
+            throws IOException {
+        return reads.whole(candidates(changedBy(db, sha)).stream().filter(m -> !m.name().equals(caller)).limit(2)
+                .toList(), tenant, db, sha, true);
     }
 }

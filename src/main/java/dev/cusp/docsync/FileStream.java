@@ -28,6 +28,8 @@ public final class FileStream {
     /** Hashes per request at most (a batch's files are fetched in order over one connection). */
     public static final int MAX_FILES = 256;
     public static final String SUFFIX = "/stream";
+    /** The answer's read-ahead; a receiver reading at least this much at once bypasses it. */
+    static final int READ_AHEAD = 256 * 1024;
 
     private FileStream() {
     }
@@ -101,7 +103,7 @@ public final class FileStream {
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            InputStream in = new BufferedInputStream(s.getInputStream(), 256 * 1024);
+            InputStream in = new BufferedInputStream(s.getInputStream(), READ_AHEAD);
             String status = line(in);
             String[] parts = status.split(" ", 3);
             if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {

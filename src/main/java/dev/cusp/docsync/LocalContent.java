@@ -74,13 +74,28 @@ public final class LocalContent {
      * bytes by construction) and {@code received} is deleted.
      */
     public void adopt(String db, String sha, Path received) throws IOException {
+        Path folder = adoptUnsynced(db, sha, received);
+        if (folder != null) {
+            syncFolder(folder);
+        }
+    }
+
+    /**
+     * {@link #adopt} but for the last step: the folder the file was renamed into, for the caller
+     * to fsync (null when a copy was already there). A batch of files so syncs each folder once
+     * after all its renames, instead of a journal commit per file; the file counts as stored only
+     * after that. Until then it is whole under its name (its bytes were fsynced before the rename)
+     * but a crash may forget the name, and the file is fetched again.
+     */
+    Path adoptUnsynced(String db, String sha, Path received) throws IOException {
         Path target = file(db, sha);
         if (Files.isRegularFile(target)) {
             Files.deleteIfExists(received);
-            return;
+            return null;
         }
         try (FileChannel ch = FileChannel.open(received, StandardOpenOption.WRITE)) {
-            ch.force(true);
+            // The bytes and what reading them back needs (fdatasync); the name is the folder's sync.
+            ch.force(false);
         }
         if (!Files.isDirectory(target.getParent())) {
             try {
@@ -102,7 +117,7 @@ public final class LocalContent {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(received);
         }
-        syncFolder(target.getParent());
+        return target.getParent();
     }
 
     /** True when the stored file's bytes hash to its name. */
@@ -148,7 +163,7 @@ public final class LocalContent {
         return db;
     }
 
-    private static void syncFolder(Path dir) {
+    static void syncFolder(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException ignored) {

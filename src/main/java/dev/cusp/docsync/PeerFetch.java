@@ -108,4 +108,46 @@ final class PeerFetch {
             throw new IOException("site " + m.name() + " answered " + r.statusCode() + ": " + text);
         }
     }
+    /**
+     * Bytes {@code first} to the end of the file at {@code m}, for a download's range of a file
+     * this site lacks; null when {@code m} does not hold it. The answer must be exactly that
+     * part of a file of {@code size} bytes (a 206 with {@code Content-Range: bytes first-(size-1)/size},
+     * or a 200 of {@code size} bytes when {@code first} is 0): its bytes cannot be checked
+     * against the hash (only a whole file can), so at least its framing is.
+     */
+    Body openRange(Member m, String tenant, String sha, long first, long size) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url() + PATH
+                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/" + sha))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (first > 0) {
+            b.header("Range", "bytes=" + first + "-");
+        }
+        HttpResponse<InputStream> r;
+        try {
+            r = client(m).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        int status = r.statusCode();
+        long len = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        String range = r.headers().firstValue("Content-Range").orElse("");
+        boolean right = first > 0
+                ? status == 206 && range.equals("bytes " + first + "-" + (size - 1) + "/" + size) && len == size - first
+                : status == 200 && len == size;
+        if (right) {
+            return new Body(r.body(), first > 0, len);
+        }
+        try (InputStream in = r.body()) {
+            if (status == 404) {
+                return null;
+            }
+            if (status == 200 || status == 206) {
+                throw new IOException("site " + m.name() + " answered bytes " + first + "- of a " + size
+                        + "-byte file with " + status + ", Content-Range '" + range + "', Content-Length " + len);
+            }
+            throw new IOException("site " + m.name() + " answered " + status + ": "
+                    + new String(in.readNBytes(400), StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -41,6 +41,9 @@ final class Transfer {
             .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     /** Where received files are fsynced and renamed into place: a virtual thread each (blocking file calls). */
     private static final java.util.concurrent.Executor ADOPT = r -> Thread.ofVirtual().name("documents-store").start(r);
+    /** A worker's receive buffer: as large as the stream's read-ahead, so reads bypass it (one copy less). */
+    private static final ThreadLocal<byte[]> RECEIVE_BUFFER = ThreadLocal.withInitial(
+            () -> new byte[FileStream.READ_AHEAD]);
     private final PeerFetch peers;
     private final LocalContent store;
     private final Throttle throttle;
@@ -210,7 +213,7 @@ final class Transfer {
                             Map<String, List<String>> why) {
         java.util.Set<String> answered = new java.util.HashSet<>();
         List<Want> absent = new ArrayList<>();
-        Map<Want, CompletableFuture<Void>> storing = new LinkedHashMap<>();
+        Map<Want, CompletableFuture<Path>> storing = new LinkedHashMap<>();
         try (InputStream in = FileStream.open(peers, m, tenant, whole.stream().map(Want::sha).toList())) {
             if (in == null) {
                 for (Want w : whole) {
@@ -232,7 +235,7 @@ final class Transfer {
                         note(why, w.sha(), m, "its bytes did not hash to the file's name");
                     } else {
                         // fsync and rename beside the stream, which goes on with the next file meanwhile.
-                        storing.put(w, CompletableFuture.runAsync(() -> adopt(db, w.sha(), part), ADOPT));
+                        storing.put(w, CompletableFuture.supplyAsync(() -> adopt(db, w.sha(), part), ADOPT));
                     }
                 }
             }
@@ -243,14 +246,24 @@ final class Transfer {
                 }
             }
         } finally {
-            for (Map.Entry<Want, CompletableFuture<Void>> s : storing.entrySet()) {
+            List<Want> stored = new ArrayList<>();
+            java.util.Set<Path> folders = new java.util.HashSet<>();
+            for (Map.Entry<Want, CompletableFuture<Path>> s : storing.entrySet()) {
                 try {
-                    s.getValue().join();
-                    left.remove(s.getKey().sha());
-                    counters.files.incrementAndGet();
+                    Path folder = s.getValue().join();
+                    if (folder != null) {
+                        folders.add(folder);
+                    }
+                    stored.add(s.getKey());
                 } catch (java.util.concurrent.CompletionException e) {
                     note(why, s.getKey().sha(), m, "storing it failed: " + e.getCause().getMessage());
                 }
+            }
+            // Each folder once, after all of the batch's renames (see LocalContent.adoptUnsynced).
+            folders.forEach(LocalContent::syncFolder);
+            for (Want w : stored) {
+                left.remove(w.sha());
+                counters.files.incrementAndGet();
             }
         }
         // Asked alone, a site that is itself still fetching a file may read it through from another.
@@ -274,18 +287,28 @@ final class Transfer {
         }
         Path part = store.partial(db, sha);
         MessageDigest digest = DocumentStore.sha256();
-        byte[] buf = new byte[65536];
+        byte[] buf = RECEIVE_BUFFER.get();
         try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(part, java.util.Set.of(
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
                 PRIVATE_FILE)) {
             long written = 0;
             while (written < length) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, length - written));
-                if (n < 0) {
-                    throw new java.io.EOFException("site " + m.name() + " cut the stream " + written + " bytes into "
-                            + sha.substring(0, 12) + " (kept, to resume)");
+                // A TLS read gives one record (16 KB) at most: gather a whole buffer before writing
+                // and hashing, so a 2 GB folder costs a few thousand writes, not a hundred thousand.
+                int want = (int) Math.min(buf.length, length - written);
+                int n = 0;
+                while (n < want) {
+                    int r = in.read(buf, n, want - n);
+                    if (r < 0) {
+                        if (n > 0) {
+                            out.write(java.nio.ByteBuffer.wrap(buf, 0, n));
+                        }
+                        throw new java.io.EOFException("site " + m.name() + " cut the stream " + (written + n)
+                                + " bytes into " + sha.substring(0, 12) + " (kept, to resume)");
+                    }
+                    throttle.take(r);
+                    n += r;
                 }
-                throttle.take(n);
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, n);
                 while (b.hasRemaining()) {
                     out.write(b);
@@ -305,10 +328,13 @@ final class Transfer {
         return part;
     }
 
-    /** Stores a received file that hashed to its name (a read-through may have stored it meanwhile: that one stays). */
-    private void adopt(String db, String sha, Path part) {
+    /**
+     * Stores a received file that hashed to its name (a read-through may have stored it meanwhile:
+     * that one stays); the folder to fsync, or null.
+     */
+    private Path adopt(String db, String sha, Path part) {
         try {
-            store.adopt(db, sha, part);
+            return store.adoptUnsynced(db, sha, part);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -24,7 +24,19 @@ public interface ContentSource {
      *
      * @param tenant the practice's name (what the other site knows it by)
      */
-    default java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha256) {
+    default java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha256)
+            throws IOException {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Read-through of a range: bytes {@code first} to {@code first + length - 1} of the content of
+     * {@code size} bytes (as its row states), as another site sends them, without reading the
+     * file from its start. Empty when no reachable site gives it; a {@code RetryLater} as above.
+     * These bytes are not checked against the hash (only a whole content can be).
+     */
+    default java.util.Optional<java.io.InputStream> readThrough(String tenant, String db, String sha256, long size,
+                                                               long first, long length) throws IOException {
         return java.util.Optional.empty();
     }
 }

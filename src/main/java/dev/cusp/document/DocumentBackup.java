@@ -40,7 +40,7 @@ public final class DocumentBackup {
         try (Writer m = Files.newBufferedWriter(dir.resolve(MANIFEST), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             for (String h : new TreeSet<>(referenced)) {
-                if (!DocumentStore.HASH.matcher(h).matches()) {
+                if (!DocumentStore.isHash(h)) {
                     continue;
                 }
                 Path from = store.path(h);

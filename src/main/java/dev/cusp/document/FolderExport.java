@@ -75,7 +75,7 @@ public final class FolderExport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String hash = rs.getString(1);
-                    if (!DocumentStore.HASH.matcher(hash).matches() || !store.has(hash)) {
+                    if (!DocumentStore.isHash(hash) || !store.has(hash)) {
                         missing++;
                         continue;
                     }

@@ -1,8 +1,9 @@
 package dev.cusp.group;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.cusp.base.JsonMapping;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
+import dev.cusp.wire.PeerMembership;
 import dev.cusp.wire.SiteLeft;
 import dev.cusp.wire.SiteRemoved;
 import java.sql.Connection;
@@ -79,15 +80,19 @@ final class Departures {
         reconciler.locked(() -> {
             Member sender = site.member(by).orElseThrow(() -> new CuspException(ErrorCode.FORBIDDEN, "site " + by
                     + " is not in this replication group"));
-            JsonNode m;
+            // Only a clear "not a member" detaches this site. Any refusal or error (503 while the
+            // sender cannot check this site's certificate against its revocation list, an answer
+            // that is not a PeerMembership) is "cannot confirm now", and this site stays.
+            PeerMembership m;
             try {
-                m = peers.call(sender, "GET", "/api/v1/peer/membership", null, Duration.ofSeconds(5));
-            } catch (CuspException e) {
+                m = JsonMapping.read(peers.call(sender, "GET", "/api/v1/peer/membership", null, Duration.ofSeconds(5)),
+                        PeerMembership.class);
+            } catch (CuspException | IllegalArgumentException e) {
                 throw new CuspException(ErrorCode.UNAVAILABLE, "site " + by + " says it removed this site, but it"
                         + " cannot confirm at " + sender.url() + " (" + e.getMessage() + "); this site stays in the"
                         + " group");
             }
-            if (m.path("member").asBoolean(true)) {
+            if (m.member()) {
                 Group.LOG.warn("group: a caller with site {}'s certificate said this site was removed, but {} still"
                         + " lists it; staying in the group", by, by);
                 throw new CuspException(ErrorCode.CONFLICT, "site " + by + " still lists " + site.siteName()

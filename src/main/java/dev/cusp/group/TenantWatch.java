@@ -1,10 +1,14 @@
 package dev.cusp.group;
 
+import dev.cusp.tenant.Tenant;
+import dev.cusp.tenant.TenantService;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
@@ -13,11 +17,20 @@ import javax.sql.DataSource;
  * Tenants changed by replication (created, suspended, resumed, dropped at another site) are
  * forgotten by this site's caches and pools, as a local change would be. Looked at once per
  * reconcile.
+ *
+ * <p>Each look also ends, at this node, the open database sessions of every suspended
+ * practice's account and of the account of a practice that is gone since the last look. The
+ * replicated lock and drop only refuse the next login: a program connected straight to this
+ * node with the practice's password would otherwise write on. The site that suspends also asks
+ * the others to cut at once ({@code POST /api/v1/peer/suspend/cut}); this look is what holds
+ * when that call is lost, and the only cut for a drop.
  */
 final class TenantWatch {
     private final DataSource admin;
     private final BiConsumer<String, Boolean> tenantChanged;
     private Map<String, String> stamps = Map.of();
+    /** Each tenant's database account at the last look: what to cut once the tenant is gone. */
+    private Map<String, String> users = Map.of();
 
     /** {@code tenantChanged}: a tenant's name and whether it is now closed (suspended or gone). */
     TenantWatch(DataSource admin, BiConsumer<String, Boolean> tenantChanged) {
@@ -25,28 +38,46 @@ final class TenantWatch {
         this.tenantChanged = tenantChanged;
     }
 
-    /** Compares the tenants with the last look and reports each that changed. */
+    /** Compares the tenants with the last look, reports each that changed and cuts the closed ones. */
     void look() {
         Map<String, String> now = new HashMap<>();
+        Map<String, String> accounts = new HashMap<>();
+        List<String> suspended = new ArrayList<>();
         try (Connection c = admin.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name, status, updated_at FROM cusp.tenant")) {
+             ResultSet rs = s.executeQuery("SELECT name, status, updated_at, db_user FROM cusp.tenant")) {
             while (rs.next()) {
                 now.put(rs.getString(1), rs.getString(2) + "@" + rs.getString(3));
+                accounts.put(rs.getString(1), rs.getString(4));
+                if (Tenant.Status.SUSPENDED.label().equals(rs.getString(2))) {
+                    suspended.add(rs.getString(4));
+                }
             }
         } catch (SQLException e) {
             return;
         }
         Map<String, String> before = stamps;
+        Map<String, String> usersBefore = users;
         stamps = now;
-        if (before.isEmpty() && !now.isEmpty()) {
-            return;
-        }
-        for (var e : before.entrySet()) {
-            String after = now.get(e.getKey());
-            if (after == null || !after.equals(e.getValue())) {
-                boolean closed = after == null || !after.startsWith("active@");
-                tenantChanged.accept(e.getKey(), closed);
+        users = accounts;
+        // Every look, not only on a change: a suspend that arrived before this site's first look
+        // (replication catching up after a start) is cut too.
+        List<String> cut = new ArrayList<>(suspended);
+        if (!before.isEmpty() || now.isEmpty()) {
+            for (var e : before.entrySet()) {
+                String after = now.get(e.getKey());
+                if (after == null || !after.equals(e.getValue())) {
+                    boolean closed = after == null || !after.startsWith("active@");
+                    tenantChanged.accept(e.getKey(), closed);
+                }
+                if (after == null && usersBefore.get(e.getKey()) != null) {
+                    cut.add(usersBefore.get(e.getKey()));
+                }
             }
+        }
+        try {
+            TenantService.killSessions(admin, cut);
+        } catch (SQLException e) {
+            Group.LOG.warn("group: cannot end the sessions of suspended or dropped practices here: {}", e.getMessage());
         }
     }
 }

@@ -296,6 +296,8 @@ public final class EmbeddedNode implements AutoCloseable {
             } catch (IOException ignored) {
                 // Made again, and checked, at the next start.
             }
+            // A fresh folder chosen for this start only: the next start tries the named one again.
+            SocketFolders.forget(config.dir());
         }
         LOG.info("node: MariaDB stopped");
     }

@@ -47,7 +47,8 @@ public record NodeConfig(Path dir, int port, long serverId, long gtidDomainId, i
      * a unix socket allows (a long site home; a restore's scratch server a few levels below it).
      * Then a short folder of this node's own in {@code /tmp}, named after the node folder (so a
      * restart finds the same one); {@link NodeFolders} creates it private and refuses one that
-     * is not this site's.
+     * is not this site's. As any local user may take that name first, {@link NodeFolders} then
+     * makes a fresh folder with an unpredictable name for this start ({@link SocketFolders}).
      */
     public Path socketDir() {
         Path usual = runDir().toAbsolutePath().normalize();
@@ -55,6 +56,16 @@ public record NodeConfig(Path dir, int port, long serverId, long gtidDomainId, i
                 <= SOCKET_PATH_MAX) {
             return runDir();
         }
+        Path chosen = SocketFolders.chosen(dir);
+        if (chosen != null) {
+            return chosen;
+        }
+        return namedSocketDir();
+    }
+
+    /** The short socket folder named after this node folder: what a start tries first. */
+    Path namedSocketDir() {
+        Path usual = runDir().toAbsolutePath().normalize();
         try {
             byte[] h = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(usual.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

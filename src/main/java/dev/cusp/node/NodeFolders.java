@@ -32,27 +32,32 @@ import java.util.Set;
  */
 final class NodeFolders {
     private static final Set<PosixFilePermission> NODE = PosixFilePermissions.fromString("rwxr-x---");
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeFolders.class);
 
     private NodeFolders() {
     }
 
     /**
      * The short socket folder of a node whose run folder is too deep for a unix socket (see
-     * {@link NodeConfig#socketDir}). It is in {@code /tmp}, where anyone may make a folder: one
-     * already there is used only when it is a real folder (no link) owned by this process's
-     * user or the db OS user, and it is made owner-only (the db OS user's when the server runs
-     * as it). {@code /tmp} is outside the node folder's ancestors, so the server reaches it in
-     * its private mount namespace too.
+     * {@link NodeConfig#socketDir}). It is in {@code /tmp}, where anyone may make a folder: the
+     * one named after the node folder is used only when it is a real folder (no link) owned by
+     * this process's user or the db OS user. Should another local user have taken that name
+     * first (a folder or a link of theirs), this start uses a fresh folder with an unpredictable
+     * name instead, made owner-only in one step, so nobody can block the site's start or put
+     * their own socket in its place. Either is made owner-only (the db OS user's when the server
+     * runs as it). {@code /tmp} is outside the node folder's ancestors, so the server reaches it
+     * in its private mount namespace too.
      */
     static void shortSocketDir(NodeConfig config, DbOsUser dbUser) {
-        Path d = config.socketDir();
-        if (d.equals(config.runDir())) {
+        if (config.socketDir().equals(config.runDir())) {
             return;
         }
+        SocketFolders.forget(config.dir());
+        Path d = config.namedSocketDir();
         try {
             try {
-                Files.createDirectory(d, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PRIVATE));
             } catch (java.nio.file.FileAlreadyExistsException there) {
                 // Checked below: made by an earlier start of this node, or by someone else.
             }
@@ -61,12 +66,13 @@ final class NodeFolders {
             var me = d.getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName(System.getProperty("user.name"));
             if (!a.isDirectory() || !(a.owner().equals(me) || dbUser != null && a.owner().equals(dbUser.user()))) {
-                throw new CuspException(ErrorCode.UNAVAILABLE, "the node folder " + config.dir() + " is too deep for"
-                        + " its unix socket (at most " + NodeConfig.SOCKET_PATH_MAX + " bytes), and " + d + ", the"
-                        + " short folder it would use instead, is not this site's (owner " + a.owner() + "): remove"
-                        + " it, or give the site a shorter --home");
+                Path fresh = Files.createTempDirectory(d.getParent(), "cusp-", PosixFilePermissions.asFileAttribute(PRIVATE));
+                LOG.warn("node: the short socket folder {} is not this site's ({}, owner {}): this start uses {}",
+                        d, a.isDirectory() ? "a folder" : "not a folder", a.owner(), fresh);
+                SocketFolders.choose(config.dir(), fresh);
+                d = fresh;
             }
-            Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(d, PRIVATE);
             if (dbUser != null) {
                 dbUser.own(d);
             }

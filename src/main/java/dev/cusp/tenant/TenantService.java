@@ -449,9 +449,21 @@ public final class TenantService {
      * process list; nothing the practice owns runs). Used by suspend, drop and restore holds.
      */
     public static void killSessions(javax.sql.DataSource admin, String user) throws SQLException {
+        killSessions(admin, List.of(user));
+    }
+
+    /** {@link #killSessions(javax.sql.DataSource, String)} for several accounts with one look at the process list. */
+    public static void killSessions(javax.sql.DataSource admin, java.util.Collection<String> users) throws SQLException {
+        if (users.isEmpty()) {
+            return;
+        }
         try (Connection c = admin.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM information_schema.processlist WHERE user = ?")) {
-            ps.setString(1, user);
+                "SELECT id FROM information_schema.processlist WHERE user IN ("
+                        + String.join(", ", java.util.Collections.nCopies(users.size(), "?")) + ")")) {
+            int i = 1;
+            for (String user : users) {
+                ps.setString(i++, user);
+            }
             List<Long> ids = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -20,7 +20,6 @@ import dev.cusp.support.TestSite;
 import dev.cusp.tenant.TenantService;
 import dev.cusp.tls.CertificateAuthority;
 import dev.cusp.tls.TlsContexts;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * document.sync.kbps=256), and d, which joins later as a report replica of a. Files are added
  * as an upload adds them (content, then the row); every site ends up holding every file, its
  * bytes hashing to its name, through concurrent uploads, a partition, a read-through, a
- * corruption found by check and mended by repair, and a join.
+ * corruption found by check and mended by repair, and a join. (Read-through's sharing, its caps
+ * and ranges: {@link DocumentReadThroughIT}.)
  */
 @Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -338,60 +338,6 @@ class DocumentSyncIT {
         for (String sha : FILES.keySet()) {
             assertThat(holds(d, db, sha)).as(sha).isTrue();
         }
-    }
-
-    @Test
-    @Order(7)
-    void aPracticeGetsAtMostFourReadThroughsAtOnceThenA503WithRetryAfter() throws Exception {
-        // c fetches at 256 KiB/s: this 32 MB file stays missing at c for minutes, so every download
-        // of it at c is a read-through from a or b. Not in FILES: no later wait for it everywhere.
-        byte[] big = bytes(8017, 32 * 1024 * 1024);
-        DocumentFiles.Uploaded up = upload(a, t, "cbct.jpg", big);
-        await("the row at c").atMost(Duration.ofSeconds(30)).until(() -> count(c, "SELECT COUNT(*) FROM `" + db
-                + "`.document WHERE sha256 = '" + up.sha() + "'") == 1);
-        assertThat(holds(c, db, up.sha())).isFalse();
-        String token = GroupSites.login(c, t);
-        int cap = dev.cusp.docsync.DocumentSync.READ_THROUGHS_PER_PRACTICE;
-        List<InputStream> open = new ArrayList<>();
-        try {
-            // Each download on its own connection, its body left unread: c's read-through blocks on
-            // the full socket, so the transfer stays in flight.
-            for (int i = 0; i < cap; i++) {
-                HttpResponse<InputStream> r = startDownload(c, token, up.id());
-                open.add(r.body());
-                assertThat(r.statusCode()).as("download " + i).isEqualTo(200);
-            }
-            HttpResponse<InputStream> over = startDownload(c, token, up.id());
-            String body;
-            try (InputStream in = over.body()) {
-                // At most 4 KB: without the cap this is the 32 MB file itself.
-                body = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
-            }
-            assertThat(over.statusCode()).as(body).isEqualTo(503);
-            assertThat(over.headers().firstValue("Retry-After")).hasValue("2");
-            assertThat(dev.cusp.base.JsonMapping.MAPPER.readTree(body).path("error").path("message").asText())
-                    .contains("try again");
-            // A download that ends gives its place back.
-            open.remove(0).close();
-            await("a place frees once a read-through ends").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(500)).until(() -> {
-                        HttpResponse<InputStream> r = startDownload(c, token, up.id());
-                        open.add(r.body());
-                        return r.statusCode() == 200;
-                    });
-        } finally {
-            for (InputStream in : open) {
-                in.close();
-            }
-        }
-    }
-
-    /** A download at {@code s} on a connection of its own, answered as soon as its headers are in. */
-    private static HttpResponse<InputStream> startDownload(TestSite s, String token, long id) throws Exception {
-        return TestSite.client(s.site.home()).send(HttpRequest.newBuilder(URI.create(s.url + "/api/v1/t/"
-                        + t.tenant().name() + "/documents/" + id + "/content")).version(HttpClient.Version.HTTP_1_1)
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private static HttpResponse<byte[]> get(HttpClient http, String url, String range) throws Exception {

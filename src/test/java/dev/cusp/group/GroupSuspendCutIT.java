@@ -81,4 +81,47 @@ class GroupSuspendCutIT {
             open.destroy();
         }
     }
+
+    @Test
+    void aSuspendWhosePeerCallIsLostStillKillsThePracticesConnectionAtAnother() throws Exception {
+        TenantService.Created t = a.newTenant("gsl");
+        awaitConverged(a, b);
+        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
+            // The call that asks b to cut at once never leaves a (as if lost on the network): the
+            // replicated suspend reaching b is all b gets.
+            a.site.tenants().afterSuspend(name -> { });
+            try {
+                TestSite.Response r = admin(a, "POST", "/api/v1/admin/tenants/" + t.tenant().name() + "/suspend", null);
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+            } finally {
+                a.site.tenants().afterSuspend(a.site.restorer()::cutSuspendedElsewhere);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> !open.isAlive());
+            assertThat(open.exitValue()).isNotZero();
+            assertThat(sessions(b, t)).isZero();
+        } finally {
+            open.destroy();
+        }
+    }
+
+    @Test
+    void aDropAtOneSiteKillsThePracticesConnectionAtAnother() throws Exception {
+        TenantService.Created t = a.newTenant("gsd");
+        awaitConverged(a, b);
+        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
+            TestSite.Response r = admin(a, "DELETE", "/api/v1/admin/tenants/" + t.tenant().name()
+                    + "?confirm=yes&backup=false", null);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !open.isAlive());
+            assertThat(open.exitValue()).isNotZero();
+            assertThat(sessions(b, t)).isZero();
+            assertThat(GroupRestoreHoldIT.run(b, t, "SELECT 1").exit()).isNotZero();
+        } finally {
+            open.destroy();
+        }
+    }
 }

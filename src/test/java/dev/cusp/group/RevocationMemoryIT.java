@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.api.Json;
+import dev.cusp.base.JsonMapping;
+import dev.cusp.wire.PeerMembership;
 import dev.cusp.support.TestSite;
 import dev.cusp.tls.CertificateAuthority;
 import java.net.URI;
@@ -81,6 +83,11 @@ class RevocationMemoryIT {
             TestSite.Response u = peerCall(who, a);
             assertThat(u.status()).as(u.body()).isEqualTo(503);
             assertThat(u.json().at("/error/message").asText()).contains("site b's revocation list has never been read");
+            // membership too: neither "member" (the thief would pass) nor "not a member" (b, told it
+            // was removed, would stand alone): unknown, try again.
+            TestSite.Response m = peerCall(who, a, "/api/v1/peer/membership");
+            assertThat(m.status()).as(m.body()).isEqualTo(503);
+            assertThat(m.json().at("/error/message").asText()).contains("site b's revocation list has never been read");
         }
 
         // b back (on another port: it records its new URL): a reads its list and b is answered again.
@@ -88,14 +95,24 @@ class RevocationMemoryIT {
         await("a answers b once it reads b's list").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> peerCall(b.site.home().tls(), a).status() == 200);
         assertThat(peerCall(thief, a).status()).isEqualTo(403);
+        PeerMembership own = JsonMapping.read(peerCall(b.site.home().tls(), a, "/api/v1/peer/membership").json(),
+                PeerMembership.class);
+        assertThat(own).isEqualTo(new PeerMembership(true, "b", Member.ACTIVE));
+        TestSite.Response stolenAsks = peerCall(thief, a, "/api/v1/peer/membership");
+        assertThat(stolenAsks.status()).as(stolenAsks.body()).isEqualTo(200);
+        assertThat(JsonMapping.read(stolenAsks.json(), PeerMembership.class).member()).isFalse();
     }
 
     /** A peer call to {@code s} presenting {@code own}'s site certificate. */
     private static TestSite.Response peerCall(CertificateAuthority own, TestSite s) throws Exception {
+        return peerCall(own, s, "/api/v1/peer/status");
+    }
+
+    private static TestSite.Response peerCall(CertificateAuthority own, TestSite s, String path) throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(dev.cusp.tls.TlsContexts.client(own,
                 CertificateAuthority.load(s.site.home().tls().caCert()), true)).connectTimeout(Duration.ofSeconds(5))
                 .build();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.url + "/api/v1/peer/status"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.url + path))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         JsonNode n = r.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
         return new TestSite.Response(r.statusCode(), r.body(), n);

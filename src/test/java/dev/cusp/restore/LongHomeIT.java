@@ -20,10 +20,14 @@ import org.junit.jupiter.api.Test;
  * A site whose home path is long (90 characters): its node's socket in its run folder would be
  * longer than the 107 bytes a unix socket allows, and a restore's scratch server lies deeper
  * still. The node starts (its first start reaches the server by socket), the practice's own
- * client reaches it, and a restore runs.
+ * client reaches it, and a restore runs. Another local user has taken the short socket folder
+ * named after its node folder before it starts (a link to a folder of theirs): the site starts
+ * all the same, in a folder of its own.
  */
 class LongHomeIT {
     static TestSite site;
+    static Path taken;
+    static Path theirs;
 
     @BeforeAll
     static void start() throws Exception {
@@ -33,6 +37,9 @@ class LongHomeIT {
         Files.createDirectories(home);
         assertThat(home.toString().length()).isGreaterThanOrEqualTo(90);
         assertThat(home.resolve("node/run/mysqld.sock").toString().length()).isGreaterThan(NodeConfig.SOCKET_PATH_MAX);
+        taken = new NodeConfig(home.resolve("node"), 1, 1, 1, 64, null, null, null, "x").socketDir();
+        theirs = Files.createTempDirectory("theirs");
+        Files.createSymbolicLink(taken, theirs);
         site = TestSite.startIn(home, Map.of("site.name", "lh"));
     }
 
@@ -41,6 +48,12 @@ class LongHomeIT {
         if (site != null) {
             site.close();
         }
+        try {
+            Files.deleteIfExists(taken);
+            Files.deleteIfExists(theirs);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -48,6 +61,8 @@ class LongHomeIT {
         Path socket = site.site.node().config().socket();
         assertThat(socket.toString().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(NodeConfig.SOCKET_PATH_MAX);
         assertThat(Files.exists(socket)).as(socket.toString()).isTrue();
+        assertThat(socket.getParent()).isNotEqualTo(taken);
+        assertThat(theirs).isEmptyDirectory();
 
         TenantService.Created t = site.newTenant("lhr");
         String token = site.login(t);

@@ -48,6 +48,15 @@ public final class AtoZFolder {
     }
 
     /**
+     * A file's size in a real practice's spread: x-rays and photos ({@code pdf} false) of
+     * 0.1-4 MB, scanned letters of 50 KB-2 MB, most a few hundred KB; {@code u} uniform in [0, 1).
+     */
+    public static long size(boolean pdf, double u) {
+        long min = pdf ? 50_000 : 100_000;
+        return (long) (min * Math.pow(40, Math.pow(u, 4)));
+    }
+
+    /**
      * Writes a folder of about {@code totalBytes} into {@code dir} (made if missing), its files
      * spread over {@code people}'s folders.
      */
@@ -67,9 +76,7 @@ public final class AtoZFolder {
             Files.createDirectories(pdir);
             double kind = r.nextDouble();
             boolean pdf = kind >= 0.85;
-            long min = pdf ? 50_000 : 100_000;
-            long size = (long) (min * Math.pow(40, Math.pow(r.nextDouble(), 4)));
-            size = Math.min(size, Math.max(1, totalBytes - bytes));
+            long size = Math.min(size(pdf, r.nextDouble()), Math.max(1, totalBytes - bytes));
             String name = (pdf ? (kind > 0.93 ? "consent" : "referral") : kind < 0.55 ? "xray" : "photo")
                     + "_" + files + (pdf ? ".pdf" : ".jpg");
             Path f = pdir.resolve(name);
