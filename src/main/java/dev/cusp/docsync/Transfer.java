@@ -103,14 +103,13 @@ final class Transfer {
         }
         long written = offset;
         byte[] buf = new byte[65536];
+        boolean storedMeanwhile = false;
         try (InputStream in = body.in();
              OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 if (store.has(db, sha)) {
-                    // Stored meanwhile by a read-through: nothing more to fetch (the partial is dropped).
-                    out.close();
-                    Files.deleteIfExists(part);
-                    return true;
+                    storedMeanwhile = true;
+                    break;
                 }
                 throttle.take(n);
                 written += n;
@@ -127,6 +126,11 @@ final class Transfer {
                 counters.rejected.incrementAndGet();
             }
             throw e;
+        }
+        if (storedMeanwhile) {
+            // Stored meanwhile by a read-through: nothing more to fetch (the partial is dropped).
+            Files.deleteIfExists(part);
+            return true;
         }
         if (size >= 0 && written < size) {
             // Cut short without an error: keep what came for the next attempt to resume.

@@ -140,7 +140,6 @@ public final class PeerRevocations {
         return dir == null || !site.matches("[A-Za-z0-9._-]+") ? null : dir.resolve(site + ".crl");
     }
 
-    /** Fetches the list of every site in {@code cas} that has an address in {@code listUrls}. */
     /** Where each site serves its list, for a fetch on the spot ({@link #unknown}). */
     void listUrls(Map<String, String> listUrls) {
         urls.keySet().retainAll(listUrls.keySet());
