@@ -378,6 +378,12 @@ final class OpenApi {
                     .answers(200, "Object", verb + "ed"));
         }
         put(PEER + "/jobs/{id}", "get", op("A job a peer started here").peer().answers(200, "Job", "the job"));
+        put(PEER + "/url", "post", op("A report replica moved: record the calling site's own new URL and node address"
+                + " in its row, once a server of the caller's own CA answers as it at that URL (403 for another"
+                + " site's row or a URL where the caller does not answer)").peer()
+                .body(OpenApiSchemas.closed(List.of("site", "url", "node_host", "node_port"), props("site", STRING,
+                        "url", STRING, "node_host", STRING, "node_port", node("type", "integer"))), true)
+                .answers(200, "Object", "{site, url} as recorded"));
         ObjectNode range = OpenApiSchemas.closed(List.of("db", "table", "lo", "hi"), props("db", STRING,
                 "table", STRING, "lo", node("type", "integer"), "hi", node("type", "integer"),
                 "wait_gtid", node("type", "string")));

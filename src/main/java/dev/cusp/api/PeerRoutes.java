@@ -104,6 +104,18 @@ public final class PeerRoutes implements RouteModule {
             group.tenantClaims().releaseFor(member(ctx).name(), name, claimId(b));
             ctx.json(Map.of("name", name, "released", true));
         }, PeerAccess.ACTIVE_PEER);
+        // A report replica cannot write its own row when it moves (its node is read-only): the site it
+        // replicates from does, for the caller's own row only, once the caller answers at the new URL.
+        app.post(BASE + "/url", ctx -> {
+            JsonNode b = Json.body(ctx);
+            Json.only(b, "site", "url", "node_host", "node_port");
+            JsonNode port = b.get("node_port");
+            if (port == null || !port.isIntegralNumber() || !port.canConvertToInt()) {
+                throw CuspException.invalid("node_port", "node_port must be a whole number");
+            }
+            ctx.json(group.moveMember(member(ctx), Json.text(b, "site", true), Json.text(b, "url", true),
+                    Json.text(b, "node_host", true), port.asInt()));
+        }, PeerAccess.ACTIVE_MEMBER);
         // Only remote re-seeds run as jobs another site follows, and only peers start them.
         app.get(BASE + "/jobs/{id}", ctx -> ctx.json(jobs.require(ctx.pathParam("id")).describe()),
                 PeerAccess.ACTIVE_PEER);

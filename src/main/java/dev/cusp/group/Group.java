@@ -291,4 +291,9 @@ public final class Group implements AutoCloseable {
     public Incarnations incarnations() {
         return incarnations;
     }
+
+    /** Records a member's own new address at its request (a report replica's; see {@link UrlMoves}). */
+    public Object moveMember(Member caller, String name, String url, String nodeHost, int nodePort) {
+        return new UrlMoves(site, peers).move(caller, name, url, nodeHost, nodePort);
+    }
 }

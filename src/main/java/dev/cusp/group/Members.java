@@ -72,8 +72,10 @@ public final class Members {
      * this, for its own row at its own node: the write replicates to the others as any change of
      * the membership does, and no peer route writes another site's URL.
      */
-    public void moveUrl(String name, String url) {
-        update("UPDATE cusp.site SET url = ? WHERE name = ?", url, name);
+    /** Where a member serves and where its node listens, as it last told (its own row only). */
+    public void moveAddress(String name, String url, String nodeHost, int nodePort) {
+        update("UPDATE cusp.site SET url = ?, node_host = ?, node_port = ? WHERE name = ?", url, nodeHost, nodePort,
+                name);
     }
 
     public boolean delete(String name) {

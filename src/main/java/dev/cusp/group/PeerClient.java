@@ -64,6 +64,14 @@ public final class PeerClient {
         }
     }
 
+    /**
+     * Calls {@code m} at {@code url} instead of its recorded one, trusting only {@code m}'s own CA:
+     * answered only by a server holding a certificate of that CA (a member's claimed new address).
+     */
+    public JsonNode callAt(Member m, String url, String method, String path, Object body, Duration timeout) {
+        return send(client(m), m.name(), url, method, path, body, timeout, incarnation);
+    }
+
     /** Streams a response body (the snapshot); the caller closes the stream. */
     public HttpResponse<InputStream> stream(Member m, String path) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(m.url() + path)).timeout(Duration.ofHours(12)).GET();

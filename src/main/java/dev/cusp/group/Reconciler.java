@@ -148,7 +148,7 @@ final class Reconciler {
             return;
         }
         monitor.clearSiteAlert(IDENTITY);
-        followOwnUrl(mine);
+        followOwnUrl(mine, all);
         try {
             linkAndConfigure(mine, all);
         } finally {
@@ -229,12 +229,14 @@ final class Reconciler {
      * Keeps this site's row pointing where it serves: restarted on another port or address, its
      * peers would go on calling the old URL and never reach it over HTTPS (no peer calls, no
      * revocation list). Only a peer writes here: a report replica's node is read-only and no
-     * site replicates from it, so its row is left as it is (logged). A clone never gets here
-     * (IdentityClash above): it must not move the member it copies.
+     * site replicates from it, so it asks its upstream to write its row ({@link UrlMoves}),
+     * which replicates back to it. A clone never gets here (IdentityClash above): it must not
+     * move the member it copies. The node's host and port go along (shown in the group status).
      */
-    private void followOwnUrl(Member mine) {
+    private void followOwnUrl(Member mine, List<Member> all) {
         String now = site.url();
-        if (now == null || now.equals(mine.url())) {
+        if (now == null || now.equals(mine.url()) && site.nodeHost().equals(mine.nodeHost())
+                && site.id().dbPort() == mine.nodePort()) {
             return;
         }
         if (clones.names().contains(mine.name())) {
@@ -242,14 +244,11 @@ final class Reconciler {
             return;
         }
         if (!mine.peer()) {
-            if (movedLogged.compareAndSet(false, true)) {
-                Group.LOG.warn("group: this report replica serves at {} but the group knows it at {}; restart it on"
-                        + " the old address and port to be reached over HTTPS", now, mine.url());
-            }
+            askUpstream(mine, all, now);
             return;
         }
         try {
-            site.members().moveUrl(mine.name(), now);
+            site.members().moveAddress(mine.name(), now, site.nodeHost(), site.id().dbPort());
             moveRefused.set(null);
             Group.LOG.info("group: this site now serves at {} (the group knew it at {}); its row is updated", now,
                     mine.url());
@@ -257,6 +256,28 @@ final class Reconciler {
             // Tried again every cycle; told once per reason (a node held read-only refuses it each time).
             if (!e.getMessage().equals(moveRefused.getAndSet(e.getMessage()))) {
                 Group.LOG.warn("group: cannot record this site's new address {}: {}", now, e.getMessage());
+            }
+        }
+    }
+
+    /** A replica's move, recorded by its upstream; asked every cycle until the row comes back moved. */
+    private void askUpstream(Member mine, List<Member> all, String now) {
+        Optional<Member> up = all.stream().filter(m -> m.name().equals(mine.upstream()) && m.active()).findFirst();
+        try {
+            if (up.isEmpty()) {
+                throw new IllegalStateException("its upstream " + mine.upstream() + " is not an active member");
+            }
+            peers.call(up.get(), "POST", UrlMoves.PATH, UrlMoves.request(site), Duration.ofSeconds(20));
+            moveRefused.set(null);
+            if (movedLogged.compareAndSet(false, true)) {
+                Group.LOG.info("group: this report replica now serves at {} (the group knew it at {}); {} updated its"
+                        + " row", now, mine.url(), up.get().name());
+            }
+        } catch (CuspException | IllegalStateException e) {
+            // Tried again every cycle; told once per reason (the upstream down, or refusing).
+            if (!e.getMessage().equals(moveRefused.getAndSet(e.getMessage()))) {
+                Group.LOG.warn("group: cannot have this report replica's new address {} recorded: {}", now,
+                        e.getMessage());
             }
         }
     }

@@ -75,7 +75,8 @@ class PeerAccessIT {
             new Route("GET", "/api/v1/peer/update/info", null, PEERS),
             new Route("POST", "/api/v1/peer/update/backup", BAD, PEERS),
             new Route("POST", "/api/v1/peer/update/verify", BAD, PEERS),
-            new Route("POST", "/api/v1/peer/suspend/cut", BAD, PEERS));
+            new Route("POST", "/api/v1/peer/suspend/cut", BAD, PEERS),
+            new Route("POST", "/api/v1/peer/url", BAD, ACTIVE));
 
     /**
      * Peer routes other than GET that a report replica's certificate still reaches, each reviewed
@@ -83,19 +84,21 @@ class PeerAccessIT {
      * refuse a replica: {@link #aReplicasCertificateOrdersNoChangeAtAnotherSite} walks the route
      * table, so a route added later is covered without being listed anywhere.
      */
-    static final Map<String, String> REPLICA_MAY_CALL = Map.of(
-            "POST /api/v1/peer/join", "OPEN: the one-time secret decides, and its invitation names the role",
-            "POST /api/v1/peer/join/complete", "completes the caller's own join only",
-            "POST /api/v1/peer/remove", "removes the caller itself only",
-            "POST /api/v1/peer/links", "a replication account for the caller: it replicates from here anyway",
-            "POST /api/v1/peer/check/chunk", "only reads (a POST for its body)",
-            "POST /api/v1/peer/check/rows", "only reads (a POST for its body)",
-            "POST /api/v1/peer/dbm/check", "only reads (a POST for its body)",
-            "POST /api/v1/peer/documents/check", "only reads the called site's own files",
-            "POST /api/v1/peer/documents/repair", "re-fetches only files the called site's own rows name and their"
-                    + " hash proves, as its own sync does; changes no row and deletes no file",
-            "POST /api/v1/peer/documents/{tenant}/stream", "only reads: files' bytes as the GET route gives them one"
-                    + " by one (a POST for its list of hashes); a replica needs every file");
+    static final Map<String, String> REPLICA_MAY_CALL = Map.ofEntries(
+            Map.entry("POST /api/v1/peer/join", "OPEN: the one-time secret decides, and its invitation names the role"),
+            Map.entry("POST /api/v1/peer/join/complete", "completes the caller's own join only"),
+            Map.entry("POST /api/v1/peer/remove", "removes the caller itself only"),
+            Map.entry("POST /api/v1/peer/links", "a replication account for the caller: it replicates from here anyway"),
+            Map.entry("POST /api/v1/peer/check/chunk", "only reads (a POST for its body)"),
+            Map.entry("POST /api/v1/peer/check/rows", "only reads (a POST for its body)"),
+            Map.entry("POST /api/v1/peer/dbm/check", "only reads (a POST for its body)"),
+            Map.entry("POST /api/v1/peer/documents/check", "only reads the called site's own files"),
+            Map.entry("POST /api/v1/peer/documents/repair", "re-fetches only files the called site's own rows name and"
+                    + " their hash proves, as its own sync does; changes no row and deletes no file"),
+            Map.entry("POST /api/v1/peer/documents/{tenant}/stream", "only reads: files' bytes as the GET route gives"
+                    + " them one by one (a POST for its list of hashes); a replica needs every file"),
+            Map.entry("POST /api/v1/peer/url", "changes only the caller's own row, and only to a URL where a server of"
+                    + " the caller's own CA answers as it (a replica's node cannot write its row; ReplicaMovedIT)"));
 
     @BeforeAll
     static void start() throws Exception {

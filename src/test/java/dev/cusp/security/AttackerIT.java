@@ -99,7 +99,7 @@ class AttackerIT {
         List<String> bad = new ArrayList<>();
         for (String[] op : new String[][] {{"GET", "/snapshot"}, {"POST", "/links"}, {"GET", "/status"},
             {"POST", "/remove"}, {"POST", "/removed"}, {"POST", "/reseed"}, {"POST", "/tenants/claim"},
-            {"POST", "/tenants/release"}, {"GET", "/jobs/1"}, {"POST", "/join/complete"}}) {
+            {"POST", "/tenants/release"}, {"GET", "/jobs/1"}, {"POST", "/join/complete"}, {"POST", "/url"}}) {
             var r = site.callUnchecked(op[0], base + op[1], tokenA, Map.of("discard_local", true));
             if (r.status() < 400 || r.status() >= 500) {
                 bad.add(op[0] + " " + op[1] + " -> " + r.status() + " " + r.body());
