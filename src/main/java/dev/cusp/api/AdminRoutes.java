@@ -65,7 +65,13 @@ public final class AdminRoutes implements RouteModule {
         app.post(BASE + "/tenants", this::create, ApiRole.ADMIN_WRITE);
         app.get(BASE + "/tenants/{name}", ctx -> ctx.json(show(ctx.pathParam("name"))), ApiRole.ADMIN_READ);
         app.post(BASE + "/tenants/{name}/backup", this::backup, ApiRole.ADMIN_WRITE);
-        app.post(BASE + "/tenants/{name}/suspend", ctx -> ctx.json(describe(tenants.suspend(name(ctx)), null)), ApiRole.ADMIN_WRITE);
+        app.post(BASE + "/tenants/{name}/suspend", ctx -> {
+            TenantService.Suspended s = tenants.suspendEverywhere(name(ctx));
+            // The tenant as always, and which other sites confirmed its sessions there are cut.
+            com.fasterxml.jackson.databind.node.ObjectNode answer = Json.MAPPER.valueToTree(describe(s.tenant(), null));
+            answer.set("sessions_cut", Json.MAPPER.valueToTree(s.cuts()));
+            ctx.json(answer);
+        }, ApiRole.ADMIN_WRITE);
         app.post(BASE + "/tenants/{name}/resume", ctx -> ctx.json(describe(tenants.resume(name(ctx)), null)), ApiRole.ADMIN_WRITE);
         app.delete(BASE + "/tenants/{name}", this::drop, ApiRole.ADMIN_WRITE);
         app.post(BASE + "/tenants/{name}/seed-data", ctx -> SeedDataRoute.handle(ctx, tenants), ApiRole.ADMIN_WRITE);

@@ -126,7 +126,9 @@ final class OpenApi {
         put(tenant + "/restore/range", "get", op("The moments a tenant can be restored to").admin()
                 .answers(200, "RestoreRange", "oldest (null: no usable backup) and newest"));
         put(tenant + "/suspend", "post", op("Suspend a tenant: its practice users are refused (423) and their"
-                + " sessions end").admin().answers(200, "Tenant", "suspended"));
+                + " sessions end; the other sites are asked to cut them at once, and sessions_cut says which"
+                + " confirmed (the rest cut them when the suspend reaches them)").admin()
+                .answers(200, "TenantSuspended", "suspended"));
         put(tenant + "/resume", "post", op("Resume a suspended tenant").admin().answers(200, "Tenant", "resumed"));
         put(tenant + "/seed-data", "post", op("Fill an empty tenant with a generated sample practice (same seed and"
                 + " size, same rows); answers rows per table and elapsed_ms").admin().body("SeedData")

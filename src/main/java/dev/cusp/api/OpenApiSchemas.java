@@ -222,6 +222,10 @@ final class OpenApiSchemas {
         shown.set("databases", node("type", "array", "items", string));
         shown.set("documents", node("type", "string", "description", "the tenant's document folder at this site"));
         s.set("TenantShown", obj(tenantRequired, shown));
+        ObjectNode suspended = tenantProps.deepCopy();
+        suspended.set("sessions_cut", obj(List.of("confirmed", "not_confirmed"), props("confirmed", node("type",
+                "array", "items", string), "not_confirmed", node("type", "array", "items", string))));
+        s.set("TenantSuspended", obj(tenantRequired, suspended));
         s.set("TenantList", obj(List.of("tenants"), props("tenants", node("type", "array", "items",
                 OpenApiOp.ref("Tenant")))));
         ObjectNode created = tenantProps.deepCopy();

@@ -5,13 +5,19 @@ import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.practice.Actor;
 import dev.cusp.practice.SecurityLog;
+import dev.cusp.tenant.SessionCuts;
 import dev.cusp.tenant.Tenant;
 import dev.cusp.tenant.TenantPools;
 import dev.cusp.tenant.TenantRegistry;
 import dev.cusp.tenant.TenantService;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -120,12 +126,18 @@ final class Holds {
         }
     }
 
+    /**
+     * How long a suspend waits, in all, for the other sites to confirm their cut. Short: each of
+     * them cuts by itself once the replicated suspend arrives; this only makes the answer prompt
+     * where the links are.
+     */
+    static final java.time.Duration CUT_DEADLINE = java.time.Duration.ofSeconds(30);
+
     /** See {@link Restorer#cutSuspendedElsewhere}. */
-    List<String> cutSuspendedElsewhere(String tenant, RestoreGroup group) {
-        List<String> missed = new ArrayList<>();
+    SessionCuts cutSuspendedElsewhere(String tenant, RestoreGroup group) {
         List<String> others = group.others();
         if (others.isEmpty()) {
-            return missed;
+            return SessionCuts.NONE;
         }
         String here;
         try {
@@ -133,16 +145,39 @@ final class Holds {
         } catch (SQLException e) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "cannot read this site's position: " + e.getMessage(), null, e);
         }
-        for (String o : others) {
-            try {
-                group.cutSuspended(o, tenant, here);
-            } catch (RuntimeException e) {
-                missed.add(o);
-                Restorer.LOG.warn("tenant {}: suspended, but its open connections at {} could not be cut: {}", tenant, o,
-                        e.getMessage());
+        List<String> confirmed = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+        // Not closed by try-with-resources: that would wait for a late site's call past the deadline.
+        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Map<String, java.util.concurrent.Future<?>> asked = new LinkedHashMap<>();
+            for (String o : others) {
+                asked.put(o, pool.submit(() -> group.cutSuspended(o, tenant, here)));
             }
+            long deadline = System.nanoTime() + CUT_DEADLINE.toNanos();
+            for (Map.Entry<String, java.util.concurrent.Future<?>> e : asked.entrySet()) {
+                String o = e.getKey();
+                try {
+                    e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    confirmed.add(o);
+                } catch (TimeoutException late) {
+                    e.getValue().cancel(true);
+                    missed.add(o);
+                    Restorer.LOG.warn("tenant {}: suspended; {} did not confirm the cut of its connections within {}s;"
+                            + " it cuts them when the suspend reaches it", tenant, o, CUT_DEADLINE.toSeconds());
+                } catch (ExecutionException failed) {
+                    missed.add(o);
+                    Restorer.LOG.warn("tenant {}: suspended; {} did not cut its connections now ({}); it cuts them"
+                            + " when the suspend reaches it", tenant, o, failed.getCause().getMessage());
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    missed.add(o);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        return missed;
+        return new SessionCuts(confirmed, missed);
     }
 
     /** See {@link Restorer#cutSuspended}. */

@@ -229,11 +229,12 @@ public final class Restorer implements AutoCloseable {
     /**
      * After {@code tenant suspend} here: has every other site of the group cut the practice's
      * open connections there too. The replicated account lock only refuses new logins; a
-     * practice's program connected straight to another site's node would write on. A site that
-     * cannot be reached is logged and skipped: the suspend stands, and that site's connections
-     * end when it answers a later suspend (or is mended). Returns the sites that did not answer.
+     * practice's program connected straight to another site's node would write on. The sites are
+     * asked all at once, with one deadline for all: a site that does not confirm in time is
+     * logged and reported, and cuts by itself when the replicated suspend reaches it
+     * ({@code group.TenantWatch}); the suspend stands either way.
      */
-    public List<String> cutSuspendedElsewhere(String tenant) {
+    public dev.cusp.tenant.SessionCuts cutSuspendedElsewhere(String tenant) {
         return holds.cutSuspendedElsewhere(tenant, group);
     }
 

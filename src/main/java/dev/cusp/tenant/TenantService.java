@@ -333,6 +333,15 @@ public final class TenantService {
     }
 
     public Tenant suspend(String name) {
+        return suspendEverywhere(name).tenant();
+    }
+
+    /** A suspended practice, and which other sites confirmed its sessions there are cut. */
+    public record Suspended(Tenant tenant, SessionCuts cuts) {
+    }
+
+    /** Suspends here, then has the group's other sites cut the practice's sessions ({@link #afterSuspend}). */
+    public Suspended suspendEverywhere(String name) {
         Tenant t = registry.require(name);
         setLocked(t, true);
         registry.update(name, Tenant.Status.SUSPENDED, null);
@@ -340,17 +349,17 @@ public final class TenantService {
         killConnections(t);
         onTenantChanged.accept(name, true);
         LOG.info("tenant {}: suspended", name);
-        afterSuspend.accept(name);
-        return registry.require(name);
+        SessionCuts cuts = afterSuspend.apply(name);
+        return new Suspended(registry.require(name), cuts);
     }
 
-    private volatile java.util.function.Consumer<String> afterSuspend = name -> { };
+    private volatile java.util.function.Function<String, SessionCuts> afterSuspend = name -> SessionCuts.NONE;
 
     /**
      * What runs once a tenant is suspended here (the group's other sites cut its connections
      * there: the replicated lock alone ends no open connection).
      */
-    public void afterSuspend(java.util.function.Consumer<String> then) {
+    public void afterSuspend(java.util.function.Function<String, SessionCuts> then) {
         this.afterSuspend = then;
     }
 

@@ -50,6 +50,9 @@ class GroupSuspendCutIT {
 
         TestSite.Response r = admin(a, "POST", "/api/v1/admin/tenants/" + t.tenant().name() + "/suspend", null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+        // The answer says b confirmed its cut (asked at once, not left to b's own watch).
+        assertThat(r.json().at("/sessions_cut/confirmed/0").asText()).as(r.body()).isEqualTo("b");
+        assertThat(r.json().at("/sessions_cut/not_confirmed").size()).as(r.body()).isZero();
         // The suspend answers once b has cut it: the connection at b is gone, a new one refused.
         await().atMost(Duration.ofSeconds(30)).until(() -> !open.isAlive());
         String cut = new String(open.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -91,7 +94,7 @@ class GroupSuspendCutIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
             // The call that asks b to cut at once never leaves a (as if lost on the network): the
             // replicated suspend reaching b is all b gets.
-            a.site.tenants().afterSuspend(name -> { });
+            a.site.tenants().afterSuspend(name -> dev.cusp.tenant.SessionCuts.NONE);
             try {
                 TestSite.Response r = admin(a, "POST", "/api/v1/admin/tenants/" + t.tenant().name() + "/suspend", null);
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
