@@ -1,5 +1,6 @@
 package dev.cusp.tenant;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -8,6 +9,6 @@ import java.util.List;
  * in time (or refused). These cut by themselves when the replicated suspend reaches them
  * ({@code group.TenantWatch}); the list says where that is still to happen.
  */
-public record SessionCuts(List<String> confirmed, List<String> notConfirmed) {
+public record SessionCuts(List<String> confirmed, @JsonProperty("not_confirmed") List<String> notConfirmed) {
     public static final SessionCuts NONE = new SessionCuts(List.of(), List.of());
 }
