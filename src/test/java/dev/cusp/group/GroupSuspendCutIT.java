@@ -110,6 +110,38 @@ class GroupSuspendCutIT {
     }
 
     @Test
+    void aSuspendReportsASiteThatDidNotConfirmInTimeAndThatSiteCutsByItself() throws Exception {
+        TenantService.Created t = a.newTenant("gsr");
+        awaitConverged(a, b);
+        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
+            // b's link lags (its applier held): the suspend does not reach b before a's deadline.
+            applier(b, "STOP");
+            TestSite.Response r;
+            try {
+                r = admin(a, "POST", "/api/v1/admin/tenants/" + t.tenant().name() + "/suspend", null);
+            } finally {
+                applier(b, "START");
+            }
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().at("/sessions_cut/confirmed").size()).as(r.body()).isZero();
+            assertThat(r.json().at("/sessions_cut/not_confirmed/0").asText()).as(r.body()).isEqualTo("b");
+            // Once the suspend arrives, b cuts the practice by itself.
+            await().atMost(Duration.ofSeconds(60)).until(() -> !open.isAlive());
+            assertThat(sessions(b, t)).isZero();
+        } finally {
+            open.destroy();
+        }
+    }
+
+    private static void applier(TestSite s, String verb) throws Exception {
+        try (java.sql.Connection c = s.site.node().adminConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(verb + " SLAVE 'a' SQL_THREAD");
+        }
+    }
+
+    @Test
     void aDropAtOneSiteKillsThePracticesConnectionAtAnother() throws Exception {
         TenantService.Created t = a.newTenant("gsd");
         awaitConverged(a, b);
