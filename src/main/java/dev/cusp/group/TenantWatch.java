@@ -26,6 +26,9 @@ import javax.sql.DataSource;
  * when that call is lost, and the only cut for a drop.
  */
 final class TenantWatch {
+    /** A practice's database account as {@code Tenant.dbNameFor} names it: od_NAME_ID. */
+    private static final java.util.regex.Pattern PRACTICE_ACCOUNT = java.util.regex.Pattern.compile(
+            "od_[a-z][a-z0-9]{0,31}_[0-9]+");
     private final DataSource admin;
     private final BiConsumer<String, Boolean> tenantChanged;
     private Map<String, String> stamps = Map.of();
@@ -43,8 +46,21 @@ final class TenantWatch {
         Map<String, String> now = new HashMap<>();
         Map<String, String> accounts = new HashMap<>();
         List<String> suspended = new ArrayList<>();
-        try (Connection c = admin.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name, status, updated_at, db_user FROM cusp.tenant")) {
+        java.util.Set<String> connected = new java.util.HashSet<>();
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            // Who is connected, read before the tenants: a practice's row is written before its
+            // account exists (here too: replication keeps that order), so an account connected
+            // here that no row names belongs to a practice dropped since, even one created and
+            // dropped between two looks, which the comparison below never saw.
+            try (ResultSet rs = s.executeQuery("SELECT DISTINCT user FROM information_schema.processlist"
+                    + " WHERE user LIKE 'od\\_%'")) {
+                while (rs.next()) {
+                    if (PRACTICE_ACCOUNT.matcher(rs.getString(1)).matches()) {
+                        connected.add(rs.getString(1));
+                    }
+                }
+            }
+            ResultSet rs = s.executeQuery("SELECT name, status, updated_at, db_user FROM cusp.tenant");
             while (rs.next()) {
                 now.put(rs.getString(1), rs.getString(2) + "@" + rs.getString(3));
                 accounts.put(rs.getString(1), rs.getString(4));
@@ -62,6 +78,8 @@ final class TenantWatch {
         // Every look, not only on a change: a suspend that arrived before this site's first look
         // (replication catching up after a start) is cut too.
         List<String> cut = new ArrayList<>(suspended);
+        connected.removeAll(accounts.values());
+        cut.addAll(connected);
         if (!before.isEmpty() || now.isEmpty()) {
             for (var e : before.entrySet()) {
                 String after = now.get(e.getKey());
