@@ -46,6 +46,11 @@ final class StallingBody implements HttpResponse.BodySubscriber<InputStream> {
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
+        if (stream.closed) {
+            // Closed before the body began (an answer not wanted after all): let the connection go.
+            s.cancel();
+            return;
+        }
         // One list of buffers at a time: the site's bytes wait in its socket, not in this heap.
         s.request(1);
     }
@@ -70,7 +75,7 @@ final class StallingBody implements HttpResponse.BodySubscriber<InputStream> {
         private List<ByteBuffer> current = List.of();
         private int index;
         private boolean ended;
-        private boolean closed;
+        private volatile boolean closed;
 
         @Override
         public int read() throws IOException {
