@@ -176,7 +176,12 @@ public final class DocumentSyncRoutes implements RouteModule {
             long size = through.length();
             long from = size < 0 ? 0 : from(ctx, size);
             headers(ctx, sha, from, size);
-            in.skipNBytes(from);
+            try {
+                in.skipNBytes(from);
+            } catch (java.io.IOException e) {
+                // The length is set already: a JSON error now would not match it either.
+                throw DocumentRoutes.cut(ctx, e);
+            }
             OutputStream out = ctx.res().getOutputStream();
             byte[] buf = new byte[65536];
             for (int n; (n = read(ctx, in, buf)) >= 0; ) {
