@@ -506,6 +506,16 @@ public final class DocumentSync implements AutoCloseable {
         return reads.started.get();
     }
 
+    /** Read-through downloads (and peers' fetches) that followed a transfer already under way, since start. */
+    public long readThroughJoined() {
+        return reads.joined.get();
+    }
+
+    /** Read-through downloads refused (503, retry) at their practice's bound on transfers or waiting downloads. */
+    public long readThroughRefused() {
+        return reads.refused.get();
+    }
+
     /**
      * Read-through on another site's behalf (the peer route, when a row here names a file this
      * site is itself still fetching: a ring site asking its upstream). At most two members are
