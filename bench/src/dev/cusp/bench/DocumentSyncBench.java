@@ -106,10 +106,15 @@ public final class DocumentSyncBench {
         check(docs.path("files_missing").asLong(-1) == 0, "b still lacks files after its join: " + docs);
         check(docs.path("files").asLong() == made[0], "b fetched " + docs.path("files") + " files, a holds " + made[0]);
         double cusp = docs.path("seconds").asDouble();
+        long[] atB = storeSize(new DocumentStores(b.site().home().documents()).of(db).folder().resolve("sha256"));
+        check(atB[0] == made[0] && atB[1] == made[1], "b's store holds " + atB[0] + " files, " + atB[1] + " bytes; a's "
+                + made[0] + ", " + made[1]);
+        // The rate is the folder's bytes (b's store holds them all, checked above) over the phase's time;
+        // the job's own count of bytes received is printed beside it.
         System.out.println(f("cusp join, document phase: %,d files, %.1f MiB in %.1f s, %.1f MiB/s; CPU %.1f s (both"
-                + " sites' JVM) (%.2fx rsync's daemon, %.2fx rsync --fsync%s)",
-                docs.path("files").asLong(), docs.path("bytes").asLong() / 1048576.0, cusp,
-                docs.path("bytes").asLong() / 1048576.0 / cusp, cuspCpu, rsync / cusp, rsyncFsync / cusp,
+                + " sites' JVM; the job counted %.1f MiB received) (%.2fx rsync's daemon, %.2fx rsync --fsync%s)",
+                docs.path("files").asLong(), made[1] / 1048576.0, cusp, made[1] / 1048576.0 / cusp, cuspCpu,
+                docs.path("bytes").asLong() / 1048576.0, rsync / cusp, rsyncFsync / cusp,
                 overSsh == null ? "" : f(", %.2fx rsync over ssh", overSsh.seconds() / cusp)));
         GroupKit.awaitLinks(a, 1, Duration.ofSeconds(60));
         GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
@@ -155,6 +160,18 @@ public final class DocumentSyncBench {
             c.commit();
         }
         return new long[] {files, bytes};
+    }
+
+    /** Files and bytes under a store's {@code sha256} folder. */
+    private static long[] storeSize(Path dir) throws java.io.IOException {
+        long[] out = new long[2];
+        try (var files = Files.walk(dir)) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                out[0]++;
+                out[1] += f.toFile().length();
+            });
+        }
+        return out;
     }
 
     /** A baseline copy: its wall time, and the CPU seconds its processes used (both ends). */

@@ -282,7 +282,7 @@ public final class DocumentRoutes implements RouteModule {
      * are sent already, and an error body written now would be taken for the file's last bytes.
      * Javalin treats the exception returned as a client gone away: it writes nothing more.
      */
-    private static IOException cut(Context ctx, IOException why) {
+    static IOException cut(Context ctx, IOException why) {
         org.slf4j.LoggerFactory.getLogger(DocumentRoutes.class).info("documents: a download read through from"
                 + " another site was cut off: {}", why.getMessage());
         org.eclipse.jetty.server.Request base = org.eclipse.jetty.server.Request.getBaseRequest(ctx.req());

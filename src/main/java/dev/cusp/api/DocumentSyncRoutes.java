@@ -100,6 +100,17 @@ public final class DocumentSyncRoutes implements RouteModule {
         io.micrometer.core.instrument.FunctionCounter.builder("cusp.documents.fetched.bytes", sync,
                 s -> s.backlog().fetchedBytes()).description("Bytes of files fetched from other sites since start")
                 .baseUnit("bytes").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("cusp.documents.readthrough.started", sync,
+                DocumentSync::readThroughTransfers).description("Transfers from other sites begun for downloads of"
+                        + " files not here yet (whole files and ranges) and for other sites' fetches, since start")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("cusp.documents.readthrough.joined", sync,
+                DocumentSync::readThroughJoined).description("Downloads that followed a transfer already under way"
+                        + " instead of starting one, since start").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("cusp.documents.readthrough.refused", sync,
+                DocumentSync::readThroughRefused).description("Downloads refused with a 503 (retry) because their"
+                        + " practice was at its bound on read-through transfers or waiting downloads, since start")
+                .register(registry);
     }
 
     private void start(Context ctx, String kind, boolean mend) {
@@ -165,8 +176,30 @@ public final class DocumentSyncRoutes implements RouteModule {
             long size = through.length();
             long from = size < 0 ? 0 : from(ctx, size);
             headers(ctx, sha, from, size);
-            in.skipNBytes(from);
-            in.transferTo(ctx.res().getOutputStream());
+            try {
+                in.skipNBytes(from);
+            } catch (java.io.IOException e) {
+                // The length is set already: a JSON error now would not match it either.
+                throw DocumentRoutes.cut(ctx, e);
+            }
+            OutputStream out = ctx.res().getOutputStream();
+            byte[] buf = new byte[65536];
+            for (int n; (n = read(ctx, in, buf)) >= 0; ) {
+                out.write(buf, 0, n);
+            }
+        }
+    }
+
+    /**
+     * Reads from a read-through; a failure there (the other member's bytes did not hash, its
+     * transfer broke or stalled) cuts the connection, as a download's does ({@link DocumentRoutes#cut}):
+     * the status and length are sent, so an error body now would reach the fetching site as the file's bytes.
+     */
+    private static int read(Context ctx, InputStream in, byte[] buf) throws java.io.IOException {
+        try {
+            return in.read(buf, 0, buf.length);
+        } catch (java.io.IOException e) {
+            throw DocumentRoutes.cut(ctx, e);
         }
     }
 

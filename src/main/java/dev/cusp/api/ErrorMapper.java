@@ -99,6 +99,13 @@ public final class ErrorMapper {
     }
 
     private static void unexpected(Context ctx, Exception e) {
+        if (ctx.res().isCommitted() && e instanceof java.io.IOException && e.getStackTrace().length > 0
+                && e.getStackTrace()[0].getClassName().startsWith("org.eclipse.jetty.")) {
+            // Jetty failed to send an answer already under way: the client or peer went away
+            // (a cut link, a closed download). Nothing to answer, and not a fault of the site's.
+            LOG.info("api: {} {}: the other end went away mid-answer ({})", ctx.method(), ctx.path(), e.getMessage());
+            return;
+        }
         String ref = UUID.randomUUID().toString().substring(0, 8);
         LOG.error("api: unexpected error ref {} on {} {}", ref, ctx.method(), ctx.path(), e);
         write(ctx, ErrorCode.INTERNAL, "internal error (reference " + ref + " in the site log)", null);

@@ -347,7 +347,9 @@ final class OpenApi {
         put(PEER + "/hello", "get", op("Public facts about this site, for a site about to join; no certificate"
                 + " needed").answers(200, "Object", "the site's name, version and schema versions"));
         put(PEER + "/membership", "get", op("Whether the presented certificate's site is a member here")
-                .answers(200, "Object", "{member, site?, state?}"));
+                .answers(200, "Object", "{member, site?, state?}")
+                .answers(503, "Error", "the revocation list of the certificate's site is not known here yet (never"
+                        + " read, or its site unreachable): not an answer about membership; try again"));
         put(PEER + "/join", "post", op("A joining site presents its invitation secret and facts; its certificate is"
                 + " pinned for the rest of its join").body(ref("Object"), true).answers(200, "Object", "admitted"));
         put(PEER + "/join/complete", "post", op("A joining site reports its seed done").peer()

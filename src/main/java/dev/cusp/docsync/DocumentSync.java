@@ -39,8 +39,8 @@ public final class DocumentSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DocumentSync.class);
     static final String ALERT = "documents";
     private static final Duration LOOK = Duration.ofMillis(500);
-    private static final int BATCH_FILES = 64;
-    private static final long BATCH_BYTES = 64L << 20;
+    private static final int BATCH_FILES = FileStream.MAX_FILES;
+    private static final long BATCH_BYTES = 256L << 20;
 
     /** One hash a practice's rows name that this site lacks. */
     private static final class Missing {
@@ -71,6 +71,15 @@ public final class DocumentSync implements AutoCloseable {
     private final Transfer transfer;
     private final Transfer unthrottled;
     private final Transfer.Counters counters = new Transfer.Counters();
+    /**
+     * When the current run of transfers began (none was running before it), and the counters then:
+     * the site may start fetching a join's files as soon as its seed ends, before the join's job
+     * waits for them, and that wait counts its time and bytes from here.
+     */
+    private volatile Episode episode;
+
+    private record Episode(long startNanos, long files, long bytes) {
+    }
     private final int alertMinutes;
     private final ExecutorService workers;
     private final int parallel;
@@ -180,6 +189,9 @@ public final class DocumentSync implements AutoCloseable {
         }
         Instant now = Instant.now();
         List<Missing> due = missing.values().stream().filter(m -> !m.running && !m.nextTry.isAfter(now)).toList();
+        if (!due.isEmpty() && missing.values().stream().noneMatch(m -> m.running)) {
+            episode = new Episode(System.nanoTime(), counters.files.get(), counters.bytes.get());
+        }
         for (List<Missing> batch : batches(due)) {
             batch.forEach(m -> m.running = true);
             workers.execute(() -> work(batch));
@@ -368,16 +380,27 @@ public final class DocumentSync implements AutoCloseable {
 
     private Map<String, Object> waitForFiles(Job job) {
         long t0 = System.nanoTime();
+        Episode early = episode;
         scan();
         Backlog start = backlog();
+        long fromFiles = start.fetchedFiles();
+        long fromBytes = start.fetchedBytes();
+        if (start.transfers() > 0 && early != null && early == episode) {
+            // Transfers began before this wait (right after the seed): count them from their start.
+            t0 = early.startNanos();
+            fromFiles = early.files();
+            fromBytes = early.bytes();
+        }
+        // What the site lacked after its seed: what is missing now and what came since.
         job.step(String.format(java.util.Locale.ROOT, "fetching %d practice file(s), %.1f MB, from the other sites",
-                start.files(), start.bytes() / 1048576.0));
+                start.files() + start.fetchedFiles() - fromFiles,
+                (start.bytes() + start.fetchedBytes() - fromBytes) / 1048576.0));
         long lastBytes = counters.bytes.get();
         long lastMove = System.nanoTime();
         while (running) {
             Backlog b = backlog();
             double secs = (System.nanoTime() - t0) / 1e9;
-            long done = counters.bytes.get() - start.fetchedBytes();
+            long done = counters.bytes.get() - fromBytes;
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("files_left", b.files());
             p.put("bytes_left", b.bytes());
@@ -416,12 +439,12 @@ public final class DocumentSync implements AutoCloseable {
         Backlog end = backlog();
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("files", end.fetchedFiles() - start.fetchedFiles());
-        out.put("bytes", end.fetchedBytes() - start.fetchedBytes());
+        out.put("files", end.fetchedFiles() - fromFiles);
+        out.put("bytes", end.fetchedBytes() - fromBytes);
         out.put("seconds", Math.round(secs * 10) / 10.0);
         out.put("files_missing", end.files());
         job.step(String.format(java.util.Locale.ROOT, "fetched %d practice file(s), %.1f MB in %.1f s; %d missing",
-                end.fetchedFiles() - start.fetchedFiles(), (end.fetchedBytes() - start.fetchedBytes()) / 1048576.0,
+                end.fetchedFiles() - fromFiles, (end.fetchedBytes() - fromBytes) / 1048576.0,
                 secs, end.files()));
         return out;
     }
@@ -481,6 +504,16 @@ public final class DocumentSync implements AutoCloseable {
     /** Transfers read-throughs have begun from other sites since start (whole files and ranges). */
     public long readThroughTransfers() {
         return reads.started.get();
+    }
+
+    /** Read-through downloads (and peers' fetches) that followed a transfer already under way, since start. */
+    public long readThroughJoined() {
+        return reads.joined.get();
+    }
+
+    /** Read-through downloads refused (503, retry) at their practice's bound on transfers or waiting downloads. */
+    public long readThroughRefused() {
+        return reads.refused.get();
     }
 
     /**

@@ -27,8 +27,21 @@ final class PeerFetch {
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
     private final Map<String, javax.net.ssl.SSLContext> contexts = new ConcurrentHashMap<>();
 
+    /**
+     * How long an answer's body may go without a byte before the fetch fails (a stalled site
+     * would otherwise hold a worker, or a read-through's place, until this site stops).
+     */
+    static final Duration STALL = Duration.ofSeconds(30);
+    private final Duration stall;
+
     PeerFetch(CertificateAuthority own) {
+        this(own, STALL);
+    }
+
+    /** @param stall how long a body may go without a byte (tests use a short one) */
+    PeerFetch(CertificateAuthority own, Duration stall) {
         this.own = own;
+        this.stall = stall;
     }
 
     /** An open answer: the body from {@code offset} on (206), or the whole file (200). */
@@ -55,7 +68,7 @@ final class PeerFetch {
         }
         HttpResponse<InputStream> r;
         try {
-            r = client(m).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            r = client(m).send(b.build(), StallingBody.handler(stall));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
@@ -92,7 +105,7 @@ final class PeerFetch {
                 .timeout(Duration.ofSeconds(30)).header(ThroughStream.HOP, "1").GET().build();
         HttpResponse<InputStream> r;
         try {
-            r = client(m).send(req, HttpResponse.BodyHandlers.ofInputStream());
+            r = client(m).send(req, StallingBody.handler(stall));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
@@ -124,7 +137,7 @@ final class PeerFetch {
         }
         HttpResponse<InputStream> r;
         try {
-            r = client(m).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            r = client(m).send(b.build(), StallingBody.handler(stall));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");

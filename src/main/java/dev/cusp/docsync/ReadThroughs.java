@@ -42,6 +42,10 @@ final class ReadThroughs {
     private final Map<String, Semaphore> readers = new ConcurrentHashMap<>();
     /** Transfers from other sites begun, whole files and ranges (for tests and status). */
     final AtomicLong started = new AtomicLong();
+    /** Downloads (and other sites' fetches) that followed a transfer already under way instead of starting one. */
+    final AtomicLong joined = new AtomicLong();
+    /** Downloads told to retry (503) because their practice's transfers or waiting downloads were at their bound. */
+    final AtomicLong refused = new AtomicLong();
 
     ReadThroughs(PeerFetch peers, LocalContent store, Transfer.Counters counters) {
         this.peers = peers;
@@ -158,6 +162,7 @@ final class ReadThroughs {
         for (boolean kind : hop ? new boolean[] {true} : new boolean[] {false, true}) {
             ThroughFlight f = flights.get(key(db, sha, kind));
             if (f != null && f.attach()) {
+                joined.incrementAndGet();
                 return f;
             }
         }
@@ -203,6 +208,9 @@ final class ReadThroughs {
             f.thread(Thread.ofPlatform().daemon().name("documents-through").start(f));
         } else if (background != null) {
             background.run();
+        } else {
+            // Another download started it a moment before: followed, as in join.
+            joined.incrementAndGet();
         }
         return f;
     }
@@ -241,9 +249,10 @@ final class ReadThroughs {
     }
 
     /** A place among {@code db}'s, or a {@link RetryLater}; the runnable frees it (once). */
-    private static Runnable claim(Map<String, Semaphore> places, String db, int most, String tenant, String what) {
+    private Runnable claim(Map<String, Semaphore> places, String db, int most, String tenant, String what) {
         Semaphore s = places.computeIfAbsent(db, k -> new Semaphore(most));
         if (!s.tryAcquire()) {
+            refused.incrementAndGet();
             throw new RetryLater(ErrorCode.UNAVAILABLE, "practice " + tenant + " already has " + most + " " + what
                     + " at this site; try again in a moment", RETRY_SECONDS);
         }

@@ -104,6 +104,9 @@ class OpenApiIT {
         String drop = pointer("/api/v1/admin/tenants/{name}");
         assertThat(doc.at("/paths/" + drop + "/delete/parameters").toString()).contains("\"confirm\"", "\"backup\"");
         assertThat(doc.at("/paths/~1metrics/get/responses/200/content").has("text/plain")).isTrue();
+        // A caller must not read the 503 (its site's revocation list unknown here) as "not a member".
+        assertThat(doc.at("/paths/" + pointer("/api/v1/peer/membership") + "/get/responses/503/content")
+                .has("application/json")).isTrue();
         assertThat(doc.at("/paths/" + pointer("/api/v1/t/{tenant}/appointments") + "/get/parameters").toString())
                 .contains("\"q\"", "\"page\"", "\"size\"", "\"provider_id\"");
     }

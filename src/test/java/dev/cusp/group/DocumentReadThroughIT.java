@@ -80,6 +80,7 @@ class DocumentReadThroughIT {
         byte[] content = bytes(31, 32 * 1024 * 1024);
         DocumentFiles.Uploaded up = missingAtC("ceph.jpg", content);
         long before = c.site.documentSync().readThroughTransfers();
+        double[] metricsBefore = {metric(c, "started"), metric(c, "joined"), metric(c, "refused")};
         int readers = DocumentSync.READ_THROUGH_READERS_PER_PRACTICE;
         List<HttpResponse<InputStream>> open = new ArrayList<>();
         try {
@@ -116,6 +117,20 @@ class DocumentReadThroughIT {
         assertThat(c.site.documentSync().readThroughTransfers() - before).as("transfers from a for " + readers
                 + " downloads and a range").isEqualTo(1);
         assertThat(holds(c, db, up.sha())).as("stored on the way").isTrue();
+        // /metrics counts them: one transfer started, the range and every other download followed
+        // it, and the download past the bound was refused.
+        assertThat(metric(c, "started") - metricsBefore[0]).isEqualTo(1);
+        assertThat(metric(c, "joined") - metricsBefore[1]).isEqualTo(readers);
+        assertThat(metric(c, "refused") - metricsBefore[2]).isEqualTo(1);
+    }
+
+    /** A read-through counter of {@code s}'s /metrics ({@code cusp_documents_readthrough_<what>_total}). */
+    static double metric(TestSite s, String what) {
+        String body = s.call("GET", "/metrics", null, null).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^cusp_documents_readthrough_" + what
+                + "_total(\\{[^}]*\\})? (\\S+)$").matcher(body);
+        assertThat(m.find()).as("cusp_documents_readthrough_" + what + "_total in /metrics").isTrue();
+        return Double.parseDouble(m.group(2));
     }
 
     @Test

@@ -14,6 +14,7 @@ import static dev.cusp.group.GroupSites.count;
 import static dev.cusp.group.GroupSites.invite;
 import static dev.cusp.group.GroupSites.join;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -258,6 +259,58 @@ class DocumentRingIT {
             assertThat(aside.map(p -> p.getFileName().toString()).toList()).anyMatch(n -> n.startsWith(sha + "-"));
         }
         assertThat(a.call("GET", "/metrics", null, null).body()).contains("cusp_documents_scrub_corrupt_total 1.0");
+    }
+
+    @Test
+    @Order(6)
+    void aReadThroughForAPeerWhoseUpstreamBreaksIsCutOffAfterOnlyTheFilesBytes() throws Exception {
+        // More than a read-through's window ahead of its reader plus what the sockets hold: b's
+        // transfer from a is still under way when the link to a breaks.
+        byte[] big = bytes(6001, 32 * 1024 * 1024);
+        DocumentFiles.Uploaded up = upload(a, t, "cut-through.jpg", big);
+        await("the row at b").atMost(Duration.ofSeconds(30)).until(() -> count(b, "SELECT COUNT(*) FROM `" + db
+                + "`.document WHERE sha256 = '" + up.sha() + "'") == 1);
+        assertThat(holds(b, db, up.sha())).isFalse();
+        String aUrl = GroupSites.text(b, "SELECT url FROM cusp.site WHERE name = 'a'");
+        URI u = URI.create(aUrl);
+        HttpClient asC = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(TlsContexts.client(
+                c.site.home().tls(), CertificateAuthority.load(b.site.home().tls().caCert()), true)).build();
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        // b reaches a through a link the test can break.
+        try (dev.cusp.support.FaultyProxy link = new dev.cusp.support.FaultyProxy(u.getPort())) {
+            setUrl(b, "a", u.getScheme() + "://" + u.getHost() + ":" + link.port());
+            HttpResponse<java.io.InputStream> r = asC.send(HttpRequest.newBuilder(URI.create(b.url
+                    + "/api/v1/peer/documents/" + t.tenant().name() + "/" + up.sha())).timeout(Duration.ofSeconds(60))
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.statusCode()).isEqualTo(200);
+            try (java.io.InputStream in = r.body()) {
+                got.write(in.readNBytes(64 * 1024));
+                link.cut();
+                assertThatThrownBy(() -> {
+                    byte[] buf = new byte[65536];
+                    for (int n; (n = in.read(buf)) >= 0; ) {
+                        got.write(buf, 0, n);
+                    }
+                    throw new AssertionError("the answer ended cleanly after " + got.size() + " bytes");
+                }).isInstanceOf(java.io.IOException.class);
+            }
+        } finally {
+            setUrl(b, "a", aUrl);
+        }
+        // Old: the file's first bytes, then an error's JSON where the rest of the file belongs.
+        byte[] received = got.toByteArray();
+        assertThat(received.length).isLessThan(big.length);
+        assertThat(Arrays.equals(received, Arrays.copyOf(big, received.length))).as("every byte received is the"
+                + " file's (" + received.length + " bytes; tail '" + new String(received, Math.max(0, received.length
+                - 100), Math.min(100, received.length), java.nio.charset.StandardCharsets.ISO_8859_1) + "')").isTrue();
+    }
+
+    /** Points {@code s}'s record of a member's HTTPS address elsewhere, at {@code s} only (not binary-logged). */
+    private static void setUrl(TestSite s, String member, String url) throws Exception {
+        try (Connection conn = s.site.node().adminConnection(); Statement st = conn.createStatement()) {
+            st.execute("SET SESSION sql_log_bin = 0");
+            st.execute("UPDATE cusp.site SET url = '" + url + "' WHERE name = '" + member + "'");
+        }
     }
 
     /** Points c's record of a member's HTTPS address elsewhere, at c only (not written to its binary log). */
