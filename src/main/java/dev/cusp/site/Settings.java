@@ -84,9 +84,9 @@ public final class Settings {
             "Name other sites of a replication group use to reach this site's HTTPS port and node. The site"
             + " certificate names it, and its revocation list at https://ADDRESS:PORT/api/v1/tls/crl; a change"
             + " (of either) re-issues the certificate from the same CA at the next start, and the site records its new"
-            + " URL in its own row of the group's membership, which replicates; only the site itself writes it (a report"
-            + " replica cannot, its node being read-only and no site replicating from it: keep its address and port, or"
-            + " remove and re-join it).");
+            + " URL (and its node's host and port) in its own row of the group's membership, which replicates; a peer"
+            + " writes its row itself, and a report replica, whose node is read-only, has the site it replicates from"
+            + " write it (see *A site's address in the group* under Security model).");
     public static final Setting<String> DB_BIND = Setting.text("db.bind", "127.0.0.1",
             "[0-9a-fA-F.:]+", "an IP address",
             "Address the embedded node listens on. Keep loopback unless sites on other machines replicate from"
