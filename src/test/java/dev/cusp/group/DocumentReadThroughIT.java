@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +44,11 @@ import org.junit.jupiter.api.Test;
 class DocumentReadThroughIT {
     static TestSite a;
     static TestSite c;
-    static TenantService.Created t;
-    static String db;
-    static String token;
+    // Each test its own practice: a transfer a test leaves running (c fetches at 1 KiB/s) holds
+    // one of its practice's four read-through places until the site stops.
+    TenantService.Created t;
+    String db;
+    String token;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +58,10 @@ class DocumentReadThroughIT {
         assertThat(join(c, invite(a, "peer"), false).path("state").asText()).isEqualTo("succeeded");
         GroupSites.awaitLinks(a, 1);
         GroupSites.awaitLinks(c, 1);
+    }
+
+    @BeforeEach
+    void practice() throws Exception {
         t = a.newTenant("through");
         db = t.tenant().dbName();
         GroupSites.awaitConverged(a, c);
@@ -67,7 +74,7 @@ class DocumentReadThroughIT {
     }
 
     /** Uploads at a and waits for its row at c, where the file stays missing. */
-    static DocumentFiles.Uploaded missingAtC(String name, byte[] content) throws Exception {
+    DocumentFiles.Uploaded missingAtC(String name, byte[] content) throws Exception {
         DocumentFiles.Uploaded up = upload(a, t, name, content);
         await("the row at c").atMost(Duration.ofSeconds(30)).until(() -> count(c, "SELECT COUNT(*) FROM `" + db
                 + "`.document WHERE sha256 = '" + up.sha() + "'") == 1);
@@ -254,15 +261,15 @@ class DocumentReadThroughIT {
     }
 
     /** A download at {@code s} on a connection of its own, answered as soon as its headers are in. */
-    static HttpResponse<InputStream> startDownload(TestSite s, long id, String range) throws Exception {
+    HttpResponse<InputStream> startDownload(TestSite s, long id, String range) throws Exception {
         return TestSite.client(s.site.home()).send(request(s, id, range), HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    static HttpResponse<byte[]> fetch(TestSite s, long id, String range) throws Exception {
+    HttpResponse<byte[]> fetch(TestSite s, long id, String range) throws Exception {
         return TestSite.client(s.site.home()).send(request(s, id, range), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static HttpRequest request(TestSite s, long id, String range) {
+    private HttpRequest request(TestSite s, long id, String range) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url + "/api/v1/t/" + t.tenant().name()
                         + "/documents/" + id + "/content")).version(HttpClient.Version.HTTP_1_1)
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).GET();
