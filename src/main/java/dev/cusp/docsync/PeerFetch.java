@@ -60,31 +60,13 @@ final class PeerFetch {
      * (404). Throws IOException when it cannot be reached or answers anything else.
      */
     Body open(Member m, String tenant, String sha, long offset) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url() + PATH
-                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/" + sha))
-                .timeout(Duration.ofSeconds(30)).GET();
-        if (offset > 0) {
-            b.header("Range", "bytes=" + offset + "-");
-        }
-        HttpResponse<InputStream> r;
-        try {
-            r = client(m).send(b.build(), StallingBody.handler(stall));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
+        HttpResponse<InputStream> r = get(m, tenant, sha, offset, false);
         int status = r.statusCode();
         if (status == 200 || status == 206) {
             long len = r.headers().firstValueAsLong("Content-Length").orElse(-1);
             return new Body(r.body(), status == 206, len);
         }
-        try (InputStream in = r.body()) {
-            String text = new String(in.readNBytes(400), StandardCharsets.UTF_8);
-            if (status == 404) {
-                return null;
-            }
-            throw new IOException("site " + m.name() + " answered " + status + ": " + text);
-        }
+        return refused(m, r);
     }
 
     HttpClient client(Member m) {
@@ -100,27 +82,13 @@ final class PeerFetch {
      * only (no second hop). Null when {@code m} does not hold it.
      */
     Body openHop(Member m, String tenant, String sha) throws IOException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(m.url() + PATH
-                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/" + sha))
-                .timeout(Duration.ofSeconds(30)).header(ThroughStream.HOP, "1").GET().build();
-        HttpResponse<InputStream> r;
-        try {
-            r = client(m).send(req, StallingBody.handler(stall));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
+        HttpResponse<InputStream> r = get(m, tenant, sha, 0, true);
         if (r.statusCode() == 200) {
             return new Body(r.body(), false, r.headers().firstValueAsLong("Content-Length").orElse(-1));
         }
-        try (InputStream in = r.body()) {
-            String text = new String(in.readNBytes(400), StandardCharsets.UTF_8);
-            if (r.statusCode() == 404) {
-                return null;
-            }
-            throw new IOException("site " + m.name() + " answered " + r.statusCode() + ": " + text);
-        }
+        return refused(m, r);
     }
+
     /**
      * Bytes {@code first} to the end of the file at {@code m}, for a download's range of a file
      * this site lacks; null when {@code m} does not hold it. The answer must be exactly that
@@ -129,19 +97,7 @@ final class PeerFetch {
      * against the hash (only a whole file can), so at least its framing is.
      */
     Body openRange(Member m, String tenant, String sha, long first, long size) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url() + PATH
-                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/" + sha))
-                .timeout(Duration.ofSeconds(30)).GET();
-        if (first > 0) {
-            b.header("Range", "bytes=" + first + "-");
-        }
-        HttpResponse<InputStream> r;
-        try {
-            r = client(m).send(b.build(), StallingBody.handler(stall));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
+        HttpResponse<InputStream> r = get(m, tenant, sha, first, false);
         int status = r.statusCode();
         long len = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         String range = r.headers().firstValue("Content-Range").orElse("");
@@ -151,15 +107,41 @@ final class PeerFetch {
         if (right) {
             return new Body(r.body(), first > 0, len);
         }
+        if (status == 200 || status == 206) {
+            r.body().close();
+            throw new IOException("site " + m.name() + " answered bytes " + first + "- of a " + size
+                    + "-byte file with " + status + ", Content-Range '" + range + "', Content-Length " + len);
+        }
+        return refused(m, r);
+    }
+
+    /** The file at {@code m} from byte {@code from} (all of it at 0), its body read with the stall limit. */
+    private HttpResponse<InputStream> get(Member m, String tenant, String sha, long from, boolean hop)
+            throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(m.url() + PATH
+                + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/" + sha))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (from > 0) {
+            b.header("Range", "bytes=" + from + "-");
+        }
+        if (hop) {
+            b.header(ThroughStream.HOP, "1");
+        }
+        try {
+            return client(m).send(b.build(), StallingBody.handler(stall));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    /** An answer that gives no bytes: null for 404 (not held there), else an IOException naming it. */
+    private static Body refused(Member m, HttpResponse<InputStream> r) throws IOException {
         try (InputStream in = r.body()) {
-            if (status == 404) {
+            if (r.statusCode() == 404) {
                 return null;
             }
-            if (status == 200 || status == 206) {
-                throw new IOException("site " + m.name() + " answered bytes " + first + "- of a " + size
-                        + "-byte file with " + status + ", Content-Range '" + range + "', Content-Length " + len);
-            }
-            throw new IOException("site " + m.name() + " answered " + status + ": "
+            throw new IOException("site " + m.name() + " answered " + r.statusCode() + ": "
                     + new String(in.readNBytes(400), StandardCharsets.UTF_8));
         }
     }
