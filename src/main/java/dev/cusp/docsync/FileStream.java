@@ -185,8 +185,8 @@ public final class FileStream {
         return b.toString();
     }
 
-    /** A body of a known length. */
-    private static final class Bounded extends InputStream {
+    /** A body of a known length: exactly {@code length} bytes, an error if it ends before. */
+    static class Bounded extends InputStream {
         private final InputStream in;
         private long left;
 

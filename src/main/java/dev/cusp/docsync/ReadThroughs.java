@@ -268,37 +268,23 @@ final class ReadThroughs {
      * A range as another site sends it (counted in {@code counters}, when given): exactly
      * {@code length} bytes, then the connection is let go.
      */
-    private static final class RangeStream extends InputStream {
+    private static final class RangeStream extends FileStream.Bounded {
         private final InputStream in;
         private final Transfer.Counters counters;
         private final Runnable release;
-        private long left;
         private boolean closed;
 
         RangeStream(InputStream in, long length, Transfer.Counters counters, Runnable release) {
+            super(in, length);
             this.in = in;
-            this.left = length;
             this.counters = counters;
             this.release = release;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n < 0) {
-                throw new IOException("the other site's answer ended " + left + " bytes early");
-            }
-            left -= n;
-            if (counters != null) {
+            int n = super.read(b, off, len);
+            if (n > 0 && counters != null) {
                 counters.bytes.addAndGet(n);
             }
             return n;
