@@ -113,11 +113,7 @@ final class Holds {
     String holdFor(String tenant, String from, String fromGtid) {
         Tenant t = registry.require(tenant);
         try {
-            positions.waitFor(fromGtid, from);
-            if (registry.require(tenant).status() != Tenant.Status.RESTORING) {
-                throw new CuspException(ErrorCode.CONFLICT, "practice '" + tenant + "' is not being restored here"
-                        + " (its hold has not arrived from " + from + ")");
-            }
+            arrived(tenant, from, fromGtid, Tenant.Status.RESTORING, "is not being restored here (its hold");
             holdHere(t);
             return positions.here();
         } catch (SQLException e) {
@@ -184,11 +180,7 @@ final class Holds {
     void cutSuspended(String tenant, String from, String fromGtid) {
         Tenant t = registry.require(tenant);
         try {
-            positions.waitFor(fromGtid, from);
-            if (registry.require(tenant).status() != Tenant.Status.SUSPENDED) {
-                throw new CuspException(ErrorCode.CONFLICT, "practice '" + tenant + "' is not suspended here"
-                        + " (the suspend has not arrived from " + from + ")");
-            }
+            arrived(tenant, from, fromGtid, Tenant.Status.SUSPENDED, "is not suspended here (the suspend");
             pools.evict(t.name());
             tenantChanged.accept(t.name(), true);
             PracticeHold.kill(admin, t.dbUser());
@@ -196,6 +188,19 @@ final class Holds {
         } catch (SQLException e) {
             throw new CuspException(ErrorCode.UNAVAILABLE, "cannot cut " + tenant + "'s connections at " + site + ": "
                     + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * Waits until this site has applied {@code from}'s changes up to {@code fromGtid}; then the
+     * practice must be in {@code status} here (409 otherwise: what was ordered has not arrived).
+     */
+    private void arrived(String tenant, String from, String fromGtid, Tenant.Status status, String notYet)
+            throws SQLException {
+        positions.waitFor(fromGtid, from);
+        if (registry.require(tenant).status() != status) {
+            throw new CuspException(ErrorCode.CONFLICT, "practice '" + tenant + "' " + notYet + " has not arrived from "
+                    + from + ")");
         }
     }
 }
