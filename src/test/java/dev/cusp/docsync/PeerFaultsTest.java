@@ -123,13 +123,41 @@ class PeerFaultsTest {
     @Test
     void aRangeAnsweredWithTheWrongFramingIsNotServedTheWholeFileIsFetchedInstead() throws Exception {
         int first = 200_000;
+        rangeFromAPeerThatAnswersRangesWith(first, out -> {
+            // A 206 for another part than the one asked for, with bytes that are not the file's.
+            byte[] junk = new byte[content.length - first];
+            Arrays.fill(junk, (byte) 'x');
+            out.write(head(206, junk.length, "bytes 0-" + (junk.length - 1) + "/" + content.length));
+            out.write(junk);
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.has(DB, sha));
+    }
+
+    @Test
+    void aRangeWhoseLengthDisagreesWithItsContentRangeIsNotServed() throws Exception {
+        int first = 1000;
+        rangeFromAPeerThatAnswersRangesWith(first, out -> {
+            // The right Content-Range, but 10 bytes fewer than it states (a body to be padded out by whoever reads it).
+            out.write(head(206, content.length - first - 10, "bytes " + first + "-" + (content.length - 1) + "/"
+                    + content.length));
+            out.write(content, first, content.length - first - 10);
+        });
+    }
+
+    /** What a range answer writes, after the request (a range) was read. */
+    interface RangeAnswer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Reads bytes {@code first}- of the file through a fake peer answering a range as {@code wrong}
+     * and the whole file right: the download gets the file's bytes, from a whole-file request
+     * after the range was refused.
+     */
+    private void rangeFromAPeerThatAnswersRangesWith(int first, RangeAnswer wrong) throws Exception {
         peer = new FakePeer(home, (request, out) -> {
             if (request.toLowerCase(java.util.Locale.ROOT).contains("\nrange:")) {
-                // A 206 for another part than the one asked for, with bytes that are not the file's.
-                byte[] junk = new byte[content.length - first];
-                Arrays.fill(junk, (byte) 'x');
-                out.write(head(206, junk.length, "bytes 0-" + (junk.length - 1) + "/" + content.length));
-                out.write(junk);
+                wrong.write(out);
             } else {
                 out.write(head(200, content.length, null));
                 out.write(content);
@@ -144,32 +172,6 @@ class PeerFaultsTest {
         }
         assertThat(got).isEqualTo(Arrays.copyOfRange(content, first, content.length));
         assertThat(peer.requests).as("the range asked for, then the whole file").hasSize(2);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.has(DB, sha));
-    }
-
-    @Test
-    void aRangeWhoseLengthDisagreesWithItsContentRangeIsNotServed() throws Exception {
-        int first = 1000;
-        peer = new FakePeer(home, (request, out) -> {
-            if (request.toLowerCase(java.util.Locale.ROOT).contains("\nrange:")) {
-                // The right Content-Range, but 10 bytes fewer than it states (a body to be padded out by whoever reads it).
-                out.write(head(206, content.length - first - 10, "bytes " + first + "-" + (content.length - 1) + "/"
-                        + content.length));
-                out.write(content, first, content.length - first - 10);
-            } else {
-                out.write(head(200, content.length, null));
-                out.write(content);
-            }
-            out.flush();
-        });
-        ReadThroughs reads = new ReadThroughs(new PeerFetch(own, STALL), store, new Transfer.Counters());
-        byte[] got;
-        try (InputStream in = reads.range(List.of(peer.member()), "faults", DB, sha, content.length, first,
-                content.length - first).orElseThrow()) {
-            got = in.readAllBytes();
-        }
-        assertThat(got).isEqualTo(Arrays.copyOfRange(content, first, content.length));
-        assertThat(peer.requests).hasSize(2);
     }
 
     private static byte[] head(int status, long length, String contentRange) {

@@ -45,8 +45,7 @@ class GroupSuspendCutIT {
     void aSuspendAtOneSiteKillsThePracticesConnectionAtAnotherAndResumeLetsItBackIn() throws Exception {
         TenantService.Created t = a.newTenant("gsc");
         awaitConverged(a, b);
-        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
+        Process open = sessionAtB(t);
 
         TestSite.Response r = admin(a, "POST", "/api/v1/admin/tenants/" + t.tenant().name() + "/suspend", null);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -71,9 +70,8 @@ class GroupSuspendCutIT {
     void aPeerCannotCutAPracticeThatIsNotSuspended() throws Exception {
         TenantService.Created t = a.newTenant("gsn");
         awaitConverged(a, b);
-        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        Process open = sessionAtB(t);
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
             // What the peer route runs at b for a site that claims a suspend b has not seen.
             assertThatThrownBy(() -> b.site.restorer().cutSuspended(t.tenant().name(), "a", ""))
                     .isInstanceOf(CuspException.class).hasMessageContaining("not suspended");
@@ -89,9 +87,8 @@ class GroupSuspendCutIT {
     void aSuspendWhosePeerCallIsLostStillKillsThePracticesConnectionAtAnother() throws Exception {
         TenantService.Created t = a.newTenant("gsl");
         awaitConverged(a, b);
-        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        Process open = sessionAtB(t);
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
             // The call that asks b to cut at once never leaves a (as if lost on the network): the
             // replicated suspend reaching b is all b gets.
             a.site.tenants().afterSuspend(name -> dev.cusp.tenant.SessionCuts.NONE);
@@ -113,9 +110,8 @@ class GroupSuspendCutIT {
     void aSuspendReportsASiteThatDidNotConfirmInTimeAndThatSiteCutsByItself() throws Exception {
         TenantService.Created t = a.newTenant("gsr");
         awaitConverged(a, b);
-        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        Process open = sessionAtB(t);
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
             // b's link lags (its applier held): the suspend does not reach b before a's deadline.
             applier(b, "STOP");
             TestSite.Response r;
@@ -145,9 +141,8 @@ class GroupSuspendCutIT {
     void aDropAtOneSiteKillsThePracticesConnectionAtAnother() throws Exception {
         TenantService.Created t = a.newTenant("gsd");
         awaitConverged(a, b);
-        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        Process open = sessionAtB(t);
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
             TestSite.Response r = admin(a, "DELETE", "/api/v1/admin/tenants/" + t.tenant().name()
                     + "?confirm=yes&backup=false", null);
             assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -158,5 +153,17 @@ class GroupSuspendCutIT {
         } finally {
             open.destroy();
         }
+    }
+
+    /** The real {@code mariadb} client logged in as {@code t}'s account at b, holding a session open. */
+    static Process sessionAtB(TenantService.Created t) throws Exception {
+        Process open = GroupRestoreHoldIT.client(b, t, "SELECT SLEEP(600)").start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> sessions(b, t) == 1);
+        } catch (RuntimeException e) {
+            open.destroy();
+            throw e;
+        }
+        return open;
     }
 }
