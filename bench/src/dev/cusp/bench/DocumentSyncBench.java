@@ -93,14 +93,14 @@ public final class DocumentSyncBench {
                     + " CPU %.1f s", overSsh.cipher(), overSsh.seconds(), made[1] / 1048576.0 / overSsh.seconds(),
                     overSsh.cpuSeconds()));
         }
-        BenchKit.syncDisks();
+        CopyCost.syncDisks();
         double[] cpu = {Double.NaN};
         GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(60), step -> {
             if (step.contains("fetching") && Double.isNaN(cpu[0])) {
-                cpu[0] = BenchKit.processCpuSeconds();
+                cpu[0] = CopyCost.processCpuSeconds();
             }
         });
-        double cuspCpu = BenchKit.processCpuSeconds() - cpu[0];
+        double cuspCpu = CopyCost.processCpuSeconds() - cpu[0];
         JsonNode docs = joined.job().result() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
                 : joined.job().result().path("documents");
         check(docs.path("files_missing").asLong(-1) == 0, "b still lacks files after its join: " + docs);
@@ -199,11 +199,11 @@ public final class DocumentSyncBench {
             BenchKit.sleep(500);
             Path dest = dir.resolve("dest");
             Files.createDirectories(dest);
-            List<String> cmd = new java.util.ArrayList<>(BenchKit.timed("rsync", "-a"));
+            List<String> cmd = new java.util.ArrayList<>(CopyCost.timed("rsync", "-a"));
             cmd.addAll(List.of(options));
             cmd.addAll(List.of("rsync://127.0.0.1:" + port + "/docs/", dest + "/"));
-            BenchKit.syncDisks();
-            double daemonCpu0 = BenchKit.cpuWithChildren(daemon.pid());
+            CopyCost.syncDisks();
+            double daemonCpu0 = CopyCost.cpuWithChildren(daemon.pid());
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out;
@@ -213,7 +213,7 @@ public final class DocumentSyncBench {
             check(p.waitFor(60, TimeUnit.MINUTES) && p.exitValue() == 0, "rsync failed: " + out);
             double seconds = (System.nanoTime() - t0) / 1e9;
             BenchKit.sleep(300);
-            return new Copy(seconds, BenchKit.childrenCpu(out) + BenchKit.cpuWithChildren(daemon.pid()) - daemonCpu0);
+            return new Copy(seconds, CopyCost.childrenCpu(out) + CopyCost.cpuWithChildren(daemon.pid()) - daemonCpu0);
         } finally {
             daemon.destroy();
             daemon.waitFor(10, TimeUnit.SECONDS);

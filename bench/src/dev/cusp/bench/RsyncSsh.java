@@ -80,10 +80,10 @@ final class RsyncSsh {
             String cipher = cipher(ssh);
             Path dest = dir.resolve("dest");
             Files.createDirectories(dest);
-            BenchKit.syncDisks();
-            double sshdCpu0 = BenchKit.cpuWithChildren(sshd.pid());
+            CopyCost.syncDisks();
+            double sshdCpu0 = CopyCost.cpuWithChildren(sshd.pid());
             long t0 = System.nanoTime();
-            List<String> cmd = BenchKit.timed("rsync", "-a", "-e", String.join(" ", ssh), "127.0.0.1:" + src + "/",
+            List<String> cmd = CopyCost.timed("rsync", "-a", "-e", String.join(" ", ssh), "127.0.0.1:" + src + "/",
                     dest + "/");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out;
@@ -94,7 +94,7 @@ final class RsyncSsh {
             double seconds = (System.nanoTime() - t0) / 1e9;
             // The client's rsync and ssh; the server's sshd session and rsync, reaped up to the listener.
             BenchKit.sleep(300);
-            return new Result(seconds, cipher, BenchKit.childrenCpu(out) + BenchKit.cpuWithChildren(sshd.pid()) - sshdCpu0);
+            return new Result(seconds, cipher, CopyCost.childrenCpu(out) + CopyCost.cpuWithChildren(sshd.pid()) - sshdCpu0);
         } finally {
             if (sshd != null) {
                 sshd.destroy();
