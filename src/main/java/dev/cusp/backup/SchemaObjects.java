@@ -215,7 +215,8 @@ public final class SchemaObjects {
             throws SQLException {
         List<String[]> statements = new ArrayList<>();
         for (Definition d : defs) {
-            statements.add(new String[] {d.kind(), d.name(), d.sqlMode(), d.timeZone(), withDefiner(label(b), d, user)});
+            statements.add(new String[] {d.kind(), d.name(), d.sqlMode(), d.timeZone(),
+                withDefiner(label(b), d, user, b.manifest().database(), db)});
         }
         try (Statement s = c.createStatement()) {
             s.execute("USE " + quote(db));
@@ -344,6 +345,15 @@ public final class SchemaObjects {
      *                       object or kind than recorded, or qualifies the name with a database
      */
     static String withDefiner(String backup, Definition d, String user) {
+        return withDefiner(backup, d, user, null, null);
+    }
+
+    /**
+     * As {@link #withDefiner(String, Definition, String)}, made in database {@code db}: after its
+     * head, every reference to the backed-up practice's own database {@code from} names {@code db}
+     * ({@link DatabaseRename}).
+     */
+    static String withDefiner(String backup, Definition d, String user, String from, String db) {
         Matcher m = HEAD.matcher(d.create() == null ? "" : d.create());
         String kind = m.matches() ? m.group(4).replaceAll("\\s+", " ").toLowerCase(Locale.ROOT) : "";
         boolean kindOk = kind.equals(d.kind()) || (kind.equals("aggregate function") && d.kind().equals("function"));
@@ -355,7 +365,8 @@ public final class SchemaObjects {
         }
         String host = m.group(2).endsWith("@`localhost`") ? "localhost" : HOSTS.get(0);
         return "CREATE " + (m.group(1) == null ? "" : m.group(1)) + "DEFINER=" + quote(user) + "@" + quote(host) + " "
-                + (m.group(3) == null ? "" : m.group(3)) + m.group(4) + " " + m.group(5) + m.group(6);
+                + (m.group(3) == null ? "" : m.group(3)) + m.group(4) + " " + m.group(5)
+                + (db == null ? m.group(6) : DatabaseRename.rename(m.group(6), from, db, d.sqlMode()));
     }
 
     /** Every object of {@code db} has {@code user} as its definer; any other is dropped and the load fails. */
