@@ -156,6 +156,14 @@ public final class SchemaObjects {
     }
 
     /**
+     * True when backup {@code b} carries the practice's views, routines and events (maybe none);
+     * false for one made before backups carried them, whose manifest has no entry for them.
+     */
+    public static boolean carried(BackupStore.Stored b) {
+        return b.manifest().files().stream().anyMatch(e -> KIND.equals(e.kind()));
+    }
+
+    /**
      * The definitions a backup carries, its checksum checked; none for a backup made before
      * backups carried them.
      *
@@ -245,9 +253,19 @@ public final class SchemaObjects {
 
     /**
      * After a restore's swap: the live practice's own views, routines and events in {@code db}
-     * are dropped and the restored practice's made (binary log off, as the swap).
+     * are dropped and the restored practice's made (binary log off, as the swap). When the
+     * restored copy carries none ({@link #carried}: it comes from a backup made before backups
+     * carried them) the live ones are kept as they are, and the site log says so.
+     *
+     * @return false when the live ones were kept
      */
-    public static void replace(DataSource admin, BackupStore.Stored restored, String db, String user) {
+    public static boolean replace(DataSource admin, BackupStore.Stored restored, String db, String user) {
+        if (!carried(restored)) {
+            LOG.warn("tenant database {}: the restored practice carries no views, routines or events (its backup"
+                    + " was made before backups carried them); the views, routines and events now in it were left"
+                    + " as they are", db);
+            return false;
+        }
         List<Definition> defs = read(restored);
         try {
             Binlog.withoutBinlog(admin, c -> {
@@ -266,6 +284,7 @@ public final class SchemaObjects {
         if (!defs.isEmpty()) {
             LOG.info("tenant database {}: {} views, routines and events of the practice made again", db, defs.size());
         }
+        return true;
     }
 
     /**
