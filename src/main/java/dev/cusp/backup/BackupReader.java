@@ -184,7 +184,7 @@ public final class BackupReader {
                             ps.setString(1, g.sqlMode());
                             ps.execute();
                         }
-                        s.execute(g.createTrigger());
+                        s.execute(DatabaseRename.trigger(g.createTrigger(), m.database(), target, g.sqlMode()));
                     }
                     SchemaObjects.make(c, b, target, m.database(), SchemaObjects.read(b), true);
                 }

@@ -55,6 +55,7 @@ public final class BackupWriter {
     private final String site;
     private final ConcurrentHashMap<String, Boolean> running = new ConcurrentHashMap<>();
     private volatile ExtraFiles extra = (t, folder) -> List.of();
+    private volatile boolean schemaObjects = true;
 
     public BackupWriter(DataSource admin, NodeConfig node, BackupStore store, String site) {
         this.admin = admin;
@@ -66,6 +67,16 @@ public final class BackupWriter {
     /** Who adds more files to every backup (see {@link ExtraFiles}). */
     public void extraFiles(ExtraFiles extra) {
         this.extra = extra;
+    }
+
+    /**
+     * Backups written from now on carry no views, routines or events, and no entry for them: a
+     * restore's rebuilt copy of a backup that carried none ({@link SchemaObjects#carried}), so
+     * that every site that puts it in place keeps the practice's own.
+     */
+    public BackupWriter withoutSchemaObjects() {
+        this.schemaObjects = false;
+        return this;
     }
 
     public BackupStore store() {
@@ -117,7 +128,9 @@ public final class BackupWriter {
                         + " {} ms later", t.name(), (compressed - unlocked) / 1_000_000,
                         (System.nanoTime() - compressed) / 1_000_000);
                 locked = locked.withRows(rows);
-                files = SchemaObjects.withStored(files, staging, partial);
+                if (schemaObjects) {
+                    files = SchemaObjects.withStored(files, staging, partial);
+                }
                 return finish(t, kind, id, partial, locked, files, start);
             } finally {
                 counter.rollback();
@@ -236,7 +249,9 @@ public final class BackupWriter {
                         }
                     }
                     List<BackupManifest.Trigger> triggers = triggers(s, db);
-                    SchemaObjects.capture(admin, db, staging);
+                    if (schemaObjects) {
+                        SchemaObjects.capture(admin, db, staging);
+                    }
                     long described = System.nanoTime();
                     TableFiles.copy(node, db, names, staging);
                     List<BackupManifest.Table> tables = new ArrayList<>();

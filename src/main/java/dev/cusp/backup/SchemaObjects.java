@@ -156,6 +156,14 @@ public final class SchemaObjects {
     }
 
     /**
+     * True when backup {@code b} carries the practice's views, routines and events (maybe none);
+     * false for one made before backups carried them, whose manifest has no entry for them.
+     */
+    public static boolean carried(BackupStore.Stored b) {
+        return b.manifest().files().stream().anyMatch(e -> KIND.equals(e.kind()));
+    }
+
+    /**
      * The definitions a backup carries, its checksum checked; none for a backup made before
      * backups carried them.
      *
@@ -215,7 +223,8 @@ public final class SchemaObjects {
             throws SQLException {
         List<String[]> statements = new ArrayList<>();
         for (Definition d : defs) {
-            statements.add(new String[] {d.kind(), d.name(), d.sqlMode(), d.timeZone(), withDefiner(label(b), d, user)});
+            statements.add(new String[] {d.kind(), d.name(), d.sqlMode(), d.timeZone(),
+                withDefiner(label(b), d, user, b.manifest().database(), db)});
         }
         try (Statement s = c.createStatement()) {
             s.execute("USE " + quote(db));
@@ -244,9 +253,19 @@ public final class SchemaObjects {
 
     /**
      * After a restore's swap: the live practice's own views, routines and events in {@code db}
-     * are dropped and the restored practice's made (binary log off, as the swap).
+     * are dropped and the restored practice's made (binary log off, as the swap). When the
+     * restored copy carries none ({@link #carried}: it comes from a backup made before backups
+     * carried them) the live ones are kept as they are, and the site log says so.
+     *
+     * @return false when the live ones were kept
      */
-    public static void replace(DataSource admin, BackupStore.Stored restored, String db, String user) {
+    public static boolean replace(DataSource admin, BackupStore.Stored restored, String db, String user) {
+        if (!carried(restored)) {
+            LOG.warn("tenant database {}: the restored practice carries no views, routines or events (its backup"
+                    + " was made before backups carried them); the views, routines and events now in it were left"
+                    + " as they are", db);
+            return false;
+        }
         List<Definition> defs = read(restored);
         try {
             Binlog.withoutBinlog(admin, c -> {
@@ -265,6 +284,7 @@ public final class SchemaObjects {
         if (!defs.isEmpty()) {
             LOG.info("tenant database {}: {} views, routines and events of the practice made again", db, defs.size());
         }
+        return true;
     }
 
     /**
@@ -344,6 +364,15 @@ public final class SchemaObjects {
      *                       object or kind than recorded, or qualifies the name with a database
      */
     static String withDefiner(String backup, Definition d, String user) {
+        return withDefiner(backup, d, user, null, null);
+    }
+
+    /**
+     * As {@link #withDefiner(String, Definition, String)}, made in database {@code db}: after its
+     * head, every reference to the backed-up practice's own database {@code from} names {@code db}
+     * ({@link DatabaseRename}).
+     */
+    static String withDefiner(String backup, Definition d, String user, String from, String db) {
         Matcher m = HEAD.matcher(d.create() == null ? "" : d.create());
         String kind = m.matches() ? m.group(4).replaceAll("\\s+", " ").toLowerCase(Locale.ROOT) : "";
         boolean kindOk = kind.equals(d.kind()) || (kind.equals("aggregate function") && d.kind().equals("function"));
@@ -355,7 +384,8 @@ public final class SchemaObjects {
         }
         String host = m.group(2).endsWith("@`localhost`") ? "localhost" : HOSTS.get(0);
         return "CREATE " + (m.group(1) == null ? "" : m.group(1)) + "DEFINER=" + quote(user) + "@" + quote(host) + " "
-                + (m.group(3) == null ? "" : m.group(3)) + m.group(4) + " " + m.group(5) + m.group(6);
+                + (m.group(3) == null ? "" : m.group(3)) + m.group(4) + " " + m.group(5)
+                + (db == null ? m.group(6) : DatabaseRename.rename(m.group(6), from, db, d.sqlMode()));
     }
 
     /** Every object of {@code db} has {@code user} as its definer; any other is dropped and the load fails. */

@@ -37,6 +37,9 @@ public final class TenantRestore implements Callable<Integer> {
                 .result(), Restorer.Result.class);
         spec.commandLine().getOut().println("Restored " + name + (as == null ? "" : " as " + as) + " to " + r.to()
                 + " from backup " + r.backup() + " (" + r.transactionsReplayed() + " transactions replayed).");
+        if (r.schemaObjects() != null) {
+            spec.commandLine().getOut().println("Note: " + r.schemaObjects() + ".");
+        }
         return 0;
     }
 }

@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 /** {@code cusp up}: starts the site in the foreground, or in the background with --detach. */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the site: its MariaDB node and its HTTPS API.")
 public final class UpCommand implements Callable<Integer> {
+    /** The prefix of the JVM properties a detached start hands on to the site. */
+    public static final String TEST_PROPERTIES = "cusp.test.";
     @Mixin
     HomeOption home;
     @Option(names = "--port", description = "HTTPS port (default 7443; 0 picks a free one).")
@@ -82,6 +84,10 @@ public final class UpCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("cusp.java", ProcessHandle.current().info().command().orElse("java")));
         cmd.add("-Djdk.tls.rejectClientInitiatedRenegotiation=true");
+        // A test's seams (cusp.test.*, e.g. cusp.test.restore.pause) go on to the site it starts:
+        // they are JVM properties, never settings, so cusp.conf and the environment cannot set them.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(TEST_PROPERTIES)).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cusp.Cusp", "up", "--home",
                 home.dir().toString()));
         if (port != null) {

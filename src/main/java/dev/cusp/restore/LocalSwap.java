@@ -3,6 +3,7 @@ package dev.cusp.restore;
 import dev.cusp.backup.BackupManifest;
 import dev.cusp.backup.BackupReader;
 import dev.cusp.backup.BackupStore;
+import dev.cusp.backup.DatabaseRename;
 import dev.cusp.backup.SchemaObjects;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
@@ -75,7 +76,13 @@ final class LocalSwap {
         String user = "CREATE DEFINER=`" + held.dbUser() + "`@";
         Set<String> tables = new HashSet<>();
         restored.manifest().tables().forEach(x -> tables.add(x.name()));
-        for (BackupManifest.Trigger g : restored.manifest().triggers()) {
+        // The practice's own database named in a trigger (its head as the practice wrote it, its
+        // body) becomes the one it is made in; a head naming any other database stays and is refused.
+        String from = restored.manifest().database();
+        List<BackupManifest.Trigger> made = restored.manifest().triggers().stream().map(g ->
+                new BackupManifest.Trigger(g.name(), g.sqlMode(),
+                        DatabaseRename.trigger(g.createTrigger(), from, j.target(), g.sqlMode()))).toList();
+        for (BackupManifest.Trigger g : made) {
             // Run as the site's admin: only a trigger on one of the practice's own tables, named
             // without a database, is made (a manifest from another site is not taken on trust).
             Matcher m = TRIGGER.matcher(g.createTrigger());
@@ -84,7 +91,7 @@ final class LocalSwap {
                         + " is not a trigger on one of its own tables; nothing was changed");
             }
         }
-        List<RestoreJournal.Trigger> fresh = restored.manifest().triggers().stream().map(g ->
+        List<RestoreJournal.Trigger> fresh = made.stream().map(g ->
                 new RestoreJournal.Trigger(g.name(), g.sqlMode(), g.createTrigger()
                         .replaceFirst("^CREATE DEFINER=`[^`]+`@", Matcher.quoteReplacement(user))))
                 .toList();

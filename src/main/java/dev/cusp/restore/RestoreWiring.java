@@ -28,9 +28,12 @@ public final class RestoreWiring {
                 site, tenantChanged);
         archive.register(node);
         r.recoverAll();
-        if (!settings.get(Settings.RESTORE_TEST_PAUSE).isEmpty()) {
-            r.stopAt(settings.get(Settings.RESTORE_TEST_PAUSE));
-        }
+        // After the recovery: a crash test's site (another process) stops its next restore there.
+        TestPause.requested().ifPresent(phase -> {
+            Restorer.LOG.warn("restore: the next restore stops for good at {} (JVM property {}: tests only)", phase,
+                    TestPause.PROPERTY);
+            r.stopAt(phase);
+        });
         // Every minute: closed files copied (the purge guard also copies right before it purges),
         // the current file closed every restore.binlog.flush.minutes, and files past the
         // retention deleted.

@@ -2,6 +2,7 @@ package dev.cusp.restore;
 
 import dev.cusp.backup.BackupService;
 import dev.cusp.backup.BackupStore;
+import dev.cusp.backup.SchemaObjects;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.node.NodeConfig;
@@ -64,9 +65,15 @@ public final class Restorer implements AutoCloseable {
     public record Request(String tenant, Instant to, String backupId, String as) {
     }
 
-    /** A finished restore (the job's result). */
+    /**
+     * A finished restore (the job's result).
+     *
+     * @param schemaObjects null when the practice's views, routines and events came back from the
+     *                      backup; otherwise what was done instead, in a sentence (a backup made
+     *                      before backups carried them)
+     */
     public record Result(String tenant, String restoredInto, String backup, Instant backupAt, Instant to,
-                         long transactionsReplayed, long replayMillis, long elapsedMillis) {
+                         long transactionsReplayed, long replayMillis, long elapsedMillis, String schemaObjects) {
     }
 
     /** A checked request. */
@@ -127,6 +134,11 @@ public final class Restorer implements AutoCloseable {
             into = tenants.create(p.request().as(), id).tenant();
         }
         Tenant held = into;
+        String objects = schemaObjects(p, t, held);
+        if (objects != null) {
+            LOG.warn("tenant {}: {}", held.name(), objects);
+            step.accept(objects);
+        }
         List<String> others = group.others();
         RestoreJournal j = LocalSwap.journal(held, site);
         j.write(work);
@@ -151,7 +163,7 @@ public final class Restorer implements AutoCloseable {
             j = j.distributing(others, work.relativize(restored.folder()).toString(), "restored " + (held == t ? ""
                     : "from " + t.name() + " ") + "to " + to0 + " (backup " + p.base().manifest().id() + ", "
                     + p.plan().txns() + " transactions replayed" + (others.isEmpty() ? "" : ", at every site of the"
-                    + " group") + ")");
+                    + " group") + ")" + (objects == null ? "" : "; " + objects));
             j.write(work);
             RestoreJournal done = swap.apply(held, restored, j, step);
             if (!others.isEmpty()) {
@@ -171,7 +183,23 @@ public final class Restorer implements AutoCloseable {
         LOG.info("tenant {}: restored to {} from backup {} ({} transactions replayed in {} ms, {} ms in all)",
                 held.name(), to, p.base().manifest().id(), p.plan().txns(), replayMs, ms);
         return new Result(t.name(), held.name(), p.base().manifest().id(), p.base().manifest().createdAt(), to,
-                p.plan().txns(), replayMs, ms);
+                p.plan().txns(), replayMs, ms, objects);
+    }
+
+    /**
+     * Null when the backup carries the practice's views, routines and events; otherwise what the
+     * restore does instead: a backup made before backups carried them says nothing of them, so
+     * the live practice's current ones are kept as they are (the restored copy carries no entry
+     * for them either: {@link ScratchRebuild}), and a new practice ({@code --as}) gets none.
+     */
+    private static String schemaObjects(Prepared p, Tenant t, Tenant held) {
+        if (SchemaObjects.carried(p.base())) {
+            return null;
+        }
+        String why = "backup " + p.base().manifest().id() + " carries no views, routines or events (it was made"
+                + " before backups carried them): ";
+        return held == t ? why + "the practice's current views, routines and events were kept as they are"
+                : why + held.name() + " has none; " + t.name() + " keeps its own";
     }
 
     /** Undoes a failed restore of {@code t} into {@code held}: the practice as it was, the hold ended. */

@@ -3,6 +3,7 @@ package dev.cusp.restore;
 import dev.cusp.backup.BackupReader;
 import dev.cusp.backup.BackupStore;
 import dev.cusp.backup.BackupWriter;
+import dev.cusp.backup.SchemaObjects;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.node.NodeConfig;
 import dev.cusp.tenant.Tenant;
@@ -51,7 +52,13 @@ final class ScratchRebuild {
             pause.reached("replayed");
             step.accept("copying the restored practice out of the scratch server");
             BackupStore out = new BackupStore(out(work, held));
-            return new Rebuilt(new BackupWriter(sds, scratch.config(), out, site).write(t, "restore"), replayMs);
+            BackupWriter writer = new BackupWriter(sds, scratch.config(), out, site);
+            if (!SchemaObjects.carried(p.base())) {
+                // A backup from before backups carried views, routines and events: the copy carries
+                // none either (not an empty set), so every site keeps the practice's own.
+                writer.withoutSchemaObjects();
+            }
+            return new Rebuilt(writer.write(t, "restore"), replayMs);
         }
     }
 

@@ -154,13 +154,6 @@ public final class Settings {
             + " often when it holds new transactions (0: only when the node closes it, at 1 GB, or a restore"
             + " does). A restore always reaches up to now; this bounds what the archive in the backup folder"
             + " lacks should the node's own disk be lost.");
-    public static final Setting<String> RESTORE_TEST_PAUSE = Setting.text("restore.test.pause", "",
-            "|replayed|loaded|swapping|swapped|distributing",
-            "empty, replayed, loaded, swapping, swapped or distributing",
-            "For crash tests only: the next restore stops for good at this step (the binary logs replayed in the"
-            + " scratch server, the restored copy loaded beside the"
-            + " live practice, the live triggers dropped before the rename, the rename done, the other sites of the"
-            + " group being given the restored practice), so a test can kill the site there. Empty in production.");
 
     /** A schedule: {@code off}, {@code hourly [:MM]}, {@code daily HH:MM}, {@code weekly DAY HH:MM} (site's local time). */
     public static final String SCHEDULE = "off|hourly( :[0-5][0-9])?|daily ([01][0-9]|2[0-3]):[0-5][0-9]"
@@ -235,7 +228,7 @@ public final class Settings {
             BINLOG_RETAIN_DAYS, BINLOG_RETAIN_MAX_MB,
             SEED_FORMAT, PRACTICE_MIGRATIONS_EXTRA, CONFLICTS_RESOLVE, CONFLICTS_DELETE_WINS, BACKUP_PATHS_ALLOWED,
             BACKUP_FOLDER, BACKUP_SCHEDULE, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY,
-            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS, RESTORE_BINLOG_FLUSH_MINUTES, RESTORE_TEST_PAUSE,
+            BACKUP_VERIFY_SCHEDULE, RESTORE_BINLOG_RETAIN_DAYS, RESTORE_BINLOG_FLUSH_MINUTES,
             DOCUMENT_MAX_MB, DOCUMENT_QUOTA_MB, DOCUMENT_GC_GRACE_MINUTES, DOCUMENT_PATHS_ALLOWED,
             DOCUMENT_SYNC_PARALLEL, DOCUMENT_SYNC_KBPS, DOCUMENT_BACKLOG_ALERT_MINUTES, DOCUMENT_SCRUB_KBPS,
             DOCUMENT_SCRUB_PAUSE_SECONDS);

@@ -54,7 +54,9 @@ class RestoreKillIT {
         Round last = null;
         for (int i = 0; i <= PHASES.length; i++) {
             String pause = i < PHASES.length ? PHASES[i] : "";
-            site.conf("backup.schedule=off\nbackup.verify.schedule=off\nrestore.test.pause=" + pause + "\n");
+            site.conf("backup.schedule=off\nbackup.verify.schedule=off\n");
+            // A JVM property of the site's process, not a setting (empty: the last start pauses nowhere).
+            site.property("cusp.test.restore.pause", pause);
             Run up = site.cusp("up", "--detach", "--port", "0");
             assertThat(up.exit()).as(up.out() + up.err()).isZero();
             site.awaitAnswering();

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cusp.Cusp;
 import dev.cusp.api.Json;
+import dev.cusp.cli.UpCommand;
 import dev.cusp.node.EmbeddedNode;
 import dev.cusp.site.SiteHome;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A site as a real separate process, driven by the CLI as an operator would ({@code cusp up
@@ -29,6 +32,7 @@ import java.util.Optional;
  */
 public final class DetachedSite {
     private final Path home;
+    private final Map<String, String> properties = new TreeMap<>();
 
     /** The result of one CLI command. */
     public record Run(int exit, String out, String err) {
@@ -49,8 +53,39 @@ public final class DetachedSite {
         return this;
     }
 
+    /**
+     * A JVM system property the site process gets from the next {@code cusp up --detach} (a test
+     * seam such as {@code cusp.test.restore.pause}; empty: none). It is set in this JVM only while
+     * that command runs, which hands {@code cusp.test.*} properties on to the process it starts.
+     */
+    public DetachedSite property(String key, String value) {
+        if (!key.startsWith(UpCommand.TEST_PROPERTIES)) {
+            throw new IllegalArgumentException("only " + UpCommand.TEST_PROPERTIES + "* properties reach the site");
+        }
+        if (value == null || value.isEmpty()) {
+            properties.remove(key);
+        } else {
+            properties.put(key, value);
+        }
+        return this;
+    }
+
     /** Runs {@code cusp ARGS --home HOME} in this JVM (the client side; the site is another process). */
     public Run cusp(String... args) {
+        if (args.length > 0 && args[0].equals("up") && !properties.isEmpty()) {
+            synchronized (DetachedSite.class) {
+                properties.forEach(System::setProperty);
+                try {
+                    return run(args);
+                } finally {
+                    properties.keySet().forEach(System::clearProperty);
+                }
+            }
+        }
+        return run(args);
+    }
+
+    private Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] all = new String[args.length + 2];
