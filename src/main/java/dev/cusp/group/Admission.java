@@ -57,6 +57,11 @@ final class Admission {
             }
         }
         ReplicationAccounts.userFor(name);
+        // Where every member will call it and point a replication channel: checked before anything
+        // is written (no account, no row, no use of the invitation), so a refusal keeps nothing.
+        String url = PeerAddresses.url(PeerAddresses.text(req, "url"));
+        String nodeHost = PeerAddresses.nodeHost(PeerAddresses.text(req, "node_host"));
+        int nodePort = PeerAddresses.nodePort(req.get("node_port"));
         List<Member> all = site.members().all();
         Optional<Member> existing = all.stream().filter(m -> m.name().equals(name)).findFirst();
         String caPem = req.path("ca_pem").asText("");
@@ -105,8 +110,8 @@ final class Admission {
         String password = ReplicationAccounts.create(admin, name, remoteAddress);
         if (existing.isEmpty()) {
             int seq = all.stream().mapToInt(Member::joinSeq).max().orElse(0) + 1;
-            site.members().insert(new Member(name, inv.role(), Member.JOINING, req.path("url").asText(),
-                    req.path("node_host").asText(), req.path("node_port").asInt(), TlsContexts.pem(ca), serverId,
+            site.members().insert(new Member(name, inv.role(), Member.JOINING, url,
+                    nodeHost, nodePort, TlsContexts.pem(ca), serverId,
                     domain, offset, upstream, null, seq, version));
         }
         invites.use(req.path("secret").asText(), name, TlsContexts.fingerprint(clientCert));

@@ -3,11 +3,8 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A report replica's own membership row, moved at its request by the site it replicates from.
@@ -23,8 +20,6 @@ import java.util.regex.Pattern;
  */
 final class UrlMoves {
     static final String PATH = "/api/v1/peer/url";
-    /** A host name or an IP address (IPv6 in brackets): what a node_host may hold, nothing else. */
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
 
     private final Membership site;
     private final PeerClient peers;
@@ -41,18 +36,16 @@ final class UrlMoves {
     }
 
     /** Moves {@code caller}'s own row after checking the caller answers at {@code url}. */
-    Map<String, Object> move(Member caller, String name, String url, String nodeHost, int nodePort) {
+    Map<String, Object> move(Member caller, String name, String sentUrl, String nodeHost, long nodePort) {
         if (!caller.name().equals(name)) {
             throw new CuspException(ErrorCode.FORBIDDEN, "site " + caller.name() + " can only move its own row, not"
                     + " site " + name + "'s", "site");
         }
-        validUrl(url);
-        if (!HOST.matcher(nodeHost).matches()) {
-            throw CuspException.invalid("node_host", "node_host must be a host name or an IP address");
-        }
-        if (nodePort < 1 || nodePort > 65535) {
-            throw CuspException.invalid("node_port", "node_port must be a port number (1-65535)");
-        }
+        // Checked before anything is called or written: the row replicates to every member, which
+        // then calls the URL and points a replication channel at the host.
+        String url = PeerAddresses.url(sentUrl);
+        PeerAddresses.nodeHost(nodeHost);
+        int port = PeerAddresses.nodePort(nodePort);
         Member self = site.self();
         if (self == null || !self.peer()) {
             throw new CuspException(ErrorCode.READ_ONLY, "site " + site.siteName() + " is not a peer; only a peer"
@@ -72,7 +65,7 @@ final class UrlMoves {
             }
         }
         try {
-            site.members().moveAddress(caller.name(), url, nodeHost, nodePort);
+            site.members().moveAddress(caller.name(), url, nodeHost, port);
         } catch (IllegalStateException e) {
             // This node held read-only (a fault of its own): the replica asks again next cycle.
             throw new CuspException(ErrorCode.UNAVAILABLE, "cannot record the new address of site " + caller.name()
@@ -81,21 +74,5 @@ final class UrlMoves {
         Group.LOG.info("group: site {} now serves at {} (it was known at {}); its row is updated at its request",
                 caller.name(), url, caller.url());
         return Map.of("site", caller.name(), "url", url);
-    }
-
-    /** An absolute https URL of a host and port, nothing more (no user, path, query or fragment). */
-    static void validUrl(String url) {
-        try {
-            URI u = new URI(url);
-            if ("https".equals(u.getScheme()) && u.getHost() != null && u.getUserInfo() == null
-                    && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null
-                    && u.getRawFragment() == null) {
-                return;
-            }
-        } catch (URISyntaxException e) {
-            // Same answer as any other bad URL below.
-        }
-        throw CuspException.invalid("url", "url must be an https URL of a host and port only, such as"
-                + " https://host:8443");
     }
 }
