@@ -2,6 +2,7 @@ package dev.cusp.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cusp.base.NetAddresses;
 import dev.cusp.error.CuspException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ public record JoinToken(String site, String url, String caFingerprint, String se
             JoinToken j = new JoinToken(n.path("site").asText(null), n.path("url").asText(null),
                     n.path("ca_sha256").asText(null), n.path("secret").asText(null));
             if (j.site == null || j.url == null || j.caFingerprint == null || j.secret == null
-                    || !j.url.startsWith("https://") || !j.caFingerprint.matches("[0-9a-f]{64}")) {
+                    || NetAddresses.httpsUrl(j.url) == null || !j.caFingerprint.matches("[0-9a-f]{64}")) {
                 throw CuspException.invalid("token", "the join token is incomplete; copy the whole line");
             }
             return j;

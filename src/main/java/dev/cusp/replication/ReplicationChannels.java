@@ -1,5 +1,6 @@
 package dev.cusp.replication;
 
+import dev.cusp.base.NetAddresses;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +31,13 @@ public final class ReplicationChannels {
     /** Configures and starts the channel (replacing one of the same name). */
     public void start(ReplicationSource src, long ownDomainId) {
         String ch = quoteChannel(src.channel());
+        // The host and port come from the group's replicated membership rows: whatever wrote one,
+        // only a host name or IP literal and a real port reach CHANGE MASTER (the driver quotes the
+        // value, but MariaDB keeps it in the channel's master info file, one field a line).
+        if (!NetAddresses.nodeHost(src.host()) || !NetAddresses.port(src.port())) {
+            throw new IllegalStateException("refusing replication channel " + src.channel() + ": its source's node"
+                    + " host or port is not a host name or IP address and a port from 1 to 65535");
+        }
         try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
             stopQuietly(s, ch);
             s.execute("RESET SLAVE " + ch + " ALL");

@@ -1,5 +1,6 @@
 package dev.cusp.site;
 
+import dev.cusp.base.NetAddresses;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import java.io.IOException;
@@ -79,14 +80,21 @@ public final class Settings {
     public static final Setting<Integer> HTTP_MAX_CONNECTIONS_PER_ADDRESS = Setting.intRange(
             "http.max.connections.per.address", 256, 1, 100_000, "Most HTTPS connections one client address may"
             + " hold open at once; a further one is closed as soon as it opens.");
-    public static final Setting<String> ADDRESS = Setting.text("site.address", "localhost",
-            "[A-Za-z0-9.:-]{1,253}", "a host name or IP address",
+    // Checked as every member checks it when this site joins or moves (NetAddresses): it goes into
+    // the group's membership rows, every member's peer calls and its CHANGE MASTER.
+    public static final Setting<String> ADDRESS = new Setting<>("site.address", "localhost",
             "Name other sites of a replication group use to reach this site's HTTPS port and node. The site"
             + " certificate names it, and its revocation list at https://ADDRESS:PORT/api/v1/tls/crl; a change"
             + " (of either) re-issues the certificate from the same CA at the next start, and the site records its new"
             + " URL (and its node's host and port) in its own row of the group's membership, which replicates; a peer"
             + " writes its row itself, and a report replica, whose node is read-only, has the site it replicates from"
-            + " write it (see *A site's address in the group* under Security model).");
+            + " write it (see *A site's address in the group* under Security model).", s -> {
+                if (!NetAddresses.nodeHost(s)) {
+                    throw new IllegalArgumentException("must be a DNS host name (letters, digits, hyphens and dots,"
+                            + " at most 253 characters), an IPv4 address or an IPv6 address without brackets");
+                }
+                return s;
+            });
     public static final Setting<String> DB_BIND = Setting.text("db.bind", "127.0.0.1",
             "[0-9a-fA-F.:]+", "an IP address",
             "Address the embedded node listens on. Keep loopback unless sites on other machines replicate from"
