@@ -270,6 +270,122 @@ class PeerAccessIT {
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     }
 
+    /**
+     * A joining site holding a valid invitation and its own certificate sends an address that every
+     * member would store, call and hand to CHANGE MASTER: each hostile one is refused with 400 naming
+     * the field, and nothing is kept (no membership row, no replication account, the invitation unused).
+     */
+    @Test
+    void aJoinWithAHostileAddressIsRefusedNamingTheFieldAndKeepsNothing() throws Exception {
+        CertificateAuthority hh = ca("hh");
+        hh.ensure("hh", "127.0.0.1");
+        Map<String, Object> valid = joinRequest(invite(a, "replica"));
+        valid.put("site", "hh");
+        valid.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(hh.caCert())));
+        valid.put("server_id", 900_005);
+        valid.put("gtid_domain_id", 900_005);
+        HttpClient hhClient = client(hh);
+        Map<String, Object> missing = new LinkedHashMap<>();
+        List<Object[]> hostile = List.of(
+                new Object[] {"node_host", "x', MASTER_USER='root"},
+                new Object[] {"node_host", "127.0.0.1', MASTER_SSL_VERIFY_SERVER_CERT=0, MASTER_HOST='evil"},
+                new Object[] {"node_host", "evil\nroot\npassword"},
+                new Object[] {"node_host", "evil\\"},
+                new Object[] {"node_host", "evil\u0000"},
+                new Object[] {"node_host", "a".repeat(64) + ".example"},
+                new Object[] {"node_host", ("abcdefghi.").repeat(26) + "com"},
+                new Object[] {"node_host", ""},
+                new Object[] {"node_host", missing},
+                new Object[] {"node_host", 127},
+                new Object[] {"url", "https://admin:pw@127.0.0.1:9"},
+                new Object[] {"url", "https://127.0.0.1:9/api/v1/admin"},
+                new Object[] {"url", "https://127.0.0.1:9?x="},
+                new Object[] {"url", "https://127.0.0.1:9#x"},
+                new Object[] {"url", "http://127.0.0.1:9"},
+                new Object[] {"url", "https://127.0.0.1:70000"},
+                new Object[] {"url", "https://evil'host:9"},
+                new Object[] {"url", "https://127.0.0.1:9\r\nX-Evil: 1"},
+                new Object[] {"url", "https://" + "a".repeat(60) + ("." + "b".repeat(60)).repeat(4)},
+                new Object[] {"url", missing},
+                new Object[] {"node_port", 0},
+                new Object[] {"node_port", 70000},
+                new Object[] {"node_port", -3306},
+                new Object[] {"node_port", "3306"},
+                new Object[] {"node_port", 3306.5},
+                new Object[] {"node_port", missing});
+        for (Object[] h : hostile) {
+            Map<String, Object> req = new LinkedHashMap<>(valid);
+            if (h[1] == missing) {
+                req.remove((String) h[0]);
+            } else {
+                req.put((String) h[0], h[1]);
+            }
+            TestSite.Response r = send(hhClient, "POST", "/api/v1/peer/join", Json.MAPPER.writeValueAsString(req));
+            String what = h[0] + "=" + h[1] + " -> " + r.body();
+            assertThat(r.status()).as(what).isEqualTo(400);
+            assertThat(r.json().at("/error/code").asText()).as(what).isEqualTo("INVALID_INPUT");
+            assertThat(r.json().at("/error/field").asText()).as(what).isEqualTo(h[0]);
+            assertThat(r.body()).as("the refusal does not repeat the value").doesNotContain("MASTER_", "evil");
+            assertThat(count("SELECT COUNT(*) FROM cusp.site WHERE name = 'hh'")).as(what).isZero();
+            assertThat(count("SELECT COUNT(*) FROM mysql.user WHERE user = 'repl_hh'")).as(what).isZero();
+        }
+        // Nothing used the invitation: the same request with a good address joins, its url stored
+        // without the trailing slash a peer call would double.
+        valid.put("url", "https://127.0.0.1:9/");
+        TestSite.Response ok = send(hhClient, "POST", "/api/v1/peer/join", Json.MAPPER.writeValueAsString(valid));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(count("SELECT COUNT(*) FROM cusp.site WHERE name = 'hh' AND url = 'https://127.0.0.1:9'"
+                + " AND node_host = '127.0.0.1' AND node_port = 9")).isEqualTo(1);
+    }
+
+    /**
+     * An active member moving its own row ({@code POST /peer/url}) with a hostile address: 400
+     * naming the field, checked before the new URL is called, and its row stays as it was.
+     */
+    @Test
+    void aMoveToAHostileAddressIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
+        String before = rowOf("rr");
+        List<String[]> hostile = List.of(
+                new String[] {"node_host", "\"https://127.0.0.1:9\"", "\"x', MASTER_USER='root\"", "9"},
+                new String[] {"node_host", "\"https://127.0.0.1:9\"", "\"evil\\nroot\"", "9"},
+                new String[] {"node_host", "\"https://127.0.0.1:9\"", "\"" + "a".repeat(254) + "\"", "9"},
+                new String[] {"node_host", "\"https://127.0.0.1:9\"", "\"[::1]\"", "9"},
+                new String[] {"url", "\"https://user@127.0.0.1:9\"", "\"127.0.0.1\"", "9"},
+                new String[] {"url", "\"https://127.0.0.1:9/api/v1/peer\"", "\"127.0.0.1\"", "9"},
+                new String[] {"url", "\"https://127.0.0.1:9?evil=1\"", "\"127.0.0.1\"", "9"},
+                new String[] {"node_port", "\"https://127.0.0.1:9\"", "\"127.0.0.1\"", "0"},
+                new String[] {"node_port", "\"https://127.0.0.1:9\"", "\"127.0.0.1\"", "70000"},
+                new String[] {"node_port", "\"https://127.0.0.1:9\"", "\"127.0.0.1\"", "\"9\""});
+        for (String[] h : hostile) {
+            String body = "{\"site\":\"rr\",\"url\":" + h[1] + ",\"node_host\":" + h[2] + ",\"node_port\":" + h[3]
+                    + "}";
+            TestSite.Response r = call("rr", "POST", "/api/v1/peer/url", body);
+            assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.json().at("/error/field").asText()).as(body + " -> " + r.body()).isEqualTo(h[0]);
+            assertThat(rowOf("rr")).as(body).isEqualTo(before);
+        }
+    }
+
+    /** A site's url, node_host and node_port as a's membership table holds them. */
+    private static String rowOf(String site) throws Exception {
+        try (Connection c = a.site.node().adminConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT CONCAT_WS(' ', url, node_host, node_port) FROM cusp.site WHERE name = ?")) {
+            ps.setString(1, site);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("site " + site + " has a row").isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = a.site.node().adminConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** A client presenting a certificate signed by {@code own}'s CA whose validity ended yesterday. */
     private static HttpClient expiredClient(CertificateAuthority own) throws Exception {
         java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
