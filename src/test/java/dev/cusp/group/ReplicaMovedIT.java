@@ -87,9 +87,19 @@ class ReplicaMovedIT {
                 + "\"node_port\":" + dbPort + "}");
         assertThat(bad.status()).as(bad.body()).isEqualTo(400);
         assertThat(bad.json().at("/error/field").asText()).isEqualTo("url");
+        // Its own URL, but a node host or port CHANGE MASTER must never see: 400 naming the field.
+        for (String[] h : new String[][] {{"node_host", "\"x', MASTER_USER='root\"", "" + dbPort},
+                {"node_host", "\"localhost\\nroot\\npw\"", "" + dbPort}, {"node_port", "\"127.0.0.1\"", "70000"},
+                {"node_port", "\"127.0.0.1\"", "0"}}) {
+            TestSite.Response r = asC("{\"site\":\"c\",\"url\":\"" + cUrl + "\",\"node_host\":" + h[1]
+                    + ",\"node_port\":" + h[2] + "}");
+            assertThat(r.status()).as(r.body()).isEqualTo(400);
+            assertThat(r.json().at("/error/field").asText()).as(r.body()).isEqualTo(h[0]);
+        }
 
         assertThat(row(a, "a").path("url").asText()).isEqualTo(aUrl);
         assertThat(row(a, "c").path("url").asText()).isEqualTo(cUrl);
+        assertThat(row(a, "c").path("node_host").asText()).isEqualTo("localhost");
     }
 
     /** POST /peer/url at a with c's site certificate (what anyone holding c's key can send). */
