@@ -55,4 +55,18 @@ class SettingsTest {
         Files.writeString(conf, "prot=8000\n");
         assertThatThrownBy(() -> Settings.load(Map.of(), Map.of(), conf)).hasMessageContaining("unknown setting 'prot'");
     }
+
+    /** site.address becomes this site's row in the group: the same check every member applies to a joiner's node_host. */
+    @Test
+    void siteAddressIsAHostNameOrIpLiteralOnly() {
+        for (String ok : new String[] {"localhost", "db-1.example.com", "10.0.0.7", "fd00::7"}) {
+            assertThat(Settings.load(Map.of("site.address", ok), Map.of(), null).get(Settings.ADDRESS)).isEqualTo(ok);
+        }
+        for (String bad : new String[] {"x', MASTER_USER='root", "a..b", "-a", "host:8443", "1.2.3.999", ":::::",
+                "a".repeat(64)}) {
+            assertThatThrownBy(() -> Settings.load(Map.of("site.address", bad), Map.of(), null)).as(bad)
+                    .isInstanceOf(CuspException.class).hasMessageContaining("site.address")
+                    .hasMessageContaining("must be a DNS host name");
+        }
+    }
 }
