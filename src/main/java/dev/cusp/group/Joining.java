@@ -3,6 +3,7 @@ package dev.cusp.group;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cusp.base.CuspVersion;
 import dev.cusp.base.JsonMapping;
+import dev.cusp.base.NetAddresses;
 import dev.cusp.error.CuspException;
 import dev.cusp.error.ErrorCode;
 import dev.cusp.job.Job;
@@ -115,6 +116,12 @@ final class Joining {
         job.step("asking " + token.site() + " to admit " + id.siteName());
         JoinGrant grant = read(PeerClient.send(pinned, token.site(), token.url(), "POST", "/api/v1/peer/join", req,
                 Duration.ofSeconds(60)), token.site());
+        SourceAccount offered = grant.source();
+        if (offered == null || !NetAddresses.nodeHost(offered.nodeHost()) || !NetAddresses.port(offered.nodePort())) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "site " + token.site() + " answered the join with a node"
+                    + " address that is not a host name or IP address and a port from 1 to 65535; nothing replicates"
+                    + " from it");
+        }
         String role = grant.role();
         job.step("admitted as " + role + ("peer".equals(role) ? " (key offset " + grant.keyOffset()
                 + " of " + grant.capacity() + ")" : " of " + grant.upstream()));

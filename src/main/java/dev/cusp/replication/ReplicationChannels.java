@@ -31,11 +31,12 @@ public final class ReplicationChannels {
     /** Configures and starts the channel (replacing one of the same name). */
     public void start(ReplicationSource src, long ownDomainId) {
         String ch = quoteChannel(src.channel());
-        // The host and port come from the group's replicated membership rows: whatever wrote one,
-        // only a host name or IP literal and a real port reach CHANGE MASTER (the driver quotes the
-        // value, but MariaDB keeps it in the channel's master info file, one field a line).
+        // The host and port are what the source site answered (its link or join grant): whatever it
+        // sent, only a host name or IP literal and a real port reach CHANGE MASTER. The driver quotes
+        // the value, but MariaDB keeps it verbatim in the channel's master info file, one field a
+        // line: a line break there would set the fields after it (user, password, TLS) at the next start.
         if (!NetAddresses.nodeHost(src.host()) || !NetAddresses.port(src.port())) {
-            throw new IllegalStateException("refusing replication channel " + src.channel() + ": its source's node"
+            throw new IllegalArgumentException("refusing replication channel " + src.channel() + ": its source's node"
                     + " host or port is not a host name or IP address and a port from 1 to 65535");
         }
         try (Connection c = replicaAdmin.getConnection(); Statement s = c.createStatement()) {
