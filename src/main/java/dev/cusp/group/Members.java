@@ -68,11 +68,11 @@ public final class Members {
     }
 
     /**
-     * Records where a site now serves (its port or address changed). Only the site itself calls
-     * this, for its own row at its own node: the write replicates to the others as any change of
-     * the membership does, and no peer route writes another site's URL.
+     * Records where a site now serves and where its node listens (its port or address changed):
+     * a peer for its own row ({@link Reconciler}), or the upstream of a report replica for that
+     * replica's row at its request ({@link UrlMoves}, values checked there). The write replicates
+     * to the others as any change of the membership does.
      */
-    /** Where a member serves and where its node listens, as it last told (its own row only). */
     public void moveAddress(String name, String url, String nodeHost, int nodePort) {
         update("UPDATE cusp.site SET url = ?, node_host = ?, node_port = ? WHERE name = ?", url, nodeHost, nodePort,
                 name);
