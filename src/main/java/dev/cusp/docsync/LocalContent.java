@@ -13,25 +13,30 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The practices' {@link DocumentStore}s as replication sees them: whether a hash is here, where
- * its bytes are, and the one way a fetched file enters a store: fully received, hashed to its
- * name by the caller, fsynced, then renamed into place, so no reader ever sees a partial file
- * under a real name. Transfers in progress live under {@code documents/.incoming}, outside every
- * practice's folder (and its {@code tmp/}, which a start sweeps), so that after a crash the next
- * attempt resumes them; they are the site's own, readable by it only.
+ * its bytes are, and the ways a fetched file enters a store: fully received and hashed to its name
+ * by the caller, then renamed into place, so no reader ever sees a partial file under a real name.
+ * A single file is fsynced before its rename; a batch's files are renamed first and forced to disk
+ * seconds later, under a ledger a start checks again ({@link Unsettled}). Transfers in progress
+ * live under {@code documents/.incoming}, outside every practice's folder (and its {@code tmp/},
+ * which a start sweeps), so that after a crash the next attempt resumes them; they are the site's
+ * own, readable by it only.
  */
 public final class LocalContent {
     private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIR = java.nio.file.attribute
             .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     private final Path root;
     private final DocumentStores stores;
+    private final Unsettled unsettled;
 
     /** @param stores the site's document stores, one per practice, under {@code root} (HOME/documents) */
     public LocalContent(Path root, DocumentStores stores) {
         this.root = root;
         this.stores = stores;
+        this.unsettled = new Unsettled(this, root.resolve(".incoming"));
     }
 
     /** The file holding {@code sha} for practice database {@code db} (it may not exist). */
@@ -74,28 +79,32 @@ public final class LocalContent {
      * bytes by construction) and {@code received} is deleted.
      */
     public void adopt(String db, String sha, Path received) throws IOException {
-        Path folder = adoptUnsynced(db, sha, received);
+        Path folder = adopt(db, sha, received, true);
         if (folder != null) {
             syncFolder(folder);
         }
     }
 
     /**
-     * {@link #adopt} but for the last step: the folder the file was renamed into, for the caller
-     * to fsync (null when a copy was already there). A batch of files so syncs each folder once
-     * after all its renames, instead of a journal commit per file; the file counts as stored only
-     * after that. Until then it is whole under its name (its bytes were fsynced before the rename)
-     * but a crash may forget the name, and the file is fetched again.
+     * Renames {@code received}, whose bytes the caller hashed to {@code sha}, into the store without
+     * forcing it to disk: only for a batch whose {@link Unsettled} ledger, naming this file, is
+     * already on disk. The folder renamed into (null when a copy was already there).
      */
-    Path adoptUnsynced(String db, String sha, Path received) throws IOException {
+    Path adoptUnsettled(String db, String sha, Path received) throws IOException {
+        return adopt(db, sha, received, false);
+    }
+
+    private Path adopt(String db, String sha, Path received, boolean force) throws IOException {
         Path target = file(db, sha);
         if (Files.isRegularFile(target)) {
             Files.deleteIfExists(received);
             return null;
         }
-        try (FileChannel ch = FileChannel.open(received, StandardOpenOption.WRITE)) {
-            // The bytes and what reading them back needs (fdatasync); the name is the folder's sync.
-            ch.force(false);
+        if (force) {
+            try (FileChannel ch = FileChannel.open(received, StandardOpenOption.WRITE)) {
+                // The bytes and what reading them back needs (fdatasync); the name is the folder's sync.
+                ch.force(false);
+            }
         }
         if (!Files.isDirectory(target.getParent())) {
             try {
@@ -118,6 +127,44 @@ public final class LocalContent {
             Files.deleteIfExists(received);
         }
         return target.getParent();
+    }
+
+    /**
+     * Writes and forces the ledger of a batch that will rename {@code shas} into practice
+     * {@code db}'s store unforced ({@link #adoptUnsettled}); see {@link Unsettled}.
+     */
+    Unsettled.Ledger beginUnsettled(String db, List<String> shas) throws IOException {
+        incoming(db);
+        return unsettled.begin(db, shas);
+    }
+
+    /** The batch whose ledger this is has ended: its renamed files are forced to disk shortly. */
+    void endUnsettled(Unsettled.Ledger ledger) {
+        unsettled.end(ledger);
+    }
+
+    /** Files fetched and renamed into place whose bytes are not forced to disk yet (settled within seconds). */
+    public long unsettledFiles() {
+        return unsettled.files();
+    }
+
+    /** Waits until every fetched file is forced to disk; false when {@code timeout} passed first. */
+    public boolean awaitSettled(java.time.Duration timeout) throws InterruptedException {
+        return unsettled.awaitSettled(timeout);
+    }
+
+    /**
+     * At start, before any document is served: checks again the files fetched just before the
+     * site stopped that may never have reached the disk ({@link Unsettled#recover}); how many
+     * were set aside.
+     */
+    public int recover() throws IOException {
+        return unsettled.recover();
+    }
+
+    /** Forces every fetched file to disk now (at close: no ledger is left behind). */
+    public void settle() {
+        unsettled.close();
     }
 
     /** True when the stored file's bytes hash to its name. */
@@ -157,10 +204,15 @@ public final class LocalContent {
 
     /** Practice database names are Cusp's own (od_NAME_ID); refuse anything that could be a path. */
     private static String safe(String db) {
-        if (!db.matches("[a-z][a-z0-9_]{0,63}")) {
+        if (!isDatabaseName(db)) {
             throw new IllegalArgumentException("not a practice database name: " + db);
         }
         return db;
+    }
+
+    /** A name Cusp could have given a practice's database. */
+    static boolean isDatabaseName(String db) {
+        return db != null && db.matches("[a-z][a-z0-9_]{0,63}");
     }
 
     static void syncFolder(Path dir) {

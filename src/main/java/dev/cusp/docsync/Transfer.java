@@ -39,7 +39,7 @@ final class Transfer {
 
     private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_FILE = java.nio.file.attribute
             .PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    /** Where received files are fsynced and renamed into place: a virtual thread each (blocking file calls). */
+    /** Where a batch's ledger is written and received files are renamed into place: a virtual thread each. */
     private static final java.util.concurrent.Executor ADOPT = r -> Thread.ofVirtual().name("documents-store").start(r);
     /** A worker's receive buffer: as large as the stream's read-ahead, so reads bypass it (one copy less). */
     private static final ThreadLocal<byte[]> RECEIVE_BUFFER = ThreadLocal.withInitial(
@@ -218,6 +218,16 @@ final class Transfer {
         java.util.Set<String> answered = new java.util.HashSet<>();
         List<Want> absent = new ArrayList<>();
         Map<Want, CompletableFuture<Path>> storing = new LinkedHashMap<>();
+        Map<String, Long> lengths = new HashMap<>();
+        // The batch's ledger, forced to disk beside the stream's first file: each file is renamed
+        // into place as soon as it is whole, after the ledger and before it is forced (Unsettled).
+        CompletableFuture<Unsettled.Ledger> ledger = CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.beginUnsettled(db, whole.stream().map(Want::sha).toList());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot record the batch: " + e.getMessage(), e);
+            }
+        }, ADOPT);
         try (InputStream in = FileStream.open(peers, m, tenant, whole.stream().map(Want::sha).toList())) {
             if (in == null) {
                 for (Want w : whole) {
@@ -238,8 +248,9 @@ final class Transfer {
                     if (part == null) {
                         note(why, w.sha(), m, "its bytes did not hash to the file's name");
                     } else {
-                        // fsync and rename beside the stream, which goes on with the next file meanwhile.
-                        storing.put(w, CompletableFuture.supplyAsync(() -> adopt(db, w.sha(), part), ADOPT));
+                        // Renamed beside the stream, which goes on with the next file meanwhile.
+                        lengths.put(w.sha(), f.length());
+                        storing.put(w, ledger.thenApplyAsync(l -> adopt(db, w.sha(), part), ADOPT));
                     }
                 }
             }
@@ -251,20 +262,22 @@ final class Transfer {
             }
         } finally {
             List<Want> stored = new ArrayList<>();
-            java.util.Set<Path> folders = new java.util.HashSet<>();
+            Unsettled.Ledger renamedUnder = ledger.exceptionally(e -> null).join();
             for (Map.Entry<Want, CompletableFuture<Path>> s : storing.entrySet()) {
                 try {
                     Path folder = s.getValue().join();
                     if (folder != null) {
-                        folders.add(folder);
+                        renamedUnder.renamed(s.getKey().sha(), lengths.get(s.getKey().sha()), folder);
                     }
                     stored.add(s.getKey());
                 } catch (java.util.concurrent.CompletionException e) {
+                    // Not renamed: its partial stays, and the next attempt stores it alone (fsynced).
                     note(why, s.getKey().sha(), m, "storing it failed: " + e.getCause().getMessage());
                 }
             }
-            // Each folder once, after all of the batch's renames (see LocalContent.adoptUnsynced).
-            folders.forEach(LocalContent::syncFolder);
+            if (renamedUnder != null) {
+                store.endUnsettled(renamedUnder);
+            }
             for (Want w : stored) {
                 left.remove(w.sha());
                 counters.files.incrementAndGet();
@@ -333,12 +346,12 @@ final class Transfer {
     }
 
     /**
-     * Stores a received file that hashed to its name (a read-through may have stored it meanwhile:
-     * that one stays); the folder to fsync, or null.
+     * Stores a received file that hashed to its name, unforced under the batch's ledger (a
+     * read-through may have stored it meanwhile: that one stays); the folder renamed into, or null.
      */
     private Path adopt(String db, String sha, Path part) {
         try {
-            return store.adoptUnsynced(db, sha, part);
+            return store.adoptUnsettled(db, sha, part);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
