@@ -87,6 +87,8 @@ public final class DocumentSync implements AutoCloseable {
     /** Downloads of files not here yet: one shared transfer per file, bounded per practice. */
     private final ReadThroughs reads;
     private final Object wake = new Object();
+    /** Notified at the end of every batch (a join's wait for its files watches it). */
+    private final Object batchEnded = new Object();
     private volatile boolean running = true;
     private volatile boolean force = true;
     private String lastPosition = "";
@@ -137,6 +139,13 @@ public final class DocumentSync implements AutoCloseable {
 
     /** Starts watching; a join or re-seed waits for the files through {@link #afterSeed}. */
     public DocumentSync start() {
+        try {
+            // Before any document is served (the site's routes start after this).
+            store.recover();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("documents: the files fetched just before the last stop could not all be checked again"
+                    + " (the next start tries again): {}", e.getMessage());
+        }
         scanner = Thread.ofVirtual().name("documents-sync").start(this::loop);
         return this;
     }
@@ -281,6 +290,9 @@ public final class DocumentSync implements AutoCloseable {
             batch.forEach(m -> m.nextTry = Instant.now().plusSeconds(5));
         } finally {
             batch.forEach(m -> m.running = false);
+            synchronized (batchEnded) {
+                batchEnded.notifyAll();
+            }
         }
     }
 
@@ -322,7 +334,12 @@ public final class DocumentSync implements AutoCloseable {
 
     /** Raises DOCUMENT_BACKLOG while the oldest missing file is older than the setting, and clears it after. */
     private void alert() {
-        Instant oldest = stillMissing().map(m -> m.since).min(Instant::compareTo).orElse(null);
+        // Each look: the disk is asked about the missing files only when the oldest is old enough
+        // to raise the alert (asking about thousands twice a second, while a join fetches them, cost
+        // more CPU than the fetch's own bookkeeping).
+        Instant cutoff = Instant.now().minus(Duration.ofMinutes(alertMinutes));
+        Instant oldest = missing.values().stream().anyMatch(m -> m.since.isBefore(cutoff))
+                ? stillMissing().map(m -> m.since).min(Instant::compareTo).orElse(null) : null;
         if (oldest == null || Duration.between(oldest, Instant.now()).toMinutes() < alertMinutes) {
             group.monitor().clearSiteAlert(ALERT);
             return;
@@ -397,40 +414,51 @@ public final class DocumentSync implements AutoCloseable {
                 (start.bytes() + start.fetchedBytes() - fromBytes) / 1048576.0));
         long lastBytes = counters.bytes.get();
         long lastMove = System.nanoTime();
+        long startFiles = start.files() + start.fetchedFiles() - fromFiles;
+        long startBytes = start.bytes() + start.fetchedBytes() - fromBytes;
         while (running) {
-            Backlog b = backlog();
+            // While batches run, what is left is counted from what they fetched; the disk is asked
+            // about every missing file (backlog()) only when none runs, to decide whether any is left.
+            boolean fetching = missing.values().stream().anyMatch(m -> m.running);
+            Backlog b = fetching ? null : backlog();
             double secs = (System.nanoTime() - t0) / 1e9;
             long done = counters.bytes.get() - fromBytes;
+            long filesLeft = b != null ? b.files() : Math.max(0, startFiles - (counters.files.get() - fromFiles));
+            long bytesLeft = b != null ? b.bytes() : Math.max(0, startBytes - done);
             Map<String, Object> p = new LinkedHashMap<>();
-            p.put("files_left", b.files());
-            p.put("bytes_left", b.bytes());
+            p.put("files_left", filesLeft);
+            p.put("bytes_left", bytesLeft);
             p.put("bytes_fetched", done);
             // Job progress holds no nulls: a figure not known yet is left out.
             if (secs > 0) {
                 p.put("mb_per_second", Math.round(done / 1048576.0 / secs * 10) / 10.0);
             }
             if (done > 0) {
-                p.put("eta_seconds", Math.round(b.bytes() / (done / secs)));
+                p.put("eta_seconds", Math.round(bytesLeft / (done / secs)));
             }
             job.progress(p);
-            if (b.empty()) {
+            // Done once no batch runs (a batch's files count as fetched when it ends) and none is missing.
+            if (b != null && b.empty()) {
                 break;
             }
             if (counters.bytes.get() != lastBytes) {
                 lastBytes = counters.bytes.get();
                 lastMove = System.nanoTime();
             } else if (System.nanoTime() - lastMove > TimeUnit.MINUTES.toNanos(1)) {
-                job.step(b.files() + " practice file(s) are still missing (no site gave any for a minute); they keep"
+                job.step(filesLeft + " practice file(s) are still missing (no site gave any for a minute); they keep"
                         + " coming in the background ('cusp status' shows the backlog)");
                 break;
             }
-            if (b.transfers() == 0) {
+            if (b != null) {
                 // Nothing running (files waiting to be retried): look again now. While transfers run,
                 // the loop hands out the rest; a forced look re-reads every row, too dear to repeat.
                 nudge();
             }
             try {
-                Thread.sleep(500);
+                // Woken when a batch ends, so the phase's time is its own, not the next half-second.
+                synchronized (batchEnded) {
+                    batchEnded.wait(500);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -462,6 +490,7 @@ public final class DocumentSync implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.settle();
     }
 
     /**
