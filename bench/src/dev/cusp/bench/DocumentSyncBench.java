@@ -60,6 +60,7 @@ public final class DocumentSyncBench {
         this.quick = quick;
         this.folderBytes = Long.parseLong(System.getProperty("bench.documents.mb", quick ? "40" : "2048")) * 1_048_576L;
         this.propagationSeconds = Integer.parseInt(System.getProperty("bench.seconds", quick ? "5" : "60"));
+        CopyCost.full = !quick;
     }
 
     void run() throws Exception {
@@ -78,6 +79,7 @@ public final class DocumentSyncBench {
         System.out.println(f("folder at a: %,d files, %.1f MiB", made[0], made[1] / 1048576.0));
 
         // Baseline first (b's join then reads a's files from a warm page cache, as rsync did).
+        CopyCost.warmUp(store.folder().resolve("sha256"));
         Copy plain = rsync(store.folder().resolve("sha256"));
         double rsync = plain.seconds();
         System.out.println(f("rsync -a over loopback (daemon on 127.0.0.1): %.1f s, %.1f MiB/s; CPU %.1f s", rsync,
@@ -93,14 +95,21 @@ public final class DocumentSyncBench {
                     + " CPU %.1f s", overSsh.cipher(), overSsh.seconds(), made[1] / 1048576.0 / overSsh.seconds(),
                     overSsh.cpuSeconds()));
         }
-        CopyCost.syncDisks();
+        CopyCost.beforeCopy();
         double[] cpu = {Double.NaN};
+        long[] fetching = {0};
         GroupKit.Joined joined = GroupKit.join(b, GroupKit.invite(a, "peer"), Duration.ofMinutes(60), step -> {
             if (step.contains("fetching") && Double.isNaN(cpu[0])) {
                 cpu[0] = CopyCost.processCpuSeconds();
+                fetching[0] = System.nanoTime();
             }
         });
         double cuspCpu = CopyCost.processCpuSeconds() - cpu[0];
+        // The phase ends when every file is whole under its name (as rsync -a ends, its bytes in the
+        // kernel's cache); b forces them to disk behind the transfers (documents' Unsettled): the
+        // time until the last is, next to rsync --fsync.
+        check(b.site().documentSync().store().awaitSettled(Duration.ofMinutes(10)), "b's files never settled");
+        double durableAfter = (System.nanoTime() - fetching[0]) / 1e9;
         JsonNode docs = joined.job().result() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
                 : joined.job().result().path("documents");
         check(docs.path("files_missing").asLong(-1) == 0, "b still lacks files after its join: " + docs);
@@ -116,6 +125,9 @@ public final class DocumentSyncBench {
                 docs.path("files").asLong(), made[1] / 1048576.0, cusp, made[1] / 1048576.0 / cusp, cuspCpu,
                 docs.path("bytes").asLong() / 1048576.0, rsync / cusp, rsyncFsync / cusp,
                 overSsh == null ? "" : f(", %.2fx rsync over ssh", overSsh.seconds() / cusp)));
+        System.out.println(f("cusp join, every file forced to disk %.1f s after the phase began (the bench's first"
+                + " sight of it, so up to a poll late): %.1f MiB/s durable (%.2fx rsync --fsync)", durableAfter,
+                made[1] / 1048576.0 / durableAfter, rsyncFsync / durableAfter));
         GroupKit.awaitLinks(a, 1, Duration.ofSeconds(60));
         GroupKit.awaitLinks(b, 1, Duration.ofSeconds(60));
         System.out.println(f("load average after the join: %.2f", BenchKit.loadAverage()));
@@ -202,7 +214,7 @@ public final class DocumentSyncBench {
             List<String> cmd = new java.util.ArrayList<>(CopyCost.timed("rsync", "-a"));
             cmd.addAll(List.of(options));
             cmd.addAll(List.of("rsync://127.0.0.1:" + port + "/docs/", dest + "/"));
-            CopyCost.syncDisks();
+            CopyCost.beforeCopy();
             double daemonCpu0 = CopyCost.cpuWithChildren(daemon.pid());
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -217,7 +229,7 @@ public final class DocumentSyncBench {
         } finally {
             daemon.destroy();
             daemon.waitFor(10, TimeUnit.SECONDS);
-            BenchKit.deleteTree(dir);
+            CopyCost.deleteCopy(dir);
         }
     }
 

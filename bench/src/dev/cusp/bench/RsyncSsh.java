@@ -80,7 +80,7 @@ final class RsyncSsh {
             String cipher = cipher(ssh);
             Path dest = dir.resolve("dest");
             Files.createDirectories(dest);
-            CopyCost.syncDisks();
+            CopyCost.beforeCopy();
             double sshdCpu0 = CopyCost.cpuWithChildren(sshd.pid());
             long t0 = System.nanoTime();
             List<String> cmd = CopyCost.timed("rsync", "-a", "-e", String.join(" ", ssh), "127.0.0.1:" + src + "/",
@@ -100,7 +100,7 @@ final class RsyncSsh {
                 sshd.destroy();
                 sshd.waitFor(10, TimeUnit.SECONDS);
             }
-            BenchKit.deleteTree(dir);
+            CopyCost.deleteCopy(dir);
         }
     }
 
