@@ -97,6 +97,10 @@ public final class DocumentSyncRoutes implements RouteModule {
             return age == null ? 0 : age;
         }).description("How long the oldest missing file has been missing here (0: none missing)")
                 .baseUnit("seconds").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("cusp.documents.unsettled.files", sync,
+                s -> s.store().unsettledFiles()).description("Fetched files renamed into place whose bytes are not"
+                        + " forced to disk yet (a start after a power cut checks them again); settled within seconds")
+                .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("cusp.documents.fetched.bytes", sync,
                 s -> s.backlog().fetchedBytes()).description("Bytes of files fetched from other sites since start")
                 .baseUnit("bytes").register(registry);

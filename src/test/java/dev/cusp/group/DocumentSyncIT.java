@@ -335,8 +335,20 @@ class DocumentSyncIT {
         assertThat(job.path("state").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.toString()).contains("practice file(s)");
         assertThat(job.at("/result/documents/files_missing").asLong()).as(job.toString()).isZero();
+        // Every file the seeded rows name is counted, the last batch's too (it ends after its renames).
+        assertThat(job.at("/result/documents/files").asLong()).as(job.toString())
+                .isEqualTo(count(d, "SELECT COUNT(DISTINCT sha256) FROM `" + db + "`.document"));
         for (String sha : FILES.keySet()) {
             assertThat(holds(d, db, sha)).as(sha).isTrue();
+        }
+        // The batch's files were renamed before they were forced to disk: within seconds they are,
+        // and no ledger is left for a start to check.
+        await("d's fetched files forced to disk").atMost(Duration.ofSeconds(30)).until(() ->
+                d.call("GET", "/metrics", null, null).body().contains("cusp_documents_unsettled_files 0.0"));
+        try (java.util.stream.Stream<java.nio.file.Path> ledgers = java.nio.file.Files.list(
+                d.site.home().documents().resolve(".incoming"))) {
+            assertThat(ledgers.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("unsettled-")))
+                    .isEmpty();
         }
     }
 
