@@ -184,19 +184,7 @@ public final class DatabaseRename {
     }
 
     private static int quotedEnd(String sql, int start, char q) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            if (sql.charAt(i) == q) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == q) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return sql.length();
+        return stringEnd(sql, start, q, false);
     }
 
     private static boolean identifierChar(char c) {
