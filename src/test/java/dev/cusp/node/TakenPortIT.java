@@ -24,6 +24,7 @@ class TakenPortIT {
         h.initialize(settings);
         int drawn = h.identity().dbPort();
         try (ServerSocket taken = new ServerSocket(drawn, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(taken.isBound()).as("the drawn port is held by this test").isTrue();
             TestSite site = TestSite.startIn(home, Map.of());
             try {
                 int got = site.site.node().config().port();
