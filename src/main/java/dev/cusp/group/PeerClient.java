@@ -74,7 +74,8 @@ public final class PeerClient {
 
     /** Streams a response body (the snapshot); the caller closes the stream. */
     public HttpResponse<InputStream> stream(Member m, String path) {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(m.url() + path)).timeout(Duration.ofHours(12)).GET();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(target(m.name(), m.url(), path)).timeout(Duration.ofHours(12))
+                .GET();
         if (incarnation != null) {
             rb.header(Incarnations.HEADER, incarnation);
         }
@@ -105,7 +106,7 @@ public final class PeerClient {
 
     private static JsonNode send(HttpClient http, String site, String url, String method, String path, Object body,
                                  Duration timeout, String incarnation) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(timeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(target(site, url, path)).timeout(timeout)
                 .header("Content-Type", "application/json");
         if (incarnation != null) {
             b.header(Incarnations.HEADER, incarnation);
@@ -152,6 +153,20 @@ public final class PeerClient {
         }
         return new CuspException(code, "site " + site + " refused: " + e.path("message").asText("HTTP " + status),
                 e.path("field").isMissingNode() ? null : e.path("field").asText());
+    }
+
+    /**
+     * The address of {@code path} at {@code site}. A recorded URL that is not one (a row written
+     * before joins checked addresses) makes that site unreachable, as a 503 naming it, instead of
+     * an IllegalArgumentException in the caller's loop over every member.
+     */
+    private static URI target(String site, String url, String path) {
+        try {
+            return URI.create(url + path);
+        } catch (IllegalArgumentException e) {
+            throw new CuspException(ErrorCode.UNAVAILABLE, "cannot reach site " + site + ": its recorded address is"
+                    + " not a URL (" + e.getMessage() + ")");
+        }
     }
 
     private static CuspException unreachable(String site, String url, IOException e) {
