@@ -115,8 +115,10 @@ final class RestorePlanner {
                         + " can be restored to; possible: " + range.describe());
             }
         }
-        ReplayPlan plan = ReplayPlan.of(indexes(), base.manifest().gtidPosition(),
-                r.to() == null ? base.manifest().createdAt().getEpochSecond() : r.to().getEpochSecond());
+        // A backup alone (no moment) is restored as it is: its GTID position is exact, and replaying up
+        // to its creation second would add what the practice wrote after it in that same second.
+        ReplayPlan plan = r.to() == null ? null
+                : ReplayPlan.of(indexes(), base.manifest().gtidPosition(), r.to().getEpochSecond());
         if (plan == null && r.to() != null) {
             throw CuspException.invalid("to", "the binary log archive no longer reaches back to backup "
                     + base.manifest().id() + "; possible: " + range.describe());
