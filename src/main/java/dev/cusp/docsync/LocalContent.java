@@ -101,10 +101,8 @@ public final class LocalContent {
             return null;
         }
         if (force) {
-            try (FileChannel ch = FileChannel.open(received, StandardOpenOption.WRITE)) {
-                // The bytes and what reading them back needs (fdatasync); the name is the folder's sync.
-                ch.force(false);
-            }
+            // The bytes and what reading them back needs; the name is the folder's sync.
+            forceData(received);
         }
         if (!Files.isDirectory(target.getParent())) {
             try {
@@ -208,6 +206,13 @@ public final class LocalContent {
             throw new IllegalArgumentException("not a practice database name: " + db);
         }
         return db;
+    }
+
+    /** Forces a file's bytes to disk, with what reading them back needs (fdatasync). */
+    static void forceData(Path f) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        }
     }
 
     /** A name Cusp could have given a practice's database. */

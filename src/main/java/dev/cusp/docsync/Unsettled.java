@@ -164,8 +164,8 @@ final class Unsettled implements AutoCloseable {
     private void settle(Ledger l) {
         synchronized (l) {
             for (String sha : l.renamed) {
-                try (FileChannel ch = FileChannel.open(store.file(l.db, sha), StandardOpenOption.WRITE)) {
-                    ch.force(false);
+                try {
+                    LocalContent.forceData(store.file(l.db, sha));
                 } catch (NoSuchFileException gone) {
                     // Collected or set aside meanwhile: nothing to force.
                 } catch (IOException e) {
@@ -223,9 +223,7 @@ final class Unsettled implements AutoCloseable {
                     }
                     checked++;
                     if (store.intact(f[0], f[1])) {
-                        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                            ch.force(false);
-                        }
+                        LocalContent.forceData(file);
                         folders.add(file.getParent());
                     } else {
                         store.setAside(f[0], f[1]);

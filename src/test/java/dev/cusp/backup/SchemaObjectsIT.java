@@ -272,13 +272,7 @@ class SchemaObjectsIT {
         TestSite.Response r = site.call("POST", "/api/v1/admin/tenants/" + t.tenant().name() + "/restore", admin,
                 Map.of("as", as, "backup", site.site.backups().list(t.tenant().name()).getLast().manifest().id()));
         assertThat(r.status()).as(r.body()).isEqualTo(202);
-        String id = r.json().get("id").asText();
-        TestSite.Response[] done = new TestSite.Response[1];
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            done[0] = site.call("GET", "/api/v1/admin/jobs/" + id, admin, null);
-            return !"running".equals(done[0].json().path("state").asText());
-        });
-        assertThat(done[0].json().path("state").asText()).as(done[0].body()).isEqualTo("succeeded");
+        awaitJob(admin, r.json().get("id").asText());
         return site.site.tenants().registry().require(as);
     }
 

@@ -216,15 +216,25 @@ class PeerAccessIT {
                 .isNotEqualTo("standalone");
     }
 
+    /**
+     * A join request from site {@code name} holding a fresh replica invitation of a's, with its
+     * own CA's certificate as {@code ca_pem} (its site certificate issued for 127.0.0.1) and
+     * {@code id} as its server and GTID domain id.
+     */
+    private static Map<String, Object> joiner(CertificateAuthority own, String name, int id) throws Exception {
+        own.ensure(name, "127.0.0.1");
+        Map<String, Object> req = joinRequest(invite(a, "replica"));
+        req.put("site", name);
+        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(own.caCert())));
+        req.put("server_id", id);
+        req.put("gtid_domain_id", id);
+        return req;
+    }
+
     @Test
     void aJoinNeedsTheJoiningSitesOwnCertificate() throws Exception {
         CertificateAuthority kk = ca("kk");
-        kk.ensure("kk", "127.0.0.1");
-        Map<String, Object> req = joinRequest(invite(a, "replica"));
-        req.put("site", "kk");
-        req.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(kk.caCert())));
-        req.put("server_id", 900_003);
-        req.put("gtid_domain_id", 900_003);
+        Map<String, Object> req = joiner(kk, "kk", 900_003);
         String body = Json.MAPPER.writeValueAsString(req);
         TestSite.Response noCert = post("none", "/api/v1/peer/join", body);
         assertThat(noCert.status()).as(noCert.body()).isEqualTo(401);
@@ -240,11 +250,7 @@ class PeerAccessIT {
     @Test
     void aJoinWithABadCaPemOrClientCertificateIsRefusedNamingCaPemNeverA500() throws Exception {
         CertificateAuthority ll = ca("ll");
-        ll.ensure("ll", "127.0.0.1");
-        Map<String, Object> req = joinRequest(invite(a, "replica"));
-        req.put("site", "ll");
-        req.put("server_id", 900_004);
-        req.put("gtid_domain_id", 900_004);
+        Map<String, Object> req = joiner(ll, "ll", 900_004);
         HttpClient llClient = client(ll);
         String pemHead = "-----BEGIN CERTIFICATE-----\n";
         String pemTail = "\n-----END CERTIFICATE-----\n";
@@ -278,12 +284,7 @@ class PeerAccessIT {
     @Test
     void aJoinWithAHostileAddressIsRefusedNamingTheFieldAndKeepsNothing() throws Exception {
         CertificateAuthority hh = ca("hh");
-        hh.ensure("hh", "127.0.0.1");
-        Map<String, Object> valid = joinRequest(invite(a, "replica"));
-        valid.put("site", "hh");
-        valid.put("ca_pem", TlsContexts.pem(CertificateAuthority.load(hh.caCert())));
-        valid.put("server_id", 900_005);
-        valid.put("gtid_domain_id", 900_005);
+        Map<String, Object> valid = joiner(hh, "hh", 900_005);
         HttpClient hhClient = client(hh);
         Map<String, Object> missing = new LinkedHashMap<>();
         List<Object[]> hostile = List.of(
